@@ -1,0 +1,140 @@
+package dev.ngff.array;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ngff.buffer.Bytes;
+import dev.ngff.error.InvalidMetadataException;
+import dev.ngff.error.NgffException;
+import dev.ngff.error.NodeNotFoundException;
+import dev.ngff.exec.ExecutionContext;
+import dev.ngff.metadata.ArrayMetadata;
+import dev.ngff.metadata.GroupMetadata;
+import dev.ngff.metadata.Json;
+import dev.ngff.metadata.MetadataFormat;
+import dev.ngff.metadata.NodeMetadata;
+import dev.ngff.store.Key;
+import dev.ngff.store.ReadableStore;
+import dev.ngff.store.WritableStore;
+
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * Entry point: open and create arrays and groups. A node's format is found from its metadata
+ * documents: {@code zarr.json} (v3) first, then {@code .zarray} / {@code .zgroup} (v2).
+ */
+public final class Zarr {
+    public static final String ZARR_JSON = "zarr.json";
+    public static final String ZARRAY = ".zarray";
+    public static final String ZGROUP = ".zgroup";
+    public static final String ZATTRS = ".zattrs";
+    public static final String ZMETADATA = ".zmetadata";
+
+    private Zarr() {
+    }
+
+    /** Opens the array or group at {@code path}. */
+    public static ZarrNode open(ReadableStore store, Key path, ExecutionContext ctx) throws IOException {
+        NodeMetadata meta = readMetadata(store, path)
+                .orElseThrow(() -> new NodeNotFoundException("no Zarr array or group at " + store.describe() + " '"
+                        + (path.isRoot() ? "/" : path.path()) + "' (none of zarr.json, .zarray, .zgroup)"));
+        return node(store, path, meta, ctx);
+    }
+
+    static ZarrNode node(ReadableStore store, Key path, NodeMetadata meta, ExecutionContext ctx) throws NgffException {
+        return switch (meta) {
+            case ArrayMetadata a -> ZarrArray.of(store, path, a, ctx);
+            case GroupMetadata g -> new ZarrGroup(store, path, g, ctx);
+        };
+    }
+
+    public static ZarrArray openArray(ReadableStore store, Key path, ExecutionContext ctx) throws IOException {
+        if (open(store, path, ctx) instanceof ZarrArray a) {
+            return a;
+        }
+        throw new NodeNotFoundException(store.describe() + " '" + path + "' is a group, not an array");
+    }
+
+    public static ZarrGroup openGroup(ReadableStore store, Key path, ExecutionContext ctx) throws IOException {
+        if (open(store, path, ctx) instanceof ZarrGroup g) {
+            return g;
+        }
+        throw new NodeNotFoundException(store.describe() + " '" + path + "' is an array, not a group");
+    }
+
+    /** Creates (or overwrites the metadata of) an array; existing chunks are left alone. */
+    public static ZarrArray createArray(WritableStore store, Key path, ArrayMetadata meta, ExecutionContext ctx)
+            throws IOException {
+        ZarrArray a = ZarrArray.of(store, path, meta, ctx); // validates codecs before anything is written
+        writeMetadata(store, path, meta);
+        return a;
+    }
+
+    /** Creates (or overwrites the metadata of) a group. */
+    public static ZarrGroup createGroup(WritableStore store, Key path, GroupMetadata meta, ExecutionContext ctx)
+            throws IOException {
+        writeMetadata(store, path, meta);
+        return new ZarrGroup(store, path, meta, ctx);
+    }
+
+    /** Reads and parses the metadata at a path; empty when no node is there. */
+    public static Optional<NodeMetadata> readMetadata(ReadableStore store, Key path) throws IOException {
+        Key v3 = path.resolve(ZARR_JSON);
+        Optional<Bytes> doc = store.read(v3);
+        if (doc.isPresent()) {
+            String where = store.describe() + " '" + v3 + "'";
+            return Optional.of(MetadataFormat.parseV3(Json.parse(doc.get(), where), where));
+        }
+        Key zarray = path.resolve(ZARRAY);
+        doc = store.read(zarray);
+        if (doc.isPresent()) {
+            String where = store.describe() + " '" + zarray + "'";
+            return Optional.of(MetadataFormat.parseV2Array(Json.parse(doc.get(), where), readAttrs(store, path), where));
+        }
+        Key zgroup = path.resolve(ZGROUP);
+        doc = store.read(zgroup);
+        if (doc.isPresent()) {
+            String where = store.describe() + " '" + zgroup + "'";
+            GroupMetadata g = MetadataFormat.parseV2Group(Json.parse(doc.get(), where), readAttrs(store, path), where);
+            Key zmeta = path.resolve(ZMETADATA);
+            Optional<Bytes> consolidated = store.read(zmeta);
+            if (consolidated.isPresent()) {
+                String cw = store.describe() + " '" + zmeta + "'";
+                JsonNode c = Json.parse(consolidated.get(), cw);
+                if (!c.path("metadata").isObject()) {
+                    throw new InvalidMetadataException(cw + ": /metadata must be an object");
+                }
+                g = new GroupMetadata(2, g.attributes(), c, null);
+            }
+            return Optional.of(g);
+        }
+        return Optional.empty();
+    }
+
+    private static JsonNode readAttrs(ReadableStore store, Key path) throws IOException {
+        Key k = path.resolve(ZATTRS);
+        Optional<Bytes> attrs = store.read(k);
+        return attrs.isPresent() ? Json.parse(attrs.get(), store.describe() + " '" + k + "'") : null;
+    }
+
+    /**
+     * Writes a node's metadata documents. For v2 the attributes go first and {@code .zarray}/{@code .zgroup}
+     * last, so a reader that finds the node finds its attributes too.
+     */
+    public static void writeMetadata(WritableStore store, Key path, NodeMetadata meta) throws IOException {
+        if (meta.zarrFormat() == 3) {
+            store.write(path.resolve(ZARR_JSON), Json.write(MetadataFormat.toV3(meta)));
+            return;
+        }
+        ObjectNode attrs = meta.attributes();
+        if (!attrs.isEmpty()) {
+            store.write(path.resolve(ZATTRS), Json.write(attrs));
+        } else {
+            store.delete(path.resolve(ZATTRS));
+        }
+        switch (meta) {
+            case ArrayMetadata a -> store.write(path.resolve(ZARRAY), Json.write(MetadataFormat.toV2Array(a)));
+            case GroupMetadata g -> store.write(path.resolve(ZGROUP), Json.write(MetadataFormat.toV2Group()));
+        }
+    }
+}

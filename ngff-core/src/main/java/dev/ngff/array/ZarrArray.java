@@ -1,0 +1,421 @@
+package dev.ngff.array;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ngff.buffer.Bytes;
+import dev.ngff.buffer.NdBuffer;
+import dev.ngff.codec.ChunkSpec;
+import dev.ngff.codec.CodecPipeline;
+import dev.ngff.error.CorruptDataException;
+import dev.ngff.error.NgffException;
+import dev.ngff.exec.ChunkTasks;
+import dev.ngff.exec.ExecutionContext;
+import dev.ngff.metadata.ArrayMetadata;
+import dev.ngff.metadata.DataType;
+import dev.ngff.store.ByteRange;
+import dev.ngff.store.Key;
+import dev.ngff.store.ReadableStore;
+import dev.ngff.store.WritableStore;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A Zarr v2 or v3 array in a store: read and write any box of elements (long indices, any rank, not
+ * aligned to chunks) in parallel, with memory bounded by the {@link ExecutionContext}.
+ *
+ * <p>A handle is immutable apart from its shard index cache and is thread-safe. Concurrent writes
+ * through one handle are safe, also to the same chunk (read-modify-write is locked per chunk); writers
+ * in other handles or processes must not write the same chunk at the same time. A handle sees the
+ * metadata as it was when opened; {@link #resize} and {@link #withAttributes} return new handles.
+ */
+public final class ZarrArray implements ZarrNode {
+    private static final int LOCK_STRIPES = 256;
+
+    private final ReadableStore store;
+    private final Key path;
+    private final ArrayMetadata meta;
+    private final CodecPipeline pipeline;
+    private final ExecutionContext ctx;
+    private final boolean writeEmptyChunks;
+    private final IndexCache indexCache;
+    private final ReentrantLock[] locks;
+
+    private ZarrArray(ReadableStore store, Key path, ArrayMetadata meta, CodecPipeline pipeline, ExecutionContext ctx,
+                      boolean writeEmptyChunks) {
+        this.store = store;
+        this.path = path;
+        this.meta = meta;
+        this.pipeline = pipeline;
+        this.ctx = ctx;
+        this.writeEmptyChunks = writeEmptyChunks;
+        this.indexCache = new IndexCache(4096);
+        this.locks = new ReentrantLock[LOCK_STRIPES];
+        for (int i = 0; i < LOCK_STRIPES; i++) {
+            locks[i] = new ReentrantLock();
+        }
+    }
+
+    /** A handle on an array whose metadata is already known (see {@link Zarr#openArray}). */
+    static ZarrArray of(ReadableStore store, Key path, ArrayMetadata meta, ExecutionContext ctx) throws NgffException {
+        CodecPipeline p = ctx.codecs().pipeline(meta.codecs(), describe(store, path));
+        validateCodecsFor(meta, p, describe(store, path));
+        return new ZarrArray(store, path, meta, p, ctx, false);
+    }
+
+    private static void validateCodecsFor(ArrayMetadata meta, CodecPipeline p, String where) throws NgffException {
+        try {
+            ChunkSpec spec = new ChunkSpec(meta.chunkShape(), meta.dataType(), meta.fillValue());
+            for (var a2a : p.arrayToArray()) {
+                spec = a2a.encodedSpec(spec);
+            }
+            p.arrayToBytes().encodedSizeBound(spec); // sharding checks its grid here
+        } catch (IllegalArgumentException e) {
+            throw new dev.ngff.error.InvalidMetadataException(where + ": " + e.getMessage());
+        }
+    }
+
+    static String describe(ReadableStore store, Key path) {
+        return store.describe() + " array '" + (path.isRoot() ? "/" : path.path()) + "'";
+    }
+
+    @Override
+    public ReadableStore store() {
+        return store;
+    }
+
+    @Override
+    public Key path() {
+        return path;
+    }
+
+    @Override
+    public ArrayMetadata metadata() {
+        return meta;
+    }
+
+    public long[] shape() {
+        return meta.shape();
+    }
+
+    public long[] chunkShape() {
+        return meta.chunkShape();
+    }
+
+    public DataType dataType() {
+        return meta.dataType();
+    }
+
+    public int rank() {
+        return meta.rank();
+    }
+
+    public CodecPipeline codecs() {
+        return pipeline;
+    }
+
+    /** A handle that stores chunks even when every element equals the fill value (default: they are not stored). */
+    public ZarrArray withWriteEmptyChunks(boolean write) {
+        return new ZarrArray(store, path, meta, pipeline, ctx, write);
+    }
+
+    /** The store key of the chunk at grid coordinates {@code coords}. */
+    public Key chunkKey(long... coords) {
+        return path.resolve(meta.chunkKeyEncoding().encode(coords));
+    }
+
+    // ---- reading -------------------------------------------------------------------------------
+
+    /** Reads the whole array. */
+    public NdBuffer read() throws IOException {
+        return read(new long[rank()], shape());
+    }
+
+    /** Reads the box {@code [offset, offset + shape)} into a new buffer. */
+    public NdBuffer read(long[] offset, long[] regionShape) throws IOException {
+        NdBuffer out = NdBuffer.allocate(meta.dataType(), regionShape);
+        read(offset, out);
+        return out;
+    }
+
+    /** Reads the box at {@code offset} with the destination's shape into the destination. */
+    public void read(long[] offset, NdBuffer dest) throws IOException {
+        long[] regionShape = dest.shape();
+        checkRegion(offset, regionShape, dest.dataType());
+        if (NdBuffer.elementCount(regionShape) == 0) {
+            return;
+        }
+        long[] chunk = meta.chunkShape();
+        long[] lo = new long[rank()];
+        long[] hi = new long[rank()];
+        for (int d = 0; d < rank(); d++) {
+            lo[d] = offset[d] / chunk[d];
+            hi[d] = (offset[d] + regionShape[d] - 1) / chunk[d];
+        }
+        ChunkSpec spec = new ChunkSpec(chunk, meta.dataType(), meta.fillValue());
+        byte[] fill = meta.fillValue().bytesUnsafe();
+        try (ChunkTasks tasks = new ChunkTasks(ctx)) {
+            long[] c = lo.clone();
+            do {
+                long[] coord = c.clone();
+                if (!tasks.submit(() -> readChunkInto(coord, spec, offset, regionShape, dest, fill))) {
+                    break;
+                }
+            } while (next(c, lo, hi));
+            tasks.await();
+        }
+    }
+
+    private void readChunkInto(long[] coord, ChunkSpec spec, long[] offset, long[] regionShape, NdBuffer dest,
+                               byte[] fill) throws IOException {
+        int rank = coord.length;
+        long[] chunk = spec.shape();
+        long[] inChunk = new long[rank];
+        long[] inDest = new long[rank];
+        long[] box = new long[rank];
+        for (int d = 0; d < rank; d++) {
+            long origin = coord[d] * chunk[d];
+            long from = Math.max(origin, offset[d]);
+            long to = Math.min(origin + chunk[d], offset[d] + regionShape[d]);
+            inChunk[d] = from - origin;
+            inDest[d] = from - offset[d];
+            box[d] = to - from;
+        }
+        Key key = chunkKey(coord);
+        StoreChunkSource source = new StoreChunkSource(store, key, ctx, indexCache);
+        Optional<NdBuffer> part;
+        try {
+            part = ctx.cpuWithHold(hold -> () -> pipeline.partialDecoder(source.holding(hold), spec).decode(inChunk, box));
+        } catch (CorruptDataException e) {
+            throw new CorruptDataException(describe(store, path) + " chunk '" + key + "': " + e.getMessage(), e);
+        }
+        if (part.isEmpty()) {
+            fillBox(dest, inDest, box, fill);
+        } else {
+            NdBuffer.copy(part.get(), new long[rank], dest, inDest, box);
+        }
+    }
+
+    private static void fillBox(NdBuffer dest, long[] at, long[] box, byte[] fill) {
+        if (Arrays.equals(box, dest.shape())) {
+            dest.fill(fill);
+            return;
+        }
+        NdBuffer filled = NdBuffer.filled(dest.dataType(), box, fill);
+        NdBuffer.copy(filled, new long[box.length], dest, at, box);
+    }
+
+    /** Reads and decodes one whole chunk; empty when it is not stored. */
+    public Optional<NdBuffer> readChunk(long... coords) throws IOException {
+        Key key = chunkKey(coords);
+        Optional<Bytes> bytes = ctx.io(() -> store.read(key, ByteRange.WHOLE));
+        if (bytes.isEmpty()) {
+            return Optional.empty();
+        }
+        ChunkSpec spec = new ChunkSpec(meta.chunkShape(), meta.dataType(), meta.fillValue());
+        try {
+            return Optional.of(ctx.cpu(() -> pipeline.decode(bytes.get(), spec)));
+        } catch (CorruptDataException e) {
+            throw new CorruptDataException(describe(store, path) + " chunk '" + key + "': " + e.getMessage(), e);
+        }
+    }
+
+    // ---- writing -------------------------------------------------------------------------------
+
+    private WritableStore writable() {
+        if (store instanceof WritableStore w) {
+            return w;
+        }
+        throw new UnsupportedOperationException(store.describe() + " is read-only");
+    }
+
+    /** Writes the source buffer at {@code offset}. Chunks only partly covered are read, merged and rewritten. */
+    public void write(long[] offset, NdBuffer src) throws IOException {
+        WritableStore w = writable();
+        long[] regionShape = src.shape();
+        checkRegion(offset, regionShape, src.dataType());
+        if (NdBuffer.elementCount(regionShape) == 0) {
+            return;
+        }
+        long[] chunk = meta.chunkShape();
+        long[] lo = new long[rank()];
+        long[] hi = new long[rank()];
+        for (int d = 0; d < rank(); d++) {
+            lo[d] = offset[d] / chunk[d];
+            hi[d] = (offset[d] + regionShape[d] - 1) / chunk[d];
+        }
+        ChunkSpec spec = new ChunkSpec(chunk, meta.dataType(), meta.fillValue());
+        try (ChunkTasks tasks = new ChunkTasks(ctx)) {
+            long[] c = lo.clone();
+            do {
+                long[] coord = c.clone();
+                if (!tasks.submit(() -> writeChunkFrom(w, coord, spec, offset, src))) {
+                    break;
+                }
+            } while (next(c, lo, hi));
+            tasks.await();
+        }
+    }
+
+    /** Writes the whole array from a buffer of the array's shape. */
+    public void write(NdBuffer src) throws IOException {
+        write(new long[rank()], src);
+    }
+
+    private void writeChunkFrom(WritableStore w, long[] coord, ChunkSpec spec, long[] offset, NdBuffer src) throws IOException {
+        int rank = coord.length;
+        long[] chunk = spec.shape();
+        long[] shape = meta.shape();
+        long[] inChunk = new long[rank];
+        long[] inSrc = new long[rank];
+        long[] box = new long[rank];
+        boolean covers = true; // the box covers every in-bounds element of the chunk
+        boolean exact = true; // the box is the whole chunk
+        for (int d = 0; d < rank; d++) {
+            long origin = coord[d] * chunk[d];
+            long from = Math.max(origin, offset[d]);
+            long to = Math.min(origin + chunk[d], offset[d] + src.shape(d));
+            inChunk[d] = from - origin;
+            inSrc[d] = from - offset[d];
+            box[d] = to - from;
+            covers &= from == origin && to == Math.min(origin + chunk[d], shape[d]);
+            exact &= box[d] == chunk[d];
+        }
+        Key key = chunkKey(coord);
+        byte[] fill = meta.fillValue().bytesUnsafe();
+        if (covers) {
+            NdBuffer data;
+            if (exact && Arrays.equals(src.shape(), chunk)) {
+                data = src;
+            } else {
+                data = exact ? NdBuffer.allocate(meta.dataType(), chunk) : NdBuffer.filled(meta.dataType(), chunk, fill);
+                NdBuffer.copy(src, inSrc, data, inChunk, box);
+            }
+            storeChunk(w, key, data, spec, fill);
+            return;
+        }
+        ReentrantLock lock = locks[Math.floorMod(key.hashCode(), LOCK_STRIPES)];
+        lock.lock();
+        try {
+            Optional<NdBuffer> existing = readChunk(coord);
+            NdBuffer data;
+            if (existing.isEmpty()) {
+                data = NdBuffer.filled(meta.dataType(), chunk, fill);
+            } else if (existing.get().segment().isReadOnly()) {
+                data = NdBuffer.allocate(meta.dataType(), chunk);
+                MemorySegment.copy(existing.get().segment(), 0, data.segment(), 0, data.segment().byteSize());
+            } else {
+                data = existing.get();
+            }
+            NdBuffer.copy(src, inSrc, data, inChunk, box);
+            storeChunk(w, key, data, spec, fill);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void storeChunk(WritableStore w, Key key, NdBuffer data, ChunkSpec spec, byte[] fill) throws IOException {
+        indexCache.invalidate(key);
+        if (!writeEmptyChunks && pipeline.skipsFillChunks() && ctx.cpu(() -> data.allEqual(fill))) {
+            ctx.io(() -> {
+                w.delete(key);
+                return null;
+            });
+            return;
+        }
+        Bytes encoded = ctx.cpu(() -> pipeline.encode(data, spec));
+        ctx.io(() -> {
+            w.write(key, encoded);
+            return null;
+        });
+    }
+
+    // ---- metadata changes ------------------------------------------------------------------------
+
+    /**
+     * Changes the shape. Chunks that lie wholly outside the new shape are deleted; the metadata is
+     * written last, so readers never see a shape whose chunks are missing.
+     */
+    public ZarrArray resize(long... newShape) throws IOException {
+        WritableStore w = writable();
+        if (newShape.length != rank()) {
+            throw new IllegalArgumentException("resize to rank " + newShape.length + " for an array of rank " + rank());
+        }
+        ArrayMetadata next = meta.withShape(newShape);
+        long[] oldGrid = meta.gridShape();
+        long[] newGrid = next.gridShape();
+        long[] zero = new long[rank()];
+        long[] last = new long[rank()];
+        boolean any = true;
+        for (int d = 0; d < rank(); d++) {
+            last[d] = oldGrid[d] - 1;
+            any &= oldGrid[d] > 0;
+        }
+        if (any && rank() > 0) {
+            try (ChunkTasks tasks = new ChunkTasks(ctx)) {
+                long[] c = zero.clone();
+                do {
+                    boolean outside = false;
+                    for (int d = 0; d < rank(); d++) {
+                        outside |= c[d] >= newGrid[d];
+                    }
+                    if (outside) {
+                        Key key = chunkKey(c);
+                        tasks.submit(() -> ctx.io(() -> {
+                            w.delete(key);
+                            return null;
+                        }));
+                    }
+                } while (next(c, zero, last));
+                tasks.await();
+            }
+        }
+        Zarr.writeMetadata(w, path, next);
+        return new ZarrArray(store, path, next, pipeline, ctx, writeEmptyChunks);
+    }
+
+    /** Replaces the user attributes and writes the metadata. */
+    public ZarrArray withAttributes(ObjectNode attributes) throws IOException {
+        ArrayMetadata next = meta.withAttributes(attributes);
+        Zarr.writeMetadata(writable(), path, next);
+        return new ZarrArray(store, path, next, pipeline, ctx, writeEmptyChunks);
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    private void checkRegion(long[] offset, long[] regionShape, DataType type) {
+        if (!type.equals(meta.dataType())) {
+            throw new IllegalArgumentException("buffer of " + type + " for an array of " + meta.dataType());
+        }
+        if (offset.length != rank() || regionShape.length != rank()) {
+            throw new IllegalArgumentException("region of rank " + offset.length + "/" + regionShape.length
+                    + " for an array of rank " + rank());
+        }
+        long[] shape = meta.shape();
+        for (int d = 0; d < rank(); d++) {
+            if (offset[d] < 0 || regionShape[d] < 0 || offset[d] + regionShape[d] > shape[d] || offset[d] + regionShape[d] < 0) {
+                throw new IndexOutOfBoundsException("region at " + Arrays.toString(offset) + " of shape "
+                        + Arrays.toString(regionShape) + " is outside the array shape " + Arrays.toString(shape)
+                        + " of " + describe(store, path));
+            }
+        }
+    }
+
+    /** Advances an odometer over [lo, hi] (inclusive); false after the last coordinate. */
+    static boolean next(long[] c, long[] lo, long[] hi) {
+        for (int d = c.length - 1; d >= 0; d--) {
+            if (++c[d] <= hi[d]) {
+                return true;
+            }
+            c[d] = lo[d];
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return "ZarrArray[" + describe(store, path) + " " + meta + "]";
+    }
+}

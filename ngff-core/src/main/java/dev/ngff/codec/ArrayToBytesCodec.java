@@ -1,0 +1,46 @@
+package dev.ngff.codec;
+
+import dev.ngff.buffer.Bytes;
+import dev.ngff.buffer.NdBuffer;
+
+import java.io.IOException;
+
+/** A codec that serialises a decoded chunk to bytes ({@code bytes}, {@code sharding_indexed}, pipelines). */
+public non-sealed interface ArrayToBytesCodec extends Codec {
+
+    Bytes encode(NdBuffer chunk, ChunkSpec spec) throws IOException;
+
+    /** Decodes a whole chunk; the result has exactly {@code spec}'s shape and type. */
+    NdBuffer decode(Bytes encoded, ChunkSpec spec) throws IOException;
+
+    /**
+     * A decoder for parts of one stored chunk. The default reads the whole chunk, decodes it and
+     * slices; codecs that can read less (sharding) override it.
+     */
+    default PartialDecoder partialDecoder(ChunkSource source, ChunkSpec spec) {
+        return (offset, shape) -> {
+            var bytes = source.read(dev.ngff.store.ByteRange.WHOLE);
+            if (bytes.isEmpty()) {
+                return java.util.Optional.empty();
+            }
+            NdBuffer whole = decode(bytes.get(), spec);
+            if (java.util.Arrays.equals(shape, whole.shape())) {
+                return java.util.Optional.of(whole);
+            }
+            return java.util.Optional.of(whole.copyRegion(offset, shape));
+        };
+    }
+
+    /** Upper bound of the encoded size of a chunk of this spec, or -1 when unknown. */
+    default long encodedSizeBound(ChunkSpec spec) {
+        return -1;
+    }
+
+    /**
+     * Whether a chunk whose every element equals the fill value may be left unstored. True for codecs
+     * whose output for such a chunk carries no information; a sharding codec decides per inner chunk.
+     */
+    default boolean skipsFillChunks() {
+        return true;
+    }
+}

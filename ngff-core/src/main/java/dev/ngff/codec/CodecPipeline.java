@@ -1,0 +1,199 @@
+package dev.ngff.codec;
+
+import dev.ngff.buffer.Bytes;
+import dev.ngff.buffer.NdBuffer;
+import dev.ngff.error.CorruptDataException;
+import dev.ngff.error.InvalidMetadataException;
+import dev.ngff.error.NgffException;
+import dev.ngff.metadata.ArrayMetadata;
+import dev.ngff.metadata.CodecSpec;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A validated codec chain: array-to-array codecs, exactly one array-to-bytes codec, bytes-to-bytes
+ * codecs. The chain is itself an array-to-bytes codec, which is what lets {@code sharding_indexed} nest
+ * one. Immutable and thread-safe.
+ */
+public final class CodecPipeline implements ArrayToBytesCodec {
+    private final List<ArrayToArrayCodec> arrayToArray;
+    private final ArrayToBytesCodec arrayToBytes;
+    private final List<BytesToBytesCodec> bytesToBytes;
+    private final List<CodecSpec> specs;
+
+    private CodecPipeline(List<ArrayToArrayCodec> a2a, ArrayToBytesCodec a2b, List<BytesToBytesCodec> b2b, List<CodecSpec> specs) {
+        this.arrayToArray = List.copyOf(a2a);
+        this.arrayToBytes = a2b;
+        this.bytesToBytes = List.copyOf(b2b);
+        this.specs = List.copyOf(specs);
+    }
+
+    /** Builds a pipeline from specs; the order of stages is checked. */
+    public static CodecPipeline build(List<CodecSpec> specs, CodecRegistry registry, String location) throws NgffException {
+        List<Codec> codecs = new ArrayList<>();
+        for (CodecSpec s : specs) {
+            codecs.add(registry.create(s));
+        }
+        return of(codecs, location);
+    }
+
+    /** Builds a pipeline from codec instances; the order of stages is checked. */
+    public static CodecPipeline of(List<Codec> codecs, String location) throws InvalidMetadataException {
+        List<ArrayToArrayCodec> a2a = new ArrayList<>();
+        ArrayToBytesCodec a2b = null;
+        List<BytesToBytesCodec> b2b = new ArrayList<>();
+        List<CodecSpec> specs = new ArrayList<>();
+        for (int i = 0; i < codecs.size(); i++) {
+            Codec c = codecs.get(i);
+            specs.add(c.spec());
+            switch (c) {
+                case ArrayToArrayCodec x -> {
+                    if (a2b != null) {
+                        throw new InvalidMetadataException(location + ": codec " + i + " '" + c.spec().name()
+                                + "' is array-to-array but follows the array-to-bytes codec");
+                    }
+                    a2a.add(x);
+                }
+                case ArrayToBytesCodec x -> {
+                    if (a2b != null) {
+                        throw new InvalidMetadataException(location + ": codec " + i + " '" + c.spec().name()
+                                + "' is a second array-to-bytes codec");
+                    }
+                    a2b = x;
+                }
+                case BytesToBytesCodec x -> {
+                    if (a2b == null) {
+                        throw new InvalidMetadataException(location + ": codec " + i + " '" + c.spec().name()
+                                + "' is bytes-to-bytes but comes before the array-to-bytes codec");
+                    }
+                    b2b.add(x);
+                }
+            }
+        }
+        if (a2b == null) {
+            throw new InvalidMetadataException(location + ": the codec chain has no array-to-bytes codec (such as 'bytes')");
+        }
+        return new CodecPipeline(a2a, a2b, b2b, specs);
+    }
+
+    public List<CodecSpec> specs() {
+        return specs;
+    }
+
+    public ArrayToBytesCodec arrayToBytes() {
+        return arrayToBytes;
+    }
+
+    public List<ArrayToArrayCodec> arrayToArray() {
+        return arrayToArray;
+    }
+
+    public List<BytesToBytesCodec> bytesToBytes() {
+        return bytesToBytes;
+    }
+
+    @Override
+    public CodecSpec spec() {
+        throw new UnsupportedOperationException("a pipeline is written as its list of specs(), not one spec");
+    }
+
+    @Override
+    public Bytes encode(NdBuffer chunk, ChunkSpec spec) throws IOException {
+        NdBuffer cur = chunk;
+        ChunkSpec s = spec;
+        for (ArrayToArrayCodec c : arrayToArray) {
+            cur = c.encode(cur, s);
+            s = c.encodedSpec(s);
+        }
+        Bytes b = arrayToBytes.encode(cur, s);
+        for (BytesToBytesCodec c : bytesToBytes) {
+            b = c.encode(b, spec);
+        }
+        return b;
+    }
+
+    @Override
+    public NdBuffer decode(Bytes encoded, ChunkSpec spec) throws IOException {
+        List<ChunkSpec> specsIn = new ArrayList<>(arrayToArray.size() + 1);
+        ChunkSpec s = spec;
+        for (ArrayToArrayCodec c : arrayToArray) {
+            specsIn.add(s);
+            s = c.encodedSpec(s);
+        }
+        Bytes b = decodeBytes(encoded, spec, s);
+        NdBuffer cur = arrayToBytes.decode(b, s);
+        checkShape(cur, s);
+        for (int i = arrayToArray.size() - 1; i >= 0; i--) {
+            cur = arrayToArray.get(i).decode(cur, specsIn.get(i));
+        }
+        checkShape(cur, spec);
+        return cur;
+    }
+
+    private Bytes decodeBytes(Bytes encoded, ChunkSpec spec, ChunkSpec innerSpec) throws IOException {
+        if (bytesToBytes.isEmpty()) {
+            return encoded;
+        }
+        // bounds on each stage's output, innermost first, so no stage can be told to allocate without limit
+        long[] bounds = new long[bytesToBytes.size() + 1];
+        long a2bBound = arrayToBytes.encodedSizeBound(innerSpec);
+        bounds[0] = a2bBound < 0 ? ArrayMetadata.MAX_CHUNK_BYTES : Math.min(a2bBound, ArrayMetadata.MAX_CHUNK_BYTES);
+        for (int i = 0; i < bytesToBytes.size(); i++) {
+            long next = bytesToBytes.get(i).encodedSizeBound(bounds[i]);
+            bounds[i + 1] = next < 0 ? ArrayMetadata.MAX_CHUNK_BYTES : Math.min(next, ArrayMetadata.MAX_CHUNK_BYTES);
+        }
+        Bytes b = encoded;
+        for (int i = bytesToBytes.size() - 1; i >= 0; i--) {
+            b = bytesToBytes.get(i).decode(b, spec, bounds[i]);
+        }
+        return b;
+    }
+
+    private static void checkShape(NdBuffer b, ChunkSpec s) throws CorruptDataException {
+        if (!java.util.Arrays.equals(b.shape(), s.shape())) {
+            throw new CorruptDataException("decoded chunk has shape " + java.util.Arrays.toString(b.shape())
+                    + ", expected " + java.util.Arrays.toString(s.shape()));
+        }
+    }
+
+    @Override
+    public PartialDecoder partialDecoder(ChunkSource source, ChunkSpec spec) {
+        if (arrayToArray.isEmpty() && bytesToBytes.isEmpty()) {
+            return arrayToBytes.partialDecoder(source, spec);
+        }
+        return ArrayToBytesCodec.super.partialDecoder(source, spec);
+    }
+
+    @Override
+    public long encodedSizeBound(ChunkSpec spec) {
+        ChunkSpec s = spec;
+        for (ArrayToArrayCodec c : arrayToArray) {
+            s = c.encodedSpec(s);
+        }
+        long n = arrayToBytes.encodedSizeBound(s);
+        for (BytesToBytesCodec c : bytesToBytes) {
+            if (n < 0) {
+                return -1;
+            }
+            n = c.encodedSizeBound(n);
+        }
+        return n;
+    }
+
+    @Override
+    public boolean skipsFillChunks() {
+        return arrayToBytes.skipsFillChunks();
+    }
+
+    /** Reads one whole chunk from a source and decodes it; empty when not stored. */
+    public Optional<NdBuffer> decodeFrom(ChunkSource source, ChunkSpec spec) throws IOException {
+        Optional<Bytes> b = source.read(dev.ngff.store.ByteRange.WHOLE);
+        if (b.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(decode(b.get(), spec));
+    }
+}

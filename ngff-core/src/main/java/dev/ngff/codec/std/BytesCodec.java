@@ -1,0 +1,111 @@
+package dev.ngff.codec.std;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ngff.buffer.Buffers;
+import dev.ngff.buffer.Bytes;
+import dev.ngff.buffer.NdBuffer;
+import dev.ngff.codec.ArrayToBytesCodec;
+import dev.ngff.codec.ChunkSpec;
+import dev.ngff.error.CorruptDataException;
+import dev.ngff.metadata.CodecSpec;
+import dev.ngff.metadata.DataType;
+import dev.ngff.metadata.Json;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * The {@code bytes} codec: elements in C order, little- or big-endian. Little-endian encoding and
+ * decoding are zero-copy views; big-endian swaps each scalar component.
+ */
+public final class BytesCodec implements ArrayToBytesCodec {
+    private static final ValueLayout.OfShort S_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort S_BE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt I_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt I_BE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfLong L_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong L_BE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
+    private final String endian; // "little", "big", or null when absent from metadata
+
+    public BytesCodec(String endian) {
+        if (endian != null && !endian.equals("little") && !endian.equals("big")) {
+            throw new IllegalArgumentException("bytes codec endian must be \"little\" or \"big\", got \"" + endian + "\"");
+        }
+        this.endian = endian;
+    }
+
+    public static BytesCodec littleEndian() {
+        return new BytesCodec("little");
+    }
+
+    public boolean isBigEndian() {
+        return "big".equals(endian);
+    }
+
+    @Override
+    public CodecSpec spec() {
+        ObjectNode c = Json.object();
+        if (endian != null) {
+            c.put("endian", endian);
+        }
+        return new CodecSpec("bytes", c);
+    }
+
+    private boolean swaps(DataType t) {
+        return isBigEndian() && t.componentSize() > 1;
+    }
+
+    @Override
+    public Bytes encode(NdBuffer chunk, ChunkSpec spec) {
+        if (!swaps(chunk.dataType())) {
+            return chunk.asBytes();
+        }
+        MemorySegment out = Buffers.allocate(chunk.segment().byteSize());
+        swap(chunk.segment(), out, chunk.dataType().componentSize());
+        return Bytes.wrap(out);
+    }
+
+    @Override
+    public NdBuffer decode(Bytes encoded, ChunkSpec spec) throws CorruptDataException {
+        long expected = spec.byteSize();
+        if (encoded.size() != expected) {
+            throw new CorruptDataException("bytes codec: got " + encoded.size() + " bytes, expected " + expected
+                    + " for a chunk of " + spec.dataType() + " " + java.util.Arrays.toString(spec.shape()));
+        }
+        if (!swaps(spec.dataType())) {
+            return NdBuffer.wrap(spec.dataType(), spec.shape(), encoded.segment());
+        }
+        MemorySegment out = Buffers.allocate(expected);
+        swap(encoded.segment(), out, spec.dataType().componentSize());
+        return NdBuffer.wrap(spec.dataType(), spec.shape(), out);
+    }
+
+    @Override
+    public long encodedSizeBound(ChunkSpec spec) {
+        return spec.byteSize();
+    }
+
+    private static void swap(MemorySegment in, MemorySegment out, int size) {
+        long n = in.byteSize();
+        switch (size) {
+            case 2 -> {
+                for (long i = 0; i < n; i += 2) {
+                    out.set(S_BE, i, in.get(S_LE, i));
+                }
+            }
+            case 4 -> {
+                for (long i = 0; i < n; i += 4) {
+                    out.set(I_BE, i, in.get(I_LE, i));
+                }
+            }
+            case 8 -> {
+                for (long i = 0; i < n; i += 8) {
+                    out.set(L_BE, i, in.get(L_LE, i));
+                }
+            }
+            default -> throw new IllegalStateException("no byte swap for component size " + size);
+        }
+    }
+}

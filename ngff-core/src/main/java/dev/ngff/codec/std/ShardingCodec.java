@@ -1,0 +1,406 @@
+package dev.ngff.codec.std;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ngff.buffer.Buffers;
+import dev.ngff.buffer.Bytes;
+import dev.ngff.buffer.NdBuffer;
+import dev.ngff.codec.ArrayToBytesCodec;
+import dev.ngff.codec.BytesToBytesCodec;
+import dev.ngff.codec.ChunkSource;
+import dev.ngff.codec.ChunkSpec;
+import dev.ngff.codec.CodecPipeline;
+import dev.ngff.codec.PartialDecoder;
+import dev.ngff.error.CorruptDataException;
+import dev.ngff.error.InvalidMetadataException;
+import dev.ngff.metadata.CodecSpec;
+import dev.ngff.metadata.DataType;
+import dev.ngff.metadata.FillValue;
+import dev.ngff.metadata.Json;
+import dev.ngff.store.ByteRange;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code sharding_indexed} codec: a shard holds a grid of inner chunks, each encoded with the inner
+ * codec chain, plus an index of (offset, length) pairs as uint64 at the start or the end. Inner chunks
+ * whose every element is the fill value are not stored; their index entry is (2^64-1, 2^64-1).
+ *
+ * <p>Partial reads fetch the index once with a single prefix or suffix request (then from the caller's
+ * cache), and read only the inner chunks that overlap the requested box, coalescing nearby ranges.
+ */
+public final class ShardingCodec implements ArrayToBytesCodec {
+    private static final long MISSING = -1L;
+    private static final ValueLayout.OfLong U64_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** Gaps up to this many bytes between wanted inner chunks are read rather than split into two requests. */
+    static final long COALESCE_GAP = 256 * 1024;
+
+    private final long[] innerShape;
+    private final CodecPipeline inner;
+    private final CodecPipeline index;
+    private final boolean indexAtEnd;
+
+    public ShardingCodec(long[] innerShape, CodecPipeline inner, CodecPipeline index, boolean indexAtEnd)
+            throws InvalidMetadataException {
+        for (long s : innerShape) {
+            if (s <= 0) {
+                throw new InvalidMetadataException("sharding_indexed: chunk_shape " + Arrays.toString(innerShape)
+                        + " must be positive");
+            }
+        }
+        if (!index.arrayToArray().isEmpty() || !(index.arrayToBytes() instanceof BytesCodec)) {
+            throw new InvalidMetadataException("sharding_indexed: index_codecs must be 'bytes' followed by fixed-size codecs such as 'crc32c'");
+        }
+        for (BytesToBytesCodec c : index.bytesToBytes()) {
+            if (c.fixedSizeOverhead().isEmpty()) {
+                throw new InvalidMetadataException("sharding_indexed: index codec '" + c.spec().name()
+                        + "' does not have a fixed encoded size");
+            }
+        }
+        this.innerShape = innerShape.clone();
+        this.inner = inner;
+        this.index = index;
+        this.indexAtEnd = indexAtEnd;
+    }
+
+    public long[] innerShape() {
+        return innerShape.clone();
+    }
+
+    public CodecPipeline innerPipeline() {
+        return inner;
+    }
+
+    public boolean indexAtEnd() {
+        return indexAtEnd;
+    }
+
+    @Override
+    public CodecSpec spec() {
+        ObjectNode c = Json.object();
+        ArrayNode s = c.putArray("chunk_shape");
+        for (long x : innerShape) {
+            s.add(x);
+        }
+        ArrayNode ic = c.putArray("codecs");
+        inner.specs().forEach(x -> ic.add(x.toJson()));
+        ArrayNode xc = c.putArray("index_codecs");
+        index.specs().forEach(x -> xc.add(x.toJson()));
+        c.put("index_location", indexAtEnd ? "end" : "start");
+        return new CodecSpec("sharding_indexed", c);
+    }
+
+    /** Inner chunks per dimension for a shard of this spec. */
+    long[] grid(ChunkSpec shard) {
+        long[] shape = shard.shape();
+        if (shape.length != innerShape.length) {
+            throw new IllegalArgumentException("sharding_indexed: inner chunk_shape " + Arrays.toString(innerShape)
+                    + " has rank " + innerShape.length + ", the shard has rank " + shape.length);
+        }
+        long[] g = new long[shape.length];
+        for (int d = 0; d < g.length; d++) {
+            if (shape[d] % innerShape[d] != 0) {
+                throw new IllegalArgumentException("sharding_indexed: shard shape " + Arrays.toString(shape)
+                        + " is not a multiple of the inner chunk shape " + Arrays.toString(innerShape));
+            }
+            g[d] = shape[d] / innerShape[d];
+        }
+        return g;
+    }
+
+    private static ChunkSpec indexSpec(long[] grid) {
+        long[] s = Arrays.copyOf(grid, grid.length + 1);
+        s[grid.length] = 2;
+        return new ChunkSpec(s, DataType.UINT64, FillValue.ofBytes(new byte[] {-1, -1, -1, -1, -1, -1, -1, -1}));
+    }
+
+    /** Encoded size of the index of a shard with this grid. */
+    long indexSize(long[] grid) {
+        return index.encodedSizeBound(indexSpec(grid));
+    }
+
+    @Override
+    public long encodedSizeBound(ChunkSpec spec) {
+        long[] g = grid(spec);
+        long n = NdBuffer.elementCount(g);
+        long each = inner.encodedSizeBound(spec.withShape(innerShape));
+        if (each < 0) {
+            return -1;
+        }
+        try {
+            return Math.addExact(Math.multiplyExact(n, each), indexSize(g));
+        } catch (ArithmeticException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public Bytes encode(NdBuffer shard, ChunkSpec spec) throws IOException {
+        long[] g = grid(spec);
+        int n = Math.toIntExact(NdBuffer.elementCount(g));
+        ChunkSpec innerSpec = spec.withShape(innerShape);
+        byte[] fill = spec.fillValue().bytesUnsafe();
+        long[] entries = new long[2 * n];
+        Arrays.fill(entries, MISSING);
+        List<Bytes> parts = new ArrayList<>();
+        long offset = 0;
+        long[] coord = new long[g.length];
+        long[] origin = new long[g.length];
+        boolean single = n == 1;
+        for (int i = 0; i < n; i++) {
+            for (int d = 0; d < g.length; d++) {
+                origin[d] = coord[d] * innerShape[d];
+            }
+            NdBuffer sub = single ? shard : shard.copyRegion(origin, innerShape);
+            if (!sub.allEqual(fill)) {
+                Bytes enc = inner.encode(sub, innerSpec);
+                entries[2 * i] = offset;
+                entries[2 * i + 1] = enc.size();
+                offset += enc.size();
+                parts.add(enc);
+            }
+            increment(coord, g);
+        }
+        long idxSize = indexSize(g);
+        if (!indexAtEnd) {
+            for (int i = 0; i < n; i++) {
+                if (entries[2 * i] != MISSING) {
+                    entries[2 * i] += idxSize;
+                }
+            }
+        }
+        MemorySegment idxSeg = Buffers.allocate(16L * n);
+        for (int i = 0; i < 2 * n; i++) {
+            idxSeg.set(U64_LE, 8L * i, entries[i]);
+        }
+        ChunkSpec is = indexSpec(g);
+        Bytes idxBytes = index.encode(NdBuffer.wrap(DataType.UINT64, is.shape(), idxSeg), is);
+        if (idxBytes.size() != idxSize) {
+            throw new IllegalStateException("index encoded to " + idxBytes.size() + " bytes, expected " + idxSize);
+        }
+        List<Bytes> all = new ArrayList<>(parts.size() + 1);
+        if (!indexAtEnd) {
+            all.add(idxBytes);
+        }
+        all.addAll(parts);
+        if (indexAtEnd) {
+            all.add(idxBytes);
+        }
+        return Bytes.concat(all.toArray(Bytes[]::new));
+    }
+
+    private static void increment(long[] coord, long[] g) {
+        for (int d = g.length - 1; d >= 0; d--) {
+            if (++coord[d] < g[d]) {
+                return;
+            }
+            coord[d] = 0;
+        }
+    }
+
+    /** Decodes and validates the index bytes into (offset, length) pairs; {@code shardSize} is -1 if unknown. */
+    private long[] decodeIndex(Bytes idxBytes, long[] g, long shardSize, String where) throws IOException {
+        ChunkSpec is = indexSpec(g);
+        NdBuffer idx;
+        try {
+            idx = index.decode(idxBytes, is);
+        } catch (CorruptDataException e) {
+            throw new CorruptDataException(where + ": corrupt shard index: " + e.getMessage(), e);
+        }
+        int n = Math.toIntExact(NdBuffer.elementCount(g));
+        long[] entries = new long[2 * n];
+        MemorySegment seg = idx.segment();
+        long idxSize = idxBytes.size();
+        long dataStart = indexAtEnd ? 0 : idxSize;
+        for (int i = 0; i < n; i++) {
+            long off = seg.get(U64_LE, 16L * i);
+            long len = seg.get(U64_LE, 16L * i + 8);
+            if (off == MISSING && len == MISSING) {
+                entries[2 * i] = MISSING;
+                entries[2 * i + 1] = MISSING;
+                continue;
+            }
+            if (off < 0 || len < 0 || len > dev.ngff.metadata.ArrayMetadata.MAX_CHUNK_BYTES || off + len < 0) {
+                throw new CorruptDataException(where + ": shard index entry " + i + " has offset "
+                        + Long.toUnsignedString(off) + " length " + Long.toUnsignedString(len) + ", which no shard can hold");
+            }
+            if (off < dataStart || (shardSize >= 0 && off + len > (indexAtEnd ? shardSize - idxSize : shardSize))) {
+                throw new CorruptDataException(where + ": shard index entry " + i + " points at bytes=" + off + "-"
+                        + (off + len - 1) + ", outside the shard's data"
+                        + (shardSize >= 0 ? " (shard is " + shardSize + " bytes)" : ""));
+            }
+            entries[2 * i] = off;
+            entries[2 * i + 1] = len;
+        }
+        return entries;
+    }
+
+    @Override
+    public NdBuffer decode(Bytes encoded, ChunkSpec spec) throws IOException {
+        long[] g = grid(spec);
+        long idxSize = indexSize(g);
+        if (encoded.size() < idxSize) {
+            throw new CorruptDataException("shard of " + encoded.size() + " bytes is shorter than its " + idxSize + "-byte index");
+        }
+        Bytes idxBytes = indexAtEnd ? encoded.slice(encoded.size() - idxSize, idxSize) : encoded.slice(0, idxSize);
+        long[] entries = decodeIndex(idxBytes, g, encoded.size(), "shard");
+        NdBuffer out = NdBuffer.filled(spec.dataType(), spec.shape(), spec.fillValue().bytesUnsafe());
+        ChunkSpec innerSpec = spec.withShape(innerShape);
+        long[] coord = new long[g.length];
+        long[] origin = new long[g.length];
+        long[] zero = new long[g.length];
+        int n = entries.length / 2;
+        for (int i = 0; i < n; i++) {
+            if (entries[2 * i] != MISSING) {
+                NdBuffer chunk = decodeInner(encoded.slice(entries[2 * i], entries[2 * i + 1]), innerSpec, i, "shard");
+                for (int d = 0; d < g.length; d++) {
+                    origin[d] = coord[d] * innerShape[d];
+                }
+                NdBuffer.copy(chunk, zero, out, origin, innerShape);
+            }
+            increment(coord, g);
+        }
+        return out;
+    }
+
+    private NdBuffer decodeInner(Bytes b, ChunkSpec innerSpec, int i, String where) throws IOException {
+        try {
+            return inner.decode(b, innerSpec);
+        } catch (CorruptDataException e) {
+            throw new CorruptDataException(where + ": inner chunk " + i + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A cached index together with the grid it was decoded for. */
+    private record CachedIndex(long[] grid, long[] entries) {
+    }
+
+    @Override
+    public PartialDecoder partialDecoder(ChunkSource source, ChunkSpec spec) {
+        return (offset, shape) -> decodePart(source, spec, offset, shape);
+    }
+
+    private Optional<long[]> index(ChunkSource source, long[] g) throws IOException {
+        Optional<Object> cached = source.cachedIndex();
+        if (cached.isPresent() && cached.get() instanceof CachedIndex ci && Arrays.equals(ci.grid, g)) {
+            return Optional.of(ci.entries);
+        }
+        long idxSize = indexSize(g);
+        ByteRange r = indexAtEnd ? ByteRange.suffix(idxSize) : ByteRange.of(0, idxSize);
+        Optional<Bytes> b = source.read(r);
+        if (b.isEmpty()) {
+            return Optional.empty();
+        }
+        if (b.get().size() != idxSize) {
+            throw new CorruptDataException(source.describe() + ": shard of " + b.get().size()
+                    + " bytes is shorter than its " + idxSize + "-byte index (" + r + ")");
+        }
+        long[] entries = decodeIndex(b.get(), g, -1, source.describe());
+        source.cacheIndex(new CachedIndex(g, entries));
+        return Optional.of(entries);
+    }
+
+    private Optional<NdBuffer> decodePart(ChunkSource source, ChunkSpec spec, long[] offset, long[] shape) throws IOException {
+        long[] g = grid(spec);
+        Optional<long[]> maybe = index(source, g);
+        if (maybe.isEmpty()) {
+            return Optional.empty();
+        }
+        long[] entries = maybe.get();
+        int rank = g.length;
+        long[] lo = new long[rank];
+        long[] hi = new long[rank];
+        for (int d = 0; d < rank; d++) {
+            if (shape[d] == 0) {
+                return Optional.of(NdBuffer.allocate(spec.dataType(), shape));
+            }
+            lo[d] = offset[d] / innerShape[d];
+            hi[d] = (offset[d] + shape[d] - 1) / innerShape[d];
+        }
+        // the inner chunks the box touches, by linear index
+        List<long[]> wanted = new ArrayList<>(); // {linear, coord...}
+        long[] c = lo.clone();
+        while (true) {
+            long lin = 0;
+            for (int d = 0; d < rank; d++) {
+                lin = lin * g[d] + c[d];
+            }
+            if (entries[(int) (2 * lin)] != MISSING) {
+                long[] w = new long[rank + 1];
+                w[0] = lin;
+                System.arraycopy(c, 0, w, 1, rank);
+                wanted.add(w);
+            }
+            int d = rank - 1;
+            while (d >= 0 && ++c[d] > hi[d]) {
+                c[d] = lo[d];
+                d--;
+            }
+            if (d < 0) {
+                break;
+            }
+        }
+        if (wanted.isEmpty()) {
+            return Optional.empty();
+        }
+        wanted.sort(Comparator.comparingLong(w -> entries[(int) (2 * w[0])]));
+        // coalesce nearby byte ranges into fewer requests
+        List<long[]> groups = new ArrayList<>(); // {start, end, firstWanted, lastWanted}
+        for (int i = 0; i < wanted.size(); i++) {
+            long s = entries[(int) (2 * wanted.get(i)[0])];
+            long e = s + entries[(int) (2 * wanted.get(i)[0] + 1)];
+            long[] last = groups.isEmpty() ? null : groups.getLast();
+            if (last != null && s >= last[1] && s - last[1] <= COALESCE_GAP || last != null && s < last[1]) {
+                last[1] = Math.max(last[1], e);
+                last[3] = i;
+            } else {
+                groups.add(new long[] {s, e, i, i});
+            }
+        }
+        List<ByteRange> ranges = new ArrayList<>(groups.size());
+        for (long[] gr : groups) {
+            ranges.add(ByteRange.of(gr[0], gr[1] - gr[0]));
+        }
+        Optional<List<Bytes>> got = source.readRanges(ranges);
+        if (got.isEmpty()) {
+            return Optional.empty(); // deleted between index read and data read
+        }
+        NdBuffer out = NdBuffer.filled(spec.dataType(), shape, spec.fillValue().bytesUnsafe());
+        ChunkSpec innerSpec = spec.withShape(innerShape);
+        long[] srcOff = new long[rank];
+        long[] dstOff = new long[rank];
+        long[] box = new long[rank];
+        for (int gi = 0; gi < groups.size(); gi++) {
+            long[] gr = groups.get(gi);
+            Bytes block = got.get().get(gi);
+            if (block.size() != gr[1] - gr[0]) {
+                throw new CorruptDataException(source.describe() + ": shard index points outside the shard: "
+                        + ranges.get(gi) + " returned only " + block.size() + " bytes");
+            }
+            for (int i = (int) gr[2]; i <= gr[3]; i++) {
+                long[] w = wanted.get(i);
+                long s = entries[(int) (2 * w[0])];
+                long len = entries[(int) (2 * w[0] + 1)];
+                NdBuffer chunk = decodeInner(block.slice(s - gr[0], len), innerSpec, (int) w[0], source.describe());
+                for (int d = 0; d < rank; d++) {
+                    long origin = w[d + 1] * innerShape[d];
+                    long from = Math.max(origin, offset[d]);
+                    long to = Math.min(origin + innerShape[d], offset[d] + shape[d]);
+                    srcOff[d] = from - origin;
+                    dstOff[d] = from - offset[d];
+                    box[d] = to - from;
+                }
+                NdBuffer.copy(chunk, srcOff, out, dstOff, box);
+            }
+        }
+        return Optional.of(out);
+    }
+}

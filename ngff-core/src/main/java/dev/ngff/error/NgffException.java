@@ -1,0 +1,19 @@
+package dev.ngff.error;
+
+import java.io.IOException;
+
+/**
+ * Base of every checked failure that the world (a store, a file written by someone else, a hostile
+ * header) can cause. Messages always name the resource: store, key, byte range or JSON pointer.
+ */
+public class NgffException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    public NgffException(String message) {
+        super(message);
+    }
+
+    public NgffException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,151 @@
+package dev.ngff.exec;
+
+import dev.ngff.codec.CodecRegistry;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.concurrent.Semaphore;
+
+/**
+ * The shared resources of reads and writes, explicit rather than global: the codec registry and three
+ * limits. Chunk tasks run on virtual threads; at most {@code ioConcurrency} of them talk to stores at
+ * once, at most {@code cpuConcurrency} encode or decode at once (a task gives its CPU permit back while
+ * it waits for I/O), and at most {@code chunksInFlight} chunks are held in memory per call, which bounds
+ * memory by configuration whatever the size of the region. Thread-safe; share one per application.
+ */
+public final class ExecutionContext implements AutoCloseable {
+
+    /**
+     * @param ioConcurrency  store requests in flight
+     * @param cpuConcurrency chunks being encoded or decoded at once
+     * @param chunksInFlight chunks held in memory at once by one read or write call
+     */
+    public record Config(int ioConcurrency, int cpuConcurrency, int chunksInFlight) {
+        public Config {
+            if (ioConcurrency < 1 || cpuConcurrency < 1 || chunksInFlight < 1) {
+                throw new IllegalArgumentException("limits must be positive: " + ioConcurrency + ", "
+                        + cpuConcurrency + ", " + chunksInFlight);
+            }
+        }
+
+        /** 64 requests in flight, one codec task per core, twice as many chunks in memory as that sum allows. */
+        public static Config defaults() {
+            int cores = Runtime.getRuntime().availableProcessors();
+            return new Config(64, cores, 2 * cores + 16);
+        }
+
+        public Config withIoConcurrency(int n) {
+            return new Config(n, cpuConcurrency, chunksInFlight);
+        }
+
+        public Config withCpuConcurrency(int n) {
+            return new Config(ioConcurrency, n, chunksInFlight);
+        }
+
+        public Config withChunksInFlight(int n) {
+            return new Config(ioConcurrency, cpuConcurrency, n);
+        }
+    }
+
+    private final Config config;
+    private final CodecRegistry codecs;
+    private final Semaphore io;
+    private final Semaphore cpu;
+
+    private ExecutionContext(Config config, CodecRegistry codecs) {
+        this.config = config;
+        this.codecs = codecs;
+        this.io = new Semaphore(config.ioConcurrency(), true);
+        this.cpu = new Semaphore(config.cpuConcurrency(), true);
+    }
+
+    public static ExecutionContext create() {
+        return create(Config.defaults());
+    }
+
+    public static ExecutionContext create(Config config) {
+        return new ExecutionContext(config, CodecRegistry.standard());
+    }
+
+    public static ExecutionContext create(Config config, CodecRegistry codecs) {
+        return new ExecutionContext(config, codecs);
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public CodecRegistry codecs() {
+        return codecs;
+    }
+
+    /** A store call under the I/O limit. */
+    public <T> T io(IoCall<T> call) throws IOException {
+        acquire(io);
+        try {
+            return call.run();
+        } finally {
+            io.release();
+        }
+    }
+
+    /** A codec call under the CPU limit. */
+    public <T> T cpu(IoCall<T> call) throws IOException {
+        acquire(cpu);
+        try {
+            return call.run();
+        } finally {
+            cpu.release();
+        }
+    }
+
+    /**
+     * Runs {@code call} holding a CPU permit; {@code call} may give the permit back while it waits for
+     * I/O through {@link CpuHold#whileBlocked}.
+     */
+    public <T> T cpuWithHold(java.util.function.Function<CpuHold, IoCall<T>> body) throws IOException {
+        CpuHold hold = new CpuHold();
+        acquire(cpu);
+        try {
+            return body.apply(hold).run();
+        } finally {
+            cpu.release();
+        }
+    }
+
+    /** Lets a task that holds a CPU permit give it back while it blocks on I/O. Confined to one thread. */
+    public final class CpuHold {
+        private CpuHold() {
+        }
+
+        /** Runs an I/O call under the I/O limit with the CPU permit released. */
+        public <T> T whileBlocked(IoCall<T> call) throws IOException {
+            cpu.release();
+            try {
+                return io(call);
+            } finally {
+                acquire(cpu);
+            }
+        }
+    }
+
+    private static void acquire(Semaphore s) throws InterruptedIOException {
+        try {
+            s.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for a permit");
+        }
+    }
+
+    /** A call that may fail with an IOException. */
+    @FunctionalInterface
+    public interface IoCall<T> {
+        T run() throws IOException;
+    }
+
+    /** Nothing to release today (virtual threads need no shutdown); kept so callers can scope a context. */
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,401 @@
+package dev.ngff.metadata;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ngff.error.InvalidMetadataException;
+import dev.ngff.error.UnsupportedExtensionException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads and writes the metadata documents: v3 {@code zarr.json}; v2 {@code .zarray}, {@code .zgroup},
+ * {@code .zattrs}. Every error names the document and the JSON pointer at fault.
+ */
+public final class MetadataFormat {
+    private static final Set<String> V3_ARRAY_FIELDS = Set.of("zarr_format", "node_type", "shape", "data_type",
+            "chunk_grid", "chunk_key_encoding", "fill_value", "codecs", "attributes", "dimension_names",
+            "storage_transformers");
+    private static final Set<String> V3_GROUP_FIELDS = Set.of("zarr_format", "node_type", "attributes",
+            "consolidated_metadata");
+    private static final Set<String> V2_ARRAY_FIELDS = Set.of("zarr_format", "shape", "chunks", "dtype",
+            "compressor", "fill_value", "order", "filters", "dimension_separator");
+
+    private MetadataFormat() {
+    }
+
+    // ---- v3 ------------------------------------------------------------------------------------
+
+    /** Parses a v3 {@code zarr.json}; {@code doc} names it in errors (store and key). */
+    public static NodeMetadata parseV3(JsonNode root, String doc) throws InvalidMetadataException, UnsupportedExtensionException {
+        if (!root.isObject()) {
+            throw new InvalidMetadataException(doc + ": expected a JSON object at /");
+        }
+        JsonNode fmt = root.get("zarr_format");
+        if (fmt == null || !fmt.isIntegralNumber() || fmt.intValue() != 3) {
+            throw new InvalidMetadataException(doc + ": /zarr_format must be 3, got " + fmt);
+        }
+        String nodeType = requireText(root, "node_type", doc);
+        return switch (nodeType) {
+            case "array" -> parseV3Array((ObjectNode) root, doc);
+            case "group" -> {
+                ObjectNode extra = extensionFields((ObjectNode) root, V3_GROUP_FIELDS, doc);
+                JsonNode consolidated = root.get("consolidated_metadata");
+                if (consolidated != null && !consolidated.isNull() && !consolidated.isObject()) {
+                    throw new InvalidMetadataException(doc + ": /consolidated_metadata must be an object or null");
+                }
+                yield new GroupMetadata(3, attributesOf(root, doc), consolidated, extra);
+            }
+            default -> throw new InvalidMetadataException(doc + ": /node_type must be \"array\" or \"group\", got \"" + nodeType + "\"");
+        };
+    }
+
+    private static ArrayMetadata parseV3Array(ObjectNode root, String doc) throws InvalidMetadataException, UnsupportedExtensionException {
+        ObjectNode extra = extensionFields(root, V3_ARRAY_FIELDS, doc);
+        long[] shape = longArray(root.get("shape"), "/shape", doc, true);
+        DataType type = parseV3DataType(root.get("data_type"), doc);
+
+        JsonNode grid = root.get("chunk_grid");
+        if (grid == null || !grid.isObject()) {
+            throw new InvalidMetadataException(doc + ": /chunk_grid must be an object");
+        }
+        String gridName = requireText(grid, "name", doc + " /chunk_grid");
+        if (!gridName.equals("regular")) {
+            throw new UnsupportedExtensionException(doc + ": /chunk_grid/name '" + gridName
+                    + "' is not supported (only 'regular')");
+        }
+        long[] chunks = longArray(grid.path("configuration").get("chunk_shape"), "/chunk_grid/configuration/chunk_shape", doc, false);
+        if (chunks.length != shape.length) {
+            throw new InvalidMetadataException(doc + ": /chunk_grid/configuration/chunk_shape has rank " + chunks.length
+                    + ", /shape has rank " + shape.length);
+        }
+
+        ChunkKeyEncoding enc = ChunkKeyEncoding.DEFAULT_SLASH;
+        JsonNode cke = root.get("chunk_key_encoding");
+        if (cke != null) {
+            String name = requireText(cke, "name", doc + " /chunk_key_encoding");
+            JsonNode sepNode = cke.path("configuration").get("separator");
+            String sep = sepNode == null ? (name.equals("v2") ? "." : "/") : sepNode.asText();
+            if (!sep.equals("/") && !sep.equals(".")) {
+                throw new InvalidMetadataException(doc + ": /chunk_key_encoding/configuration/separator must be \"/\" or \".\", got " + sepNode);
+            }
+            enc = switch (name) {
+                case "default" -> new ChunkKeyEncoding(ChunkKeyEncoding.Kind.DEFAULT, sep.charAt(0));
+                case "v2" -> new ChunkKeyEncoding(ChunkKeyEncoding.Kind.V2, sep.charAt(0));
+                default -> throw new UnsupportedExtensionException(doc + ": /chunk_key_encoding/name '" + name + "' is not supported");
+            };
+        }
+
+        FillValue fill = FillValue.fromV3(root.get("fill_value"), type, doc + " /fill_value");
+        List<CodecSpec> codecs = parseCodecList(root.get("codecs"), "/codecs", doc);
+
+        List<String> dimNames = null;
+        JsonNode dn = root.get("dimension_names");
+        if (dn != null && !dn.isNull()) {
+            if (!dn.isArray() || dn.size() != shape.length) {
+                throw new InvalidMetadataException(doc + ": /dimension_names must be an array of " + shape.length + " entries");
+            }
+            dimNames = new ArrayList<>();
+            for (int i = 0; i < dn.size(); i++) {
+                JsonNode n = dn.get(i);
+                if (!n.isNull() && !n.isTextual()) {
+                    throw new InvalidMetadataException(doc + ": /dimension_names/" + i + " must be a string or null");
+                }
+                dimNames.add(n.isNull() ? null : n.textValue());
+            }
+        }
+        JsonNode st = root.get("storage_transformers");
+        if (st != null && !st.isNull()) {
+            if (!st.isArray()) {
+                throw new InvalidMetadataException(doc + ": /storage_transformers must be an array");
+            }
+            if (!st.isEmpty()) {
+                throw new UnsupportedExtensionException(doc + ": /storage_transformers/0 '"
+                        + st.get(0).path("name").asText("?") + "' is not supported (no storage transformers are)");
+            }
+        }
+        try {
+            return new ArrayMetadata(3, shape, chunks, type, fill, codecs, enc, dimNames, attributesOf(root, doc), null, extra);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidMetadataException(doc + ": " + e.getMessage());
+        }
+    }
+
+    private static DataType parseV3DataType(JsonNode node, String doc) throws InvalidMetadataException, UnsupportedExtensionException {
+        if (node == null) {
+            throw new InvalidMetadataException(doc + ": /data_type is required");
+        }
+        String name;
+        if (node.isTextual()) {
+            name = node.textValue();
+        } else if (node.isObject() && node.path("name").isTextual()) {
+            name = node.get("name").textValue();
+        } else {
+            throw new InvalidMetadataException(doc + ": /data_type must be a string or an object with a name, got " + node);
+        }
+        try {
+            return DataType.fromName(name);
+        } catch (UnsupportedExtensionException e) {
+            throw new UnsupportedExtensionException(doc + ": /data_type: " + e.getMessage());
+        }
+    }
+
+    /** Parses a v3 codec list (objects, or bare names). */
+    public static List<CodecSpec> parseCodecList(JsonNode node, String pointer, String doc) throws InvalidMetadataException {
+        if (node == null || !node.isArray() || node.isEmpty()) {
+            throw new InvalidMetadataException(doc + ": " + pointer + " must be a non-empty array");
+        }
+        List<CodecSpec> out = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode c = node.get(i);
+            if (c.isTextual()) {
+                out.add(CodecSpec.of(c.textValue()));
+            } else if (c.isObject() && c.path("name").isTextual()) {
+                JsonNode conf = c.get("configuration");
+                if (conf != null && !conf.isNull() && !conf.isObject()) {
+                    throw new InvalidMetadataException(doc + ": " + pointer + "/" + i + "/configuration must be an object");
+                }
+                out.add(new CodecSpec(c.get("name").textValue(), conf == null || conf.isNull() ? null : (ObjectNode) conf));
+            } else {
+                throw new InvalidMetadataException(doc + ": " + pointer + "/" + i + " must be a codec object with a name");
+            }
+        }
+        return out;
+    }
+
+    /** Writes a v3 {@code zarr.json} for an array or group. */
+    public static ObjectNode toV3(NodeMetadata meta) {
+        ObjectNode n = Json.object();
+        n.put("zarr_format", 3);
+        switch (meta) {
+            case ArrayMetadata a -> {
+                n.put("node_type", "array");
+                putLongs(n.putArray("shape"), a.shape());
+                n.put("data_type", a.dataType().name());
+                ObjectNode grid = n.putObject("chunk_grid");
+                grid.put("name", "regular");
+                putLongs(grid.putObject("configuration").putArray("chunk_shape"), a.chunkShape());
+                ObjectNode cke = n.putObject("chunk_key_encoding");
+                cke.put("name", a.chunkKeyEncoding().name());
+                cke.putObject("configuration").put("separator", String.valueOf(a.chunkKeyEncoding().separator()));
+                n.set("fill_value", a.fillValue().toV3(a.dataType()));
+                ArrayNode codecs = n.putArray("codecs");
+                a.codecs().forEach(c -> codecs.add(c.toJson()));
+                n.set("attributes", a.attributes());
+                if (a.dimensionNames() != null) {
+                    ArrayNode dn = n.putArray("dimension_names");
+                    a.dimensionNames().forEach(dn::add);
+                }
+                n.setAll(a.extraFields());
+            }
+            case GroupMetadata g -> {
+                n.put("node_type", "group");
+                n.set("attributes", g.attributes());
+                if (g.consolidated() != null) {
+                    n.set("consolidated_metadata", g.consolidated());
+                }
+                n.setAll(g.extraFields());
+            }
+        }
+        return n;
+    }
+
+    // ---- v2 ------------------------------------------------------------------------------------
+
+    /** Parses a v2 {@code .zarray} with its {@code .zattrs} (null when absent). */
+    public static ArrayMetadata parseV2Array(JsonNode root, JsonNode attrs, String doc)
+            throws InvalidMetadataException, UnsupportedExtensionException {
+        if (!root.isObject()) {
+            throw new InvalidMetadataException(doc + ": expected a JSON object at /");
+        }
+        JsonNode fmt = root.get("zarr_format");
+        if (fmt == null || !fmt.isIntegralNumber() || fmt.intValue() != 2) {
+            throw new InvalidMetadataException(doc + ": /zarr_format must be 2, got " + fmt);
+        }
+        long[] shape = longArray(root.get("shape"), "/shape", doc, true);
+        long[] chunks = longArray(root.get("chunks"), "/chunks", doc, false);
+        if (chunks.length != shape.length) {
+            throw new InvalidMetadataException(doc + ": /chunks has rank " + chunks.length + ", /shape has rank " + shape.length);
+        }
+        JsonNode dtypeNode = root.get("dtype");
+        if (dtypeNode == null) {
+            throw new InvalidMetadataException(doc + ": /dtype is required");
+        }
+        if (!dtypeNode.isTextual()) {
+            throw new UnsupportedExtensionException(doc + ": /dtype " + dtypeNode + " (structured dtypes) is not supported");
+        }
+        NumpyDtype dtype = NumpyDtype.parse(dtypeNode.textValue(), doc + " /dtype");
+        String orderText = root.path("order").asText("C");
+        if (!orderText.equals("C") && !orderText.equals("F")) {
+            throw new InvalidMetadataException(doc + ": /order must be \"C\" or \"F\", got " + root.get("order"));
+        }
+        char order = orderText.charAt(0);
+        JsonNode sepNode = root.get("dimension_separator");
+        String sep = null;
+        if (sepNode != null && !sepNode.isNull()) {
+            sep = sepNode.asText();
+            if (!sep.equals(".") && !sep.equals("/")) {
+                throw new InvalidMetadataException(doc + ": /dimension_separator must be \".\" or \"/\", got " + sepNode);
+            }
+        }
+        JsonNode compressor = root.get("compressor");
+        JsonNode filters = root.get("filters");
+        FillValue fill = FillValue.fromV2(root.get("fill_value"), dtype.dataType(), doc + " /fill_value");
+
+        List<CodecSpec> chain = new ArrayList<>();
+        if (order == 'F' && shape.length > 1) {
+            int[] rev = new int[shape.length];
+            for (int i = 0; i < rev.length; i++) {
+                rev[i] = rev.length - 1 - i;
+            }
+            chain.add(Codecs.transpose(rev));
+        }
+        if (filters != null && !filters.isNull()) {
+            if (!filters.isArray()) {
+                throw new InvalidMetadataException(doc + ": /filters must be an array or null");
+            }
+            for (int i = 0; i < filters.size(); i++) {
+                chain.add(v2CodecSpec(filters.get(i), "/filters/" + i, doc));
+            }
+        }
+        chain.add(Codecs.bytes(dtype.bigEndian() ? "big" : "little"));
+        if (compressor != null && !compressor.isNull()) {
+            chain.add(v2CodecSpec(compressor, "/compressor", doc));
+        }
+        ObjectNode extra = Json.object();
+        root.properties().forEach(e -> {
+            if (!V2_ARRAY_FIELDS.contains(e.getKey())) {
+                extra.set(e.getKey(), e.getValue());
+            }
+        });
+        V2Details v2 = new V2Details(dtypeNode.textValue(), order, compressor, filters,
+                root.has("fill_value") ? root.get("fill_value") : NullNode.instance, sep, extra);
+        ObjectNode attributes = attrsObject(attrs, doc);
+        ChunkKeyEncoding enc = new ChunkKeyEncoding(ChunkKeyEncoding.Kind.V2, sep == null ? '.' : sep.charAt(0));
+        try {
+            return new ArrayMetadata(2, shape, chunks, dtype.dataType(), fill, chain, enc, null, attributes, v2, null);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidMetadataException(doc + ": " + e.getMessage());
+        }
+    }
+
+    private static CodecSpec v2CodecSpec(JsonNode node, String pointer, String doc) throws InvalidMetadataException {
+        if (!node.isObject() || !node.path("id").isTextual()) {
+            throw new InvalidMetadataException(doc + ": " + pointer + " must be an object with a string \"id\"");
+        }
+        ObjectNode conf = ((ObjectNode) node).deepCopy();
+        String id = conf.remove("id").textValue();
+        return new CodecSpec(V2Details.v3Name(id), conf);
+    }
+
+    /** Parses a v2 {@code .zgroup} with its {@code .zattrs} (null when absent). */
+    public static GroupMetadata parseV2Group(JsonNode root, JsonNode attrs, String doc) throws InvalidMetadataException {
+        if (!root.isObject() || !root.path("zarr_format").isIntegralNumber() || root.get("zarr_format").intValue() != 2) {
+            throw new InvalidMetadataException(doc + ": /zarr_format must be 2");
+        }
+        return new GroupMetadata(2, attrsObject(attrs, doc), null, null);
+    }
+
+    /** The v2 {@code .zarray} document of an array (attributes go to {@code .zattrs}). */
+    public static ObjectNode toV2Array(ArrayMetadata a) {
+        V2Details v2 = a.v2() != null ? a.v2()
+                : V2Details.derive(a.dataType(), a.codecs(), a.chunkKeyEncoding(), a.fillValue(), 'C');
+        ObjectNode n = Json.object();
+        n.put("zarr_format", 2);
+        putLongs(n.putArray("shape"), a.shape());
+        putLongs(n.putArray("chunks"), a.chunkShape());
+        n.put("dtype", v2.dtype());
+        n.set("compressor", v2.compressor());
+        n.set("fill_value", v2.fillValue());
+        n.put("order", String.valueOf(v2.order()));
+        n.set("filters", v2.filters());
+        if (v2.dimensionSeparator() != null) {
+            n.put("dimension_separator", v2.dimensionSeparator());
+        }
+        n.setAll(v2.extraFields());
+        return n;
+    }
+
+    public static ObjectNode toV2Group() {
+        ObjectNode n = Json.object();
+        n.put("zarr_format", 2);
+        return n;
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    private static ObjectNode attrsObject(JsonNode attrs, String doc) throws InvalidMetadataException {
+        if (attrs == null || attrs.isNull()) {
+            return Json.object();
+        }
+        if (!attrs.isObject()) {
+            throw new InvalidMetadataException(doc + ": .zattrs must hold a JSON object");
+        }
+        return (ObjectNode) attrs;
+    }
+
+    private static ObjectNode attributesOf(JsonNode root, String doc) throws InvalidMetadataException {
+        JsonNode a = root.get("attributes");
+        if (a == null || a.isNull()) {
+            return Json.object();
+        }
+        if (!a.isObject()) {
+            throw new InvalidMetadataException(doc + ": /attributes must be an object");
+        }
+        return (ObjectNode) a;
+    }
+
+    private static ObjectNode extensionFields(ObjectNode root, Set<String> known, String doc) throws UnsupportedExtensionException {
+        ObjectNode extra = Json.object();
+        for (Map.Entry<String, JsonNode> e : root.properties()) {
+            if (known.contains(e.getKey())) {
+                continue;
+            }
+            JsonNode v = e.getValue();
+            if (v.isObject() && v.path("must_understand").isBoolean() && !v.get("must_understand").booleanValue()) {
+                extra.set(e.getKey(), v);
+            } else {
+                throw new UnsupportedExtensionException(doc + ": /" + e.getKey()
+                        + " is an extension this build does not understand (it does not say \"must_understand\": false)");
+            }
+        }
+        return extra;
+    }
+
+    private static String requireText(JsonNode node, String field, String doc) throws InvalidMetadataException {
+        JsonNode v = node.get(field);
+        if (v == null || !v.isTextual()) {
+            throw new InvalidMetadataException(doc + ": /" + field + " must be a string, got " + v);
+        }
+        return v.textValue();
+    }
+
+    private static long[] longArray(JsonNode node, String pointer, String doc, boolean zeroAllowed) throws InvalidMetadataException {
+        if (node == null || !node.isArray()) {
+            throw new InvalidMetadataException(doc + ": " + pointer + " must be an array of integers");
+        }
+        if (node.size() > 64) {
+            throw new InvalidMetadataException(doc + ": " + pointer + " has rank " + node.size() + " (at most 64 is supported)");
+        }
+        long[] out = new long[node.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode v = node.get(i);
+            if (!v.canConvertToExactIntegral() || !v.canConvertToLong() || v.longValue() < (zeroAllowed ? 0 : 1)) {
+                throw new InvalidMetadataException(doc + ": " + pointer + "/" + i + " must be an integer "
+                        + (zeroAllowed ? ">= 0" : ">= 1") + ", got " + v);
+            }
+            out[i] = v.longValue();
+        }
+        return out;
+    }
+
+    private static void putLongs(ArrayNode a, long[] values) {
+        for (long v : values) {
+            a.add(v);
+        }
+    }
+}

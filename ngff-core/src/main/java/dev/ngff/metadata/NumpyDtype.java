@@ -1,0 +1,71 @@
+package dev.ngff.metadata;
+
+import dev.ngff.error.InvalidMetadataException;
+import dev.ngff.error.UnsupportedExtensionException;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A Zarr v2 (NumPy) dtype string such as {@code <u2}, {@code >f8}, {@code |b1}, {@code |S4}: the data
+ * type and the byte order of stored elements.
+ *
+ * @param dataType  the element type
+ * @param bigEndian true when stored big-endian (never for one-byte types)
+ */
+public record NumpyDtype(DataType dataType, boolean bigEndian) {
+    private static final Pattern SIMPLE = Pattern.compile("([<>|=]?)([a-zA-Z])(\\d+)(\\[.*])?");
+
+    /** Parses a v2 dtype string; {@code pointer} names its place in the document. */
+    public static NumpyDtype parse(String s, String pointer) throws InvalidMetadataException, UnsupportedExtensionException {
+        Matcher m = SIMPLE.matcher(s);
+        if (!m.matches()) {
+            throw new InvalidMetadataException(pointer + ": '" + s + "' is not a NumPy dtype string");
+        }
+        String order = m.group(1);
+        char kind = m.group(2).charAt(0);
+        int size;
+        try {
+            size = Integer.parseInt(m.group(3));
+        } catch (NumberFormatException e) {
+            throw new InvalidMetadataException(pointer + ": dtype '" + s + "' has an invalid size");
+        }
+        boolean big = order.equals(">");
+        DataType t = switch (kind) {
+            case 'b' -> size == 1 ? DataType.BOOL : null;
+            case 'i' -> size == 1 || size == 2 || size == 4 || size == 8 ? new DataType(DataType.Kind.INT, size) : null;
+            case 'u' -> size == 1 || size == 2 || size == 4 || size == 8 ? new DataType(DataType.Kind.UINT, size) : null;
+            case 'f' -> size == 2 || size == 4 || size == 8 ? new DataType(DataType.Kind.FLOAT, size) : null;
+            case 'c' -> size == 8 || size == 16 ? new DataType(DataType.Kind.COMPLEX, size) : null;
+            case 'S', 'V' -> size >= 1 && size <= (1 << 20) ? new DataType(DataType.Kind.RAW, size) : null;
+            case 'U' -> throw new UnsupportedExtensionException(pointer + ": dtype '" + s
+                    + "' (fixed-length UTF-32 strings) is not supported yet");
+            case 'O' -> throw new UnsupportedExtensionException(pointer + ": dtype '" + s
+                    + "' (Python objects, e.g. variable-length strings) is not supported yet");
+            case 'M', 'm' -> throw new UnsupportedExtensionException(pointer + ": dtype '" + s
+                    + "' (datetime64/timedelta64) is not supported yet");
+            default -> null;
+        };
+        if (t == null || m.group(4) != null) {
+            throw new UnsupportedExtensionException(pointer + ": unsupported dtype '" + s + "'");
+        }
+        if (t.byteSize() == 1 || t.kind() == DataType.Kind.RAW) {
+            big = false;
+        }
+        return new NumpyDtype(t, big);
+    }
+
+    /** The dtype string: {@code |b1}, {@code <i4}, {@code >f8}, {@code |V3}, ... */
+    public String format() {
+        String order = dataType.byteSize() == 1 || dataType.kind() == DataType.Kind.RAW ? "|" : (bigEndian ? ">" : "<");
+        char c = switch (dataType.kind()) {
+            case BOOL -> 'b';
+            case INT -> 'i';
+            case UINT -> 'u';
+            case FLOAT -> 'f';
+            case COMPLEX -> 'c';
+            case RAW -> 'V';
+        };
+        return order + c + dataType.byteSize();
+    }
+}

@@ -1,0 +1,137 @@
+package dev.ngff.store;
+
+import dev.ngff.buffer.Buffers;
+import dev.ngff.buffer.Bytes;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * A store held in memory, for tests, caches and small scratch hierarchies.
+ *
+ * <p>Thread-safe: any number of threads may read, write, delete and list at once. A write copies the
+ * value, so later changes to the caller's memory never reach the store; reads return read-only views
+ * of the stored copy without copying again. A write replaces the whole object in one step, so readers
+ * see the old value or the new one. A missing key reads as {@link Optional#empty()}. A key may be an
+ * object and a prefix of other objects at the same time (unlike in a file system). Listings are weakly
+ * consistent snapshots in lexicographic key order. No method throws for reasons other than caller bugs
+ * (null arguments), so the declared {@link java.io.IOException}s never happen.
+ */
+public final class MemoryStore implements Store {
+    private final ConcurrentSkipListMap<Key, Bytes> objects = new ConcurrentSkipListMap<>();
+    private final String name;
+
+    /** An empty store described as {@code memory:}. */
+    public MemoryStore() {
+        this("");
+    }
+
+    /** An empty store described as {@code memory:<name>}, to tell several apart in error messages. */
+    public MemoryStore(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+    }
+
+    @Override
+    public Optional<Bytes> read(Key key, ByteRange range) {
+        Objects.requireNonNull(range, "range");
+        Bytes value = objects.get(Objects.requireNonNull(key, "key"));
+        if (value == null) {
+            return Optional.empty();
+        }
+        long start = range.start(value.size());
+        long end = range.end(value.size());
+        return Optional.of(value.slice(start, Math.max(0, end - start)));
+    }
+
+    @Override
+    public boolean exists(Key key) {
+        return objects.containsKey(Objects.requireNonNull(key, "key"));
+    }
+
+    @Override
+    public void write(Key key, Bytes value) {
+        requireObjectKey(key);
+        objects.put(key, copy(Objects.requireNonNull(value, "value")));
+    }
+
+    @Override
+    public void delete(Key key) {
+        objects.remove(Objects.requireNonNull(key, "key"));
+    }
+
+    @Override
+    public List<Key> list(Key prefix) {
+        return keysBelow(prefix);
+    }
+
+    @Override
+    public Listing listDir(Key prefix) {
+        List<Key> direct = new ArrayList<>();
+        TreeSet<Key> children = new TreeSet<>();
+        int depth = prefix.segments().size();
+        for (Key k : keysBelow(prefix)) {
+            List<String> segments = k.segments();
+            if (segments.size() == depth + 1) {
+                direct.add(k);
+            } else if (segments.size() > depth + 1) {
+                children.add(prefix.resolve(segments.get(depth)));
+            }
+        }
+        return new Listing(direct, new ArrayList<>(children));
+    }
+
+    /** Removes every object. */
+    public void clear() {
+        objects.clear();
+    }
+
+    /** The number of objects held. */
+    public int size() {
+        return objects.size();
+    }
+
+    @Override
+    public String describe() {
+        return "memory:" + name;
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+
+    /** Keys at or below {@code prefix}; they all have its path as a string prefix, so they lie together. */
+    private List<Key> keysBelow(Key prefix) {
+        Objects.requireNonNull(prefix, "prefix");
+        if (prefix.isRoot()) {
+            return new ArrayList<>(objects.keySet());
+        }
+        List<Key> out = new ArrayList<>();
+        for (Key k : objects.tailMap(prefix, true).keySet()) {
+            if (!k.path().startsWith(prefix.path())) {
+                break;
+            }
+            if (k.startsWith(prefix)) {
+                out.add(k);
+            }
+        }
+        return out;
+    }
+
+    private static void requireObjectKey(Key key) {
+        if (Objects.requireNonNull(key, "key").isRoot()) {
+            throw new IllegalArgumentException("the root key names no object");
+        }
+    }
+
+    private static Bytes copy(Bytes value) {
+        MemorySegment segment = Buffers.allocate(value.size());
+        value.copyTo(segment, 0);
+        return Bytes.wrap(segment);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.ngff.store;
+
+import dev.ngff.buffer.Bytes;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A store that can read. Contract:
+ * <ul>
+ *   <li>a missing key is {@link Optional#empty()}: never {@code null}, never an exception;</li>
+ *   <li>ranges clip to the object's end (see {@link ByteRange}); callers check the length they got;</li>
+ *   <li>failures of the store itself are {@link dev.ngff.error.StoreException}s naming store and key;</li>
+ *   <li>implementations are thread-safe: any number of threads may read at once.</li>
+ * </ul>
+ */
+public interface ReadableStore extends Closeable {
+
+    /** Reads a byte range of one object. */
+    Optional<Bytes> read(Key key, ByteRange range) throws IOException;
+
+    /** Reads a whole object. */
+    default Optional<Bytes> read(Key key) throws IOException {
+        return read(key, ByteRange.WHOLE);
+    }
+
+    /**
+     * Reads several ranges of one object, in the order given. Empty if the object is missing. Stores
+     * that can coalesce nearby ranges into fewer requests override this.
+     */
+    default Optional<List<Bytes>> readRanges(Key key, List<ByteRange> ranges) throws IOException {
+        List<Bytes> out = new ArrayList<>(ranges.size());
+        for (ByteRange r : ranges) {
+            Optional<Bytes> b = read(key, r);
+            if (b.isEmpty()) {
+                return Optional.empty();
+            }
+            out.add(b.get());
+        }
+        return Optional.of(out);
+    }
+
+    /** True if the object exists. */
+    default boolean exists(Key key) throws IOException {
+        return read(key, ByteRange.of(0, 0)).isPresent();
+    }
+
+    /** A short description for error messages, such as {@code file:/data/img.zarr}. */
+    String describe();
+
+    /** Releases resources; the default has none. */
+    @Override
+    default void close() throws IOException {
+    }
+}

@@ -1,0 +1,17 @@
+/** The ngff-engine core: stores, Zarr metadata, arrays, the codec SPI and the pure-JDK codecs. */
+module dev.ngff.core {
+    requires transitive com.fasterxml.jackson.databind;
+    requires java.net.http;
+
+    exports dev.ngff.array;
+    exports dev.ngff.buffer;
+    exports dev.ngff.codec;
+    exports dev.ngff.codec.std;
+    exports dev.ngff.error;
+    exports dev.ngff.exec;
+    exports dev.ngff.metadata;
+    exports dev.ngff.store;
+
+    uses dev.ngff.codec.CodecProvider;
+    provides dev.ngff.codec.CodecProvider with dev.ngff.codec.std.CoreCodecProvider;
+}
