@@ -1,0 +1,71 @@
+package dev.ngff.conformance.peers;
+
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the Python peers (zarr-python, tensorstore) from the virtual environment that
+ * {@code scripts/peers-venv.sh} creates. Without it the peer tests skip loudly, and fail under CI.
+ */
+final class Peers {
+    private Peers() {
+    }
+
+    /** The Python interpreter of the peers' environment: {@code NGFF_PYTHON}, else {@code <repo>/.venv/bin/python}. */
+    static Path python() {
+        String explicit = System.getenv("NGFF_PYTHON");
+        Path p = explicit != null ? Path.of(explicit)
+                : Path.of(System.getenv().getOrDefault("NGFF_REPO_ROOT", "."), ".venv", "bin", "python");
+        if (!Files.isExecutable(p)) {
+            String msg = "PEER TESTS SKIPPED: no Python with zarr-python and tensorstore at " + p
+                    + " (run scripts/peers-venv.sh or set NGFF_PYTHON)";
+            System.err.println(msg);
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError(msg + "; under CI this is a failure");
+            }
+            Assumptions.abort(msg);
+        }
+        return p;
+    }
+
+    /** Copies a peer script out of the test resources. */
+    static Path script(String name, Path dir) throws IOException {
+        try (var in = Peers.class.getResourceAsStream("/peers/" + name)) {
+            if (in == null) {
+                throw new IOException("missing test resource /peers/" + name);
+            }
+            Files.createDirectories(dir);
+            Path out = dir.resolve(name);
+            Files.copy(in, out);
+            return out;
+        }
+    }
+
+    /** Runs a peer script and returns its standard output; fails with its standard error on a non-zero exit. */
+    static String run(Path script, List<String> args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(python().toString());
+        cmd.add(script.toString());
+        cmd.addAll(args);
+        Path err = Files.createTempFile("peer", ".err");
+        Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("peer script timed out: " + cmd);
+        }
+        String errText = Files.readString(err);
+        Files.deleteIfExists(err);
+        if (p.exitValue() != 0) {
+            throw new AssertionError("peer script failed (" + p.exitValue() + "): " + cmd + "\n" + errText);
+        }
+        return new String(out, StandardCharsets.UTF_8);
+    }
+}
