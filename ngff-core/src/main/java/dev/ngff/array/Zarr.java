@@ -111,6 +111,11 @@ public final class Zarr {
         return Optional.empty();
     }
 
+    /** True if a node's metadata document exists at the path (nothing is parsed). */
+    public static boolean isNode(ReadableStore store, Key path) throws IOException {
+        return store.exists(path.resolve(ZARR_JSON)) || store.exists(path.resolve(ZARRAY)) || store.exists(path.resolve(ZGROUP));
+    }
+
     private static JsonNode readAttrs(ReadableStore store, Key path) throws IOException {
         Key k = path.resolve(ZATTRS);
         Optional<Bytes> attrs = store.read(k);

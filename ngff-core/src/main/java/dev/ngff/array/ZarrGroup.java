@@ -103,7 +103,7 @@ public final class ZarrGroup implements ZarrNode {
         }
         List<String> names = new ArrayList<>();
         for (Key prefix : ls.listDir(path).prefixes()) {
-            if (Zarr.readMetadata(store, prefix).isPresent()) {
+            if (Zarr.isNode(store, prefix)) {
                 names.add(prefix.name());
             }
         }

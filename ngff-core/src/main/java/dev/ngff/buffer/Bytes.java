@@ -13,14 +13,23 @@ public final class Bytes {
     public static final Bytes EMPTY = new Bytes(MemorySegment.ofArray(new byte[0]));
 
     private final MemorySegment segment;
+    /** The heap array under the segment when it covers a whole array exactly, for copy-free array access. */
+    private final byte[] wholeArray;
 
     private Bytes(MemorySegment segment) {
+        this(segment, null);
+    }
+
+    private Bytes(MemorySegment segment, byte[] wholeArray) {
+        this.wholeArray = wholeArray == null && !segment.isReadOnly()
+                && segment.heapBase().orElse(null) instanceof byte[] a
+                && segment.address() == 0 && a.length == segment.byteSize() ? a : wholeArray;
         this.segment = segment.isReadOnly() ? segment : segment.asReadOnly();
     }
 
     /** Wraps (does not copy) an array; the caller must not modify it afterwards. */
     public static Bytes wrap(byte[] array) {
-        return new Bytes(MemorySegment.ofArray(array));
+        return new Bytes(MemorySegment.ofArray(array), array);
     }
 
     public static Bytes wrap(byte[] array, int offset, int length) {
@@ -81,10 +90,7 @@ public final class Bytes {
      * Callers must not modify the result.
      */
     public byte[] toArrayUnsafe() {
-        if (segment.heapBase().orElse(null) instanceof byte[] a && segment.address() == 0 && a.length == segment.byteSize()) {
-            return a;
-        }
-        return toArray();
+        return wholeArray != null ? wholeArray : toArray();
     }
 
     /** Copies these bytes into {@code dst} at {@code dstOffset}. */

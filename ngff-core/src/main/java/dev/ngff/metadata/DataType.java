@@ -75,8 +75,8 @@ public record DataType(Kind kind, int byteSize) {
             case "float16" -> FLOAT16;
             case "float32" -> FLOAT32;
             case "float64" -> FLOAT64;
-            case "complex64" -> COMPLEX64;
-            case "complex128" -> COMPLEX128;
+            case "complex64", "complex_float32" -> COMPLEX64;
+            case "complex128", "complex_float64" -> COMPLEX128;
             default -> null;
         };
         if (t != null) {

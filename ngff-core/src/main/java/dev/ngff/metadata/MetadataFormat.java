@@ -77,9 +77,17 @@ public final class MetadataFormat {
         ChunkKeyEncoding enc = ChunkKeyEncoding.DEFAULT_SLASH;
         JsonNode cke = root.get("chunk_key_encoding");
         if (cke != null) {
-            String name = requireText(cke, "name", doc + " /chunk_key_encoding");
-            JsonNode sepNode = cke.path("configuration").get("separator");
-            String sep = sepNode == null ? (name.equals("v2") ? "." : "/") : sepNode.asText();
+            String name;
+            JsonNode sepNode = null;
+            if (cke.isTextual()) { // short form: just the name
+                name = cke.textValue();
+            } else if (cke.isObject() && cke.path("name").isTextual()) {
+                name = cke.get("name").textValue();
+                sepNode = cke.path("configuration").get("separator");
+            } else {
+                throw new InvalidMetadataException(doc + ": /chunk_key_encoding must be a name or an object with a name, got " + cke);
+            }
+            String sep = sepNode == null || sepNode.isNull() ? (name.equals("v2") ? "." : "/") : sepNode.asText();
             if (!sep.equals("/") && !sep.equals(".")) {
                 throw new InvalidMetadataException(doc + ": /chunk_key_encoding/configuration/separator must be \"/\" or \".\", got " + sepNode);
             }

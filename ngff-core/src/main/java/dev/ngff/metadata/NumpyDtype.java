@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * @param bigEndian true when stored big-endian (never for one-byte types)
  */
 public record NumpyDtype(DataType dataType, boolean bigEndian) {
-    private static final Pattern SIMPLE = Pattern.compile("([<>|=]?)([a-zA-Z])(\\d+)(\\[.*])?");
+    private static final Pattern SIMPLE = Pattern.compile("([<>|=]?)([a-zA-Z])(\\d*)(\\[.*])?");
 
     /** Parses a v2 dtype string; {@code pointer} names its place in the document. */
     public static NumpyDtype parse(String s, String pointer) throws InvalidMetadataException, UnsupportedExtensionException {
@@ -23,15 +23,18 @@ public record NumpyDtype(DataType dataType, boolean bigEndian) {
             throw new InvalidMetadataException(pointer + ": '" + s + "' is not a NumPy dtype string");
         }
         String order = m.group(1);
-        char kind = m.group(2).charAt(0);
+        char kindChar = m.group(2).charAt(0);
+        if (m.group(3).isEmpty() && kindChar != 'O') {
+            throw new InvalidMetadataException(pointer + ": dtype '" + s + "' has no item size");
+        }
         int size;
         try {
-            size = Integer.parseInt(m.group(3));
+            size = m.group(3).isEmpty() ? 8 : Integer.parseInt(m.group(3));
         } catch (NumberFormatException e) {
             throw new InvalidMetadataException(pointer + ": dtype '" + s + "' has an invalid size");
         }
         boolean big = order.equals(">");
-        DataType t = switch (kind) {
+        DataType t = switch (kindChar) {
             case 'b' -> size == 1 ? DataType.BOOL : null;
             case 'i' -> size == 1 || size == 2 || size == 4 || size == 8 ? new DataType(DataType.Kind.INT, size) : null;
             case 'u' -> size == 1 || size == 2 || size == 4 || size == 8 ? new DataType(DataType.Kind.UINT, size) : null;

@@ -226,16 +226,32 @@ public final class FileSystemStore implements Store {
         return dir;
     }
 
+    /**
+     * Makes {@code dir} a directory unless it is one. A concurrent writer may create it and a concurrent
+     * delete may prune it again at any moment, so look again until it is a directory or something else.
+     */
     private void ensureDirectory(Path dir, Key key) throws IOException {
-        if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try {
-            Files.createDirectory(dir);
-        } catch (FileAlreadyExistsException e) {
-            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-                throw notADirectory(dir, key);
+        for (int attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+            if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                return;
             }
+            try {
+                Files.createDirectory(dir);
+                return;
+            } catch (FileAlreadyExistsException e) {
+                if (existsAsNonDirectory(dir)) {
+                    throw notADirectory(dir, key);
+                }
+            }
+        }
+        throw new StoreException(describe() + ": cannot write '" + key + "': " + dir + " keeps vanishing under concurrent deletes");
+    }
+
+    private static boolean existsAsNonDirectory(Path p) throws IOException {
+        try {
+            return !Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isDirectory();
+        } catch (NoSuchFileException e) {
+            return false;
         }
     }
 

@@ -45,6 +45,10 @@ public final class Crc32cCodec implements BytesToBytesCodec {
         if (encoded.size() < 4) {
             throw new CorruptDataException("crc32c: " + encoded.size() + " bytes cannot hold a 4-byte checksum");
         }
+        if (encoded.size() - 4 > maxDecodedSize) {
+            throw new CorruptDataException("crc32c: " + (encoded.size() - 4) + " bytes of data, more than the "
+                    + maxDecodedSize + " bytes expected");
+        }
         Bytes data = encoded.slice(0, encoded.size() - 4);
         int stored = encoded.segment().get(INT_LE, encoded.size() - 4);
         int actual = checksum(data);

@@ -27,8 +27,8 @@ public final class DeflateCodec implements BytesToBytesCodec {
     private final int level;
 
     public DeflateCodec(Wrapper wrapper, String name, int level) {
-        if (level < 0 || level > 9) {
-            throw new IllegalArgumentException(name + " level must be 0..9, got " + level);
+        if (level < -1 || level > 9) { // -1: zlib's default (6), which numcodecs writes
+            throw new IllegalArgumentException(name + " level must be -1..9, got " + level);
         }
         this.wrapper = wrapper;
         this.name = name;
@@ -100,7 +100,7 @@ public final class DeflateCodec implements BytesToBytesCodec {
             ByteBuffer in = encoded.asByteBuffer().position(offset);
             inf.setInput(in);
             int cap = (int) Math.min(Math.max(max, 0), Math.max(64, Math.min(encoded.size() * 4L, Integer.MAX_VALUE - 16)));
-            byte[] out = new byte[Math.max(cap, 1)];
+            byte[] out = new byte[cap]; // may be empty: a bound of 0 allows no output at all
             int pos = 0;
             while (!inf.finished()) {
                 if (pos == out.length) {
@@ -118,7 +118,7 @@ public final class DeflateCodec implements BytesToBytesCodec {
                     out = java.util.Arrays.copyOf(out, (int) Math.min(Math.min((long) out.length * 2, max), Integer.MAX_VALUE - 16));
                 }
                 int n = inf.inflate(out, pos, out.length - pos);
-                if (n == 0 && (inf.needsInput() || inf.needsDictionary())) {
+                if (n == 0 && !inf.finished() && (inf.needsInput() || inf.needsDictionary())) {
                     throw new CorruptDataException(name + ": truncated stream after " + pos + " decompressed bytes");
                 }
                 pos += n;

@@ -1,0 +1,107 @@
+package dev.ngff.codec;
+
+import dev.ngff.buffer.Bytes;
+import dev.ngff.buffer.NdBuffer;
+import dev.ngff.error.CorruptDataException;
+import dev.ngff.metadata.DataType;
+import dev.ngff.metadata.FillValue;
+import dev.ngff.testing.TestArrays;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/**
+ * The contract every {@link ArrayToBytesCodec} keeps, as jqwik properties over random data types, shapes
+ * (rank 0 to 4, empty extents included) and contents; jqwik reports the seed of any failing run. A
+ * subclass supplies the codec and, where it cannot take every case, narrows {@link #dataTypes()} or
+ * {@link #supportsShape(long[])}.
+ *
+ * <ul>
+ * <li>{@code decode(encode(x)) == x}, with the data type and shape of the spec;</li>
+ * <li>the encoded size respects {@link ArrayToBytesCodec#encodedSizeBound} when the codec states one;</li>
+ * <li>a truncated encoding of a non-empty chunk is a {@link CorruptDataException}.</li>
+ * </ul>
+ */
+public abstract class ArrayToBytesCodecContract {
+
+    /** For subclasses, which supply the codec. */
+    protected ArrayToBytesCodecContract() {
+    }
+
+    /** The codec under test. */
+    protected abstract ArrayToBytesCodec codec() throws Exception;
+
+    /** The data types the codec must handle; all fixed-size types by default. */
+    protected List<DataType> dataTypes() {
+        return List.of(DataType.BOOL, DataType.INT8, DataType.INT16, DataType.INT32, DataType.INT64, DataType.UINT8,
+                DataType.UINT16, DataType.UINT32, DataType.UINT64, DataType.FLOAT16, DataType.FLOAT32, DataType.FLOAT64,
+                DataType.COMPLEX64, DataType.COMPLEX128, DataType.rawBits(24), DataType.rawBits(8));
+    }
+
+    /** Whether the codec takes chunks of this shape; shapes of rank 0 to 4 with extents 0 to 9 are tried. */
+    protected boolean supportsShape(long[] shape) {
+        return true;
+    }
+
+    private Arbitrary<long[]> shapes() {
+        return Arbitraries.integers().between(0, 4).flatMap(rank ->
+                Arbitraries.longs().between(0, 9).array(long[].class).ofSize(rank)).filter(this::supportsShape);
+    }
+
+    /** One random chunk: its type, shape and the seed of its contents. */
+    record Case(DataType type, long[] shape, long seed) {
+        ChunkSpec spec() {
+            return new ChunkSpec(shape, type, FillValue.zero(type));
+        }
+
+        NdBuffer chunk() {
+            return TestArrays.random(type, shape, seed);
+        }
+
+        @Override
+        public String toString() {
+            return type + " " + Arrays.toString(shape) + " seed " + seed;
+        }
+    }
+
+    @Provide
+    Arbitrary<Case> cases() {
+        return Combinators.combine(Arbitraries.of(dataTypes()), shapes(), Arbitraries.longs()).as(Case::new);
+    }
+
+    @Property(tries = 100)
+    void decodeInvertsEncode(@ForAll("cases") Case c) throws Exception {
+        ArrayToBytesCodec codec = codec();
+        NdBuffer chunk = c.chunk();
+        Bytes enc = codec.encode(chunk, c.spec());
+        long bound = codec.encodedSizeBound(c.spec());
+        if (bound >= 0) {
+            assertThat(enc.size()).as("encoded size within encodedSizeBound for %s", c).isLessThanOrEqualTo(bound);
+        }
+        NdBuffer back = codec.decode(enc, c.spec());
+        assertThat(back.dataType()).as("%s", c).isEqualTo(c.type());
+        assertThat(back.shape()).as("%s", c).isEqualTo(c.shape());
+        assertThat(back.contentEquals(chunk)).as("decoded equals the original for %s", c).isTrue();
+    }
+
+    @Property(tries = 100)
+    void truncatedEncodingIsCorruptData(@ForAll("cases") Case c, @ForAll double cut) throws Exception {
+        ArrayToBytesCodec codec = codec();
+        Bytes enc = codec.encode(c.chunk(), c.spec());
+        if (enc.isEmpty()) {
+            return; // nothing to cut
+        }
+        long k = (long) (Math.abs(cut % 1.0) * enc.size()) % enc.size();
+        Throwable t = catchThrowable(() -> codec.decode(enc.slice(0, k), c.spec()));
+        assertThat(t).as("prefix of %d of %d bytes for %s", k, enc.size(), c).isInstanceOf(CorruptDataException.class);
+    }
+}

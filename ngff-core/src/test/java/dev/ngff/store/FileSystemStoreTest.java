@@ -1,0 +1,262 @@
+package dev.ngff.store;
+
+import dev.ngff.buffer.Bytes;
+import dev.ngff.error.StoreException;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@link FileSystemStore}: the store contract over files written directly (as other tools would), plus
+ * confinement, temp files, directory pruning and large files. Symbolic links: reads and listings follow
+ * them, writes and deletes refuse to pass through a linked directory and replace a link at the key.
+ */
+class FileSystemStoreTest extends StoreContract {
+
+    @TempDir
+    Path dir;
+
+    private Path root() throws IOException {
+        return Files.createDirectories(dir.resolve("store"));
+    }
+
+    @Override
+    protected Store createStore(Map<Key, byte[]> contents) throws IOException {
+        Path root = root();
+        for (Map.Entry<Key, byte[]> e : contents.entrySet()) {
+            Path file = root.resolve(e.getKey().path());
+            Files.createDirectories(file.getParent());
+            Files.write(file, e.getValue());
+        }
+        return FileSystemStore.open(root);
+    }
+
+    private static Bytes value(String s) {
+        return Bytes.wrap(bytes(s));
+    }
+
+    private static void symlink(Path link, Path target) throws IOException {
+        try {
+            Files.createSymbolicLink(link, target);
+        } catch (UnsupportedOperationException | IOException e) {
+            Assumptions.abort("symbolic links unavailable: " + e);
+        }
+    }
+
+    private static List<Path> tree(Path root) throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(p -> !p.equals(root)).toList();
+        }
+    }
+
+    // ---------------------------------------------------------------- confinement
+
+    @Test
+    void keysThatCouldEscapeAreRejectedByKey() {
+        for (String bad : List.of("../x", "a/../../x", "/etc/passwd", "a/./b", "a\\..\\x", "a//b", "a/", "nul\0byte")) {
+            assertThatThrownBy(() -> Key.of(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void writesRefuseToPassThroughALinkedDirectory() throws Exception {
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Path root = root();
+        symlink(root.resolve("link"), outside);
+        FileSystemStore s = FileSystemStore.open(root);
+
+        assertThatThrownBy(() -> s.write(Key.of("link/x"), value("escaped")))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining(s.describe()).hasMessageContaining("link/x").hasMessageContaining("symbolic link");
+        assertThatThrownBy(() -> s.write(Key.of("link/new/deeper/x"), value("escaped")))
+                .isInstanceOf(StoreException.class);
+        assertThat(tree(outside)).isEmpty();
+    }
+
+    @Test
+    void deletesRefuseToPassThroughALinkedDirectory() throws Exception {
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Files.writeString(outside.resolve("victim"), "keep me");
+        Path root = root();
+        symlink(root.resolve("link"), outside);
+        FileSystemStore s = FileSystemStore.open(root);
+
+        assertThatThrownBy(() -> s.delete(Key.of("link/victim"))).isInstanceOf(StoreException.class);
+        assertThat(outside.resolve("victim")).hasContent("keep me");
+    }
+
+    @Test
+    void aLinkAtTheKeyIsReplacedNotWrittenThrough() throws Exception {
+        Path target = Files.writeString(Files.createDirectories(dir.resolve("outside")).resolve("target"), "outside");
+        Path root = root();
+        symlink(root.resolve("k"), target);
+        FileSystemStore s = FileSystemStore.open(root);
+
+        assertThat(content(s.read(Key.of("k")))).isEqualTo(bytes("outside"));
+        s.write(Key.of("k"), value("inside"));
+        assertThat(target).hasContent("outside");
+        assertThat(Files.isSymbolicLink(root.resolve("k"))).isFalse();
+        assertThat(content(s.read(Key.of("k")))).isEqualTo(bytes("inside"));
+        s.delete(Key.of("k"));
+        assertThat(target).hasContent("outside");
+    }
+
+    @Test
+    void readsAndListingsFollowLinks() throws Exception {
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Files.writeString(outside.resolve("f"), "linked");
+        Path root = root();
+        symlink(root.resolve("linked"), outside);
+        FileSystemStore s = FileSystemStore.open(root);
+
+        assertThat(content(s.read(Key.of("linked/f")))).isEqualTo(bytes("linked"));
+        assertThat(s.list(Key.ROOT)).containsExactly(Key.of("linked/f"));
+        assertThat(s.listDir(Key.ROOT).prefixes()).containsExactly(Key.of("linked"));
+    }
+
+    @Test
+    void linkLoopsDoNotBreakListing() throws Exception {
+        Path root = root();
+        Files.createDirectories(root.resolve("a"));
+        Files.writeString(root.resolve("a/f"), "x");
+        symlink(root.resolve("a/loop"), root.resolve("a"));
+        FileSystemStore s = FileSystemStore.open(root);
+        assertThat(s.list(Key.ROOT)).contains(Key.of("a/f"));
+    }
+
+    @Test
+    void resolvedPathsStayBelowTheRoot() throws Exception {
+        FileSystemStore s = FileSystemStore.open(root());
+        assertThat(s.path(Key.of("a/b/c"))).isEqualTo(s.root().resolve("a").resolve("b").resolve("c"));
+        assertThat(s.path(Key.ROOT)).isEqualTo(s.root());
+    }
+
+    // ---------------------------------------------------------------- root
+
+    @Test
+    void rootIsCreatedOnFirstWrite() throws Exception {
+        Path root = dir.resolve("not/yet");
+        FileSystemStore s = FileSystemStore.open(root);
+        assertThat(s.read(Key.of("k"))).isEmpty();
+        assertThat(s.list(Key.ROOT)).isEmpty();
+        assertThat(s.listDir(Key.ROOT)).isEqualTo(new ListableStore.Listing(List.of(), List.of()));
+        s.write(Key.of("k"), value("v"));
+        assertThat(root.resolve("k")).hasContent("v");
+    }
+
+    @Test
+    void rootThatIsAFileIsRejected() throws Exception {
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        assertThatThrownBy(() -> FileSystemStore.open(file))
+                .isInstanceOf(StoreException.class).hasMessageContaining("file:" + file);
+    }
+
+    @Test
+    void describeNamesTheRoot() throws Exception {
+        Path root = root();
+        assertThat(FileSystemStore.open(root).describe()).isEqualTo("file:" + root.toRealPath());
+    }
+
+    // ---------------------------------------------------------------- writes, temp files, pruning
+
+    @Test
+    void writesLeaveNoTempFiles() throws Exception {
+        Store s = createStore(sample());
+        for (int i = 0; i < 5; i++) {
+            s.write(SMALL, value("v" + i));
+        }
+        assertThat(tree(root())).noneMatch(p -> p.getFileName().toString().startsWith(FileSystemStore.TEMP_PREFIX));
+    }
+
+    @Test
+    void tempFilesAreInvisibleAndTheirNamesReserved() throws Exception {
+        Store s = createStore(sample());
+        Files.writeString(root().resolve("group/.tmp-abandoned"), "partial");
+        assertThat(s.list(Key.ROOT)).noneMatch(k -> k.name().startsWith(".tmp-"));
+        assertThat(s.listDir(Key.of("group")).objects()).noneMatch(k -> k.name().startsWith(".tmp-"));
+        assertThatThrownBy(() -> s.write(Key.of("group/.tmp-mine"), value("x"))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void deletePrunesEmptyDirectoriesButKeepsTheRoot() throws Exception {
+        Path root = root();
+        Store s = FileSystemStore.open(root);
+        s.write(Key.of("a/b/c/d"), value("x"));
+        s.write(Key.of("a/keep"), value("y"));
+        s.delete(Key.of("a/b/c/d"));
+        assertThat(tree(root)).containsExactlyInAnyOrder(root.resolve("a"), root.resolve("a/keep"));
+        s.delete(Key.of("a/keep"));
+        assertThat(root).isEmptyDirectory();
+    }
+
+    @Test
+    void writeWithFsync() throws Exception {
+        FileSystemStore s = new FileSystemStore(root(), new FileSystemStore.Options(true));
+        s.write(Key.of("durable/k"), value("synced"));
+        assertThat(content(s.read(Key.of("durable/k")))).isEqualTo(bytes("synced"));
+        assertThat(s.options().fsync()).isTrue();
+    }
+
+    @Test
+    void writeBelowAnObjectFailsNamingStoreAndKey() throws Exception {
+        Store s = createStore(sample());
+        Key below = SMALL.resolve("x");
+        assertThatThrownBy(() -> s.write(below, value("x")))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining(s.describe()).hasMessageContaining(below.path());
+    }
+
+    @Test
+    void writeOverADirectoryFailsNamingStoreAndKey() throws Exception {
+        Store s = createStore(sample());
+        assertThatThrownBy(() -> s.write(Key.of("group/array"), value("x")))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining(s.describe()).hasMessageContaining("group/array");
+        assertThat(content(s.read(SMALL))).isEqualTo(SMALL_BYTES);
+    }
+
+    @Test
+    void filesWhoseNamesAreNoKeysAreNotListed() throws Exception {
+        Path root = root();
+        Files.writeString(root.resolve("back\\slash"), "x");
+        Files.writeString(root.resolve("ok"), "y");
+        FileSystemStore s = FileSystemStore.open(root);
+        assertThat(s.list(Key.ROOT)).containsExactly(Key.of("ok"));
+        assertThat(s.listDir(Key.ROOT).objects()).containsExactly(Key.of("ok"));
+    }
+
+    // ---------------------------------------------------------------- large files
+
+    @Test
+    void readsAboveTwoGibibytesAreMapped() throws Exception {
+        Path root = root();
+        long size = (1L << 31) + 10;
+        try (RandomAccessFile f = new RandomAccessFile(root.resolve("huge").toFile(), "rw")) {
+            f.setLength(size); // sparse: takes no disk space
+            f.seek(size - 1);
+            f.write(7);
+            f.seek(5);
+            f.write(3);
+        }
+        FileSystemStore s = FileSystemStore.open(root);
+        Bytes whole = s.read(Key.of("huge")).orElseThrow();
+        assertThat(whole.size()).isEqualTo(size);
+        assertThat(whole.get(size - 1)).isEqualTo((byte) 7);
+        assertThat(whole.get(5)).isEqualTo((byte) 3);
+        Bytes tail = s.read(Key.of("huge"), ByteRange.from(5)).orElseThrow();
+        assertThat(tail.size()).isEqualTo(size - 5);
+        assertThat(tail.get(0)).isEqualTo((byte) 3);
+        assertThat(s.read(Key.of("huge"), ByteRange.suffix(2)).orElseThrow().toArray()).containsExactly(0, 7);
+    }
+}

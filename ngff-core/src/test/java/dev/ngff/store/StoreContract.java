@@ -1,0 +1,271 @@
+package dev.ngff.store;
+
+import dev.ngff.buffer.Bytes;
+import dev.ngff.store.ListableStore.Listing;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The contract of a full {@link Store} (read, write, list), on top of {@link ListableStoreContract}:
+ * writes, overwrites, deletes, and what concurrent writers and readers may observe.
+ */
+public abstract class StoreContract extends ListableStoreContract {
+
+    @Override
+    protected abstract Store createStore(Map<Key, byte[]> contents) throws Exception;
+
+    @Override
+    protected Store store(Map<Key, byte[]> contents) throws Exception {
+        return (Store) super.store(contents);
+    }
+
+    private static Bytes value(String s) {
+        return Bytes.wrap(bytes(s));
+    }
+
+    private static byte[] filled(int size, int fill) {
+        byte[] b = new byte[size];
+        Arrays.fill(b, (byte) fill);
+        return b;
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    @Test
+    void writeThenRead() throws Exception {
+        Store s = store(Map.of());
+        s.write(Key.of("zarr.json"), value("{}"));
+        assertThat(content(s.read(Key.of("zarr.json")))).isEqualTo(bytes("{}"));
+        assertThat(content(s.read(Key.of("zarr.json"), ByteRange.suffix(1)))).isEqualTo(bytes("}"));
+        assertThat(s.exists(Key.of("zarr.json"))).isTrue();
+    }
+
+    @Test
+    void writeCreatesNestedPrefixes() throws Exception {
+        Store s = store(Map.of());
+        s.write(Key.of("a/b/c/d"), value("deep"));
+        assertThat(content(s.read(Key.of("a/b/c/d")))).isEqualTo(bytes("deep"));
+        assertThat(s.list(Key.ROOT)).containsExactly(Key.of("a/b/c/d"));
+        assertThat(s.listDir(Key.ROOT)).isEqualTo(new Listing(List.of(), List.of(Key.of("a"))));
+        assertThat(s.listDir(Key.of("a/b"))).isEqualTo(new Listing(List.of(), List.of(Key.of("a/b/c"))));
+    }
+
+    @Test
+    void writeNextToExistingObjects() throws Exception {
+        Store s = store(sample());
+        Key added = Key.of("group/array/c/0/2");
+        s.write(added, value("new"));
+        assertThat(content(s.read(added))).isEqualTo(bytes("new"));
+        assertThat(content(s.read(SMALL))).isEqualTo(SMALL_BYTES);
+        assertThat(s.list(Key.of("group/array/c/0"))).containsExactly(SMALL, Key.of("group/array/c/0/1"), added);
+    }
+
+    @Test
+    void overwriteReplacesTheWholeObject() throws Exception {
+        Store s = store(sample());
+        s.write(SMALL, value("a much longer value than before"));
+        assertThat(content(s.read(SMALL))).isEqualTo(bytes("a much longer value than before"));
+        s.write(SMALL, value("short"));
+        assertThat(content(s.read(SMALL))).isEqualTo(bytes("short"));
+        assertThat(content(s.read(SMALL, ByteRange.from(3)))).isEqualTo(bytes("rt"));
+    }
+
+    @Test
+    void writeEmptyValue() throws Exception {
+        Store s = store(sample());
+        s.write(SMALL, Bytes.EMPTY);
+        assertThat(s.read(SMALL)).hasValueSatisfying(b -> assertThat(b.isEmpty()).isTrue());
+        assertThat(s.exists(SMALL)).isTrue();
+        assertThat(s.list(SMALL)).containsExactly(SMALL);
+    }
+
+    @Test
+    void writeOfASliceStoresOnlyTheSlice() throws Exception {
+        Store s = store(Map.of());
+        s.write(Key.of("k"), Bytes.wrap(bytes("0123456789")).slice(2, 5));
+        assertThat(content(s.read(Key.of("k")))).isEqualTo(bytes("23456"));
+    }
+
+    @Test
+    void writeOfALargeValue() throws Exception {
+        Store s = store(Map.of());
+        byte[] big = random(3_000_000, 7);
+        s.write(Key.of("big"), Bytes.wrap(big));
+        assertThat(content(s.read(Key.of("big")))).isEqualTo(big);
+        assertThat(content(s.read(Key.of("big"), ByteRange.of(2_000_000, 10)))).isEqualTo(slice(big, 2_000_000, 2_000_010));
+    }
+
+    // ---------------------------------------------------------------- deletes
+
+    @Test
+    void deleteRemovesTheObject() throws Exception {
+        Store s = store(sample());
+        s.delete(SMALL);
+        assertThat(s.read(SMALL)).isEmpty();
+        assertThat(s.exists(SMALL)).isFalse();
+        assertThat(s.list(Key.ROOT)).doesNotContain(SMALL).contains(Key.of("group/array/c/0/1"));
+    }
+
+    @Test
+    void deleteOfTheLastObjectUnderAPrefixRemovesThePrefix() throws Exception {
+        Store s = store(sample());
+        s.delete(Key.of("group/array/c/1/0"));
+        assertThat(s.listDir(Key.of("group/array/c"))).isEqualTo(new Listing(List.of(), List.of(Key.of("group/array/c/0"))));
+        assertThat(s.list(Key.of("group/array/c/1"))).isEmpty();
+    }
+
+    @Test
+    void deleteOfMissingKeysIsNoError() throws Exception {
+        Store s = store(sample());
+        s.delete(Key.of("never/written"));
+        s.delete(SMALL.resolve("below/an/object"));
+        s.delete(SMALL);
+        s.delete(SMALL);
+        assertThat(s.read(SMALL)).isEmpty();
+    }
+
+    @Test
+    void deleteOfAPrefixKeyDeletesNothing() throws Exception {
+        Store s = store(sample());
+        s.delete(Key.of("group/array/c"));
+        assertThat(s.list(Key.of("group/array/c"))).hasSize(3);
+    }
+
+    @Test
+    void deletePrefixRemovesEverythingBelowOnly() throws Exception {
+        Store s = store(siblings());
+        s.deletePrefix(Key.of("a"));
+        assertThat(s.list(Key.ROOT)).containsExactly(Key.of("a-b/x"), Key.of("a.c"), Key.of("ab/x"), Key.of("b"));
+    }
+
+    @Test
+    void writeAfterDeleteRecreates() throws Exception {
+        Store s = store(sample());
+        s.deletePrefix(Key.of("group"));
+        s.write(SMALL, value("again"));
+        assertThat(content(s.read(SMALL))).isEqualTo(bytes("again"));
+        assertThat(s.list(Key.of("group"))).containsExactly(SMALL);
+    }
+
+    // ---------------------------------------------------------------- concurrency
+
+    @Test
+    void concurrentWritersOfTheSameKeyLeaveOneCompleteValue() throws Exception {
+        Store s = store(Map.of());
+        Key key = Key.of("shared/c/0/0");
+        int threads = 8;
+        Map<Integer, byte[]> values = new HashMap<>();
+        for (int t = 0; t < threads; t++) {
+            values.put(t, filled(10_000 * (t + 1), t + 1));
+        }
+        CyclicBarrier start = new CyclicBarrier(threads);
+        List<Callable<Void>> tasks = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            byte[] mine = values.get(t);
+            tasks.add(() -> {
+                start.await();
+                for (int i = 0; i < 20; i++) {
+                    s.write(key, Bytes.wrap(mine));
+                }
+                return null;
+            });
+        }
+        runAll(tasks);
+        byte[] result = content(s.read(key));
+        assertThat(values.values()).anySatisfy(v -> assertThat(result).isEqualTo(v));
+        assertThat(s.list(Key.ROOT)).containsExactly(key);
+    }
+
+    @Test
+    void concurrentWritersOfDifferentKeys() throws Exception {
+        Store s = store(Map.of());
+        int threads = 8;
+        int perThread = 25;
+        CyclicBarrier start = new CyclicBarrier(threads);
+        List<Callable<Void>> tasks = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            tasks.add(() -> {
+                start.await();
+                for (int i = 0; i < perThread; i++) {
+                    s.write(Key.of("c/" + (i % 3) + "/" + id + "/" + i), value(id + ":" + i));
+                }
+                return null;
+            });
+        }
+        runAll(tasks);
+        List<Key> all = s.list(Key.ROOT);
+        assertThat(all).hasSize(threads * perThread);
+        for (Key k : all) {
+            List<String> seg = k.segments();
+            assertThat(content(s.read(k))).isEqualTo(bytes(seg.get(2) + ":" + seg.get(3)));
+        }
+    }
+
+    @Test
+    void readerDuringOverwritesNeverSeesPartialContent() throws Exception {
+        Store s = store(Map.of());
+        Key key = Key.of("hot/c/0");
+        byte[] a = filled(64 * 1024, 'a');
+        byte[] b = filled(96 * 1024, 'b');
+        s.write(key, Bytes.wrap(a));
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicInteger reads = new AtomicInteger();
+        Callable<Void> writer = () -> {
+            try {
+                for (int i = 0; i < 300; i++) {
+                    s.write(key, Bytes.wrap(i % 2 == 0 ? b : a));
+                }
+            } finally {
+                writing.set(false);
+            }
+            return null;
+        };
+        Callable<Void> reader = () -> {
+            do {
+                byte[] got = content(s.read(key));
+                assertThat(got).satisfiesAnyOf(g -> assertThat(g).isEqualTo(a), g -> assertThat(g).isEqualTo(b));
+                reads.incrementAndGet();
+            } while (writing.get() || reads.get() < 10);
+            return null;
+        };
+        runAll(List.of(writer, reader, reader));
+        assertThat(reads.get()).isGreaterThanOrEqualTo(10);
+    }
+
+    @Test
+    void concurrentWritesAndDeletesUnderOnePrefixNeverFail() throws Exception {
+        Store s = store(Map.of());
+        int threads = 8;
+        CyclicBarrier start = new CyclicBarrier(threads);
+        List<Callable<Void>> tasks = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Key mine = Key.of("p/q/r/k" + t);
+            tasks.add(() -> {
+                start.await();
+                for (int i = 0; i < 100; i++) {
+                    s.write(mine, value("v" + i));
+                    s.delete(mine);
+                }
+                s.write(mine, value("final"));
+                return null;
+            });
+        }
+        runAll(tasks);
+        assertThat(s.list(Key.of("p/q/r"))).hasSize(threads);
+        for (Key k : s.list(Key.ROOT)) {
+            assertThat(content(s.read(k))).isEqualTo(bytes("final"));
+        }
+    }
+}
