@@ -1,7 +1,7 @@
 /** The ngff-engine core: stores, Zarr metadata, arrays, the codec SPI and the pure-JDK codecs. */
 module dev.ngff.core {
     requires transitive com.fasterxml.jackson.databind;
-    requires java.net.http;
+    requires transitive java.net.http;
 
     exports dev.ngff.array;
     exports dev.ngff.buffer;

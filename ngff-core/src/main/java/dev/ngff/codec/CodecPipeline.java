@@ -35,7 +35,13 @@ public final class CodecPipeline implements ArrayToBytesCodec {
     public static CodecPipeline build(List<CodecSpec> specs, CodecRegistry registry, String location) throws NgffException {
         List<Codec> codecs = new ArrayList<>();
         for (CodecSpec s : specs) {
-            codecs.add(registry.create(s));
+            try {
+                codecs.add(registry.create(s));
+            } catch (dev.ngff.error.UnsupportedExtensionException e) {
+                throw new dev.ngff.error.UnsupportedExtensionException(location + ": " + e.getMessage());
+            } catch (InvalidMetadataException e) {
+                throw new InvalidMetadataException(location + ": " + e.getMessage(), e);
+            }
         }
         return of(codecs, location);
     }

@@ -17,8 +17,17 @@ public final class ChunkTasks implements AutoCloseable {
     private final Semaphore inFlight;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
+    /** A runner with the context's {@code chunksInFlight} limit. */
     public ChunkTasks(ExecutionContext ctx) {
-        this.inFlight = new Semaphore(ctx.config().chunksInFlight());
+        this(ctx.config().chunksInFlight());
+    }
+
+    /** A runner with its own limit of tasks in flight (for callers whose tasks hold larger blocks). */
+    public ChunkTasks(int maxInFlight) {
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("maxInFlight must be positive, got " + maxInFlight);
+        }
+        this.inFlight = new Semaphore(maxInFlight);
     }
 
     /** A chunk task. */
@@ -37,6 +46,10 @@ public final class ChunkTasks implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting to start a chunk task");
+        }
+        if (failure.get() != null) {
+            inFlight.release();
+            return false;
         }
         exec.execute(() -> {
             try {

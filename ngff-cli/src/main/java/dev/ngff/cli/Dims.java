@@ -1,0 +1,71 @@
+package dev.ngff.cli;
+
+import picocli.CommandLine;
+
+import java.util.Arrays;
+
+/**
+ * A list of positive extents given on the command line, such as {@code 64,256,256} (or {@code 64x256x256}).
+ *
+ * @param values the extents
+ */
+record Dims(long[] values) {
+
+    Dims {
+        values = values.clone();
+    }
+
+    @Override
+    public long[] values() {
+        return values.clone();
+    }
+
+    int rank() {
+        return values.length;
+    }
+
+    /**
+     * Parses the list.
+     *
+     * @throws CommandLine.TypeConversionException naming the bad entry
+     */
+    static Dims parse(String value) {
+        String[] parts = value.trim().split("\\s*[,x]\\s*", -1);
+        long[] out = new long[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                out[i] = Long.parseLong(parts[i]);
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a comma-separated list of"
+                        + " integers (entry " + i + " is '" + parts[i] + "')");
+            }
+            if (out[i] <= 0) {
+                throw new CommandLine.TypeConversionException("'" + value + "': entry " + i + " must be positive");
+            }
+        }
+        return new Dims(out);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Dims d && Arrays.equals(values, d.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(values);
+    }
+
+    @Override
+    public String toString() {
+        return CodecText.shape(values);
+    }
+
+    /** Picocli converter. */
+    static final class Converter implements CommandLine.ITypeConverter<Dims> {
+        @Override
+        public Dims convert(String value) {
+            return parse(value);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.ngff.cli;
+
+import dev.ngff.array.Zarr;
+import dev.ngff.array.ZarrGroup;
+import dev.ngff.error.NodeNotFoundException;
+import dev.ngff.exec.ExecutionContext;
+import dev.ngff.metadata.ArrayMetadata;
+import dev.ngff.metadata.NodeMetadata;
+import dev.ngff.store.Key;
+import dev.ngff.store.ReadableStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code ngff info}: describes every group and array of a hierarchy. */
+@Command(name = "info", mixinStandardHelpOptions = true,
+        header = "Describe a Zarr array or hierarchy.",
+        description = "For each node: path, Zarr format and kind; for arrays also shape, data type, chunks, shards, "
+                + "codecs, fill value, dimension names, what is stored (when the store can list) and the "
+                + "compression ratio.")
+public final class InfoCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "<path-or-uri>",
+            description = "Directory, zip file (.zip/.ozx), file: or http(s):// URI of the array or group.")
+    String location;
+
+    @Option(names = "--json", description = "Print a machine-readable JSON document.")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        List<NodeInfo> nodes = new ArrayList<>();
+        String describe;
+        try (ReadableStore store = Locations.openReadable(spec.commandLine(), location);
+             ExecutionContext ctx = ExecutionContext.create()) {
+            describe = store.describe();
+            walk(store, Key.ROOT, ctx, nodes);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(InfoRender.json(describe, nodes));
+        } else {
+            InfoRender.text(nodes, out);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static void walk(ReadableStore store, Key path, ExecutionContext ctx, List<NodeInfo> out) throws IOException {
+        NodeMetadata meta = Zarr.readMetadata(store, path).orElseThrow(() -> new NodeNotFoundException(
+                "no Zarr array or group at " + store.describe() + " '/" + path.path()
+                        + "' (none of zarr.json, .zarray, .zgroup)"));
+        String where = store.describe() + " '/" + path.path() + "'";
+        if (meta instanceof ArrayMetadata a) {
+            out.add(new NodeInfo(path, a, ArrayLayout.of(a, where), StoredChunks.of(store, path).orElse(null), null));
+            return;
+        }
+        ZarrGroup group = Zarr.openGroup(store, path, ctx);
+        List<String> children;
+        String note = null;
+        try {
+            children = group.childNames();
+        } catch (UnsupportedOperationException e) {
+            children = List.of();
+            note = "children not listed: " + e.getMessage();
+        }
+        out.add(new NodeInfo(path, meta, null, null, note));
+        for (String child : children) {
+            walk(store, path.resolve(child), ctx, out);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.ngff.cli;
+
+import dev.ngff.error.InvalidMetadataException;
+import dev.ngff.metadata.ArrayMetadata;
+import dev.ngff.metadata.CodecSpec;
+import dev.ngff.metadata.Codecs;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The layout a copy writes: Zarr format, chunk shape, optional shards and compressor; null fields keep
+ * what the source has. Immutable.
+ *
+ * @param zarrFormat 2 or 3, or null to keep the source's
+ * @param chunks     (inner) chunk shape, or null to keep the source's
+ * @param shards     shard shape, or null to keep the source's sharding (dropped for Zarr v2)
+ * @param unsharded  write without sharding even when the source is sharded
+ * @param codec      the compressor, or null to keep the source's bytes-to-bytes codecs
+ */
+record TargetLayout(Integer zarrFormat, long[] chunks, long[] shards, boolean unsharded, CodecChoice codec) {
+
+    /** True when the copy may reuse the source metadata as it is. */
+    boolean keepsAll(ArrayMetadata src) {
+        return (zarrFormat == null || zarrFormat == src.zarrFormat()) && chunks == null && shards == null
+                && !unsharded && codec == null;
+    }
+
+    /**
+     * The metadata of the copy of {@code src}.
+     *
+     * @throws IllegalArgumentException when the options cannot be applied to this array (the message says why)
+     * @throws InvalidMetadataException when the source's sharding configuration is malformed
+     */
+    ArrayMetadata apply(ArrayMetadata src, String where) throws InvalidMetadataException {
+        if (keepsAll(src)) {
+            return src;
+        }
+        int format = zarrFormat != null ? zarrFormat : src.zarrFormat();
+        ArrayLayout layout = ArrayLayout.of(src, where);
+        long[] inner = chunks != null ? chunks : layout.chunkShape();
+        checkRank(src, inner, "--chunks");
+        long[] outer = shardsFor(format, layout, where);
+        if (outer != null) {
+            checkRank(src, outer, "--shards");
+            for (int d = 0; d < outer.length; d++) {
+                if (outer[d] % inner[d] != 0) {
+                    throw new IllegalArgumentException(where + ": shard shape " + Arrays.toString(outer)
+                            + " is not a multiple of the chunk shape " + Arrays.toString(inner)
+                            + " (give --shards, or --shards none)");
+                }
+            }
+        }
+        List<CodecSpec> chain = withCompressor(layout.chunkCodecs(), where);
+        if (outer != null) {
+            chain = List.of(Codecs.sharding(inner, chain, Codecs.defaultShardIndexCodecs(), true));
+        }
+        ArrayMetadata.Builder b = ArrayMetadata.builder(src.dataType(), src.shape())
+                .zarrFormat(format)
+                .chunks(outer != null ? outer : inner)
+                .fillValue(src.fillValue())
+                .codecs(chain)
+                .attributes(src.attributes());
+        if (format == src.zarrFormat()) {
+            b.chunkKeyEncoding(src.chunkKeyEncoding());
+        }
+        if (format == 3) {
+            b.dimensionNames(src.dimensionNamesOptional().orElse(null));
+        }
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": cannot write as Zarr v" + format + ": " + e.getMessage(), e);
+        }
+    }
+
+    private long[] shardsFor(int format, ArrayLayout layout, String where) {
+        if (unsharded) {
+            return null;
+        }
+        if (shards != null) {
+            if (format == 2) {
+                throw new IllegalArgumentException("Zarr v2 has no sharding: --shards needs --zarr-format 3");
+            }
+            return shards;
+        }
+        // keep the source's sharding where the target format has it
+        return format == 3 ? layout.shards().orElse(null) : null;
+    }
+
+    private List<CodecSpec> withCompressor(List<CodecSpec> chain, String where) {
+        if (codec == null) {
+            return chain;
+        }
+        int bytesAt = -1;
+        for (int i = 0; i < chain.size(); i++) {
+            if (chain.get(i).name().equals("bytes")) {
+                bytesAt = i;
+                break;
+            }
+        }
+        if (bytesAt < 0) {
+            throw new IllegalArgumentException(where + ": --codec needs a 'bytes' codec in the chain, found "
+                    + CodecText.chain(chain));
+        }
+        List<CodecSpec> out = new ArrayList<>(chain.subList(0, bytesAt + 1));
+        out.addAll(codec.compressors());
+        return out;
+    }
+
+    private static void checkRank(ArrayMetadata src, long[] shape, String option) {
+        if (shape.length != src.rank()) {
+            throw new IllegalArgumentException(option + " " + Arrays.toString(shape) + " has " + shape.length
+                    + " dimensions, the array " + src.rank() + " (shape " + Arrays.toString(src.shape()) + ")");
+        }
+    }
+}
