@@ -50,7 +50,12 @@ class FileSystemStoreTest extends StoreContract {
         try {
             Files.createSymbolicLink(link, target);
         } catch (UnsupportedOperationException | IOException e) {
-            Assumptions.abort("symbolic links unavailable: " + e);
+            String msg = "symbolic links unavailable on this file system: " + e;
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                throw new AssertionError(msg + " (failing because CI=true)", e);
+            }
+            System.err.println("*** SKIPPING symlink test: " + msg + " ***");
+            Assumptions.abort(msg);
         }
     }
 
