@@ -55,15 +55,8 @@ public final class CopyCommand implements Callable<Integer> {
             description = "Compressor of the copy (default: the source's).")
     CodecChoice codec;
 
-    @Option(names = "--workers", paramLabel = "N", defaultValue = "4",
-            description = "Blocks copied in parallel (default: ${DEFAULT-VALUE}).")
-    int workers;
-
-    @Option(names = "--progress", description = "Show a progress bar even when stderr is not a terminal.")
-    boolean progress;
-
-    @Option(names = "--overwrite", description = "Replace everything in the target directory.")
-    boolean overwrite;
+    @CommandLine.Mixin
+    WriteOptions write;
 
     /** One node to write, in hierarchy order (parents first). */
     private sealed interface Step permits GroupStep, ArrayStep {
@@ -80,9 +73,7 @@ public final class CopyCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         CommandLine cmd = spec.commandLine();
         TargetLayout layout = layout(cmd);
-        if (workers < 1) {
-            throw new CommandLine.ParameterException(cmd, "--workers must be at least 1, got " + workers);
-        }
+        write.validate(cmd);
         try (ReadableStore src = Locations.openReadable(cmd, source);
              ExecutionContext ctx = ExecutionContext.create()) {
             List<Step> steps = new ArrayList<>();
@@ -94,9 +85,9 @@ public final class CopyCommand implements Callable<Integer> {
                 }
             }
             Locations.requireDisjoint(cmd, src, target);
-            try (Store dst = Locations.openTarget(cmd, target, overwrite)) {
+            try (Store dst = Locations.openTarget(cmd, target, write.overwrite)) {
                 long start = System.nanoTime();
-                try (Progress bar = Progress.open("copy", total, progress, cmd.getErr())) {
+                try (Progress bar = Progress.open("copy", total, write.progress, cmd.getErr())) {
                     for (Step s : steps) {
                         write(s, dst, ctx, bar);
                     }
@@ -158,7 +149,7 @@ public final class CopyCommand implements Callable<Integer> {
             case GroupStep g -> Zarr.createGroup(dst, g.path(), g.meta(), ctx);
             case ArrayStep a -> {
                 ZarrArray out = Zarr.createArray(dst, a.path(), a.meta(), ctx);
-                ArrayCopier.copy(a.source(), out, workers, bar);
+                ArrayCopier.copy(a.source(), out, write.workers, bar);
             }
         }
     }

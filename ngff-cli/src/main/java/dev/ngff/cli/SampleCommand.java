@@ -66,15 +66,8 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--workers", paramLabel = "N", defaultValue = "4",
-            description = "Blocks generated in parallel (default: ${DEFAULT-VALUE}).")
-    int workers;
-
-    @Option(names = "--progress", description = "Show a progress bar even when stderr is not a terminal.")
-    boolean progress;
-
-    @Option(names = "--overwrite", description = "Replace everything in the target directory.")
-    boolean overwrite;
+    @CommandLine.Mixin
+    WriteOptions write;
 
     /** The --shape extents, set when the command runs. */
     private long[] shape;
@@ -86,11 +79,11 @@ public final class SampleCommand implements Callable<Integer> {
         ArrayMetadata meta = metadata(cmd);
         SampleVolume volume = SampleVolume.of(shape, seed);
         long total = Sizes.uncompressed(meta);
-        try (Store dst = Locations.openTarget(cmd, target, overwrite);
+        try (Store dst = Locations.openTarget(cmd, target, write.overwrite);
              ExecutionContext ctx = ExecutionContext.create()) {
             long start = System.nanoTime();
             ZarrArray array = Zarr.createArray(dst, Key.ROOT, meta, ctx);
-            try (Progress bar = Progress.open("sample", total, progress, cmd.getErr())) {
+            try (Progress bar = Progress.open("sample", total, write.progress, cmd.getErr())) {
                 generate(array, volume, bar);
             }
             long nanos = System.nanoTime() - start;
@@ -104,7 +97,7 @@ public final class SampleCommand implements Callable<Integer> {
 
     private void generate(ZarrArray array, SampleVolume volume, Progress bar) throws IOException {
         BlockPlan plan = BlockPlan.of(shape, array.chunkShape(), 2, BLOCK_BYTES);
-        try (ChunkTasks runner = new ChunkTasks(MemoryBudget.workers(workers, plan.blockBytes(2)))) {
+        try (ChunkTasks runner = new ChunkTasks(MemoryBudget.workers(write.workers, plan.blockBytes(2)))) {
             for (long i = 0; i < plan.count(); i++) {
                 long[] offset = plan.offset(i);
                 long[] extent = plan.extent(offset);
@@ -129,9 +122,7 @@ public final class SampleCommand implements Callable<Integer> {
         if (zarrFormat != 2 && zarrFormat != 3) {
             throw new CommandLine.ParameterException(cmd, "--zarr-format must be 2 or 3, got " + zarrFormat);
         }
-        if (workers < 1) {
-            throw new CommandLine.ParameterException(cmd, "--workers must be at least 1, got " + workers);
-        }
+        write.validate(cmd);
         long[] inner = chunksArg != null ? chunksArg.values() : defaultChunks();
         requireRank(cmd, inner, "--chunks");
         List<CodecSpec> chain = new ArrayList<>();

@@ -7,7 +7,6 @@ import dev.ngff.error.NodeNotFoundException;
 import dev.ngff.exec.ExecutionContext;
 import dev.ngff.metadata.ArrayMetadata;
 import dev.ngff.metadata.GroupMetadata;
-import dev.ngff.metadata.Json;
 import dev.ngff.metadata.MetadataFormat;
 import dev.ngff.metadata.NodeMetadata;
 import dev.ngff.store.Key;
@@ -200,9 +199,5 @@ public final class ZarrGroup implements ZarrNode {
     @Override
     public String toString() {
         return "ZarrGroup[" + store.describe() + " '" + path + "' v" + meta.zarrFormat() + "]";
-    }
-
-    static ObjectNode emptyAttributes() {
-        return Json.object();
     }
 }

@@ -11,7 +11,6 @@ import dev.ngff.metadata.CodecSpec;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A validated codec chain: array-to-array codecs, exactly one array-to-bytes codec, bytes-to-bytes
@@ -192,14 +191,5 @@ public final class CodecPipeline implements ArrayToBytesCodec {
     @Override
     public boolean skipsFillChunks() {
         return arrayToBytes.skipsFillChunks();
-    }
-
-    /** Reads one whole chunk from a source and decodes it; empty when not stored. */
-    public Optional<NdBuffer> decodeFrom(ChunkSource source, ChunkSpec spec) throws IOException {
-        Optional<Bytes> b = source.read(dev.ngff.store.ByteRange.WHOLE);
-        if (b.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(decode(b.get(), spec));
     }
 }

@@ -67,8 +67,4 @@ public final class Json {
             throw new IllegalStateException("cannot serialise JSON", e);
         }
     }
-
-    public static String toCompactString(JsonNode node) {
-        return node.toString();
-    }
 }
