@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Creates .venv with pinned peer implementations (zarr-python, numcodecs, tensorstore) that the
+# Creates .venv with pinned peer implementations (zarr-python, numcodecs, tensorstore, the zarrs
+# codec pipeline, ome-zarr-py, ome-zarr-models) that the
 # spec-conformance tests run to read what we write and to write what we read.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV="${NGFF_VENV:-.venv}"
-STAMP="$VENV/.ngff-peers-1"
+STAMP="$VENV/.ngff-peers-2"
 if [ -f "$STAMP" ]; then
   exit 0
 fi
 python3 -m venv "$VENV"
 "$VENV/bin/pip" install -q --disable-pip-version-check \
-  "numpy==2.4.6" "zarr==3.1.3" "numcodecs==0.16.6" "tensorstore==0.1.86" "google-crc32c==1.9.0"
-"$VENV/bin/python" -c "import zarr, tensorstore, numcodecs, numpy; print('peers:', 'zarr', zarr.__version__, 'numcodecs', numcodecs.__version__, 'numpy', numpy.__version__)"
+  "numpy==2.4.6" "zarr==3.1.3" "numcodecs==0.16.6" "tensorstore==0.1.86" "google-crc32c==1.9.0" \
+  "zarrs==0.2.3" "ome-zarr==0.18.0" "ome-zarr-models==1.7"
+"$VENV/bin/python" -c "import zarr, tensorstore, numcodecs, numpy, zarrs, ome_zarr, ome_zarr_models; print('peers:', 'zarr', zarr.__version__, 'numcodecs', numcodecs.__version__, 'numpy', numpy.__version__)"
 touch "$STAMP"
