@@ -2,6 +2,7 @@ package dev.ngff.conformance.matrix;
 
 import dev.ngff.conformance.matrix.MatrixPeer.Limit;
 
+import java.io.IOException;
 import java.util.EnumSet;
 import java.util.List;
 
@@ -15,7 +16,7 @@ final class KnownPeers {
     }
 
     static List<MatrixPeer> all() {
-        return List.of(zarrPython(), zarrs(), tensorstore());
+        return List.of(zarrPython(), zarrs(), tensorstore(), zarrita());
     }
 
     /** zarr-python checks the inner chunk shape against the untransposed chunk (both Python peers share that layer). */
@@ -72,8 +73,33 @@ final class KnownPeers {
     }
 
     static MatrixPeer zarrita() {
-        return new MatrixPeer("zarrita", "zarrita 0.7.5 (npm) on Node.js, reader",
-                MatrixPeer.Runtime.NODE, EnumSet.of(Direction.NGFF_WRITES), List.of());
+        return new MatrixPeer("zarrita", "zarrita 0.7.5 (npm) on Node.js, reader (what web viewers use)",
+                MatrixPeer.Runtime.NODE, EnumSet.of(Direction.NGFF_WRITES), List.of(
+                Limit.both(c -> c.dtype().name().startsWith("complex"),
+                        "zarrita has no complex data types: 'Unknown or unsupported dataType: complex64'"),
+                Limit.both(c -> c.dtype().name().equals("float16")
+                                && !nodeHasFloat16Array(),
+                        "zarrita maps float16 to globalThis.Float16Array, which this Node.js lacks (Node 20; it"
+                                + " arrived in Node 24): 'Unknown or unsupported dataType: float16'"),
+                Limit.both(c -> c.codec().id().equals("sharding-nested"),
+                        "zarrita implements sharding as a chunk getter of the array, not as a codec, so a"
+                                + " sharding_indexed inside a shard is unknown: 'Unknown codec: sharding_indexed'"),
+                Limit.both(c -> isSharded(c) && CellDocs.doc(c).toString().contains("\"index_location\":\"start\""),
+                        "zarrita 0.7.5 always reads the shard index from the end of the shard (a suffix read) and"
+                                + " ignores index_location: the chunks then fail to decode"),
+                Limit.both(c -> c.dtype().name().equals("uint64") && c.fill().equals("special")
+                                && !c.missing().equals("none"),
+                        "zarrita parses metadata with JSON.parse, so a uint64 fill_value of 2^64-1 (a valid JSON"
+                                + " integer) loses precision and missing chunks read as another value"),
+                Limit.both(c -> c.format() == 3 && c.order().equals("F") && c.codec().id().equals("transpose")
+                                && c.shape().shape().length >= 3,
+                        "zarrita's transpose decode sets the chunk's strides from its own order instead of composing"
+                                + " them with the strides it was given, so two transpose codecs in a row (order F, then a"
+                                + " rotation) read wrongly; zarr-python, zarrs and tensorstore read the same bytes"
+                                + " correctly"),
+                Limit.both(c -> c.format() == 3 && c.order().equals("F") && isSharded(c) && !palindrome(c.shape().chunks()),
+                        "zarrita lays the inner chunks of a shard out on the array's axes, ignoring the transpose"
+                                + " codec before sharding_indexed: the chunks fail to decode")));
     }
 
     /** Whether the cell's metadata names a codec that starts with this prefix. */
@@ -83,6 +109,25 @@ final class KnownPeers {
 
     static boolean isSharded(Cell c) {
         return uses(c, "sharding_indexed");
+    }
+
+    /** Node.js 24 and newer have Float16Array, which zarrita needs for float16. */
+    static boolean nodeHasFloat16Array() {
+        return NODE_MAJOR >= 24;
+    }
+
+    private static final int NODE_MAJOR = nodeMajor();
+
+    private static int nodeMajor() {
+        try {
+            Process p = new ProcessBuilder(System.getenv().getOrDefault("NGFF_NODE", "node"), "--version")
+                    .redirectErrorStream(true).start();
+            String v = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            p.waitFor();
+            return Integer.parseInt(v.replaceFirst("^v(\\d+).*", "$1"));
+        } catch (IOException | InterruptedException | NumberFormatException e) {
+            return 0;
+        }
     }
 
     static boolean hasEdgeChunks(Cell c) {

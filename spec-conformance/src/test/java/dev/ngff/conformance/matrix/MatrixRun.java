@@ -169,7 +169,7 @@ final class MatrixRun {
             Optional<String> limit = peer.unsupported(c, dir);
             if (engineGaps.containsKey(c)) {
                 out.add(new Verdict(peer, dir, c, Status.NOT_IMPLEMENTED, engineGaps.get(c)));
-            } else if (limit.isPresent() && !probeLimits) {
+            } else if (limit.isPresent() && (!probeLimits || !peer.directions().contains(dir))) {
                 out.add(new Verdict(peer, dir, c, Status.NOT_SUPPORTED_BY_PEER, limit.get()));
             } else if (dir == Direction.NGFF_WRITES && ourWriteErrors.containsKey(c)) {
                 out.add(new Verdict(peer, dir, c, Status.FAIL, ourWriteErrors.get(c)));
