@@ -12,11 +12,16 @@ import java.util.Objects;
 
 /**
  * The matrix's axes as data, read from {@code conformance/catalogue.json}: data types, codec variants,
- * shapes, orders, byte orders, fill kinds and missing-chunk patterns. Adding a codec or data type to the
+ * shapes, orders, byte orders, fill kinds, missing-chunk patterns and chunk key encodings. Adding a codec or data type to the
  * matrix is one entry in that file.
  */
 record Catalogue(List<DtypeEntry> dtypes, List<CodecVariant> codecs, List<ShapeCase> shapes, List<String> orders,
-                 List<String> endians, List<String> fills, List<String> missing) {
+                 List<String> endians, List<String> fills, List<String> missing, List<String> keysV3, List<String> keysV2) {
+
+    /** The chunk key encodings a format can write. */
+    List<String> keys(int format) {
+        return format == 3 ? keysV3 : keysV2;
+    }
 
     /** A data type by its Zarr v3 name; {@code pending} names the branch that brings it to ngff-engine, or null. */
     record DtypeEntry(String name, String pending) {
@@ -76,7 +81,8 @@ record Catalogue(List<DtypeEntry> dtypes, List<CodecVariant> codecs, List<ShapeC
             shapes.add(new ShapeCase(s.get("id").asText(), longs(s.get("shape")), longs(s.get("chunks"))));
         }
         return new Catalogue(dtypes, codecs, shapes, strings(root.get("orders")), strings(root.get("endians")),
-                strings(root.get("fills")), strings(root.get("missing")));
+                strings(root.get("fills")), strings(root.get("missing")), strings(root.get("keys").get("3")),
+                strings(root.get("keys").get("2")));
     }
 
     private static String text(JsonNode n, String field) {

@@ -18,9 +18,10 @@ import java.util.Objects;
  * @param shape   shape and chunk shape
  * @param fill    fill kind: "zero", "one" or "special" (NaN for floats, the extreme for integers)
  * @param missing "none" or "first-chunks" (the first row of chunks along axis 0 is never written)
+ * @param keys    chunk key encoding: v3 "slash", "dot" (default encoding) or "v2dot"; v2 "dot" or "slash"
  */
 record Cell(int format, CodecVariant codec, DtypeEntry dtype, String order, String endian, ShapeCase shape,
-            String fill, String missing) {
+            String fill, String missing, String keys) {
 
     Cell {
         Objects.requireNonNull(codec, "codec");
@@ -32,7 +33,8 @@ record Cell(int format, CodecVariant codec, DtypeEntry dtype, String order, Stri
 
     String id() {
         return "v" + format + "." + codec.id() + "." + dtype.name() + "." + order + "."
-                + (endian.equals("big") ? "be" : "le") + "." + shape.id() + ".fill-" + fill + ".missing-" + missing;
+                + (endian.equals("big") ? "be" : "le") + "." + shape.id() + ".fill-" + fill + ".missing-" + missing
+                + ".keys-" + keys;
     }
 
     /** The region that the writer fills with the formula's values; the rest is left to the fill value. */

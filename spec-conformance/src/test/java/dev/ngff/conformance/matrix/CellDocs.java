@@ -63,8 +63,8 @@ final class CellDocs {
         grid.put("name", "regular");
         grid.putObject("configuration").set("chunk_shape", longs(cell.shape().chunks()));
         ObjectNode cke = d.putObject("chunk_key_encoding");
-        cke.put("name", "default");
-        cke.putObject("configuration").put("separator", "/");
+        cke.put("name", cell.keys().equals("v2dot") ? "v2" : "default");
+        cke.putObject("configuration").put("separator", cell.keys().equals("slash") ? "/" : ".");
         d.set("fill_value", fill(cell, 3));
         ArrayNode codecs = d.putArray("codecs");
         int rank = cell.shape().shape().length;
@@ -103,7 +103,7 @@ final class CellDocs {
         d.set("filters", filters == null ? F.nullNode() : filters.deepCopy());
         d.set("fill_value", fill(cell, 2));
         d.put("order", cell.order());
-        d.put("dimension_separator", ".");
+        d.put("dimension_separator", cell.keys().equals("slash") ? "/" : ".");
         return (ObjectNode) substitute(d, cell);
     }
 

@@ -109,7 +109,7 @@ class ConformanceMatrixTest {
     private static Cell sampleCell(Catalogue.CodecVariant c, Catalogue cat) {
         Catalogue.DtypeEntry dtype = cat.dtypes().stream().filter(d -> d.pending() == null
                 && CoveringDesign.accepts(c, d)).findFirst().orElse(cat.dtypes().get(0));
-        return new Cell(c.supportsFormat(3) ? 3 : 2, c, dtype, "C", "little", cat.shapes().get(0), "zero", "none");
+        return new Cell(c.supportsFormat(3) ? 3 : 2, c, dtype, "C", "little", cat.shapes().get(0), "zero", "none", "dot");
     }
 
     private static void deleteTree(Path p) throws IOException {

@@ -12,7 +12,7 @@ import java.util.function.Predicate;
 
 /**
  * Chooses the matrix's cells: every codec variant with every data type it accepts, per format, and the
- * remaining factors (order, byte order, shape, fill, missing chunks) assigned greedily so that every pair
+ * remaining factors (order, byte order, shape, fill, missing chunks, chunk key encoding) assigned greedily so that every pair
  * of values of any two factors appears in at least one cell (a pairwise covering array, built the way
  * AETG/IPO do it). Deterministic: the same catalogue gives the same cells.
  *
@@ -23,14 +23,14 @@ final class CoveringDesign {
     private CoveringDesign() {
     }
 
-    private static final int CODEC = 0, DTYPE = 1, ORDER = 2, ENDIAN = 3, SHAPE = 4, FILL = 5, MISSING = 6;
+    private static final int CODEC = 0, DTYPE = 1, ORDER = 2, ENDIAN = 3, SHAPE = 4, FILL = 5, MISSING = 6, KEYS = 7;
 
     static List<Cell> cells(Catalogue cat, int format, Predicate<CodecVariant> implemented) {
         List<CodecVariant> codecs = new ArrayList<>();
         cat.codecs().stream().filter(c -> c.supportsFormat(format) && implemented.test(c)).forEach(codecs::add);
         cat.codecs().stream().filter(c -> c.supportsFormat(format) && !implemented.test(c)).forEach(codecs::add);
         int[] sizes = {codecs.size(), cat.dtypes().size(), cat.orders().size(), cat.endians().size(),
-                cat.shapes().size(), cat.fills().size(), cat.missing().size()};
+                cat.shapes().size(), cat.fills().size(), cat.missing().size(), cat.keys(format).size()};
         Set<Long> uncovered = new HashSet<>();
         for (int f = 0; f < sizes.length; f++) {
             for (int g = f + 1; g < sizes.length; g++) {
@@ -47,13 +47,13 @@ final class CoveringDesign {
                 if (!accepts(codecs.get(c), cat.dtypes().get(d))) {
                     continue;
                 }
-                rows.add(complete(new int[] {c, d, -1, -1, -1, -1, -1}, sizes, uncovered, rows.size()));
+                rows.add(complete(new int[] {c, d, -1, -1, -1, -1, -1, -1}, sizes, uncovered, rows.size()));
             }
         }
         // pairs among the other factors that the codec x dtype rows left over get rows of their own
         while (!uncovered.isEmpty()) {
             long p = uncovered.iterator().next();
-            int[] row = {-1, -1, -1, -1, -1, -1, -1};
+            int[] row = {-1, -1, -1, -1, -1, -1, -1, -1};
             row[(int) (p >>> 48) & 0xff] = (int) (p >>> 32) & 0xffff;
             row[(int) (p >>> 24) & 0xff] = (int) p & 0xffffff;
             if (row[CODEC] < 0) {
@@ -73,7 +73,7 @@ final class CoveringDesign {
             DtypeEntry dtype = cat.dtypes().get(r[DTYPE]);
             String endian = CellDocs.itemSize(dtype.name()) > 1 ? cat.endians().get(r[ENDIAN]) : "little";
             cells.add(new Cell(format, codecs.get(r[CODEC]), dtype, cat.orders().get(r[ORDER]), endian, cat.shapes().get(r[SHAPE]), cat.fills().get(r[FILL]),
-                    cat.missing().get(r[MISSING])));
+                    cat.missing().get(r[MISSING]), cat.keys(format).get(r[KEYS])));
         }
         return cells;
     }

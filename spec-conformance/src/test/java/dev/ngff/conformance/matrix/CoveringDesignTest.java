@@ -23,7 +23,7 @@ class CoveringDesignTest {
 
     private static final List<Function<Cell, String>> FACTORS = List.of(
             c -> c.codec().id(), c -> c.dtype().name(), Cell::order, Cell::endian, c -> c.shape().id(), Cell::fill,
-            Cell::missing);
+            Cell::missing, Cell::keys);
 
     @Test
     void everyCodecMeetsEveryDataTypeItAccepts() {
@@ -77,7 +77,7 @@ class CoveringDesignTest {
         List<Cell> b = CoveringDesign.cells(cat, 3, c -> c.pending() == null);
         assertThat(a.stream().map(Cell::id).toList()).isEqualTo(b.stream().map(Cell::id).toList());
         long cross = (long) cat.codecs().size() * cat.dtypes().size() * cat.orders().size() * cat.endians().size()
-                * cat.shapes().size() * cat.fills().size() * cat.missing().size();
+                * cat.shapes().size() * cat.fills().size() * cat.missing().size() * cat.keys(3).size();
         assertThat((long) a.size()).isLessThan(cross / 50);
         assertThat(a.stream().map(Cell::id).distinct().count()).as("cell ids are unique").isEqualTo(a.size());
     }

@@ -25,7 +25,8 @@ final class KnownPeers {
             "zarr-python checks sharding_indexed's inner chunk_shape against the array's chunk shape, ignoring the"
                     + " transpose codec before it (the spec gives each codec the representation the previous one"
                     + " produced; tensorstore and ngff-engine follow that): 'The array's chunk_shape needs to be"
-                    + " divisible by the shard's inner chunk_shape'");
+                    + " divisible by the shard's inner chunk_shape'; https://github.com/zarr-developers/zarr-python/issues/2050"
+                    + " (the spec point: https://github.com/zarr-developers/zarr-specs/issues/241)");
 
     static MatrixPeer zarrPython() {
         return new MatrixPeer("zarr-python", "zarr-python 3.1.3 (default codec pipeline), numcodecs 0.16.6",
@@ -34,7 +35,9 @@ final class KnownPeers {
                 Limit.only(Direction.NGFF_WRITES, c -> c.codec().id().equals("sharding-nested") && innerShardsCutOnTwoAxes(c),
                         "zarr-python fails on reads that need part of a shard nested in a shard: 'AssertionError:"
                                 + " byte_range is not supported within shards' (a whole-array read needs that when edge"
-                                + " shards cut inner shards on two or more axes; a one-element read fails on any such array)"),
+                                + " shards cut inner shards on two or more axes; a one-element read fails on any such array);"
+                                + " https://github.com/zarr-developers/zarr-python/issues/3652, fixed after 3.1.3 by"
+                                + " https://github.com/zarr-developers/zarr-python/pull/3655"),
                 Limit.only(Direction.PEER_WRITES, c -> c.format() == 3 && c.order().equals("F") && isSharded(c)
                                 && c.missing().equals("first-chunks"),
                         "zarr-python raises NotImplementedError when a write covers part of a shard and a transpose"

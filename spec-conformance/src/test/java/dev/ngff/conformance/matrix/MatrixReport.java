@@ -57,6 +57,7 @@ final class MatrixReport {
         appendRows(md, verdicts, peers, v -> "shape " + v.cell().shape().id());
         byFeature(md, "Fill value and missing chunks", verdicts, peers, v -> "fill " + v.cell().fill());
         appendRows(md, verdicts, peers, v -> "missing " + v.cell().missing());
+        byFeature(md, "Chunk key encoding", verdicts, peers, v -> "v" + v.cell().format() + " keys " + v.cell().keys());
 
         List<Verdict> fails = verdicts.stream().filter(v -> v.status() == Status.FAIL || v.status() == Status.PEER_MISSING).toList();
         md.append("\n## Failures\n\n");
