@@ -92,6 +92,12 @@ final class MatrixRun {
                 missing.add("codec " + n);
             }
         }
+        if (missing.isEmpty() && CellDocs.itemSize(cell.dtype().name()) == 0) {
+            // the engine may know the type, but the matrix has no value formula or vlen codec entry for it yet
+            return Optional.of("variable-size data type " + cell.dtype().name() + ": the matrix needs its value formula"
+                    + " (CellValues, matrix_peer.py) and its vlen codec in catalogue.json"
+                    + (cell.dtype().pending() != null ? " (comes with " + cell.dtype().pending() + ")" : ""));
+        }
         if (missing.isEmpty()) {
             return Optional.empty();
         }
