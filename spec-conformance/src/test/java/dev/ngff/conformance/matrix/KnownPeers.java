@@ -76,8 +76,19 @@ final class KnownPeers {
     }
 
     static MatrixPeer zarrita() {
-        return new MatrixPeer("zarrita", "zarrita 0.7.5 (npm) on Node.js, reader (what web viewers use)",
-                MatrixPeer.Runtime.NODE, EnumSet.of(Direction.NGFF_WRITES), List.of(
+        return new MatrixPeer("zarrita", "zarrita 0.7.5 (npm) on Node.js (the reader web viewers use; it writes Zarr v3 too)",
+                MatrixPeer.Runtime.NODE, EnumSet.allOf(Direction.class), List.of(
+                Limit.only(Direction.PEER_WRITES, c -> c.format() == 2, "zarrita's create writes Zarr v3 only"),
+                Limit.only(Direction.PEER_WRITES, c -> c.keys().equals("v2dot"),
+                        "zarrita's create writes only the default chunk key encoding"),
+                Limit.only(Direction.PEER_WRITES, c -> uses(c, "gzip") || uses(c, "numcodecs.zlib") || uses(c, "crc32c"),
+                        "zarrita 0.7.5 decodes gzip, zlib and crc32c but does not encode them: 'Failed to encode chunk"
+                                + " via codec' (their encode is unimplemented)"),
+                Limit.only(Direction.PEER_WRITES, KnownPeers::isSharded,
+                        "zarrita cannot write sharded arrays: 'set on sharded arrays' is unsupported"),
+                Limit.only(Direction.PEER_WRITES, c -> c.dtype().name().endsWith("int64") && c.fill().equals("special"),
+                        "zarrita writes metadata with JSON.stringify over JavaScript numbers, so a 64-bit integer"
+                                + " fill value beyond 2^53 comes out rounded"),
                 Limit.both(c -> c.dtype().name().startsWith("complex"),
                         "zarrita has no complex data types: 'Unknown or unsupported dataType: complex64'"),
                 Limit.both(c -> c.dtype().name().equals("float16")
