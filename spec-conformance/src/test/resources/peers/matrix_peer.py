@@ -24,6 +24,7 @@ import sys
 import traceback
 import warnings
 
+import numcodecs
 import numpy as np
 
 K = np.uint64(0x9E3779B97F4A7C15)
@@ -133,7 +134,9 @@ def zarr_write(path, doc, region):
     else:
         arr = zarr.create_array(
             path, shape=doc["shape"], dtype=doc["dtype"], chunks=doc["chunks"],
-            filters=doc.get("filters") or None, compressors=doc.get("compressor"),
+            # zarr-python takes v2 filters only as numcodecs objects
+            filters=[numcodecs.get_codec(dict(f)) for f in doc.get("filters") or []] or None,
+            compressors=doc.get("compressor"),
             fill_value=zarr_fill(doc), order=doc["order"],
             chunk_key_encoding={"name": "v2", "separator": doc.get("dimension_separator", ".")},
             zarr_format=2)

@@ -48,6 +48,8 @@ final class KnownPeers {
         return new MatrixPeer("zarrs", "zarr-python 3.1.3 with the zarrs 0.2.3 codec pipeline (Rust), strict: no fallback"
                 + " to the Python pipeline", MatrixPeer.Runtime.PYTHON, EnumSet.allOf(Direction.class), List.of(
                 SHARDING_AFTER_TRANSPOSE,
+                Limit.both(c -> c.format() == 2 && c.codec().v2() != null && c.codec().v2().toString().contains("\"crc32c\""),
+                        "the zarrs pipeline has no v2 crc32c (numcodecs CRC32C): UnsupportedMetadataError in strict mode"),
                 Limit.only(Direction.NGFF_WRITES, c -> c.format() == 2 && c.endian().equals("big"),
                         "the zarrs pipeline refuses to read into a big-endian NumPy array, which zarr-python asks"
                                 + " for with a v2 '>' dtype: 'Non-native byte order not supported'"),
@@ -69,6 +71,8 @@ final class KnownPeers {
                         "tensorstore's zarr3 driver knows only the codecs of the Zarr v3 core spec and blosc/zstd/gzip;"
                                 + " numcodecs.* codecs are zarr-python's extension names: '\"numcodecs.zlib\" is not"
                                 + " registered'"),
+                Limit.both(c -> c.format() == 2 && c.codec().v2() != null && c.codec().v2().toString().contains("\"crc32c\""),
+                        "tensorstore's zarr (v2) driver has no crc32c compressor: '\"crc32c\" is not registered'"),
                 Limit.only(Direction.PEER_WRITES, c -> c.format() == 2 && c.order().equals("F")
                                 && c.shape().shape().length == 1,
                         "tensorstore writes order \"C\" into .zarray for a rank-1 array created with order \"F\","
@@ -79,6 +83,9 @@ final class KnownPeers {
         return new MatrixPeer("zarrita", "zarrita 0.7.5 (npm) on Node.js (the reader web viewers use; it writes Zarr v3 too)",
                 MatrixPeer.Runtime.NODE, EnumSet.allOf(Direction.class), List.of(
                 Limit.only(Direction.PEER_WRITES, c -> c.format() == 2, "zarrita's create writes Zarr v3 only"),
+                Limit.both(c -> c.format() == 2 && c.codec().v2() != null && c.codec().v2().toString().contains("\"crc32c\""),
+                        "zarrita maps a v2 compressor id to numcodecs.<id> and has no numcodecs.crc32c:"
+                                + " 'Unknown codec: numcodecs.crc32c'"),
                 Limit.only(Direction.PEER_WRITES, c -> c.keys().equals("v2dot"),
                         "zarrita's create writes only the default chunk key encoding"),
                 Limit.only(Direction.PEER_WRITES, c -> uses(c, "gzip") || uses(c, "numcodecs.zlib") || uses(c, "crc32c"),
