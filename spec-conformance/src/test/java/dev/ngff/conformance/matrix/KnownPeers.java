@@ -1,0 +1,183 @@
+package dev.ngff.conformance.matrix;
+
+import dev.ngff.conformance.matrix.MatrixPeer.Limit;
+
+import java.io.IOException;
+import java.util.EnumSet;
+import java.util.List;
+
+/**
+ * The peers of the matrix with their pinned versions (scripts/peers-venv.sh, src/test/js/package-lock.json)
+ * and what each cannot do. Every limit here was seen failing in a run and is worded with its cause; a
+ * limit that hides a bug of ours would be a defect of this file.
+ */
+final class KnownPeers {
+    private KnownPeers() {
+    }
+
+    static List<MatrixPeer> all() {
+        return List.of(zarrPython(), zarrs(), tensorstore(), zarrita());
+    }
+
+    /** zarr-python checks the inner chunk shape against the untransposed chunk (both Python peers share that layer). */
+    private static final Limit SHARDING_AFTER_TRANSPOSE = Limit.both(
+            c -> c.format() == 3 && c.order().equals("F") && isSharded(c) && !palindrome(c.shape().chunks()),
+            "zarr-python checks sharding_indexed's inner chunk_shape against the array's chunk shape, ignoring the"
+                    + " transpose codec before it (the spec gives each codec the representation the previous one"
+                    + " produced; tensorstore and ngff-engine follow that): 'The array's chunk_shape needs to be"
+                    + " divisible by the shard's inner chunk_shape'; https://github.com/zarr-developers/zarr-python/issues/2050"
+                    + " (the spec point: https://github.com/zarr-developers/zarr-specs/issues/241)");
+
+    static MatrixPeer zarrPython() {
+        return new MatrixPeer("zarr-python", "zarr-python 3.1.3 (default codec pipeline), numcodecs 0.16.6",
+                MatrixPeer.Runtime.PYTHON, EnumSet.allOf(Direction.class), List.of(
+                SHARDING_AFTER_TRANSPOSE,
+                Limit.only(Direction.NGFF_WRITES, c -> c.codec().id().equals("sharding-nested") && innerShardsCutOnTwoAxes(c),
+                        "zarr-python fails on reads that need part of a shard nested in a shard: 'AssertionError:"
+                                + " byte_range is not supported within shards' (a whole-array read needs that when edge"
+                                + " shards cut inner shards on two or more axes; a one-element read fails on any such array);"
+                                + " https://github.com/zarr-developers/zarr-python/issues/3652, fixed after 3.1.3 by"
+                                + " https://github.com/zarr-developers/zarr-python/pull/3655"),
+                Limit.only(Direction.PEER_WRITES, c -> c.format() == 3 && c.order().equals("F") && isSharded(c)
+                                && c.missing().equals("first-chunks"),
+                        "zarr-python raises NotImplementedError when a write covers part of a shard and a transpose"
+                                + " codec comes before sharding_indexed")));
+    }
+
+    static MatrixPeer zarrs() {
+        return new MatrixPeer("zarrs", "zarr-python 3.1.3 with the zarrs 0.2.3 codec pipeline (Rust), strict: no fallback"
+                + " to the Python pipeline", MatrixPeer.Runtime.PYTHON, EnumSet.allOf(Direction.class), List.of(
+                SHARDING_AFTER_TRANSPOSE,
+                Limit.both(c -> c.format() == 2 && c.codec().v2() != null && c.codec().v2().toString().contains("\"crc32c\""),
+                        "the zarrs pipeline has no v2 crc32c (numcodecs CRC32C): UnsupportedMetadataError in strict mode"),
+                Limit.only(Direction.NGFF_WRITES, c -> c.format() == 2 && c.endian().equals("big"),
+                        "the zarrs pipeline refuses to read into a big-endian NumPy array, which zarr-python asks"
+                                + " for with a v2 '>' dtype: 'Non-native byte order not supported'"),
+                Limit.only(Direction.NGFF_WRITES, c -> c.format() == 2 && c.order().equals("F")
+                                && c.shape().shape().length > 1,
+                        "the zarrs pipeline cannot read v2 order F into zarr-python's output array: 'input array must"
+                                + " be a C contiguous array'"),
+                Limit.only(Direction.NGFF_WRITES, c -> c.dtype().name().startsWith("complex") && c.endian().equals("big")
+                                && hasEdgeChunks(c),
+                        "zarrs 0.2.3 swaps the real and imaginary parts of big-endian complex elements in edge chunks"
+                                + " (seen also on arrays that zarr-python writes; zarr-python and tensorstore read the"
+                                + " same bytes correctly)")));
+    }
+
+    static MatrixPeer tensorstore() {
+        return new MatrixPeer("tensorstore", "tensorstore 0.1.86 (drivers zarr and zarr3)",
+                MatrixPeer.Runtime.PYTHON, EnumSet.allOf(Direction.class), List.of(
+                Limit.both(c -> c.format() == 3 && uses(c, "numcodecs."),
+                        "tensorstore's zarr3 driver knows only the codecs of the Zarr v3 core spec and blosc/zstd/gzip;"
+                                + " numcodecs.* codecs are zarr-python's extension names: '\"numcodecs.zlib\" is not"
+                                + " registered'"),
+                Limit.both(c -> c.format() == 2 && c.codec().v2() != null && c.codec().v2().toString().contains("\"crc32c\""),
+                        "tensorstore's zarr (v2) driver has no crc32c compressor: '\"crc32c\" is not registered'"),
+                Limit.only(Direction.PEER_WRITES, c -> c.format() == 2 && c.order().equals("F")
+                                && c.shape().shape().length == 1,
+                        "tensorstore writes order \"C\" into .zarray for a rank-1 array created with order \"F\","
+                                + " then rejects its own spec: 'Expected \"order\" of \"F\" but received: \"C\"'")));
+    }
+
+    static MatrixPeer zarrita() {
+        return new MatrixPeer("zarrita", "zarrita 0.7.5 (npm) on Node.js (the reader web viewers use; it writes Zarr v3 too)",
+                MatrixPeer.Runtime.NODE, EnumSet.allOf(Direction.class), List.of(
+                Limit.only(Direction.PEER_WRITES, c -> c.format() == 2, "zarrita's create writes Zarr v3 only"),
+                Limit.both(c -> c.format() == 2 && c.codec().v2() != null && c.codec().v2().toString().contains("\"crc32c\""),
+                        "zarrita maps a v2 compressor id to numcodecs.<id> and has no numcodecs.crc32c:"
+                                + " 'Unknown codec: numcodecs.crc32c'"),
+                Limit.only(Direction.PEER_WRITES, c -> c.keys().equals("v2dot"),
+                        "zarrita's create writes only the default chunk key encoding"),
+                Limit.only(Direction.PEER_WRITES, c -> uses(c, "gzip") || uses(c, "numcodecs.zlib") || uses(c, "crc32c"),
+                        "zarrita 0.7.5 decodes gzip, zlib and crc32c but does not encode them: 'Failed to encode chunk"
+                                + " via codec' (their encode is unimplemented)"),
+                Limit.only(Direction.PEER_WRITES, KnownPeers::isSharded,
+                        "zarrita cannot write sharded arrays: 'set on sharded arrays' is unsupported"),
+                Limit.only(Direction.PEER_WRITES, c -> c.dtype().name().endsWith("int64") && c.fill().equals("special"),
+                        "zarrita writes metadata with JSON.stringify over JavaScript numbers, so a 64-bit integer"
+                                + " fill value beyond 2^53 comes out rounded"),
+                Limit.both(c -> c.dtype().name().startsWith("complex"),
+                        "zarrita has no complex data types: 'Unknown or unsupported dataType: complex64'"),
+                Limit.both(c -> c.dtype().name().equals("float16")
+                                && !nodeHasFloat16Array(),
+                        "zarrita maps float16 to globalThis.Float16Array, which this Node.js lacks (Node 20; it"
+                                + " arrived in Node 24): 'Unknown or unsupported dataType: float16'"),
+                Limit.both(c -> c.codec().id().equals("sharding-nested"),
+                        "zarrita implements sharding as a chunk getter of the array, not as a codec, so a"
+                                + " sharding_indexed inside a shard is unknown: 'Unknown codec: sharding_indexed'"),
+                Limit.both(c -> isSharded(c) && CellDocs.doc(c).toString().contains("\"index_location\":\"start\""),
+                        "zarrita 0.7.5 always reads the shard index from the end of the shard (a suffix read) and"
+                                + " ignores index_location: the chunks then fail to decode"),
+                Limit.both(c -> c.dtype().name().equals("uint64") && c.fill().equals("special")
+                                && !c.missing().equals("none"),
+                        "zarrita parses metadata with JSON.parse, so a uint64 fill_value of 2^64-1 (a valid JSON"
+                                + " integer) loses precision and missing chunks read as another value"),
+                Limit.both(c -> c.format() == 3 && c.order().equals("F") && c.codec().id().equals("transpose")
+                                && c.shape().shape().length >= 3,
+                        "zarrita's transpose decode sets the chunk's strides from its own order instead of composing"
+                                + " them with the strides it was given, so two transpose codecs in a row (order F, then a"
+                                + " rotation) read wrongly; zarr-python, zarrs and tensorstore read the same bytes"
+                                + " correctly"),
+                Limit.both(c -> c.format() == 3 && c.order().equals("F") && isSharded(c) && !palindrome(c.shape().chunks()),
+                        "zarrita lays the inner chunks of a shard out on the array's axes, ignoring the transpose"
+                                + " codec before sharding_indexed: the chunks fail to decode")));
+    }
+
+    /** Whether the cell's metadata names a codec that starts with this prefix. */
+    static boolean uses(Cell c, String codecPrefix) {
+        return CellDocs.doc(c).toString().contains("\"" + codecPrefix);
+    }
+
+    static boolean isSharded(Cell c) {
+        return uses(c, "sharding_indexed");
+    }
+
+    /** Node.js 24 and newer have Float16Array, which zarrita needs for float16. */
+    static boolean nodeHasFloat16Array() {
+        return NODE_MAJOR >= 24;
+    }
+
+    private static final int NODE_MAJOR = nodeMajor();
+
+    private static int nodeMajor() {
+        try {
+            Process p = new ProcessBuilder(System.getenv().getOrDefault("NGFF_NODE", "node"), "--version")
+                    .redirectErrorStream(true).start();
+            String v = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            p.waitFor();
+            return Integer.parseInt(v.replaceFirst("^v(\\d+).*", "$1"));
+        } catch (IOException | InterruptedException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    static boolean hasEdgeChunks(Cell c) {
+        for (int d = 0; d < c.shape().shape().length; d++) {
+            if (c.shape().shape()[d] % c.shape().chunks()[d] != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the array's extents are not multiples of the inner shard shape on two or more axes. */
+    static boolean innerShardsCutOnTwoAxes(Cell c) {
+        long[] inner = CellDocs.halved(c.shape().chunks());
+        int cut = 0;
+        for (int d = 0; d < inner.length; d++) {
+            if (c.shape().shape()[d] % inner[d] != 0) {
+                cut++;
+            }
+        }
+        return cut >= 2;
+    }
+
+    static boolean palindrome(long[] v) {
+        for (int i = 0; i < v.length / 2; i++) {
+            if (v[i] != v[v.length - 1 - i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
