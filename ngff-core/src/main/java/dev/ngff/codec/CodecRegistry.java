@@ -22,7 +22,7 @@ public final class CodecRegistry {
             Map.entry("blosc", "blosc is not supported yet (planned in ngff-codecs)"),
             Map.entry("numcodecs.blosc", "blosc is not supported yet (planned in ngff-codecs)"),
             Map.entry("numcodecs.lz4", "lz4 is not supported yet (planned in ngff-codecs)"),
-            Map.entry("numcodecs.bz2", "bz2 is not supported yet (planned in ngff-codecs)"));
+            Map.entry("numcodecs.bz2", "add the dev.ngff:ngff-codecs artifact"));
 
     private final Map<String, CodecProvider> providers;
 
