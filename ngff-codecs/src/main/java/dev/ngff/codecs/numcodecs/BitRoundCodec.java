@@ -17,8 +17,11 @@ import java.nio.ByteOrder;
 /**
  * Bit rounding of float mantissas ({@code numcodecs.bitround}, and {@code bitround} as zarrs and the
  * zarr-extensions register it), lossy: keeps {@code keepbits} mantissa bits, rounding half to even on the
- * bit pattern exactly as numcodecs does. Decoding is the identity, so chunks of any data type decode
- * (zarrs also writes bit-rounded integers); encoding integers is refused, as numcodecs refuses it.
+ * bit pattern exactly as numcodecs does. Decoding is the identity, so chunks of any data type decode.
+ * Under the zarrs name {@code bitround}, unsigned integers are rounded too, as zarrs does: to
+ * {@code keepbits} significant bits counted from the highest set bit, half to even, and a value that would
+ * round past the type's maximum keeps the largest representable pattern instead. Signed integers (and any
+ * integer under {@code numcodecs.bitround}, which numcodecs refuses) are refused when encoding.
  * Immutable and thread-safe.
  */
 public final class BitRoundCodec implements ArrayToArrayCodec {
@@ -51,6 +54,9 @@ public final class BitRoundCodec implements ArrayToArrayCodec {
     @Override
     public NdBuffer encode(NdBuffer chunk, ChunkSpec decoded) throws UnsupportedExtensionException {
         DataType t = chunk.dataType();
+        if (t.kind() == DataType.Kind.UINT && name.equals("bitround")) {
+            return encodeUnsigned(chunk);
+        }
         if (t.kind() != DataType.Kind.FLOAT) {
             throw new UnsupportedExtensionException(name + ": only float arrays (16 to 64 bit) can be bit-rounded, got " + t);
         }
@@ -90,6 +96,25 @@ public final class BitRoundCodec implements ArrayToArrayCodec {
                     o.set(LONG, i * 8, b & mask);
                 }
             }
+        }
+        return out;
+    }
+
+    private NdBuffer encodeUnsigned(NdBuffer chunk) {
+        DataType t = chunk.dataType();
+        int width = t.byteSize() * 8;
+        NdBuffer out = NdBuffer.allocate(t, chunk.shape());
+        for (long i = 0, n = chunk.elementCount(); i < n; i++) {
+            long v = NumpyScalars.getLong(chunk.segment(), i, t);
+            int bits = 64 - Long.numberOfLeadingZeros(v);
+            if (bits > keepbits) {
+                int maskbits = bits - keepbits;
+                long mask = -1L << maskbits;
+                long r = (v + ((v >>> maskbits) & 1) + ((1L << (maskbits - 1)) - 1)) & mask;
+                boolean overflow = width == 64 ? Long.compareUnsigned(r, v) < 0 : r >>> width != 0;
+                v = overflow ? v & mask : r;
+            }
+            NumpyScalars.putLong(out.segment(), i, t, v);
         }
         return out;
     }
