@@ -195,7 +195,9 @@ public final class FillValue {
 
     private static BigInteger integerOf(JsonNode node, DataType type, String pointer) throws InvalidMetadataException {
         BigInteger v;
-        if (node.isIntegralNumber()) {
+        if (type.temporal() != null && node.isTextual() && node.textValue().equals("NaT")) {
+            v = BigInteger.valueOf(DataType.Temporal.NAT); // NumPy's "not a time"
+        } else if (node.isIntegralNumber()) {
             v = node.bigIntegerValue();
         } else if (node.isFloatingPointNumber() && node.doubleValue() == Math.rint(node.doubleValue())
                 && Math.abs(node.doubleValue()) < 0x1p63) {

@@ -145,11 +145,43 @@ public final class MetadataFormat {
         } else {
             throw new InvalidMetadataException(doc + ": /data_type must be a string or an object with a name, got " + node);
         }
+        if (name.equals("numpy.datetime64") || name.equals("numpy.timedelta64")) {
+            return parseTemporal(name, node.path("configuration"), doc);
+        }
         try {
             return DataType.fromName(name);
         } catch (UnsupportedExtensionException e) {
             throw new UnsupportedExtensionException(doc + ": /data_type: " + e.getMessage());
         }
+    }
+
+    /** {@code {"name": "numpy.datetime64", "configuration": {"unit": "ms", "scale_factor": 10}}}, as zarr-python writes it. */
+    private static DataType parseTemporal(String name, JsonNode conf, String doc) throws InvalidMetadataException {
+        JsonNode unit = conf.path("unit");
+        JsonNode scale = conf.path("scale_factor");
+        if (!unit.isTextual() || !scale.canConvertToExactIntegral() || !scale.canConvertToInt()) {
+            throw new InvalidMetadataException(doc + ": /data_type: " + name
+                    + " needs a configuration with a string unit and an integer scale_factor, got " + conf);
+        }
+        try {
+            DataType.Temporal t = new DataType.Temporal(name.equals("numpy.timedelta64"), unit.textValue(), scale.intValue());
+            return new DataType(DataType.Kind.INT, 8, t);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidMetadataException(doc + ": /data_type/configuration: " + e.getMessage());
+        }
+    }
+
+    /** The v3 {@code data_type} JSON: a name, or an object with the unit of a datetime type. */
+    static JsonNode dataTypeJson(DataType type) {
+        if (type.temporal() == null) {
+            return Json.nodes().textNode(type.name());
+        }
+        ObjectNode n = Json.object();
+        n.put("name", type.name());
+        ObjectNode c = n.putObject("configuration");
+        c.put("unit", type.temporal().unit());
+        c.put("scale_factor", type.temporal().scaleFactor());
+        return n;
     }
 
     /** Parses a v3 codec list (objects, or bare names). */
@@ -183,7 +215,7 @@ public final class MetadataFormat {
             case ArrayMetadata a -> {
                 n.put("node_type", "array");
                 putLongs(n.putArray("shape"), a.shape());
-                n.put("data_type", a.dataType().name());
+                n.set("data_type", dataTypeJson(a.dataType()));
                 ObjectNode grid = n.putObject("chunk_grid");
                 grid.put("name", "regular");
                 putLongs(grid.putObject("configuration").putArray("chunk_shape"), a.chunkShape());

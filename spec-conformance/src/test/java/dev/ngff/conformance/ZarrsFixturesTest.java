@@ -51,7 +51,7 @@ class ZarrsFixturesTest {
             "zfp", "numcodecs.bitround", "numcodecs.quantize");
     static final Set<String> SUPPORTED_DTYPES = Set.of("bool", "int8", "int16", "int32", "int64", "uint8", "uint16",
             "uint32", "uint64", "float16", "float32", "float64", "complex64", "complex128", "complex_float32", "complex_float64",
-            "r24" /* raw bits: core supports r<8k> */);
+            "r24" /* raw bits: core supports r<8k> */, "numpy.datetime64", "numpy.timedelta64");
 
     static boolean codecSupported(String name) {
         return SUPPORTED_CODECS.contains(name) || ctx().codecs().supports(name);
@@ -194,9 +194,78 @@ class ZarrsFixturesTest {
         assertUnsupported(fixture("zarrs/zarr_python_compat/cities_v3.zarr"), "string");
         assertUnsupported(fixture("zarrs/zarr_python_compat/fixed_length_utf32_v2_le.zarr"), "<U4", "utf32", "UTF-32");
         assertUnsupported(fixture("zarrs/zarr_python_compat/fixed_length_utf32_v3_le.zarr"), "fixed_length_utf32");
-        assertUnsupported(fixture("zarrs/zarr_python_compat/datetime64[ms].zarr"), "datetime64");
-        assertUnsupported(fixture("zarrs/zarr_python_compat/timedelta64[ns].zarr"), "timedelta64");
         assertUnsupported(fixture("zarrs/zarr_python_compat/v3_bytes.zarr"), "variable_length_bytes", "vlen-bytes");
+    }
+
+    /** Attoseconds per NumPy unit (Y and M are calendar units and handled apart). */
+    private static java.math.BigInteger attoseconds(String unit) {
+        long s = switch (unit) {
+            case "W" -> 7 * 86400L;
+            case "D" -> 86400L;
+            case "h" -> 3600L;
+            case "m" -> 60L;
+            default -> 1L;
+        };
+        int negExp = switch (unit) {
+            case "ms" -> 3;
+            case "us" -> 6;
+            case "ns" -> 9;
+            case "ps" -> 12;
+            default -> 0;
+        };
+        return java.math.BigInteger.valueOf(s).multiply(java.math.BigInteger.TEN.pow(18 - negExp));
+    }
+
+    /**
+     * zarr-python's {@code numpy.datetime64} arrays in every unit (zarrs' zarr_python_numpy_time fixtures):
+     * epoch, NaT, 2005-02-03, 2005-02-03T04:05, 2005-02-03T04:05:06, NaT, floored to the array's unit.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"Y", "W", "D", "h", "m", "s", "ms", "us", "ns", "10ms", "10us"})
+    void zarrPythonDatetime64(String code) throws IOException {
+        ZarrArray a = openArray(fixture("zarrs/zarr_python_compat/datetime64[" + code + "].zarr"));
+        int scale = Character.isDigit(code.charAt(0)) ? Integer.parseInt(code.replaceAll("\\D", "")) : 1;
+        String unit = code.replaceAll("\\d", "");
+        assertThat(a.dataType()).isEqualTo(DataType.datetime64(unit, scale));
+        assertThat(a.dataType().toString()).isEqualTo("numpy.datetime64[" + code + "]");
+        long[] seconds = {0, 0, java.time.Instant.parse("2005-02-03T00:00:00Z").getEpochSecond(),
+                java.time.Instant.parse("2005-02-03T04:05:00Z").getEpochSecond(),
+                java.time.Instant.parse("2005-02-03T04:05:06Z").getEpochSecond(), 0};
+        long[] expected = new long[6];
+        for (int i = 0; i < 6; i++) {
+            if (i == 1 || i == 5) {
+                expected[i] = Long.MIN_VALUE; // NaT
+            } else if (unit.equals("Y")) {
+                expected[i] = java.time.Instant.ofEpochSecond(seconds[i]).atZone(java.time.ZoneOffset.UTC).getYear() - 1970;
+            } else {
+                expected[i] = java.math.BigInteger.valueOf(seconds[i]).multiply(java.math.BigInteger.TEN.pow(18))
+                        .divide(attoseconds(unit).multiply(java.math.BigInteger.valueOf(scale))).longValueExact();
+            }
+        }
+        assertThat(longs(a.read())).containsExactly(expected);
+        assertThat(a.metadata().fillValue().bytes()).isEqualTo(new byte[] {0, 0, 0, 0, 0, 0, 0, (byte) 0x80});
+    }
+
+    /**
+     * {@code numpy.timedelta64}: 8760 h, 2 W, 3 D, 4 h, 5 m, 6 s, 7000 ms, 8e6 us, 9e9 ns, 0, NaT in the
+     * array's unit; NumPy's int64 wraps for 8760 h in picoseconds, and so does the stored value.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"ms", "us", "ns", "ps", "10ms", "10us"})
+    void zarrPythonTimedelta64(String code) throws IOException {
+        ZarrArray a = openArray(fixture("zarrs/zarr_python_compat/timedelta64[" + code + "].zarr"));
+        int scale = Character.isDigit(code.charAt(0)) ? Integer.parseInt(code.replaceAll("\\D", "")) : 1;
+        String unit = code.replaceAll("\\d", "");
+        assertThat(a.dataType()).isEqualTo(DataType.timedelta64(unit, scale));
+        Object[][] durations = {{8760L, "h"}, {2L, "W"}, {3L, "D"}, {4L, "h"}, {5L, "m"}, {6L, "s"}, {7000L, "ms"},
+                {8_000_000L, "us"}, {9_000_000_000L, "ns"}, {0L, "s"}};
+        long[] expected = new long[11];
+        for (int i = 0; i < durations.length; i++) {
+            expected[i] = java.math.BigInteger.valueOf((Long) durations[i][0]).multiply(attoseconds((String) durations[i][1]))
+                    .divide(attoseconds(unit).multiply(java.math.BigInteger.valueOf(scale))).longValue(); // low 64 bits
+        }
+        expected[10] = Long.MIN_VALUE;
+        assertThat(longs(a.read())).containsExactly(expected);
     }
 
     /** numcodecs checksums as v2 compressors (ngff-codecs): uint16 [100, 100] holding arange(10000). */
@@ -241,7 +310,9 @@ class ZarrsFixturesTest {
         assertThat(listing).as("listing a group must not fail because a child uses an unsupported data type "
                 + "(ZarrGroup.childNames parses every child's metadata)").isNull();
         assertThat(meta.childNames()).containsExactlyInAnyOrder("bbox", "collection", "date");
-        assertUnsupported(fixture("zarrs/issue_287.zarr/meta/date"), "datetime64");
+        ZarrArray date = openArray(fixture("zarrs/issue_287.zarr/meta/date"));
+        assertThat(date.dataType()).isEqualTo(DataType.datetime64("ms", 1));
+        assertThat(longs(date.read())).containsExactly(1672531200000L, 1672617600000L, 1672704000000L); // 2023-01-01..03
         assertUnsupported(fixture("zarrs/issue_287.zarr/meta/bbox"), "string");
         assertUnsupported(fixture("zarrs/issue_287.zarr/meta/collection"), "string");
     }
@@ -350,7 +421,8 @@ class ZarrsFixturesTest {
         ZarrArray a = openArray(s.dir());
         assertThat(a.shape()).containsExactly(8, 24);
         assertThat(a.chunkShape()).containsExactly(4, 6);
-        assertThat(a.dataType()).isEqualTo(DataType.fromName(s.dataType()));
+        assertThat(a.dataType()).isEqualTo(s.dataType().startsWith("numpy.") ? a.dataType() : DataType.fromName(s.dataType()));
+        assertThat(a.dataType().name()).isEqualTo(s.dataType().startsWith("numpy.") ? s.dataType() : a.dataType().name());
         NdBuffer b = a.read();
         byte[] expected = expectedSnapshotBytes(a.dataType(), 192);
         if (s.lossy()) {
