@@ -12,10 +12,22 @@ import dev.ngff.error.UnsupportedExtensionException;
  * epoch (or durations), with {@link Temporal#NAT} for "not a time". Every buffer, codec and fill-value path
  * treats them as int64; only their names and metadata differ.
  *
- * @param temporal the datetime/timedelta unit, or null for every other type
+ * <p>Fixed-length UTF-32 strings ({@code fixed_length_utf32} in v3, {@code <U<n>} in v2) are
+ * {@link Kind#RAW} types of {@code 4 n} bytes with {@link FixedUtf32} attached: {@code n} code points,
+ * NUL-padded, each a 32-bit unit that the {@code bytes} codec byte-swaps (their {@link #componentSize()} is 4).
+ *
+ * @param flavor what a NumPy-only type adds to its storage type, or null for the Zarr core types
  */
-public record DataType(Kind kind, int byteSize, Temporal temporal) {
+public record DataType(Kind kind, int byteSize, Flavor flavor) {
     public enum Kind { BOOL, INT, UINT, FLOAT, COMPLEX, RAW }
+
+    /** The NumPy meaning layered on a storage type: a datetime unit or UTF-32 text. */
+    public sealed interface Flavor permits Temporal, FixedUtf32 {
+    }
+
+    /** Fixed-length UTF-32 text on a RAW type of 4 bytes per code point. */
+    public record FixedUtf32() implements Flavor {
+    }
 
     /**
      * The unit of a NumPy {@code datetime64} or {@code timedelta64}: {@code scaleFactor} times one of
@@ -25,7 +37,7 @@ public record DataType(Kind kind, int byteSize, Temporal temporal) {
      * @param unit        one of {@link #UNITS}
      * @param scaleFactor a positive multiplier (NumPy's {@code [10ms]} is unit ms, scale 10)
      */
-    public record Temporal(boolean timedelta, String unit, int scaleFactor) {
+    public record Temporal(boolean timedelta, String unit, int scaleFactor) implements Flavor {
         /** NumPy's units, from years to attoseconds. */
         public static final java.util.List<String> UNITS = java.util.List.of("Y", "M", "W", "D", "h", "m", "s",
                 "ms", "us", "ns", "ps", "fs", "as");
@@ -57,6 +69,24 @@ public record DataType(Kind kind, int byteSize, Temporal temporal) {
         this(kind, byteSize, null);
     }
 
+    /** {@code fixed_length_utf32} of {@code codePoints} code points ({@code <U<codePoints>}). */
+    public static DataType fixedUtf32(int codePoints) {
+        if (codePoints < 1 || codePoints > (1 << 18)) {
+            throw new IllegalArgumentException("fixed-length UTF-32 strings hold 1.." + (1 << 18) + " code points, got " + codePoints);
+        }
+        return new DataType(Kind.RAW, 4 * codePoints, new FixedUtf32());
+    }
+
+    /** The datetime/timedelta unit, or null when this is not a NumPy time type. */
+    public Temporal temporal() {
+        return flavor instanceof Temporal t ? t : null;
+    }
+
+    /** Whether this is fixed-length UTF-32 text. */
+    public boolean isFixedUtf32() {
+        return flavor instanceof FixedUtf32;
+    }
+
     /** {@code datetime64[scaleFactor unit]}. */
     public static DataType datetime64(String unit, int scaleFactor) {
         return new DataType(Kind.INT, 8, new Temporal(false, unit, scaleFactor));
@@ -86,8 +116,11 @@ public record DataType(Kind kind, int byteSize, Temporal temporal) {
         if (kind == null) {
             throw new IllegalArgumentException("kind is null");
         }
-        if (temporal != null && (kind != Kind.INT || byteSize != 8)) {
+        if (flavor instanceof Temporal && (kind != Kind.INT || byteSize != 8)) {
             throw new IllegalArgumentException("datetime64/timedelta64 are 8-byte integers, not " + kind + " of " + byteSize);
+        }
+        if (flavor instanceof FixedUtf32 && (kind != Kind.RAW || byteSize % 4 != 0)) {
+            throw new IllegalArgumentException("fixed-length UTF-32 is raw data of 4 bytes per code point, not " + kind + " of " + byteSize);
         }
         boolean ok = switch (kind) {
             case BOOL -> byteSize == 1;
@@ -114,8 +147,11 @@ public record DataType(Kind kind, int byteSize, Temporal temporal) {
      * {@code numpy.datetime64} and {@code numpy.timedelta64}, whose unit is in {@link #temporal()}.
      */
     public String name() {
-        if (temporal != null) {
-            return temporal.v3Name();
+        if (flavor instanceof Temporal t) {
+            return t.v3Name();
+        }
+        if (flavor instanceof FixedUtf32) {
+            return "fixed_length_utf32";
         }
         return switch (kind) {
             case BOOL -> "bool";
@@ -168,11 +204,18 @@ public record DataType(Kind kind, int byteSize, Temporal temporal) {
 
     /** Size in bytes of one scalar component (half the element for complex types). */
     public int componentSize() {
+        if (flavor instanceof FixedUtf32) {
+            return 4;
+        }
         return kind == Kind.COMPLEX ? byteSize / 2 : (kind == Kind.RAW ? 1 : byteSize);
     }
 
     @Override
     public String toString() {
-        return temporal != null ? name() + "[" + temporal.code() + "]" : name();
+        return switch (flavor) {
+            case Temporal t -> name() + "[" + t.code() + "]";
+            case FixedUtf32 u -> name() + "[" + byteSize / 4 + "]";
+            case null -> name();
+        };
     }
 }

@@ -148,6 +148,18 @@ public final class MetadataFormat {
         if (name.equals("numpy.datetime64") || name.equals("numpy.timedelta64")) {
             return parseTemporal(name, node.path("configuration"), doc);
         }
+        if (name.equals("fixed_length_utf32")) {
+            JsonNode len = node.path("configuration").path("length_bytes");
+            if (!len.canConvertToExactIntegral() || !len.canConvertToInt() || len.intValue() % 4 != 0) {
+                throw new InvalidMetadataException(doc + ": /data_type: fixed_length_utf32 needs a configuration with "
+                        + "length_bytes, a positive multiple of 4, got " + node.path("configuration"));
+            }
+            try {
+                return DataType.fixedUtf32(len.intValue() / 4);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidMetadataException(doc + ": /data_type/configuration/length_bytes: " + e.getMessage());
+            }
+        }
         try {
             return DataType.fromName(name);
         } catch (UnsupportedExtensionException e) {
@@ -173,11 +185,15 @@ public final class MetadataFormat {
 
     /** The v3 {@code data_type} JSON: a name, or an object with the unit of a datetime type. */
     static JsonNode dataTypeJson(DataType type) {
+        ObjectNode n = Json.object();
+        n.put("name", type.name());
+        if (type.isFixedUtf32()) {
+            n.putObject("configuration").put("length_bytes", type.byteSize());
+            return n;
+        }
         if (type.temporal() == null) {
             return Json.nodes().textNode(type.name());
         }
-        ObjectNode n = Json.object();
-        n.put("name", type.name());
         ObjectNode c = n.putObject("configuration");
         c.put("unit", type.temporal().unit());
         c.put("scale_factor", type.temporal().scaleFactor());

@@ -41,8 +41,7 @@ public record NumpyDtype(DataType dataType, boolean bigEndian) {
             case 'f' -> size == 2 || size == 4 || size == 8 ? new DataType(DataType.Kind.FLOAT, size) : null;
             case 'c' -> size == 8 || size == 16 ? new DataType(DataType.Kind.COMPLEX, size) : null;
             case 'S', 'V' -> size >= 1 && size <= (1 << 20) ? new DataType(DataType.Kind.RAW, size) : null;
-            case 'U' -> throw new UnsupportedExtensionException(pointer + ": dtype '" + s
-                    + "' (fixed-length UTF-32 strings) is not supported yet");
+            case 'U' -> size >= 1 && size <= (1 << 18) ? DataType.fixedUtf32(size) : null;
             case 'O' -> throw new UnsupportedExtensionException(pointer + ": dtype '" + s
                     + "' (Python objects, e.g. variable-length strings) is not supported yet");
             case 'M', 'm' -> temporal(kindChar == 'm', size, m.group(4), s, pointer);
@@ -51,7 +50,7 @@ public record NumpyDtype(DataType dataType, boolean bigEndian) {
         if (t == null || (m.group(4) != null && t.temporal() == null)) {
             throw new UnsupportedExtensionException(pointer + ": unsupported dtype '" + s + "'");
         }
-        if (t.byteSize() == 1 || t.kind() == DataType.Kind.RAW) {
+        if (t.byteSize() == 1 || (t.kind() == DataType.Kind.RAW && !t.isFixedUtf32())) {
             big = false;
         }
         return new NumpyDtype(t, big);
@@ -79,6 +78,9 @@ public record NumpyDtype(DataType dataType, boolean bigEndian) {
 
     /** The dtype string: {@code |b1}, {@code <i4}, {@code >f8}, {@code |V3}, {@code <M8[ns]}, ... */
     public String format() {
+        if (dataType.isFixedUtf32()) {
+            return (bigEndian ? ">" : "<") + "U" + dataType.byteSize() / 4;
+        }
         if (dataType.temporal() != null) {
             return (bigEndian ? ">" : "<") + (dataType.temporal().timedelta() ? "m8[" : "M8[") + dataType.temporal().code() + "]";
         }

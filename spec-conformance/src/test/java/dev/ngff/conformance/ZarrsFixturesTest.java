@@ -192,8 +192,6 @@ class ZarrsFixturesTest {
     void zarrPythonCompatUnsupportedTypes() {
         assertUnsupported(fixture("zarrs/zarr_python_compat/str_v2_fv_0.zarr"), "|O", "object", "vlen-utf8");
         assertUnsupported(fixture("zarrs/zarr_python_compat/cities_v3.zarr"), "string");
-        assertUnsupported(fixture("zarrs/zarr_python_compat/fixed_length_utf32_v2_le.zarr"), "<U4", "utf32", "UTF-32");
-        assertUnsupported(fixture("zarrs/zarr_python_compat/fixed_length_utf32_v3_le.zarr"), "fixed_length_utf32");
         assertUnsupported(fixture("zarrs/zarr_python_compat/v3_bytes.zarr"), "variable_length_bytes", "vlen-bytes");
     }
 
@@ -266,6 +264,21 @@ class ZarrsFixturesTest {
         }
         expected[10] = Long.MIN_VALUE;
         assertThat(longs(a.read())).containsExactly(expected);
+    }
+
+    /** Fixed-length UTF-32 from zarr-python: v3 fixed_length_utf32 (16 bytes), v2 <U4 and >U4. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"fixed_length_utf32_v3_le.zarr", "fixed_length_utf32_v2_le.zarr",
+            "fixed_length_utf32_v2_be.zarr"})
+    void zarrPythonFixedLengthUtf32(String name) throws IOException {
+        ZarrArray a = openArray(fixture("zarrs/zarr_python_compat/" + name));
+        assertThat(a.dataType()).isEqualTo(DataType.fixedUtf32(4));
+        NdBuffer b = a.read();
+        List<String> got = new ArrayList<>();
+        for (long i = 0; i < b.elementCount(); i++) {
+            got.add(dev.ngff.buffer.Utf32Strings.get(b, i));
+        }
+        assertThat(got).containsExactly("abc", "\uD83C\uDF89", "hi", "te", "");
     }
 
     /** numcodecs checksums as v2 compressors (ngff-codecs): uint16 [100, 100] holding arange(10000). */

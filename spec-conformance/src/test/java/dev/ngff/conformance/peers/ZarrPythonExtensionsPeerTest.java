@@ -56,6 +56,10 @@ class ZarrPythonExtensionsPeerTest {
         NdBuffer b = NdBuffer.allocate(t, shape);
         for (long i = 0; i < b.elementCount(); i++) {
             long off = i * t.byteSize();
+            if (t.isFixedUtf32()) {
+                dev.ngff.buffer.Utf32Strings.set(b, i, i % 7 == 0 ? "" : i % 5 == 0 ? "\uD83C\uDF89" + i % 10 : "s" + i % 1000);
+                continue;
+            }
             switch (t.kind()) {
                 case BOOL -> b.segment().set(ValueLayout.JAVA_BYTE, off, (byte) (i % 3 == 0 ? 1 : 0));
                 case FLOAT -> {
@@ -101,6 +105,10 @@ class ZarrPythonExtensionsPeerTest {
                         spec("numcodecs.delta", "{\"dtype\": \"<u4\"}"), Codecs.bytes("little"),
                         spec("numcodecs.lzma", "{\"format\": 3, \"check\": -1, \"preset\": null, \"filters\": [{\"id\": 33, \"preset\": 1}]}"))
                 .build());
+        metas.put("v3_utf32", ArrayMetadata.builder(DataType.fixedUtf32(5), 20, 30).chunks(8, 16)
+                .codecs(Codecs.bytes("little"), spec("numcodecs.zlib", "{\"level\": 1}")).build());
+        metas.put("v2_utf32_be", ArrayMetadata.builder(DataType.fixedUtf32(4), 20, 30).zarrFormat(2).chunks(8, 16)
+                .codecs(Codecs.bytes("big")).build());
         List<String> names = new ArrayList<>();
         Map<String, String> expected = new LinkedHashMap<>();
         for (var e : metas.entrySet()) {
@@ -124,13 +132,15 @@ class ZarrPythonExtensionsPeerTest {
         }
         assertThat(report.path("v2_datetime_ns").path("dtype").asText()).isEqualTo("datetime64[ns]");
         assertThat(report.path("v3_timedelta_10ms_crc32").path("dtype").asText()).isEqualTo("timedelta64[10ms]");
+        assertThat(report.path("v3_utf32").path("dtype").asText()).isEqualTo("<U5");
+        assertThat(report.path("v2_utf32_be").path("dtype").asText()).isEqualTo(">U4");
     }
 
     @Test
     void weReadWhatZarrPythonWrites(@TempDir Path dir) throws Exception {
         Path script = Peers.script("zarr_python_extensions.py", dir.resolveSibling(dir.getFileName() + "-script"));
         JsonNode written = Json.parse(Peers.run(script, List.of("write", dir.toString())), "zarr_python_extensions.py write");
-        assertThat(written.size()).isGreaterThanOrEqualTo(9);
+        assertThat(written.size()).isGreaterThanOrEqualTo(11);
         FileSystemStore store = FileSystemStore.open(dir);
         for (var it = written.properties().iterator(); it.hasNext(); ) {
             var e = it.next();
@@ -140,5 +150,7 @@ class ZarrPythonExtensionsPeerTest {
         }
         assertThat(Zarr.openArray(store, Key.of("zp_v2_datetime_ns"), ctx).dataType()).isEqualTo(DataType.datetime64("ns", 1));
         assertThat(Zarr.openArray(store, Key.of("zp_v3_timedelta_10ms"), ctx).dataType()).isEqualTo(DataType.timedelta64("ms", 10));
+        NdBuffer text = Zarr.openArray(store, Key.of("zp_v2_utf32_be"), ctx).read();
+        assertThat(dev.ngff.buffer.Utf32Strings.get(text, 1)).isEqualTo("b\u00e91");
     }
 }
