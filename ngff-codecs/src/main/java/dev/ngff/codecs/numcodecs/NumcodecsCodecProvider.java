@@ -25,9 +25,14 @@ public final class NumcodecsCodecProvider implements CodecProvider {
 
     @Override
     public Set<String> names() {
-        return Set.of("numcodecs.bz2", "numcodecs.lzma", "numcodecs.crc32", "numcodecs.adler32", "numcodecs.crc32c",
-                "numcodecs.fletcher32", "numcodecs.delta", "numcodecs.fixedscaleoffset", "numcodecs.quantize",
-                "numcodecs.bitround", "bitround", "numcodecs.packbits", "numcodecs.astype");
+        Set<String> names = new java.util.TreeSet<>(Set.of("numcodecs.bz2", "numcodecs.lzma", "numcodecs.crc32",
+                "numcodecs.adler32", "numcodecs.crc32c", "numcodecs.fletcher32", "numcodecs.delta",
+                "numcodecs.fixedscaleoffset", "numcodecs.quantize", "numcodecs.bitround", "bitround",
+                "numcodecs.packbits", "numcodecs.astype"));
+        if (ZfpyCodec.isAvailable()) { // otherwise the registry's hint names the missing library
+            names.add("numcodecs.zfpy");
+        }
+        return Set.copyOf(names);
     }
 
     @Override
@@ -84,6 +89,10 @@ public final class NumcodecsCodecProvider implements CodecProvider {
                     Config c = new Config(spec, Set.of("encode_dtype", "decode_dtype"));
                     yield new AsTypeCodec(NumpyScalars.dtype(c.requiredString("encode_dtype"), c.where() + " encode_dtype"),
                             NumpyScalars.dtype(c.requiredString("decode_dtype"), c.where() + " decode_dtype"));
+                }
+                case "numcodecs.zfpy" -> {
+                    new Config(spec, Set.of("mode", "tolerance", "rate", "precision", "compression_kwargs"));
+                    yield new ZfpyCodec(spec.configuration());
                 }
                 default -> throw new IllegalStateException("not a numcodecs codec of this provider: " + spec.name());
             };
