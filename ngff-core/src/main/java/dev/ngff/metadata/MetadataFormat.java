@@ -22,6 +22,8 @@ public final class MetadataFormat {
             "storage_transformers");
     private static final Set<String> V3_GROUP_FIELDS = Set.of("zarr_format", "node_type", "attributes",
             "consolidated_metadata");
+    /** v2 compressors that serialise the array themselves (zarr-python 3 makes them array-to-bytes codecs). */
+    private static final Set<String> V2_ARRAY_TO_BYTES_COMPRESSORS = Set.of("numcodecs.zfpy", "numcodecs.pcodec");
     private static final Set<String> V2_ARRAY_FIELDS = Set.of("zarr_format", "shape", "chunks", "dtype",
             "compressor", "fill_value", "order", "filters", "dimension_separator");
 
@@ -318,9 +320,13 @@ public final class MetadataFormat {
                 chain.add(v2CodecSpec(filters.get(i), "/filters/" + i, doc));
             }
         }
-        chain.add(Codecs.bytes(dtype.bigEndian() ? "big" : "little"));
-        if (compressor != null && !compressor.isNull()) {
-            chain.add(v2CodecSpec(compressor, "/compressor", doc));
+        CodecSpec comp = compressor != null && !compressor.isNull() ? v2CodecSpec(compressor, "/compressor", doc) : null;
+        // numcodecs' zfpy and pcodec take the array itself: they stand in for the bytes codec
+        if (comp == null || !V2_ARRAY_TO_BYTES_COMPRESSORS.contains(comp.name())) {
+            chain.add(Codecs.bytes(dtype.bigEndian() ? "big" : "little"));
+        }
+        if (comp != null) {
+            chain.add(comp);
         }
         ObjectNode extra = Json.object();
         root.properties().forEach(e -> {
