@@ -6,8 +6,12 @@
 module dev.ngff.codecs {
     requires transitive dev.ngff.core;
     requires com.github.luben.zstd_jni;
+    requires org.apache.commons.compress;
+    requires org.tukaani.xz;
 
     exports dev.ngff.codecs;
+    exports dev.ngff.codecs.numcodecs;
 
-    provides dev.ngff.codec.CodecProvider with dev.ngff.codecs.ZstdCodecProvider;
+    provides dev.ngff.codec.CodecProvider with dev.ngff.codecs.ZstdCodecProvider,
+            dev.ngff.codecs.numcodecs.NumcodecsCodecProvider;
 }

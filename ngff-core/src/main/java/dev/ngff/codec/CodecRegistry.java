@@ -22,7 +22,10 @@ public final class CodecRegistry {
             Map.entry("blosc", "blosc is not supported yet (planned in ngff-codecs)"),
             Map.entry("numcodecs.blosc", "blosc is not supported yet (planned in ngff-codecs)"),
             Map.entry("numcodecs.lz4", "lz4 is not supported yet (planned in ngff-codecs)"),
-            Map.entry("numcodecs.bz2", "bz2 is not supported yet (planned in ngff-codecs)"));
+            Map.entry("numcodecs.bz2", "add the dev.ngff:ngff-codecs artifact"),
+            Map.entry("numcodecs.zfpy", "needs dev.ngff:ngff-codecs and the native zfp library (libzfp.so.1, "
+                    + "Debian package libzfp1, or NGFF_ZFP_LIBRARY)"),
+            Map.entry("numcodecs.pcodec", "needs the native pcodec (pco) library, which ngff-engine cannot use yet"));
 
     private final Map<String, CodecProvider> providers;
 

@@ -33,7 +33,8 @@ public record CodecSpec(String name, ObjectNode configuration) {
     public ObjectNode toJson() {
         ObjectNode n = Json.object();
         n.put("name", name);
-        if (!configuration.isEmpty()) {
+        // zarr-python 3 refuses numcodecs.* codecs without a "configuration" key, even an empty one
+        if (!configuration.isEmpty() || name.startsWith("numcodecs.")) {
             n.set("configuration", configuration.deepCopy());
         }
         return n;

@@ -5,9 +5,97 @@ import dev.ngff.error.UnsupportedExtensionException;
 /**
  * A fixed-size Zarr data type. Decoded elements are always held little-endian in memory; byte order on
  * disk is the {@code bytes} codec's business.
+ *
+ * <p>NumPy's {@code datetime64} and {@code timedelta64} ({@code numpy.datetime64} / {@code numpy.timedelta64}
+ * in Zarr v3, {@code <M8[unit]} / {@code <m8[unit]} in v2) are {@link Kind#INT} 8-byte types with a
+ * {@link Temporal} attached: their elements are signed 64-bit counts of {@code scaleFactor} units since the
+ * epoch (or durations), with {@link Temporal#NAT} for "not a time". Every buffer, codec and fill-value path
+ * treats them as int64; only their names and metadata differ.
+ *
+ * <p>Fixed-length UTF-32 strings ({@code fixed_length_utf32} in v3, {@code <U<n>} in v2) are
+ * {@link Kind#RAW} types of {@code 4 n} bytes with {@link FixedUtf32} attached: {@code n} code points,
+ * NUL-padded, each a 32-bit unit that the {@code bytes} codec byte-swaps (their {@link #componentSize()} is 4).
+ *
+ * @param flavor what a NumPy-only type adds to its storage type, or null for the Zarr core types
  */
-public record DataType(Kind kind, int byteSize) {
+public record DataType(Kind kind, int byteSize, Flavor flavor) {
     public enum Kind { BOOL, INT, UINT, FLOAT, COMPLEX, RAW }
+
+    /** The NumPy meaning layered on a storage type: a datetime unit or UTF-32 text. */
+    public sealed interface Flavor permits Temporal, FixedUtf32 {
+    }
+
+    /** Fixed-length UTF-32 text on a RAW type of 4 bytes per code point. */
+    public record FixedUtf32() implements Flavor {
+    }
+
+    /**
+     * The unit of a NumPy {@code datetime64} or {@code timedelta64}: {@code scaleFactor} times one of
+     * {@link #UNITS}.
+     *
+     * @param timedelta   true for {@code timedelta64}, false for {@code datetime64}
+     * @param unit        one of {@link #UNITS}
+     * @param scaleFactor a positive multiplier (NumPy's {@code [10ms]} is unit ms, scale 10)
+     */
+    public record Temporal(boolean timedelta, String unit, int scaleFactor) implements Flavor {
+        /** NumPy's units, from years to attoseconds. */
+        public static final java.util.List<String> UNITS = java.util.List.of("Y", "M", "W", "D", "h", "m", "s",
+                "ms", "us", "ns", "ps", "fs", "as");
+        /** The int64 value NumPy uses for NaT ("not a time"). */
+        public static final long NAT = Long.MIN_VALUE;
+
+        public Temporal {
+            if (!UNITS.contains(unit)) {
+                throw new IllegalArgumentException("datetime unit must be one of " + UNITS + ", got '" + unit + "'");
+            }
+            if (scaleFactor < 1) {
+                throw new IllegalArgumentException("datetime scale_factor must be a positive 32-bit integer, got " + scaleFactor);
+            }
+        }
+
+        /** The Zarr v3 name: {@code numpy.datetime64} or {@code numpy.timedelta64}. */
+        public String v3Name() {
+            return timedelta ? "numpy.timedelta64" : "numpy.datetime64";
+        }
+
+        /** NumPy's unit code as in a dtype string: {@code ns}, {@code 10ms}. */
+        public String code() {
+            return scaleFactor == 1 ? unit : scaleFactor + unit;
+        }
+    }
+
+    /** A type without a temporal unit. */
+    public DataType(Kind kind, int byteSize) {
+        this(kind, byteSize, null);
+    }
+
+    /** {@code fixed_length_utf32} of {@code codePoints} code points ({@code <U<codePoints>}). */
+    public static DataType fixedUtf32(int codePoints) {
+        if (codePoints < 1 || codePoints > (1 << 18)) {
+            throw new IllegalArgumentException("fixed-length UTF-32 strings hold 1.." + (1 << 18) + " code points, got " + codePoints);
+        }
+        return new DataType(Kind.RAW, 4 * codePoints, new FixedUtf32());
+    }
+
+    /** The datetime/timedelta unit, or null when this is not a NumPy time type. */
+    public Temporal temporal() {
+        return flavor instanceof Temporal t ? t : null;
+    }
+
+    /** Whether this is fixed-length UTF-32 text. */
+    public boolean isFixedUtf32() {
+        return flavor instanceof FixedUtf32;
+    }
+
+    /** {@code datetime64[scaleFactor unit]}. */
+    public static DataType datetime64(String unit, int scaleFactor) {
+        return new DataType(Kind.INT, 8, new Temporal(false, unit, scaleFactor));
+    }
+
+    /** {@code timedelta64[scaleFactor unit]}. */
+    public static DataType timedelta64(String unit, int scaleFactor) {
+        return new DataType(Kind.INT, 8, new Temporal(true, unit, scaleFactor));
+    }
 
     public static final DataType BOOL = new DataType(Kind.BOOL, 1);
     public static final DataType INT8 = new DataType(Kind.INT, 1);
@@ -27,6 +115,12 @@ public record DataType(Kind kind, int byteSize) {
     public DataType {
         if (kind == null) {
             throw new IllegalArgumentException("kind is null");
+        }
+        if (flavor instanceof Temporal && (kind != Kind.INT || byteSize != 8)) {
+            throw new IllegalArgumentException("datetime64/timedelta64 are 8-byte integers, not " + kind + " of " + byteSize);
+        }
+        if (flavor instanceof FixedUtf32 && (kind != Kind.RAW || byteSize % 4 != 0)) {
+            throw new IllegalArgumentException("fixed-length UTF-32 is raw data of 4 bytes per code point, not " + kind + " of " + byteSize);
         }
         boolean ok = switch (kind) {
             case BOOL -> byteSize == 1;
@@ -48,8 +142,17 @@ public record DataType(Kind kind, int byteSize) {
         return new DataType(Kind.RAW, bits / 8);
     }
 
-    /** The Zarr v3 name: {@code int16}, {@code float32}, {@code complex64}, {@code r24}, ... */
+    /**
+     * The Zarr v3 name: {@code int16}, {@code float32}, {@code complex64}, {@code r24}, ...;
+     * {@code numpy.datetime64} and {@code numpy.timedelta64}, whose unit is in {@link #temporal()}.
+     */
     public String name() {
+        if (flavor instanceof Temporal t) {
+            return t.v3Name();
+        }
+        if (flavor instanceof FixedUtf32) {
+            return "fixed_length_utf32";
+        }
         return switch (kind) {
             case BOOL -> "bool";
             case INT -> "int" + byteSize * 8;
@@ -101,11 +204,18 @@ public record DataType(Kind kind, int byteSize) {
 
     /** Size in bytes of one scalar component (half the element for complex types). */
     public int componentSize() {
+        if (flavor instanceof FixedUtf32) {
+            return 4;
+        }
         return kind == Kind.COMPLEX ? byteSize / 2 : (kind == Kind.RAW ? 1 : byteSize);
     }
 
     @Override
     public String toString() {
-        return name();
+        return switch (flavor) {
+            case Temporal t -> name() + "[" + t.code() + "]";
+            case FixedUtf32 u -> name() + "[" + byteSize / 4 + "]";
+            case null -> name();
+        };
     }
 }

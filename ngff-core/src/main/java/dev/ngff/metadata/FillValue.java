@@ -77,6 +77,9 @@ public final class FillValue {
         if (node == null || node.isNull()) {
             throw new InvalidMetadataException(pointer + ": fill_value is required in Zarr v3 and must not be null");
         }
+        if (type.isFixedUtf32()) {
+            return utf32(node, type, pointer);
+        }
         ByteBuffer b = le(type.byteSize());
         switch (type.kind()) {
             case BOOL -> {
@@ -102,6 +105,9 @@ public final class FillValue {
     /** The canonical v3 JSON for this fill value. */
     public JsonNode toV3(DataType type) {
         JsonNodeFactory f = JsonNodeFactory.instance;
+        if (type.isFixedUtf32()) {
+            return f.textNode(utf32Text(element));
+        }
         ByteBuffer b = ByteBuffer.wrap(element).order(ByteOrder.LITTLE_ENDIAN);
         return switch (type.kind()) {
             case BOOL -> f.booleanNode(element[0] != 0);
@@ -129,6 +135,10 @@ public final class FillValue {
     public static FillValue fromV2(JsonNode node, DataType type, String pointer) throws InvalidMetadataException {
         if (node == null || node.isNull()) {
             return zero(type);
+        }
+        if (type.isFixedUtf32()) {
+            // zarr-python 2 wrote 0 for <U arrays; NumPy fills them with its text, "0"
+            return utf32(node.isNumber() ? JsonNodeFactory.instance.textNode(node.asText()) : node, type, pointer);
         }
         ByteBuffer b = le(type.byteSize());
         switch (type.kind()) {
@@ -174,6 +184,9 @@ public final class FillValue {
 
     /** The v2 JSON for this fill value. */
     public JsonNode toV2(DataType type) {
+        if (type.isFixedUtf32()) {
+            return toV3(type);
+        }
         if (type.kind() == DataType.Kind.RAW) {
             return JsonNodeFactory.instance.textNode(Base64.getEncoder().encodeToString(element));
         }
@@ -189,13 +202,37 @@ public final class FillValue {
 
     // ---- helpers -------------------------------------------------------------------------------
 
+    /** A UTF-32 fill value: a JSON string of at most the type's code points, NUL-padded (as NumPy stores it). */
+    private static FillValue utf32(JsonNode node, DataType type, String pointer) throws InvalidMetadataException {
+        if (!node.isTextual()) {
+            throw new InvalidMetadataException(pointer + ": fill_value for " + type + " must be a string, got " + node);
+        }
+        int[] cps = node.textValue().codePoints().toArray();
+        if (cps.length > type.byteSize() / 4) {
+            throw new InvalidMetadataException(pointer + ": fill_value " + node + " has " + cps.length
+                    + " code points, more than " + type + " holds");
+        }
+        ByteBuffer b = le(type.byteSize());
+        for (int cp : cps) {
+            b.putInt(cp);
+        }
+        return new FillValue(b.array());
+    }
+
+    /** The text of UTF-32LE code units, without the NUL padding. */
+    static String utf32Text(byte[] element) {
+        return dev.ngff.buffer.Utf32Strings.decode(java.lang.foreign.MemorySegment.ofArray(element));
+    }
+
     private static ByteBuffer le(int n) {
         return ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     private static BigInteger integerOf(JsonNode node, DataType type, String pointer) throws InvalidMetadataException {
         BigInteger v;
-        if (node.isIntegralNumber()) {
+        if (type.temporal() != null && node.isTextual() && node.textValue().equals("NaT")) {
+            v = BigInteger.valueOf(DataType.Temporal.NAT); // NumPy's "not a time"
+        } else if (node.isIntegralNumber()) {
             v = node.bigIntegerValue();
         } else if (node.isFloatingPointNumber() && node.doubleValue() == Math.rint(node.doubleValue())
                 && Math.abs(node.doubleValue()) < 0x1p63) {

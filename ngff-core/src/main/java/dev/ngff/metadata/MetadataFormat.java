@@ -22,6 +22,8 @@ public final class MetadataFormat {
             "storage_transformers");
     private static final Set<String> V3_GROUP_FIELDS = Set.of("zarr_format", "node_type", "attributes",
             "consolidated_metadata");
+    /** v2 compressors that serialise the array themselves (zarr-python 3 makes them array-to-bytes codecs). */
+    private static final Set<String> V2_ARRAY_TO_BYTES_COMPRESSORS = Set.of("numcodecs.zfpy", "numcodecs.pcodec");
     private static final Set<String> V2_ARRAY_FIELDS = Set.of("zarr_format", "shape", "chunks", "dtype",
             "compressor", "fill_value", "order", "filters", "dimension_separator");
 
@@ -145,11 +147,59 @@ public final class MetadataFormat {
         } else {
             throw new InvalidMetadataException(doc + ": /data_type must be a string or an object with a name, got " + node);
         }
+        if (name.equals("numpy.datetime64") || name.equals("numpy.timedelta64")) {
+            return parseTemporal(name, node.path("configuration"), doc);
+        }
+        if (name.equals("fixed_length_utf32")) {
+            JsonNode len = node.path("configuration").path("length_bytes");
+            if (!len.canConvertToExactIntegral() || !len.canConvertToInt() || len.intValue() % 4 != 0) {
+                throw new InvalidMetadataException(doc + ": /data_type: fixed_length_utf32 needs a configuration with "
+                        + "length_bytes, a positive multiple of 4, got " + node.path("configuration"));
+            }
+            try {
+                return DataType.fixedUtf32(len.intValue() / 4);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidMetadataException(doc + ": /data_type/configuration/length_bytes: " + e.getMessage());
+            }
+        }
         try {
             return DataType.fromName(name);
         } catch (UnsupportedExtensionException e) {
             throw new UnsupportedExtensionException(doc + ": /data_type: " + e.getMessage());
         }
+    }
+
+    /** {@code {"name": "numpy.datetime64", "configuration": {"unit": "ms", "scale_factor": 10}}}, as zarr-python writes it. */
+    private static DataType parseTemporal(String name, JsonNode conf, String doc) throws InvalidMetadataException {
+        JsonNode unit = conf.path("unit");
+        JsonNode scale = conf.path("scale_factor");
+        if (!unit.isTextual() || !scale.canConvertToExactIntegral() || !scale.canConvertToInt()) {
+            throw new InvalidMetadataException(doc + ": /data_type: " + name
+                    + " needs a configuration with a string unit and an integer scale_factor, got " + conf);
+        }
+        try {
+            DataType.Temporal t = new DataType.Temporal(name.equals("numpy.timedelta64"), unit.textValue(), scale.intValue());
+            return new DataType(DataType.Kind.INT, 8, t);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidMetadataException(doc + ": /data_type/configuration: " + e.getMessage());
+        }
+    }
+
+    /** The v3 {@code data_type} JSON: a name, or an object with the unit of a datetime type. */
+    static JsonNode dataTypeJson(DataType type) {
+        ObjectNode n = Json.object();
+        n.put("name", type.name());
+        if (type.isFixedUtf32()) {
+            n.putObject("configuration").put("length_bytes", type.byteSize());
+            return n;
+        }
+        if (type.temporal() == null) {
+            return Json.nodes().textNode(type.name());
+        }
+        ObjectNode c = n.putObject("configuration");
+        c.put("unit", type.temporal().unit());
+        c.put("scale_factor", type.temporal().scaleFactor());
+        return n;
     }
 
     /** Parses a v3 codec list (objects, or bare names). */
@@ -183,7 +233,7 @@ public final class MetadataFormat {
             case ArrayMetadata a -> {
                 n.put("node_type", "array");
                 putLongs(n.putArray("shape"), a.shape());
-                n.put("data_type", a.dataType().name());
+                n.set("data_type", dataTypeJson(a.dataType()));
                 ObjectNode grid = n.putObject("chunk_grid");
                 grid.put("name", "regular");
                 putLongs(grid.putObject("configuration").putArray("chunk_shape"), a.chunkShape());
@@ -270,9 +320,13 @@ public final class MetadataFormat {
                 chain.add(v2CodecSpec(filters.get(i), "/filters/" + i, doc));
             }
         }
-        chain.add(Codecs.bytes(dtype.bigEndian() ? "big" : "little"));
-        if (compressor != null && !compressor.isNull()) {
-            chain.add(v2CodecSpec(compressor, "/compressor", doc));
+        CodecSpec comp = compressor != null && !compressor.isNull() ? v2CodecSpec(compressor, "/compressor", doc) : null;
+        // numcodecs' zfpy and pcodec take the array itself: they stand in for the bytes codec
+        if (comp == null || !V2_ARRAY_TO_BYTES_COMPRESSORS.contains(comp.name())) {
+            chain.add(Codecs.bytes(dtype.bigEndian() ? "big" : "little"));
+        }
+        if (comp != null) {
+            chain.add(comp);
         }
         ObjectNode extra = Json.object();
         root.properties().forEach(e -> {

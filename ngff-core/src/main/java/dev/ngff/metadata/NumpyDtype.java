@@ -41,25 +41,49 @@ public record NumpyDtype(DataType dataType, boolean bigEndian) {
             case 'f' -> size == 2 || size == 4 || size == 8 ? new DataType(DataType.Kind.FLOAT, size) : null;
             case 'c' -> size == 8 || size == 16 ? new DataType(DataType.Kind.COMPLEX, size) : null;
             case 'S', 'V' -> size >= 1 && size <= (1 << 20) ? new DataType(DataType.Kind.RAW, size) : null;
-            case 'U' -> throw new UnsupportedExtensionException(pointer + ": dtype '" + s
-                    + "' (fixed-length UTF-32 strings) is not supported yet");
+            case 'U' -> size >= 1 && size <= (1 << 18) ? DataType.fixedUtf32(size) : null;
             case 'O' -> throw new UnsupportedExtensionException(pointer + ": dtype '" + s
                     + "' (Python objects, e.g. variable-length strings) is not supported yet");
-            case 'M', 'm' -> throw new UnsupportedExtensionException(pointer + ": dtype '" + s
-                    + "' (datetime64/timedelta64) is not supported yet");
+            case 'M', 'm' -> temporal(kindChar == 'm', size, m.group(4), s, pointer);
             default -> null;
         };
-        if (t == null || m.group(4) != null) {
+        if (t == null || (m.group(4) != null && t.temporal() == null)) {
             throw new UnsupportedExtensionException(pointer + ": unsupported dtype '" + s + "'");
         }
-        if (t.byteSize() == 1 || t.kind() == DataType.Kind.RAW) {
+        if (t.byteSize() == 1 || (t.kind() == DataType.Kind.RAW && !t.isFixedUtf32())) {
             big = false;
         }
         return new NumpyDtype(t, big);
     }
 
-    /** The dtype string: {@code |b1}, {@code <i4}, {@code >f8}, {@code |V3}, ... */
+    private static final Pattern UNIT = Pattern.compile("\\[(\\d*)([a-zA-Z]+)]");
+
+    /** {@code <M8[10ms]}: an int64 count of units; a generic {@code M8} without a unit is refused. */
+    private static DataType temporal(boolean timedelta, int size, String bracket, String s, String pointer)
+            throws InvalidMetadataException, UnsupportedExtensionException {
+        if (bracket == null) {
+            throw new UnsupportedExtensionException(pointer + ": dtype '" + s + "' (generic datetime64/timedelta64 without a unit) is not supported");
+        }
+        Matcher u = UNIT.matcher(bracket);
+        if (size != 8 || !u.matches()) {
+            throw new InvalidMetadataException(pointer + ": '" + s + "' is not a datetime64/timedelta64 dtype");
+        }
+        try {
+            int scale = u.group(1).isEmpty() ? 1 : Integer.parseInt(u.group(1));
+            return new DataType(DataType.Kind.INT, 8, new DataType.Temporal(timedelta, u.group(2), scale));
+        } catch (IllegalArgumentException e) { // NumberFormatException included
+            throw new InvalidMetadataException(pointer + ": dtype '" + s + "': " + e.getMessage());
+        }
+    }
+
+    /** The dtype string: {@code |b1}, {@code <i4}, {@code >f8}, {@code |V3}, {@code <M8[ns]}, ... */
     public String format() {
+        if (dataType.isFixedUtf32()) {
+            return (bigEndian ? ">" : "<") + "U" + dataType.byteSize() / 4;
+        }
+        if (dataType.temporal() != null) {
+            return (bigEndian ? ">" : "<") + (dataType.temporal().timedelta() ? "m8[" : "M8[") + dataType.temporal().code() + "]";
+        }
         String order = dataType.byteSize() == 1 || dataType.kind() == DataType.Kind.RAW ? "|" : (bigEndian ? ">" : "<");
         char c = switch (dataType.kind()) {
             case BOOL -> 'b';

@@ -1,0 +1,103 @@
+package dev.ngff.codecs.numcodecs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ngff.error.InvalidMetadataException;
+import dev.ngff.metadata.CodecSpec;
+
+import java.util.Iterator;
+import java.util.Set;
+
+/**
+ * Reads one codec's configuration with errors that name the codec and the field. Unknown fields are
+ * rejected, so that a misspelt parameter never silently falls back to a default.
+ */
+final class Config {
+    private final CodecSpec spec;
+    private final String where;
+
+    Config(CodecSpec spec, Set<String> allowed) throws InvalidMetadataException {
+        this.spec = spec;
+        this.where = "codec '" + spec.name() + "' configuration " + spec.configuration();
+        for (Iterator<String> it = spec.configuration().fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!allowed.contains(f) && !f.equals("id")) {
+                throw new InvalidMetadataException(where + ": unknown field '" + f + "' (expected one of " + allowed + ")");
+            }
+        }
+        JsonNode id = spec.get("id");
+        if (!id.isMissingNode() && !("numcodecs." + id.asText()).equals(spec.name()) && !id.asText().equals(spec.name())) {
+            throw new InvalidMetadataException(where + ": id " + id + " does not match the codec name");
+        }
+    }
+
+    String where() {
+        return where;
+    }
+
+    InvalidMetadataException invalid(String message) {
+        return new InvalidMetadataException(where + ": " + message);
+    }
+
+    JsonNode node(String field) {
+        return spec.get(field);
+    }
+
+    boolean has(String field) {
+        JsonNode n = spec.get(field);
+        return !n.isMissingNode() && !n.isNull();
+    }
+
+    /** An integer field in {@code [min, max]}, or {@code dflt} when absent or null. */
+    int intValue(String field, int dflt, int min, int max) throws InvalidMetadataException {
+        JsonNode n = spec.get(field);
+        if (n.isMissingNode() || n.isNull()) {
+            return dflt;
+        }
+        if (!n.canConvertToExactIntegral() || !n.canConvertToLong() || n.longValue() < min || n.longValue() > max) {
+            throw invalid(field + " must be an integer in " + min + ".." + max + ", got " + n);
+        }
+        return (int) n.longValue();
+    }
+
+    /** A long field, or {@code dflt} when absent or null. */
+    long longValue(String field, long dflt, long min, long max) throws InvalidMetadataException {
+        JsonNode n = spec.get(field);
+        if (n.isMissingNode() || n.isNull()) {
+            return dflt;
+        }
+        if (!n.canConvertToExactIntegral() || !n.canConvertToLong() || n.longValue() < min || n.longValue() > max) {
+            throw invalid(field + " must be an integer in " + min + ".." + max + ", got " + n);
+        }
+        return n.longValue();
+    }
+
+    /** A finite number field (required). */
+    double number(String field) throws InvalidMetadataException {
+        JsonNode n = spec.get(field);
+        if (!n.isNumber() || !Double.isFinite(n.doubleValue())) {
+            throw invalid(field + " must be a finite number, got " + (n.isMissingNode() ? "nothing" : n));
+        }
+        return n.doubleValue();
+    }
+
+    /** A string field, or {@code dflt} when absent or null. */
+    String string(String field, String dflt) throws InvalidMetadataException {
+        JsonNode n = spec.get(field);
+        if (n.isMissingNode() || n.isNull()) {
+            return dflt;
+        }
+        if (!n.isTextual()) {
+            throw invalid(field + " must be a string, got " + n);
+        }
+        return n.textValue();
+    }
+
+    /** A required string field. */
+    String requiredString(String field) throws InvalidMetadataException {
+        String s = string(field, null);
+        if (s == null) {
+            throw invalid(field + " is required");
+        }
+        return s;
+    }
+}

@@ -1,0 +1,129 @@
+package dev.ngff.codecs.numcodecs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.ngff.codec.Codec;
+import dev.ngff.codec.CodecProvider;
+import dev.ngff.codec.CodecRegistry;
+import dev.ngff.error.InvalidMetadataException;
+import dev.ngff.error.NgffException;
+import dev.ngff.metadata.CodecSpec;
+import dev.ngff.metadata.DataType;
+
+import java.util.Set;
+
+/**
+ * Makes the numcodecs compressors, checksums and filters from their Zarr v3 names
+ * ({@code numcodecs.<id>}, as zarr-python 3 writes them and as v2 {@code .zarray} ids are normalised), plus
+ * {@code bitround} as zarrs names it. Configurations are numcodecs' {@code get_config()} without the id;
+ * unknown fields are refused.
+ */
+public final class NumcodecsCodecProvider implements CodecProvider {
+    /** The service loader and direct callers create it; it has no state. */
+    public NumcodecsCodecProvider() {
+    }
+
+    @Override
+    public Set<String> names() {
+        Set<String> names = new java.util.TreeSet<>(Set.of("numcodecs.bz2", "numcodecs.lzma", "numcodecs.crc32",
+                "numcodecs.adler32", "numcodecs.crc32c", "numcodecs.fletcher32", "numcodecs.delta",
+                "numcodecs.fixedscaleoffset", "numcodecs.quantize", "numcodecs.bitround", "bitround",
+                "numcodecs.packbits", "numcodecs.astype"));
+        if (ZfpyCodec.isAvailable()) { // otherwise the registry's hint names the missing library
+            names.add("numcodecs.zfpy");
+        }
+        return Set.copyOf(names);
+    }
+
+    @Override
+    public Codec create(CodecSpec spec, CodecRegistry registry) throws NgffException {
+        try {
+            return switch (spec.name()) {
+                case "numcodecs.bz2" -> new Bz2Codec(new Config(spec, Set.of("level")).intValue("level", 1, 1, 9));
+                case "numcodecs.lzma" -> lzma(spec);
+                case "numcodecs.crc32" -> checksum(spec, Checksum32Codec.Algorithm.CRC32);
+                case "numcodecs.adler32" -> checksum(spec, Checksum32Codec.Algorithm.ADLER32);
+                case "numcodecs.crc32c" -> checksum(spec, Checksum32Codec.Algorithm.CRC32C);
+                case "numcodecs.fletcher32" -> {
+                    new Config(spec, Set.of());
+                    yield Checksum32Codec.of(Checksum32Codec.Algorithm.FLETCHER32);
+                }
+                case "numcodecs.delta" -> {
+                    Config c = new Config(spec, Set.of("dtype", "astype"));
+                    DataType dtype = NumpyScalars.dtype(c.requiredString("dtype"), c.where() + " dtype");
+                    String as = c.string("astype", null);
+                    yield new DeltaCodec(dtype, as == null ? dtype : NumpyScalars.dtype(as, c.where() + " astype"));
+                }
+                case "numcodecs.fixedscaleoffset" -> {
+                    Config c = new Config(spec, Set.of("offset", "scale", "dtype", "astype"));
+                    c.number("offset");
+                    c.number("scale");
+                    DataType dtype = NumpyScalars.dtype(c.requiredString("dtype"), c.where() + " dtype");
+                    String as = c.string("astype", null);
+                    yield new FixedScaleOffsetCodec(FixedScaleOffsetCodec.Scalar.of(c.node("offset")),
+                            FixedScaleOffsetCodec.Scalar.of(c.node("scale")), dtype,
+                            as == null ? dtype : NumpyScalars.dtype(as, c.where() + " astype"));
+                }
+                case "numcodecs.quantize" -> {
+                    Config c = new Config(spec, Set.of("digits", "dtype", "astype"));
+                    if (!c.has("digits")) {
+                        throw c.invalid("digits is required");
+                    }
+                    int digits = c.intValue("digits", 0, -300, 300);
+                    DataType dtype = NumpyScalars.dtype(c.requiredString("dtype"), c.where() + " dtype");
+                    String as = c.string("astype", null);
+                    yield new QuantizeCodec(digits, dtype, as == null ? dtype : NumpyScalars.dtype(as, c.where() + " astype"));
+                }
+                case "numcodecs.bitround", "bitround" -> {
+                    Config c = new Config(spec, Set.of("keepbits"));
+                    if (!c.has("keepbits")) {
+                        throw c.invalid("keepbits is required");
+                    }
+                    yield new BitRoundCodec(spec.name(), c.intValue("keepbits", 0, 0, 52));
+                }
+                case "numcodecs.packbits" -> {
+                    new Config(spec, Set.of());
+                    yield new PackBitsCodec();
+                }
+                case "numcodecs.astype" -> {
+                    Config c = new Config(spec, Set.of("encode_dtype", "decode_dtype"));
+                    yield new AsTypeCodec(NumpyScalars.dtype(c.requiredString("encode_dtype"), c.where() + " encode_dtype"),
+                            NumpyScalars.dtype(c.requiredString("decode_dtype"), c.where() + " decode_dtype"));
+                }
+                case "numcodecs.zfpy" -> {
+                    new Config(spec, Set.of("mode", "tolerance", "rate", "precision", "compression_kwargs"));
+                    yield new ZfpyCodec(spec.configuration());
+                }
+                default -> throw new IllegalStateException("not a numcodecs codec of this provider: " + spec.name());
+            };
+        } catch (IllegalArgumentException e) {
+            throw new InvalidMetadataException("codec '" + spec.name() + "' configuration " + spec.configuration()
+                    + ": " + e.getMessage());
+        }
+    }
+
+    private static Checksum32Codec checksum(CodecSpec spec, Checksum32Codec.Algorithm algorithm) throws NgffException {
+        Config c = new Config(spec, Set.of("location"));
+        String location = c.string("location", algorithm.atStartByDefault() ? "start" : "end");
+        if (!location.equals("start") && !location.equals("end")) {
+            throw c.invalid("location must be \"start\" or \"end\", got \"" + location + "\"");
+        }
+        return new Checksum32Codec(algorithm, location.equals("start"));
+    }
+
+    private static LzmaCodec lzma(CodecSpec spec) throws NgffException {
+        Config c = new Config(spec, Set.of("format", "check", "preset", "filters"));
+        int format = c.intValue("format", 1, 0, 3);
+        int check = c.intValue("check", -1, -1, 10);
+        Integer preset = c.has("preset") ? (int) c.longValue("preset", 0, 0, 0xFFFFFFFFL) : null;
+        JsonNode f = c.node("filters");
+        ArrayNode filters = null;
+        if (!f.isMissingNode() && !f.isNull()) {
+            if (!f.isArray()) {
+                throw c.invalid("filters must be an array or null, got " + f);
+            }
+            filters = (ArrayNode) f;
+        }
+        return new LzmaCodec(format, check, preset, filters);
+    }
+}

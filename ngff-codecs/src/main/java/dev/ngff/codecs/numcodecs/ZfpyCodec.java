@@ -1,0 +1,140 @@
+package dev.ngff.codecs.numcodecs;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ngff.buffer.Bytes;
+import dev.ngff.buffer.NdBuffer;
+import dev.ngff.codec.ArrayToBytesCodec;
+import dev.ngff.codec.ChunkSpec;
+import dev.ngff.error.CorruptDataException;
+import dev.ngff.error.UnsupportedExtensionException;
+import dev.ngff.metadata.CodecSpec;
+import dev.ngff.metadata.DataType;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * numcodecs' {@code zfpy} ({@code numcodecs.zfpy} in v3, an array-to-bytes codec): a zfp stream with a
+ * full header, as {@code zfpy.compress_numpy} writes it, decoded by the system's zfp library through
+ * {@code java.lang.foreign} ({@link ZfpLibrary}). The header gives the scalar type, the shape and the
+ * compression mode, so the configuration is kept only to be written back. Decoding checks the header's
+ * type and element count against the chunk before zfp writes anything, and hands zfp an input padded to
+ * the largest stream the header allows, so a truncated or hostile stream cannot make it read past the
+ * buffer. Encoding is not supported. Without the library, making the codec fails with an
+ * {@link UnsupportedExtensionException} naming it. Immutable and thread-safe.
+ */
+public final class ZfpyCodec implements ArrayToBytesCodec {
+    private static final String NAME = "numcodecs.zfpy";
+    private static final long HEADER_PAD = 64;
+    private final ObjectNode configuration;
+    private final ZfpLibrary zfp;
+
+    ZfpyCodec(ObjectNode configuration) throws UnsupportedExtensionException {
+        this.configuration = configuration.deepCopy();
+        this.zfp = ZfpLibrary.get().orElseThrow(() -> new UnsupportedExtensionException(NAME + " needs the native zfp library: "
+                + ZfpLibrary.unavailabilityCause().orElse("")));
+    }
+
+    /** Whether zfpy chunks can be decoded on this machine (the zfp library loads). */
+    public static boolean isAvailable() {
+        return ZfpLibrary.isAvailable();
+    }
+
+    @Override
+    public CodecSpec spec() {
+        return new CodecSpec(NAME, configuration);
+    }
+
+    @Override
+    public Bytes encode(NdBuffer chunk, ChunkSpec spec) throws UnsupportedExtensionException {
+        throw new UnsupportedExtensionException(NAME + ": encoding is not supported (decoding only)");
+    }
+
+    @Override
+    public NdBuffer decode(Bytes encoded, ChunkSpec spec) throws CorruptDataException, UnsupportedExtensionException {
+        int expectedType = zfpType(spec.dataType());
+        try (Arena arena = Arena.ofConfined()) {
+            long padded = encoded.size() + HEADER_PAD;
+            for (int attempt = 0; attempt < 2; attempt++) {
+                MemorySegment in = arena.allocate(padded, 8); // zero-filled past the data
+                MemorySegment.copy(encoded.segment(), 0, in, 0, encoded.size());
+                MemorySegment bits = (MemorySegment) zfp.streamOpen.invokeExact(in, padded);
+                MemorySegment stream = (MemorySegment) zfp.zfpStreamOpen.invokeExact(bits);
+                MemorySegment field = (MemorySegment) zfp.fieldAlloc.invokeExact();
+                try {
+                    long header = (long) zfp.readHeader.invokeExact(stream, field, ZfpLibrary.HEADER_FULL);
+                    if (header == 0 || header > 8 * encoded.size()) {
+                        throw new CorruptDataException(NAME + ": no valid zfp header in " + encoded.size() + " bytes");
+                    }
+                    int type = (int) zfp.fieldType.invokeExact(field);
+                    long count = (long) zfp.fieldSize.invokeExact(field, MemorySegment.NULL);
+                    if (type != expectedType || count != spec.elementCount()) {
+                        throw new CorruptDataException(NAME + ": the stream holds " + count + " elements of zfp type " + type
+                                + ", the chunk needs " + spec.elementCount() + " of " + spec.dataType());
+                    }
+                    long max = (long) zfp.maximumSize.invokeExact(stream, field);
+                    if (max + HEADER_PAD > padded) { // read again from a buffer no stream can overrun
+                        padded = max + HEADER_PAD;
+                        continue;
+                    }
+                    NdBuffer out = NdBuffer.allocate(spec.dataType(), spec.shape());
+                    MemorySegment dst = arena.allocate(Math.max(1, out.segment().byteSize()), 8);
+                    zfp.fieldSetPointer.invokeExact(field, dst);
+                    long end = (long) zfp.decompress.invokeExact(stream, field);
+                    if (end == 0 || end > encoded.size()) {
+                        throw new CorruptDataException(NAME + ": corrupt or truncated zfp stream (decoding ended at byte "
+                                + end + " of " + encoded.size() + ")");
+                    }
+                    MemorySegment.copy(dst, 0, out.segment(), 0, out.segment().byteSize());
+                    return out;
+                } finally {
+                    zfp.fieldFree.invokeExact(field);
+                    zfp.zfpStreamClose.invokeExact(stream);
+                    zfp.streamClose.invokeExact(bits);
+                }
+            }
+            throw new CorruptDataException(NAME + ": the stream's maximum size changed between two reads of its header");
+        } catch (CorruptDataException | UnsupportedExtensionException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(NAME + ": native call failed", t);
+        }
+    }
+
+    /** zfp's scalar type enum for a chunk type: 1 int32, 2 int64, 3 float, 4 double. */
+    private static int zfpType(DataType t) throws UnsupportedExtensionException {
+        if (t.equals(DataType.INT32)) {
+            return 1;
+        }
+        if (t.kind() == DataType.Kind.INT && t.byteSize() == 8) {
+            return 2;
+        }
+        if (t.equals(DataType.FLOAT32)) {
+            return 3;
+        }
+        if (t.equals(DataType.FLOAT64)) {
+            return 4;
+        }
+        throw new UnsupportedExtensionException(NAME + ": zfp stores int32, int64, float32 and float64, not " + t);
+    }
+
+    @Override
+    public boolean skipsFillChunks() {
+        return true;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ZfpyCodec z && z.configuration.equals(configuration);
+    }
+
+    @Override
+    public int hashCode() {
+        return configuration.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return spec().toString();
+    }
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the optional native libraries that ngff-codecs loads through java.lang.foreign (libzfp1 for
+# numcodecs.zfpy). Without them the codecs that need them fail with an error naming the library, and the
+# tests that need them fail under CI=true.
+set -euo pipefail
+if ldconfig -p 2>/dev/null | grep -q 'libzfp\.so\.1'; then
+    exit 0
+fi
+if command -v apt-get >/dev/null; then
+    SUDO=""
+    if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null; then
+        SUDO=sudo
+    fi
+    $SUDO apt-get install -y --no-install-recommends libzfp1 || { $SUDO apt-get update && $SUDO apt-get install -y --no-install-recommends libzfp1; }
+else
+    echo "native-libs.sh: no apt-get; install the zfp library (libzfp.so.1) yourself" >&2
+fi
