@@ -107,6 +107,8 @@ class ShuffleKernelsTest {
             case 1 -> k.unshuffle(src, c.srcOff, dst, c.dstOff, n, c.typesize);
             case 2 -> k.bitshuffle(src, c.srcOff, dst, c.dstOff, n, c.typesize, scratch);
             case 3 -> k.bitunshuffle(src, c.srcOff, dst, c.dstOff, n, c.typesize, scratch);
+            case 5 -> ((VectorKernels) k).shuffleWide(src, c.srcOff, dst, c.dstOff, n, c.typesize);
+            case 6 -> ((VectorKernels) k).unshuffleWide(src, c.srcOff, dst, c.dstOff, n, c.typesize);
             default -> k.byteSwap(src, c.srcOff, dst, c.dstOff, n, c.typesize);
         }
         for (int i = 0; i < c.dstOff; i++) {
@@ -129,6 +131,10 @@ class ShuffleKernelsTest {
             assertThat(run(c, 2, k, c.data)).as("%s bitshuffle %s", k.name(), c).isEqualTo(bits);
             assertThat(run(c, 3, k, bits)).as("%s bitunshuffle %s", k.name(), c).isEqualTo(c.data);
             assertThat(run(c, 4, k, c.data)).as("%s byteSwap %s", k.name(), c).isEqualTo(swapped);
+            if (k instanceof VectorKernels) {
+                assertThat(run(c, 5, k, c.data)).as("%s shuffleWide %s", k.name(), c).isEqualTo(shuffled);
+                assertThat(run(c, 6, k, shuffled)).as("%s unshuffleWide %s", k.name(), c).isEqualTo(c.data);
+            }
         }
     }
 
