@@ -25,11 +25,16 @@ public final class ScalarKernels implements ShuffleKernels {
             System.arraycopy(src, srcOff, dst, dstOff, length);
             return;
         }
-        // walk the source sequentially once per byte plane: each plane is written in order
+        int i0 = switch (typesize) {
+            case 2 -> shuffle2(src, srcOff, dst, dstOff, n);
+            case 4 -> shuffle4(src, srcOff, dst, dstOff, n);
+            default -> 0;
+        };
+        // walk the source once per byte plane: each plane is written in order
         for (int j = 0; j < typesize; j++) {
             int d = dstOff + j * n;
-            int s = srcOff + j;
-            for (int i = 0; i < n; i++, s += typesize) {
+            int s = srcOff + j + i0 * typesize;
+            for (int i = i0; i < n; i++, s += typesize) {
                 dst[d + i] = src[s];
             }
         }
@@ -45,23 +50,108 @@ public final class ScalarKernels implements ShuffleKernels {
             System.arraycopy(src, srcOff, dst, dstOff, length);
             return;
         }
-        if (typesize == 2) {
-            int p1 = srcOff + n;
-            for (int i = 0, d = dstOff; i < n; i++, d += 2) {
-                dst[d] = src[srcOff + i];
-                dst[d + 1] = src[p1 + i];
-            }
-        } else {
-            for (int j = 0; j < typesize; j++) {
-                int s = srcOff + j * n;
-                int d = dstOff + j;
-                for (int i = 0; i < n; i++, d += typesize) {
-                    dst[d] = src[s + i];
-                }
+        int i0 = switch (typesize) {
+            case 2 -> unshuffle2(src, srcOff, dst, dstOff, n);
+            case 4 -> unshuffle4(src, srcOff, dst, dstOff, n);
+            default -> 0;
+        };
+        for (int j = 0; j < typesize; j++) {
+            int s = srcOff + j * n;
+            int d = dstOff + j + i0 * typesize;
+            for (int i = i0; i < n; i++, d += typesize) {
+                dst[d] = src[s + i];
             }
         }
         int done = n * typesize;
         System.arraycopy(src, srcOff + done, dst, dstOff + done, length - done);
+    }
+
+    /** Bytes 0..3 of {@code x} to bytes 0, 2, 4, 6. */
+    private static long spread2(long x) {
+        x = (x | (x << 16)) & 0x0000FFFF0000FFFFL;
+        return (x | (x << 8)) & 0x00FF00FF00FF00FFL;
+    }
+
+    /** Bytes 0, 2, 4, 6 of {@code x} to bytes 0..3 (the inverse of {@link #spread2}). */
+    private static long compact2(long x) {
+        x &= 0x00FF00FF00FF00FFL;
+        x = (x | (x >>> 8)) & 0x0000FFFF0000FFFFL;
+        return (x | (x >>> 16)) & 0xFFFFFFFFL;
+    }
+
+    /** Bytes 0..1 of {@code x} to bytes 0 and 4. */
+    private static long spread4(long x) {
+        return (x & 0xFFL) | ((x & 0xFF00L) << 24);
+    }
+
+    /** Bytes 0 and 4 of {@code x} to bytes 0..1. */
+    private static long compact4(long x) {
+        return (x & 0xFFL) | ((x >>> 24) & 0xFF00L);
+    }
+
+    /** Eight 2-byte elements per step, in 64-bit words; returns the elements done. */
+    private static int unshuffle2(byte[] src, int srcOff, byte[] dst, int dstOff, int n) {
+        int p1 = srcOff + n;
+        int i = 0;
+        for (; i <= n - 8; i += 8) {
+            long a = (long) LONG_LE.get(src, srcOff + i);
+            long b = (long) LONG_LE.get(src, p1 + i);
+            LONG_LE.set(dst, dstOff + 2 * i, spread2(a & 0xFFFFFFFFL) | (spread2(b & 0xFFFFFFFFL) << 8));
+            LONG_LE.set(dst, dstOff + 2 * i + 8, spread2(a >>> 32) | (spread2(b >>> 32) << 8));
+        }
+        return i;
+    }
+
+    private static int shuffle2(byte[] src, int srcOff, byte[] dst, int dstOff, int n) {
+        int p1 = dstOff + n;
+        int i = 0;
+        for (; i <= n - 8; i += 8) {
+            long w0 = (long) LONG_LE.get(src, srcOff + 2 * i);
+            long w1 = (long) LONG_LE.get(src, srcOff + 2 * i + 8);
+            LONG_LE.set(dst, dstOff + i, compact2(w0) | (compact2(w1) << 32));
+            LONG_LE.set(dst, p1 + i, compact2(w0 >>> 8) | (compact2(w1 >>> 8) << 32));
+        }
+        return i;
+    }
+
+    /** Eight 4-byte elements per step, in 64-bit words; returns the elements done. */
+    private static int unshuffle4(byte[] src, int srcOff, byte[] dst, int dstOff, int n) {
+        int i = 0;
+        for (; i <= n - 8; i += 8) {
+            long a = (long) LONG_LE.get(src, srcOff + i);
+            long b = (long) LONG_LE.get(src, srcOff + n + i);
+            long c = (long) LONG_LE.get(src, srcOff + 2 * n + i);
+            long d = (long) LONG_LE.get(src, srcOff + 3 * n + i);
+            for (int k = 0; k < 4; k++) {
+                int sh = 16 * k;
+                LONG_LE.set(dst, dstOff + 4 * i + 8 * k, spread4(a >>> sh) | (spread4(b >>> sh) << 8)
+                        | (spread4(c >>> sh) << 16) | (spread4(d >>> sh) << 24));
+            }
+        }
+        return i;
+    }
+
+    private static int shuffle4(byte[] src, int srcOff, byte[] dst, int dstOff, int n) {
+        int i = 0;
+        for (; i <= n - 8; i += 8) {
+            long a = 0;
+            long b = 0;
+            long c = 0;
+            long d = 0;
+            for (int k = 0; k < 4; k++) {
+                long w = (long) LONG_LE.get(src, srcOff + 4 * i + 8 * k);
+                int sh = 16 * k;
+                a |= compact4(w) << sh;
+                b |= compact4(w >>> 8) << sh;
+                c |= compact4(w >>> 16) << sh;
+                d |= compact4(w >>> 24) << sh;
+            }
+            LONG_LE.set(dst, dstOff + i, a);
+            LONG_LE.set(dst, dstOff + n + i, b);
+            LONG_LE.set(dst, dstOff + 2 * n + i, c);
+            LONG_LE.set(dst, dstOff + 3 * n + i, d);
+        }
+        return i;
     }
 
     /** Transposes an 8x8 bit matrix: bit {@code 8r + c} moves to bit {@code 8c + r}. */
