@@ -19,9 +19,10 @@ public final class CodecRegistry {
     private static final Map<String, String> HINTS = Map.ofEntries(
             Map.entry("zstd", "add the dev.ngff:ngff-codecs artifact"),
             Map.entry("numcodecs.zstd", "add the dev.ngff:ngff-codecs artifact"),
-            Map.entry("blosc", "blosc is not supported yet (planned in ngff-codecs)"),
-            Map.entry("numcodecs.blosc", "blosc is not supported yet (planned in ngff-codecs)"),
-            Map.entry("numcodecs.lz4", "lz4 is not supported yet (planned in ngff-codecs)"),
+            Map.entry("blosc", "add the dev.ngff:ngff-codecs artifact"),
+            Map.entry("numcodecs.blosc", "add the dev.ngff:ngff-codecs artifact"),
+            Map.entry("numcodecs.lz4", "add the dev.ngff:ngff-codecs artifact"),
+            Map.entry("numcodecs.shuffle", "add the dev.ngff:ngff-codecs artifact"),
             Map.entry("numcodecs.bz2", "add the dev.ngff:ngff-codecs artifact"),
             Map.entry("numcodecs.zfpy", "needs dev.ngff:ngff-codecs and the native zfp library (libzfp.so.1, "
                     + "Debian package libzfp1, or NGFF_ZFP_LIBRARY)"),

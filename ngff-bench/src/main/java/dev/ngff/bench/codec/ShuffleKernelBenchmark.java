@@ -1,0 +1,68 @@
+package dev.ngff.bench.codec;
+
+import dev.ngff.bench.BenchmarkBase;
+import dev.ngff.codecs.kernels.Kernels;
+import dev.ngff.codecs.kernels.ShuffleKernels;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The shuffle kernels on one buffer per operation, to compare with {@code MemcpyRuler.heap} of the same size
+ * (ops/s of equal sizes compare directly): byte and bit (un)shuffle, scalar and Vector API.
+ */
+@State(Scope.Thread)
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xss4m", "-Xms2g", "-Xmx2g",
+        "--add-modules", "jdk.incubator.vector"})
+public class ShuffleKernelBenchmark extends BenchmarkBase {
+
+    @Param({"65536", "2097152"})
+    public int size;
+
+    @Param({"2", "4"})
+    public int typesize;
+
+    @Param({"scalar", "vector"})
+    public String kernels;
+
+    private ShuffleKernels k;
+    private byte[] src;
+    private byte[] dst;
+    private byte[] scratch;
+
+    @Setup
+    public void setUp() {
+        k = kernels.equals("vector") ? Kernels.vector() : Kernels.scalar();
+        src = CodecData.noisy(Math.max(1, size / (2 * 256 * 256)), 3);
+        src = java.util.Arrays.copyOf(src, size);
+        dst = new byte[size];
+        scratch = new byte[size];
+    }
+
+    @Benchmark
+    public byte[] shuffle() {
+        k.shuffle(src, 0, dst, 0, size, typesize);
+        return dst;
+    }
+
+    @Benchmark
+    public byte[] unshuffle() {
+        k.unshuffle(src, 0, dst, 0, size, typesize);
+        return dst;
+    }
+
+    @Benchmark
+    public byte[] bitshuffle() {
+        k.bitshuffle(src, 0, dst, 0, size, typesize, scratch);
+        return dst;
+    }
+
+    @Benchmark
+    public byte[] bitunshuffle() {
+        k.bitunshuffle(src, 0, dst, 0, size, typesize, scratch);
+        return dst;
+    }
+}

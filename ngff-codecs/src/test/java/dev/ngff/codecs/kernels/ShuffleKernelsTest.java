@@ -1,0 +1,163 @@
+package dev.ngff.codecs.kernels;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Every kernel implementation against a naive definition of the layout (written out bit by bit below) and
+ * against each other, over random lengths, element sizes and offsets. jqwik prints the seed of any failure.
+ */
+class ShuffleKernelsTest {
+
+    /** One random case: content, element size, offsets inside larger arrays. */
+    record Case(byte[] data, int typesize, int srcOff, int dstOff) {
+        @Override
+        public String toString() {
+            return "Case[" + data.length + " bytes, typesize " + typesize + ", srcOff " + srcOff + ", dstOff " + dstOff + "]";
+        }
+    }
+
+    @Provide
+    Arbitrary<Case> cases() {
+        Arbitrary<Integer> typesize = Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(5, Arbitraries.of(1, 2, 4, 8)),
+                net.jqwik.api.Tuple.of(2, Arbitraries.integers().between(1, 40)));
+        Arbitrary<Integer> length = Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(3, Arbitraries.integers().between(0, 300)),
+                net.jqwik.api.Tuple.of(2, Arbitraries.integers().between(300, 70_000)));
+        return Combinators.combine(length, typesize, Arbitraries.integers().between(0, 9),
+                Arbitraries.integers().between(0, 9), Arbitraries.longs()).as((n, ts, so, dO, seed) -> {
+                    byte[] b = new byte[n];
+                    new Random(seed).nextBytes(b);
+                    return new Case(b, ts, so, dO);
+                });
+    }
+
+    static List<ShuffleKernels> implementations() {
+        List<ShuffleKernels> all = new ArrayList<>();
+        all.add(Kernels.scalar());
+        if (Kernels.isVectorAvailable()) {
+            all.add(Kernels.vector());
+        } else if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new AssertionError("vector kernels unavailable under CI: " + Kernels.vectorUnavailabilityCause());
+        } else {
+            System.err.println("*** vector kernels not tested: " + Kernels.vectorUnavailabilityCause() + " ***");
+        }
+        return all;
+    }
+
+    static byte[] naiveShuffle(byte[] in, int ts) {
+        int n = in.length / ts;
+        byte[] out = in.clone();
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < ts; j++) {
+                out[j * n + i] = in[i * ts + j];
+            }
+        }
+        return out;
+    }
+
+    static byte[] naiveBitshuffle(byte[] in, int ts) {
+        int m = (in.length / ts) / 8 * 8;
+        byte[] out = in.clone();
+        java.util.Arrays.fill(out, 0, m * ts, (byte) 0);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < ts; j++) {
+                for (int k = 0; k < 8; k++) {
+                    int bit = (in[i * ts + j] >>> k) & 1;
+                    int at = (8 * j + k) * (m / 8) + i / 8;
+                    out[at] |= (byte) (bit << (i % 8));
+                }
+            }
+        }
+        return out;
+    }
+
+    static byte[] naiveSwap(byte[] in, int ts) {
+        byte[] out = in.clone();
+        for (int i = 0; i + ts <= in.length; i += ts) {
+            for (int j = 0; j < ts; j++) {
+                out[i + j] = in[i + ts - 1 - j];
+            }
+        }
+        return out;
+    }
+
+    private static byte[] run(Case c, int op, ShuffleKernels k, byte[] input) {
+        int n = input.length;
+        byte[] src = new byte[c.srcOff + n + 5];
+        System.arraycopy(input, 0, src, c.srcOff, n);
+        byte[] dst = new byte[c.dstOff + n + 5];
+        java.util.Arrays.fill(dst, (byte) 0x5A);
+        byte[] scratch = new byte[n + 3];
+        switch (op) {
+            case 0 -> k.shuffle(src, c.srcOff, dst, c.dstOff, n, c.typesize);
+            case 1 -> k.unshuffle(src, c.srcOff, dst, c.dstOff, n, c.typesize);
+            case 2 -> k.bitshuffle(src, c.srcOff, dst, c.dstOff, n, c.typesize, scratch);
+            case 3 -> k.bitunshuffle(src, c.srcOff, dst, c.dstOff, n, c.typesize, scratch);
+            case 5 -> ((VectorKernels) k).shuffleWide(src, c.srcOff, dst, c.dstOff, n, c.typesize);
+            case 6 -> ((VectorKernels) k).unshuffleWide(src, c.srcOff, dst, c.dstOff, n, c.typesize);
+            default -> k.byteSwap(src, c.srcOff, dst, c.dstOff, n, c.typesize);
+        }
+        for (int i = 0; i < c.dstOff; i++) {
+            assertThat(dst[i]).as("%s wrote before its range, %s", k.name(), c).isEqualTo((byte) 0x5A);
+        }
+        for (int i = c.dstOff + n; i < dst.length; i++) {
+            assertThat(dst[i]).as("%s wrote after its range, %s", k.name(), c).isEqualTo((byte) 0x5A);
+        }
+        return java.util.Arrays.copyOfRange(dst, c.dstOff, c.dstOff + n);
+    }
+
+    @Property(tries = 300)
+    void everyKernelMatchesTheDefinitionAndInvertsItself(@ForAll("cases") Case c) {
+        byte[] shuffled = naiveShuffle(c.data, c.typesize);
+        byte[] bits = naiveBitshuffle(c.data, c.typesize);
+        byte[] swapped = naiveSwap(c.data, c.typesize);
+        for (ShuffleKernels k : implementations()) {
+            assertThat(run(c, 0, k, c.data)).as("%s shuffle %s", k.name(), c).isEqualTo(shuffled);
+            assertThat(run(c, 1, k, shuffled)).as("%s unshuffle %s", k.name(), c).isEqualTo(c.data);
+            assertThat(run(c, 2, k, c.data)).as("%s bitshuffle %s", k.name(), c).isEqualTo(bits);
+            assertThat(run(c, 3, k, bits)).as("%s bitunshuffle %s", k.name(), c).isEqualTo(c.data);
+            assertThat(run(c, 4, k, c.data)).as("%s byteSwap %s", k.name(), c).isEqualTo(swapped);
+            if (k instanceof VectorKernels) {
+                assertThat(run(c, 5, k, c.data)).as("%s shuffleWide %s", k.name(), c).isEqualTo(shuffled);
+                assertThat(run(c, 6, k, shuffled)).as("%s unshuffleWide %s", k.name(), c).isEqualTo(c.data);
+            }
+        }
+    }
+
+    @Test
+    void bestIsTheVectorVersionWhenTheModuleIsLoaded() {
+        if (Kernels.isVectorAvailable()) {
+            assertThat(Kernels.best().name()).startsWith("vector-");
+            assertThat(Kernels.vectorUnavailabilityCause()).isNull();
+        } else {
+            assertThat(Kernels.best()).isSameAs(Kernels.scalar());
+            assertThat(Kernels.vectorUnavailabilityCause()).isNotBlank();
+        }
+    }
+
+    @Test
+    void badArgumentsAreRejectedBeforeAnyWrite() {
+        for (ShuffleKernels k : implementations()) {
+            byte[] a = new byte[100];
+            assertThatThrownBy(() -> k.shuffle(a, 0, new byte[50], 0, 100, 4)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> k.unshuffle(a, 60, new byte[100], 0, 50, 2)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> k.shuffle(a, 0, new byte[100], 0, 100, 0)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> k.bitshuffle(a, 0, new byte[100], 0, 100, 2, new byte[10]))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+}
