@@ -1,0 +1,109 @@
+package dev.ngff.s3;
+
+import dev.ngff.array.Zarr;
+import dev.ngff.array.ZarrArray;
+import dev.ngff.buffer.NdBuffer;
+import dev.ngff.exec.ExecutionContext;
+import dev.ngff.metadata.ArrayMetadata;
+import dev.ngff.metadata.CodecSpec;
+import dev.ngff.metadata.Codecs;
+import dev.ngff.metadata.DataType;
+import dev.ngff.store.Key;
+import dev.ngff.store.MemoryStore;
+import dev.ngff.testing.TestArrays;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Arrays, sharded and not, written to and read from a real S3 server, and the requests they take. */
+class S3ArrayTest {
+    private final ExecutionContext ctx = ExecutionContext.create();
+    private final S3Store s3 = S3Store.open(S3TestServer.freshLocation(), S3TestServer.options().build());
+
+    @AfterEach
+    void close() {
+        s3.close();
+        ctx.close();
+    }
+
+    private static ArrayMetadata sharded(boolean indexAtEnd, List<CodecSpec> inner) {
+        return ArrayMetadata.builder(DataType.UINT16, 32, 64, 64).chunks(16, 64, 64)
+                .codecs(Codecs.sharding(new long[] {8, 16, 16}, inner, Codecs.defaultShardIndexCodecs(), indexAtEnd))
+                .build();
+    }
+
+    @Test
+    void shardedArraysRoundTripAndMatchTheSameArrayInMemory() throws Exception {
+        NdBuffer data = TestArrays.random(DataType.UINT16, new long[] {32, 64, 64}, 11);
+        for (boolean atEnd : new boolean[] {true, false}) {
+            ArrayMetadata meta = sharded(atEnd, List.of(Codecs.bytes("little"), Codecs.gzip(1)));
+            Key path = Key.of("sharded-" + atEnd);
+            ZarrArray a = Zarr.createArray(s3, path, meta, ctx);
+            a.write(data);
+            MemoryStore mem = new MemoryStore();
+            Zarr.createArray(mem, path, meta, ctx).write(data);
+            assertThat(s3.list(path)).isEqualTo(mem.list(path));
+            for (Key k : mem.list(path)) {
+                assertThat(s3.read(k).orElseThrow()).as(k.path()).isEqualTo(mem.read(k).orElseThrow());
+            }
+            ZarrArray r = Zarr.openArray(s3, path, ctx);
+            assertThat(r.read().contentEquals(data)).isTrue();
+            long[] off = {5, 10, 3};
+            long[] shape = {20, 40, 57};
+            assertThat(r.read(off, shape).contentEquals(data.copyRegion(off, shape))).isTrue();
+        }
+    }
+
+    @Test
+    void oneInnerChunkTakesTwoGetsThenOne() throws Exception {
+        NdBuffer data = TestArrays.random(DataType.UINT16, new long[] {32, 64, 64}, 12);
+        Zarr.createArray(s3, Key.of("a"), sharded(true, List.of(Codecs.bytes("little"))), ctx).write(data);
+        ZarrArray r = Zarr.openArray(s3, Key.of("a"), ctx);
+        S3Store.RequestCounts before = s3.requestCounts();
+        NdBuffer one = r.read(new long[] {0, 0, 0}, new long[] {8, 16, 16});
+        S3Store.RequestCounts first = s3.requestCounts().minus(before);
+        assertThat(one.contentEquals(data.copyRegion(new long[3], new long[] {8, 16, 16}))).isTrue();
+        // the index (one suffix GET) and the inner chunk (one ranged GET)
+        assertThat(first.of(S3Store.Op.GET)).isEqualTo(2);
+        assertThat(first.of(S3Store.Op.HEAD)).isZero();
+
+        S3Store.RequestCounts before2 = s3.requestCounts();
+        r.read(new long[] {8, 16, 16}, new long[] {8, 16, 16});
+        assertThat(s3.requestCounts().minus(before2).of(S3Store.Op.GET)).as("index cached").isEqualTo(1);
+
+        S3Store.RequestCounts before3 = s3.requestCounts();
+        NdBuffer shard = r.read(new long[] {16, 0, 0}, new long[] {16, 64, 64});
+        assertThat(shard.contentEquals(data.copyRegion(new long[] {16, 0, 0}, new long[] {16, 64, 64}))).isTrue();
+        assertThat(s3.requestCounts().minus(before3).of(S3Store.Op.GET)).as("a whole shard").isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void zarrV2ArraysRoundTrip() throws Exception {
+        NdBuffer data = TestArrays.random(DataType.INT32, new long[] {50, 70}, 13);
+        ArrayMetadata meta = ArrayMetadata.builder(DataType.INT32, 50, 70).chunks(16, 16).zarrFormat(2)
+                .codecs(List.of(Codecs.bytes("little"), Codecs.zstd(3, false))).build();
+        Zarr.createArray(s3, Key.of("v2"), meta, ctx).write(data);
+        assertThat(s3.exists(Key.of("v2/.zarray"))).isTrue();
+        assertThat(Zarr.openArray(s3, Key.of("v2"), ctx).read().contentEquals(data)).isTrue();
+    }
+
+    @Test
+    void shardsAboveTheMultipartThresholdGoUpInParts() throws Exception {
+        try (S3Store small = S3Store.open(S3TestServer.freshLocation(),
+                S3TestServer.options().multipart(5L << 20, 5L << 20).build())) {
+            NdBuffer data = TestArrays.random(DataType.UINT16, new long[] {4, 1024, 1024}, 14);
+            ArrayMetadata meta = ArrayMetadata.builder(DataType.UINT16, 4, 1024, 1024).chunks(4, 1024, 1024)
+                    .codecs(Codecs.sharding(new long[] {1, 512, 512}, List.of(Codecs.bytes("little")),
+                            Codecs.defaultShardIndexCodecs(), true)).build();
+            Zarr.createArray(small, Key.ROOT, meta, ctx).write(data);
+            S3Store.RequestCounts c = small.requestCounts();
+            assertThat(c.of(S3Store.Op.CREATE_MULTIPART)).isEqualTo(1);
+            assertThat(c.of(S3Store.Op.UPLOAD_PART)).isEqualTo(2); // 8 MiB + index in 5 MiB parts
+            assertThat(c.of(S3Store.Op.COMPLETE_MULTIPART)).isEqualTo(1);
+            assertThat(Zarr.openArray(small, Key.ROOT, ctx).read().contentEquals(data)).isTrue();
+        }
+    }
+}
