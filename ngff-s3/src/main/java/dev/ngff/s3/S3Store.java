@@ -2,6 +2,7 @@ package dev.ngff.s3;
 
 import dev.ngff.buffer.Bytes;
 import dev.ngff.error.StoreException;
+import dev.ngff.error.VersionChangedException;
 import dev.ngff.s3.internal.Backoff;
 import dev.ngff.s3.internal.BodyCollector;
 import dev.ngff.s3.internal.CrtClients;
@@ -10,6 +11,7 @@ import dev.ngff.s3.internal.RangeCoalescer;
 import dev.ngff.store.ByteRange;
 import dev.ngff.store.Key;
 import dev.ngff.store.Store;
+import dev.ngff.store.Versioned;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
@@ -73,6 +75,11 @@ import java.util.function.Supplier;
  * multipart upload whose parts (slices of the value, not copies) go up in parallel. If any part fails
  * for good, the upload is aborted, so a failed write never leaves a partial object under the key: S3
  * shows an object only once {@code PUT} or {@code CompleteMultipartUpload} succeeds, and then whole.
+ *
+ * <p><b>Versions.</b> {@link #readVersioned} returns the object's ETag, and
+ * {@link #readRanges(Key, List, Optional)} with a version sends {@code If-Match}, so ranges are served
+ * only from that version ({@code 412} becomes a {@link VersionChangedException}). The sharding codec
+ * uses this to keep a cached shard index tied to the shard it came from.
  *
  * <p><b>Consistency.</b> This relies on the strong read-after-write consistency that AWS S3 has
  * guaranteed since December 2020 (and that MinIO and Ceph RGW provide): a read, {@code HEAD} or listing
@@ -243,13 +250,31 @@ public final class S3Store implements Store {
         if (isZeroLength(range)) {
             return exists(key) ? Optional.of(Bytes.EMPTY) : Optional.empty();
         }
-        return get(key, range).map(Bytes::wrap);
+        return get(key, range, Optional.empty()).map(b -> Bytes.wrap(b.data()));
     }
 
-    /** The object's bytes in {@code range} (which is not zero-length), or empty if it is missing. */
-    private Optional<byte[]> get(Key key, ByteRange range) throws StoreException {
+    /** Reads a range along with the object's ETag. */
+    @Override
+    public Optional<Versioned> readVersioned(Key key, ByteRange range) throws IOException {
+        Objects.requireNonNull(range, "range");
+        if (key.isRoot()) {
+            return Optional.empty();
+        }
+        if (isZeroLength(range)) {
+            return etag(key).map(e -> new Versioned(Bytes.EMPTY, Optional.of(e)));
+        }
+        return get(key, range, Optional.empty())
+                .map(b -> new Versioned(Bytes.wrap(b.data()), Optional.ofNullable(b.response().eTag())));
+    }
+
+    /**
+     * The object's bytes in {@code range} (which is not zero-length), or empty if it is missing. With
+     * {@code ifMatch}, sends {@code If-Match} and turns {@code 412} into a {@link VersionChangedException}.
+     */
+    private Optional<BodyCollector.Body> get(Key key, ByteRange range, Optional<String> ifMatch) throws StoreException {
         GetObjectRequest.Builder rb = GetObjectRequest.builder().bucket(location.bucket()).key(location.objectKey(key));
         rangeHeader(range).ifPresent(rb::range);
+        ifMatch.ifPresent(rb::ifMatch);
         GetObjectRequest request = rb.build();
         long most = switch (range) {
             case ByteRange.Bounded b -> Math.min(b.length(), MAX_BODY);
@@ -261,13 +286,17 @@ public final class S3Store implements Store {
             BodyCollector.Body body = execute(Op.GET, key, range, budget,
                     () -> client.getObject(request, new BodyCollector(most)));
             checkPlacement(key, range, body);
-            return Optional.of(body.data());
+            return Optional.of(body);
         } catch (RequestFailed f) {
             if (f.status == 404 && !"NoSuchBucket".equals(f.code)) {
                 return Optional.empty();
             }
             if (f.status == 416) {
-                return Optional.of(new byte[0]);
+                return Optional.of(new BodyCollector.Body(null, new byte[0]));
+            }
+            if (f.status == 412 && ifMatch.isPresent()) {
+                throw new VersionChangedException(description + ": '" + key + "' (" + range + ") changed since version "
+                        + ifMatch.get() + " was read");
             }
             throw f.toStoreException(this, "reading", key, range);
         }
@@ -370,6 +399,12 @@ public final class S3Store implements Store {
 
     @Override
     public Optional<List<Bytes>> readRanges(Key key, List<ByteRange> ranges) throws IOException {
+        return readRanges(key, ranges, Optional.empty());
+    }
+
+    /** With a version, every request carries {@code If-Match: <etag>}. */
+    @Override
+    public Optional<List<Bytes>> readRanges(Key key, List<ByteRange> ranges, Optional<String> ifVersion) throws IOException {
         if (key.isRoot()) {
             return Optional.empty();
         }
@@ -390,11 +425,11 @@ public final class S3Store implements Store {
         List<Callable<Boolean>> tasks = new ArrayList<>();
         for (RangeCoalescer.Group g : groups) {
             tasks.add(() -> {
-                Optional<byte[]> data = get(key, ByteRange.of(g.offset(), g.length()));
+                Optional<BodyCollector.Body> data = get(key, ByteRange.of(g.offset(), g.length()), ifVersion);
                 if (data.isEmpty()) {
                     return false;
                 }
-                byte[] d = data.get();
+                byte[] d = data.get().data();
                 for (RangeCoalescer.Wanted w : g.members()) {
                     long start = w.offset() - g.offset();
                     long available = d.length - start;
@@ -406,13 +441,17 @@ public final class S3Store implements Store {
         }
         for (int i : others) {
             tasks.add(() -> {
-                Optional<byte[]> data = get(key, ranges.get(i));
-                data.ifPresent(d -> out[i] = Bytes.wrap(d));
+                Optional<BodyCollector.Body> data = get(key, ranges.get(i), ifVersion);
+                data.ifPresent(d -> out[i] = Bytes.wrap(d.data()));
                 return data.isPresent();
             });
         }
         if (tasks.isEmpty()) {
-            return exists(key) ? Optional.of(Arrays.asList(out)) : Optional.empty();
+            Optional<String> now = etag(key);
+            if (now.isPresent() && ifVersion.isPresent() && !now.equals(ifVersion)) {
+                throw new VersionChangedException(description + ": '" + key + "' changed since version " + ifVersion.get() + " was read");
+            }
+            return now.isPresent() ? Optional.of(Arrays.asList(out)) : Optional.empty();
         }
         for (boolean present : runAll(tasks, "reading", key)) {
             if (!present) {

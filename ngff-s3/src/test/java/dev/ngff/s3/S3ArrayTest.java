@@ -81,6 +81,32 @@ class S3ArrayTest {
     }
 
     @Test
+    void aCachedShardIndexFollowsOverwritesByOtherWriters() throws Exception {
+        ArrayMetadata meta = sharded(true, List.of(Codecs.bytes("little"), Codecs.gzip(1)));
+        NdBuffer first = TestArrays.random(DataType.UINT16, new long[] {32, 64, 64}, 21);
+        Zarr.createArray(s3, Key.of("v"), meta, ctx).write(first);
+        ZarrArray reader = Zarr.openArray(s3, Key.of("v"), ctx);
+        long[] off = {8, 16, 32};
+        long[] box = {8, 16, 16};
+        assertThat(reader.read(off, box).contentEquals(first.copyRegion(off, box))).isTrue();
+
+        // another writer (its own handle, so the reader's cache hears nothing) rewrites the shard with
+        // data that compresses differently, so every inner chunk moves within it
+        NdBuffer second = NdBuffer.filled(DataType.UINT16, new long[] {32, 64, 64}, new byte[] {7, 0});
+        try (S3Store other = S3Store.open(s3.location(), S3TestServer.options().build())) {
+            Zarr.openArray(other, Key.of("v"), ctx).write(second);
+        }
+        S3Store.RequestCounts before = s3.requestCounts();
+        assertThat(reader.read(off, box).contentEquals(second.copyRegion(off, box)))
+                .as("the stale cached index is detected by its ETag, not used").isTrue();
+        // a ranged GET with If-Match answered 412, the index read again, the inner chunk read again
+        assertThat(s3.requestCounts().minus(before).of(S3Store.Op.GET)).isEqualTo(3);
+        S3Store.RequestCounts after = s3.requestCounts();
+        assertThat(reader.read(off, box).contentEquals(second.copyRegion(off, box))).isTrue();
+        assertThat(s3.requestCounts().minus(after).of(S3Store.Op.GET)).as("the new index is cached").isEqualTo(1);
+    }
+
+    @Test
     void zarrV2ArraysRoundTrip() throws Exception {
         NdBuffer data = TestArrays.random(DataType.INT32, new long[] {50, 70}, 13);
         ArrayMetadata meta = ArrayMetadata.builder(DataType.INT32, 50, 70).chunks(16, 16).zarrFormat(2)

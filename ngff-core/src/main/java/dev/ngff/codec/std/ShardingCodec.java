@@ -13,6 +13,7 @@ import dev.ngff.codec.CodecPipeline;
 import dev.ngff.codec.PartialDecoder;
 import dev.ngff.error.CorruptDataException;
 import dev.ngff.error.InvalidMetadataException;
+import dev.ngff.error.VersionChangedException;
 import dev.ngff.metadata.CodecSpec;
 import dev.ngff.metadata.DataType;
 import dev.ngff.metadata.FillValue;
@@ -285,7 +286,15 @@ public final class ShardingCodec implements ArrayToBytesCodec {
 
     @Override
     public PartialDecoder partialDecoder(ChunkSource source, ChunkSpec spec) {
-        return (offset, shape) -> decodePart(source, spec, offset, shape);
+        return (offset, shape) -> {
+            try {
+                return decodePart(source, spec, offset, shape);
+            } catch (VersionChangedException e) {
+                // the shard was rewritten since its index was read (or cached): read the new index once
+                source.invalidateIndex();
+                return decodePart(source, spec, offset, shape);
+            }
+        };
     }
 
     private Optional<long[]> index(ChunkSource source, long[] g) throws IOException {
