@@ -25,6 +25,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.Delete;
@@ -36,6 +37,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -68,7 +70,9 @@ import java.util.function.Supplier;
  * ranges that lie at most {@link S3Options#coalesceGap()} apart into one request each (up to
  * {@link S3Options#maxCoalescedSize()}), sends the groups in parallel and slices the answers without
  * copying. Every body is checked against its {@code Content-Length} and {@code Content-Range}: a
- * truncated or misplaced body is retried, never returned; a server that announces more bytes than were
+ * truncated or misplaced body is retried, never returned, and whole-object reads are checked against the
+ * checksum the server stored with the object (when it has one; the SDK stores a CRC on upload) and
+ * retried on a mismatch; a server that announces more bytes than were
  * asked for is an error, so no response makes this store allocate more than the request could return.
  *
  * <p><b>Writes.</b> Values below {@link S3Options#multipartThreshold()} are one {@code PUT}; larger ones a
@@ -275,6 +279,10 @@ public final class S3Store implements Store {
         GetObjectRequest.Builder rb = GetObjectRequest.builder().bucket(location.bucket()).key(location.objectKey(key));
         rangeHeader(range).ifPresent(rb::range);
         ifMatch.ifPresent(rb::ifMatch);
+        if (range instanceof ByteRange.Whole) {
+            // whole objects are checked against the checksum stored with them, where the server has one
+            rb.checksumMode(ChecksumMode.ENABLED);
+        }
         GetObjectRequest request = rb.build();
         long most = switch (range) {
             case ByteRange.Bounded b -> Math.min(b.length(), MAX_BODY);
@@ -466,24 +474,68 @@ public final class S3Store implements Store {
     @Override
     public void write(Key key, Bytes value) throws IOException {
         Objects.requireNonNull(value, "value");
+        write(key, List.of(value));
+    }
+
+    /**
+     * Sends the pieces as they are: one {@code PUT} whose body is the pieces in turn, or, from
+     * {@link S3Options#multipartThreshold()} on, a multipart upload whose parts are cut across the
+     * pieces (views, not copies), so a shard is never joined into one buffer on its way up.
+     */
+    @Override
+    public void write(Key key, List<Bytes> pieces) throws IOException {
         requireObjectKey(key);
-        if (value.size() >= options.multipartThreshold()) {
-            writeMultipart(key, value);
+        long size = 0;
+        for (Bytes p : pieces) {
+            size += Objects.requireNonNull(p, "piece").size();
+        }
+        if (size >= options.multipartThreshold()) {
+            writeMultipart(key, pieces, size);
             return;
         }
         String objectKey = location.objectKey(key);
+        long length = size;
         try {
-            execute(Op.PUT, key, null, value.size(), () -> client.putObject(
-                    b -> b.bucket(location.bucket()).key(objectKey).contentLength(value.size()),
-                    AsyncRequestBody.fromByteBufferUnsafe(value.asByteBuffer())));
+            execute(Op.PUT, key, null, size, () -> client.putObject(
+                    b -> b.bucket(location.bucket()).key(objectKey).contentLength(length),
+                    body(pieces)));
         } catch (RequestFailed f) {
-            throw f.toStoreException(this, "writing " + value.size() + " bytes to", key, null);
+            throw f.toStoreException(this, "writing " + size + " bytes to", key, null);
         }
     }
 
-    private void writeMultipart(Key key, Bytes value) throws IOException {
+    /** A request body over the pieces, without copying them; fresh for every attempt. */
+    private static AsyncRequestBody body(List<Bytes> pieces) {
+        if (pieces.size() == 1) {
+            return AsyncRequestBody.fromByteBufferUnsafe(pieces.getFirst().asByteBuffer());
+        }
+        ByteBuffer[] buffers = new ByteBuffer[pieces.size()];
+        for (int i = 0; i < buffers.length; i++) {
+            buffers[i] = pieces.get(i).asByteBuffer();
+        }
+        return AsyncRequestBody.fromRemainingByteBuffersUnsafe(buffers);
+    }
+
+    /** The views of {@code pieces} that cover {@code [from, from + length)} of their concatenation. */
+    private static List<Bytes> cut(List<Bytes> pieces, long from, long length) {
+        List<Bytes> out = new ArrayList<>();
+        long pos = 0;
+        for (Bytes p : pieces) {
+            long start = Math.max(from, pos);
+            long end = Math.min(from + length, pos + p.size());
+            if (start < end) {
+                out.add(p.slice(start - pos, end - start));
+            }
+            pos += p.size();
+            if (pos >= from + length) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    private void writeMultipart(Key key, List<Bytes> pieces, long size) throws IOException {
         String objectKey = location.objectKey(key);
-        long size = value.size();
         long part = Math.max(options.partSize(), (size + MAX_PARTS - 1) / MAX_PARTS);
         if (part > Integer.MAX_VALUE - 8) {
             throw new StoreException(description + ": writing '" + key + "': " + size + " bytes is more than one S3 object can hold");
@@ -501,14 +553,15 @@ public final class S3Store implements Store {
             for (int i = 0; i < n; i++) {
                 int number = i + 1;
                 long off = i * part;
-                Bytes slice = value.slice(off, Math.min(part, size - off));
-                ByteRange where = ByteRange.of(off, slice.size());
+                long len = Math.min(part, size - off);
+                List<Bytes> slices = cut(pieces, off, len);
+                ByteRange where = ByteRange.of(off, len);
                 tasks.add(() -> {
                     try {
-                        String etag = execute(Op.UPLOAD_PART, key, where, slice.size(), () -> client.uploadPart(
+                        String etag = execute(Op.UPLOAD_PART, key, where, len, () -> client.uploadPart(
                                 b -> b.bucket(location.bucket()).key(objectKey).uploadId(uploadId)
-                                        .partNumber(number).contentLength(slice.size()),
-                                AsyncRequestBody.fromByteBufferUnsafe(slice.asByteBuffer()))).eTag();
+                                        .partNumber(number).contentLength(len),
+                                body(slices))).eTag();
                         return CompletedPart.builder().partNumber(number).eTag(etag).build();
                     } catch (RequestFailed f) {
                         throw f.toStoreException(this, "uploading part " + number + " of", key, where);

@@ -107,6 +107,22 @@ class S3ArrayTest {
     }
 
     @Test
+    void piecesGoUpAsPartsCutAcrossThem() throws Exception {
+        try (S3Store small = S3Store.open(S3TestServer.freshLocation(),
+                S3TestServer.options().multipart(5L << 20, 5L << 20).build())) {
+            byte[] all = new byte[(13 << 20) + 5];
+            new java.util.Random(3).nextBytes(all);
+            dev.ngff.buffer.Bytes b = dev.ngff.buffer.Bytes.wrap(all);
+            // pieces of awkward sizes, so parts begin and end inside them
+            List<dev.ngff.buffer.Bytes> pieces = List.of(b.slice(0, 3 << 20), b.slice(3 << 20, 1), b.slice((3 << 20) + 1, 7 << 20),
+                    b.slice((10 << 20) + 1, (3 << 20) + 4));
+            small.write(Key.of("p"), pieces);
+            assertThat(small.requestCounts().of(S3Store.Op.UPLOAD_PART)).isEqualTo(3);
+            assertThat(small.read(Key.of("p")).orElseThrow().toArray()).isEqualTo(all);
+        }
+    }
+
+    @Test
     void zarrV2ArraysRoundTrip() throws Exception {
         NdBuffer data = TestArrays.random(DataType.INT32, new long[] {50, 70}, 13);
         ArrayMetadata meta = ArrayMetadata.builder(DataType.INT32, 50, 70).chunks(16, 16).zarrFormat(2)

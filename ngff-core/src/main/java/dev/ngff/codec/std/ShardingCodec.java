@@ -145,6 +145,12 @@ public final class ShardingCodec implements ArrayToBytesCodec {
 
     @Override
     public Bytes encode(NdBuffer shard, ChunkSpec spec) throws IOException {
+        return Bytes.concat(encodePieces(shard, spec).toArray(Bytes[]::new));
+    }
+
+    /** The encoded inner chunks in order, with the index first or last: the shard without one copy of it. */
+    @Override
+    public List<Bytes> encodePieces(NdBuffer shard, ChunkSpec spec) throws IOException {
         long[] g = grid(spec);
         int n = Math.toIntExact(NdBuffer.elementCount(g));
         ChunkSpec innerSpec = spec.withShape(innerShape);
@@ -195,7 +201,7 @@ public final class ShardingCodec implements ArrayToBytesCodec {
         if (indexAtEnd) {
             all.add(idxBytes);
         }
-        return Bytes.concat(all.toArray(Bytes[]::new));
+        return all;
     }
 
     private static void increment(long[] coord, long[] g) {
