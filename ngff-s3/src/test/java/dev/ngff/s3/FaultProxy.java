@@ -24,13 +24,13 @@ import java.util.function.Function;
  * request is read whole (answering {@code Expect: 100-continue} itself), sent upstream on a fresh
  * connection, and the answer passed back, unless the {@link #policy} says otherwise: drop the
  * connection without an answer, reset it, answer {@code 503 SlowDown} or {@code 500 InternalError},
- * or pass the answer's head and only part of its body and then close. Every answer closes the client's
+ * pass the answer's head and only part of its body and then close, or flip one byte of the body. Every answer closes the client's
  * connection, so each request starts clean.
  */
 final class FaultProxy implements Closeable {
 
     /** What to do with one request. */
-    enum Fault { NONE, DROP, RESET, SLOW_DOWN, INTERNAL_ERROR, TRUNCATE }
+    enum Fault { NONE, DROP, RESET, SLOW_DOWN, INTERNAL_ERROR, TRUNCATE, CORRUPT }
 
     /** A request as the proxy saw it: method, path and query, Range header ("" if none), 1-based sequence number. */
     record Request(String method, String target, String range, int sequence) {
@@ -180,6 +180,9 @@ final class FaultProxy implements Closeable {
                 out.flush();
                 client.setSoLinger(true, 0); // then the connection breaks
                 return null;
+            }
+            if (fault == Fault.CORRUPT && bodyLength > 0) {
+                answer[bodyStart + bodyLength / 2] ^= 0x5A; // same length, one byte wrong
             }
             out.write(answer, bodyStart, bodyLength);
             out.flush();
