@@ -58,6 +58,23 @@ class S3ArrayTest {
     }
 
     @Test
+    void theCrtClientCarriesTheSameWorkload() throws Exception {
+        NdBuffer data = TestArrays.random(DataType.UINT16, new long[] {32, 64, 64}, 15);
+        try (S3Store crt = S3Store.open(S3TestServer.freshLocation(),
+                S3TestServer.options().httpClient(S3Options.HttpClientKind.CRT).multipart(5L << 20, 5L << 20).build())) {
+            Zarr.createArray(crt, Key.of("a"), sharded(true, List.of(Codecs.bytes("little"))), ctx).write(data);
+            assertThat(Zarr.openArray(crt, Key.of("a"), ctx).read().contentEquals(data)).isTrue();
+            byte[] big = new byte[(6 << 20) + 3];
+            new java.util.Random(5).nextBytes(big);
+            crt.write(Key.of("big"), dev.ngff.buffer.Bytes.wrap(big));
+            assertThat(crt.requestCounts().of(S3Store.Op.UPLOAD_PART)).isEqualTo(2);
+            assertThat(crt.read(Key.of("big"), dev.ngff.store.ByteRange.suffix(10)).orElseThrow().toArray())
+                    .isEqualTo(java.util.Arrays.copyOfRange(big, big.length - 10, big.length));
+            assertThat(crt.read(Key.of("missing"))).isEmpty();
+        }
+    }
+
+    @Test
     void oneInnerChunkTakesTwoGetsThenOne() throws Exception {
         NdBuffer data = TestArrays.random(DataType.UINT16, new long[] {32, 64, 64}, 12);
         Zarr.createArray(s3, Key.of("a"), sharded(true, List.of(Codecs.bytes("little"))), ctx).write(data);
