@@ -36,7 +36,6 @@ import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -913,10 +912,5 @@ public final class S3Store implements Store {
         if (ownsClient) {
             client.close();
         }
-    }
-
-    /** The endpoint, for tests and diagnostics. */
-    Optional<URI> endpoint() {
-        return options.endpoint();
     }
 }

@@ -48,9 +48,4 @@ public final class InFlightLimit {
             }
         };
     }
-
-    /** Request slots free right now (for tests and diagnostics). */
-    public int availableRequests() {
-        return requests.availablePermits();
-    }
 }
