@@ -13,5 +13,6 @@ module dev.ngff.core {
     exports dev.ngff.store;
 
     uses dev.ngff.codec.CodecProvider;
+    uses dev.ngff.store.StoreProvider;
     provides dev.ngff.codec.CodecProvider with dev.ngff.codec.std.CoreCodecProvider;
 }

@@ -63,7 +63,8 @@ class ErrorsTest {
         assertThat(Cli.run("sample", dir.resolve("d.zarr"), "--shape", "1,2,3,4").code()).isEqualTo(2);
         assertThat(Cli.run("sample", dir.resolve("d.zarr"), "--shards", "3,32,32", "--shape", "8,32,32",
                 "--chunks", "2,32,32").code()).isEqualTo(2);
-        assertThat(Cli.run("info", "s3://bucket/x.zarr").code()).isEqualTo(2);
+        assertThat(Cli.run("info", "s3://Not_A_Bucket/x.zarr").code()).isEqualTo(2);
+        assertThat(Cli.run("info", "gs://bucket/x.zarr").code()).isEqualTo(2);
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.ngff.exec.ExecutionContext;
 import dev.ngff.store.ByteRange;
 import dev.ngff.store.Key;
 import dev.ngff.store.ReadableStore;
+import dev.ngff.store.Versioned;
 
 import java.io.IOException;
 import java.util.List;
@@ -13,7 +14,11 @@ import java.util.Optional;
 
 /**
  * One stored chunk, read under the context's I/O limit, with its shard index cached in the array
- * handle's cache. Used by one task at a time.
+ * handle's cache. Where the store has version tags (S3 ETags), the cached index remembers the version
+ * it was read from, and range reads that rely on it ask the store for exactly that version; if the
+ * chunk changed meanwhile the store says so ({@link dev.ngff.error.VersionChangedException}) and the
+ * sharding codec reads the index again, so a stale index never selects bytes of a newer shard. Used by
+ * one task at a time.
  */
 final class StoreChunkSource implements ChunkSource {
     private final ReadableStore store;
@@ -21,6 +26,12 @@ final class StoreChunkSource implements ChunkSource {
     private final ExecutionContext ctx;
     private final IndexCache cache;
     private ExecutionContext.CpuHold hold;
+    /** The version of the chunk that the last read or cached index came from. */
+    private Optional<String> version = Optional.empty();
+
+    /** What the cache holds: a decoded index and the chunk version it was read from. */
+    private record VersionedIndex(Object index, Optional<String> version) {
+    }
 
     StoreChunkSource(ReadableStore store, Key key, ExecutionContext ctx, IndexCache cache) {
         this.store = store;
@@ -41,12 +52,15 @@ final class StoreChunkSource implements ChunkSource {
 
     @Override
     public Optional<Bytes> read(ByteRange range) throws IOException {
-        return io(() -> store.read(key, range));
+        Optional<Versioned> v = io(() -> store.readVersioned(key, range));
+        version = v.flatMap(Versioned::version);
+        return v.map(Versioned::bytes);
     }
 
     @Override
     public Optional<List<Bytes>> readRanges(List<ByteRange> ranges) throws IOException {
-        return io(() -> store.readRanges(key, ranges));
+        Optional<String> ifVersion = version;
+        return io(() -> store.readRanges(key, ranges, ifVersion));
     }
 
     @Override
@@ -56,11 +70,22 @@ final class StoreChunkSource implements ChunkSource {
 
     @Override
     public Optional<Object> cachedIndex() {
-        return cache.get(key);
+        Optional<Object> hit = cache.get(key);
+        if (hit.isPresent() && hit.get() instanceof VersionedIndex vi) {
+            version = vi.version();
+            return Optional.of(vi.index());
+        }
+        return Optional.empty();
     }
 
     @Override
     public void cacheIndex(Object index) {
-        cache.put(key, index);
+        cache.put(key, new VersionedIndex(index, version));
+    }
+
+    @Override
+    public void invalidateIndex() {
+        cache.invalidate(key);
+        version = Optional.empty();
     }
 }

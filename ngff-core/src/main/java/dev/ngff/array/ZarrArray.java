@@ -325,7 +325,7 @@ public final class ZarrArray implements ZarrNode {
             });
             return;
         }
-        Bytes encoded = ctx.cpu(() -> pipeline.encode(data, spec));
+        java.util.List<Bytes> encoded = ctx.cpu(() -> pipeline.encodePieces(data, spec));
         ctx.io(() -> {
             w.write(key, encoded);
             return null;

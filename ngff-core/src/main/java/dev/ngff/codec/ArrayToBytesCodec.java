@@ -10,6 +10,16 @@ public non-sealed interface ArrayToBytesCodec extends Codec {
 
     Bytes encode(NdBuffer chunk, ChunkSpec spec) throws IOException;
 
+    /**
+     * The encoded chunk as consecutive pieces whose concatenation is {@link #encode}'s result, so that
+     * a store can send them without first copying them into one buffer
+     * ({@link dev.ngff.store.WritableStore#write(dev.ngff.store.Key, java.util.List)}). The default is
+     * one piece; sharding returns its inner chunks and index.
+     */
+    default java.util.List<Bytes> encodePieces(NdBuffer chunk, ChunkSpec spec) throws IOException {
+        return java.util.List.of(encode(chunk, spec));
+    }
+
     /** Decodes a whole chunk; the result has exactly {@code spec}'s shape and type. */
     NdBuffer decode(Bytes encoded, ChunkSpec spec) throws IOException;
 

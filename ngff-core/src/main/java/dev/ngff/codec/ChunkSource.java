@@ -29,4 +29,11 @@ public interface ChunkSource {
     /** Remembers a decoded index for later partial reads of the same chunk. */
     default void cacheIndex(Object index) {
     }
+
+    /**
+     * Forgets the cached index, after a read found that the chunk changed since the index was read
+     * ({@link dev.ngff.error.VersionChangedException}).
+     */
+    default void invalidateIndex() {
+    }
 }

@@ -120,6 +120,21 @@ public final class CodecPipeline implements ArrayToBytesCodec {
         return b;
     }
 
+    /** Pieces from the array-to-bytes codec when no bytes-to-bytes codec follows it, else one piece. */
+    @Override
+    public List<Bytes> encodePieces(NdBuffer chunk, ChunkSpec spec) throws IOException {
+        if (!bytesToBytes.isEmpty()) {
+            return List.of(encode(chunk, spec));
+        }
+        NdBuffer cur = chunk;
+        ChunkSpec s = spec;
+        for (ArrayToArrayCodec c : arrayToArray) {
+            cur = c.encode(cur, s);
+            s = c.encodedSpec(s);
+        }
+        return arrayToBytes.encodePieces(cur, s);
+    }
+
     @Override
     public NdBuffer decode(Bytes encoded, ChunkSpec spec) throws IOException {
         List<ChunkSpec> specsIn = new ArrayList<>(arrayToArray.size() + 1);

@@ -43,6 +43,26 @@ public interface ReadableStore extends Closeable {
         return Optional.of(out);
     }
 
+    /**
+     * Reads a byte range along with the object's version tag, for callers that cache something derived
+     * from the object (a shard index) and want to detect later that it changed. The default has no
+     * version; stores that have one (S3's ETag) override this and
+     * {@link #readRanges(Key, List, Optional)}.
+     */
+    default Optional<Versioned> readVersioned(Key key, ByteRange range) throws IOException {
+        return read(key, range).map(b -> new Versioned(b, Optional.empty()));
+    }
+
+    /**
+     * {@link #readRanges(Key, List)}, but only from the given version of the object: if the store has
+     * versions and the object's differs, throws {@link dev.ngff.error.VersionChangedException} instead
+     * of returning bytes of another version. Empty if the object is missing. Stores without versions
+     * ignore {@code ifVersion} (the default).
+     */
+    default Optional<List<Bytes>> readRanges(Key key, List<ByteRange> ranges, Optional<String> ifVersion) throws IOException {
+        return readRanges(key, ranges);
+    }
+
     /** True if the object exists. */
     default boolean exists(Key key) throws IOException {
         return read(key, ByteRange.of(0, 0)).isPresent();

@@ -5,13 +5,16 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.regex.Pattern;
 
 /**
  * Opens a store from a user-supplied location: an {@code http(s)://} URL, a {@code file:} URI or a
  * plain path. A path ending in {@code .zip} or {@code .ozx} (any case), or naming an existing regular
- * file, is a {@link ZipStore}; any other path is a {@link FileSystemStore}. Other URI schemes (such as
- * {@code s3://}, provided by the {@code ngff-s3} module) are rejected with an
+ * file, is a {@link ZipStore}; any other path is a {@link FileSystemStore}. Other URI schemes go to
+ * the {@link StoreProvider} found through {@link ServiceLoader} for that scheme (such as {@code s3://},
+ * provided by the {@code ngff-s3} module); a scheme no provider claims is rejected with an
  * {@link IllegalArgumentException}, as are read-only kinds passed to {@link #openWritable}. Stateless
  * and thread-safe.
  */
@@ -31,6 +34,10 @@ public final class Stores {
         if (isHttp(location)) {
             return new HttpStore(URI.create(location));
         }
+        Optional<StoreProvider> provider = provider(location);
+        if (provider.isPresent()) {
+            return provider.get().open(location);
+        }
         Path path = toPath(location);
         return isZip(path) ? ZipStore.open(path) : FileSystemStore.open(path);
     }
@@ -46,11 +53,32 @@ public final class Stores {
         if (isHttp(location)) {
             throw new IllegalArgumentException("'" + location + "' is an HTTP store, which is read-only");
         }
+        Optional<StoreProvider> provider = provider(location);
+        if (provider.isPresent()) {
+            return provider.get().openWritable(location);
+        }
         Path path = toPath(location);
         if (isZip(path)) {
             throw new IllegalArgumentException("'" + location + "' is a zip store, which is read-only; write a directory and zip it");
         }
         return FileSystemStore.open(path);
+    }
+
+    /** The provider for the location's URI scheme, if it has one that is not {@code file:}. */
+    private static Optional<StoreProvider> provider(String location) {
+        if (!URI_SCHEME.matcher(location).matches()) {
+            return Optional.empty();
+        }
+        String scheme = location.substring(0, location.indexOf(':')).toLowerCase(Locale.ROOT);
+        ServiceLoader<StoreProvider> providers = Stores.class.getModule().isNamed()
+                ? ServiceLoader.load(StoreProvider.class)
+                : ServiceLoader.load(StoreProvider.class, Stores.class.getClassLoader());
+        for (StoreProvider p : providers) {
+            if (p.schemes().contains(scheme)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
     }
 
     private static boolean isHttp(String location) {

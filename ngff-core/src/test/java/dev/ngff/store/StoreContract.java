@@ -106,6 +106,20 @@ public abstract class StoreContract extends ListableStoreContract {
         assertThat(content(s.read(Key.of("big"), ByteRange.of(2_000_000, 10)))).isEqualTo(slice(big, 2_000_000, 2_000_010));
     }
 
+    @Test
+    void writeOfPiecesStoresTheirConcatenation() throws Exception {
+        Store s = store(sample());
+        byte[] big = random(1_000_003, 8);
+        List<Bytes> pieces = List.of(Bytes.wrap(big).slice(0, 10), Bytes.EMPTY, Bytes.wrap(big).slice(10, 700_000),
+                Bytes.wrap(big).slice(700_010));
+        s.write(Key.of("pieces"), pieces);
+        assertThat(content(s.read(Key.of("pieces")))).isEqualTo(big);
+        s.write(SMALL, List.of(value("ab"), value("cd")));
+        assertThat(content(s.read(SMALL))).isEqualTo(bytes("abcd"));
+        s.write(SMALL, List.of(value("x")));
+        assertThat(content(s.read(SMALL))).isEqualTo(bytes("x"));
+    }
+
     // ---------------------------------------------------------------- deletes
 
     @Test

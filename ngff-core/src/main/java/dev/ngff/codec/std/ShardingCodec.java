@@ -13,6 +13,7 @@ import dev.ngff.codec.CodecPipeline;
 import dev.ngff.codec.PartialDecoder;
 import dev.ngff.error.CorruptDataException;
 import dev.ngff.error.InvalidMetadataException;
+import dev.ngff.error.VersionChangedException;
 import dev.ngff.metadata.CodecSpec;
 import dev.ngff.metadata.DataType;
 import dev.ngff.metadata.FillValue;
@@ -144,6 +145,12 @@ public final class ShardingCodec implements ArrayToBytesCodec {
 
     @Override
     public Bytes encode(NdBuffer shard, ChunkSpec spec) throws IOException {
+        return Bytes.concat(encodePieces(shard, spec).toArray(Bytes[]::new));
+    }
+
+    /** The encoded inner chunks in order, with the index first or last: the shard without one copy of it. */
+    @Override
+    public List<Bytes> encodePieces(NdBuffer shard, ChunkSpec spec) throws IOException {
         long[] g = grid(spec);
         int n = Math.toIntExact(NdBuffer.elementCount(g));
         ChunkSpec innerSpec = spec.withShape(innerShape);
@@ -194,7 +201,7 @@ public final class ShardingCodec implements ArrayToBytesCodec {
         if (indexAtEnd) {
             all.add(idxBytes);
         }
-        return Bytes.concat(all.toArray(Bytes[]::new));
+        return all;
     }
 
     private static void increment(long[] coord, long[] g) {
@@ -285,7 +292,15 @@ public final class ShardingCodec implements ArrayToBytesCodec {
 
     @Override
     public PartialDecoder partialDecoder(ChunkSource source, ChunkSpec spec) {
-        return (offset, shape) -> decodePart(source, spec, offset, shape);
+        return (offset, shape) -> {
+            try {
+                return decodePart(source, spec, offset, shape);
+            } catch (VersionChangedException e) {
+                // the shard was rewritten since its index was read (or cached): read the new index once
+                source.invalidateIndex();
+                return decodePart(source, spec, offset, shape);
+            }
+        };
     }
 
     private Optional<long[]> index(ChunkSource source, long[] g) throws IOException {

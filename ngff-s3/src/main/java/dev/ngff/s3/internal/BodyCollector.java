@@ -1,0 +1,146 @@
+package dev.ngff.s3.internal;
+
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.core.async.SdkPublisher;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Collects a GET body into one array of exactly the announced {@code Content-Length}, which must not
+ * exceed what the request can legitimately return ({@code limit}); so a hostile or broken server cannot
+ * make us allocate more than we asked for. A body that ends short of its {@code Content-Length}, or
+ * runs past it, fails with {@link IncompleteBodyException} (retryable): truncated data is never
+ * returned. One instance per attempt.
+ */
+public final class BodyCollector implements AsyncResponseTransformer<GetObjectResponse, BodyCollector.Body> {
+
+    /** A received response and its complete body. */
+    public record Body(GetObjectResponse response, byte[] data) {
+    }
+
+    /** A body that ended early or ran long: the connection broke or the server lied about the length. */
+    public static final class IncompleteBodyException extends RuntimeException {
+        public IncompleteBodyException(String message) {
+            super(message);
+        }
+    }
+
+    /** The announced length exceeds what was asked for: not retryable. */
+    public static final class OversizedBodyException extends RuntimeException {
+        public OversizedBodyException(String message) {
+            super(message);
+        }
+    }
+
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    private final long limit;
+    private volatile CompletableFuture<Body> future;
+    private volatile GetObjectResponse response;
+
+    /** @param limit the most bytes the request can return (range length, or 2 GiB for open-ended reads) */
+    public BodyCollector(long limit) {
+        this.limit = Math.min(limit, MAX_ARRAY);
+    }
+
+    @Override
+    public CompletableFuture<Body> prepare() {
+        future = new CompletableFuture<>();
+        return future;
+    }
+
+    @Override
+    public void onResponse(GetObjectResponse r) {
+        this.response = r;
+    }
+
+    @Override
+    public void onStream(SdkPublisher<ByteBuffer> publisher) {
+        Long announced = response.contentLength();
+        if (announced != null && (announced < 0 || announced > limit)) {
+            future.completeExceptionally(new OversizedBodyException("server announced a body of " + announced
+                    + " bytes where at most " + limit + " were asked for"));
+            publisher.subscribe(new CancelAll());
+            return;
+        }
+        publisher.subscribe(new Collect(announced == null ? -1 : announced));
+    }
+
+    @Override
+    public void exceptionOccurred(Throwable error) {
+        CompletableFuture<Body> f = future;
+        if (f != null) {
+            f.completeExceptionally(error);
+        }
+    }
+
+    private final class Collect implements Subscriber<ByteBuffer> {
+        private final long expected;
+        private byte[] data;
+        private int size;
+
+        Collect(long expected) {
+            this.expected = expected;
+            this.data = new byte[(int) Math.max(0, expected < 0 ? Math.min(limit, 64 << 10) : expected)];
+        }
+
+        @Override
+        public void onSubscribe(Subscription s) {
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(ByteBuffer buffer) {
+            int n = buffer.remaining();
+            if ((long) size + n > (expected >= 0 ? expected : limit)) {
+                future.completeExceptionally(new IncompleteBodyException("body ran past "
+                        + (expected >= 0 ? "its Content-Length of " + expected : "the " + limit + " bytes asked for")));
+                return;
+            }
+            if (size + n > data.length) {
+                data = Arrays.copyOf(data, (int) Math.min(limit, Math.max((long) size + n, 2L * data.length)));
+            }
+            buffer.get(data, size, n);
+            size += n;
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            future.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            if (expected >= 0 && size != expected) {
+                future.completeExceptionally(new IncompleteBodyException("body ended after " + size
+                        + " of its " + expected + " bytes"));
+                return;
+            }
+            future.complete(new Body(response, size == data.length ? data : Arrays.copyOf(data, size)));
+        }
+    }
+
+    private static final class CancelAll implements Subscriber<ByteBuffer> {
+        @Override
+        public void onSubscribe(Subscription s) {
+            s.cancel();
+        }
+
+        @Override
+        public void onNext(ByteBuffer b) {
+        }
+
+        @Override
+        public void onError(Throwable t) {
+        }
+
+        @Override
+        public void onComplete() {
+        }
+    }
+}
