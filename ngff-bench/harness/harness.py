@@ -52,11 +52,16 @@ def held(lock_path):
 
 
 def run_child(cmd, stdout_json=True, repeat=1):
-    """Runs one child and returns its result with rusage (wait4 gives the child's own CPU and max RSS)."""
+    """Runs one child and returns its result with rusage (wait4 gives the child's own CPU and max RSS).
+
+    Linux keeps the RSS high-water mark across fork and exec, so a child's peak RSS is never below this
+    driver's RSS at the time (about 15 MiB); the driver therefore never reads bulk data itself.
+    """
     env = dict(os.environ, NGFF_HARNESS_REPEAT=str(repeat))
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    out = p.stdout.read()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE if stdout_json else subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, env=env)
+    out = p.stdout.read() if stdout_json else b""
     err = p.stderr.read()
     _, status, ru = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t0
@@ -75,6 +80,8 @@ def run_child(cmd, stdout_json=True, repeat=1):
 def tool_cmd(tool, op, src, dst, args):
     if tool == "ngff":
         base = java() + ["-cp", str(JAR), "dev.ngff.bench.harness.HarnessPeer"]
+    elif tool == "ngff-before":
+        base = java() + ["-cp", str(args.before_jar), "dev.ngff.bench.harness.HarnessPeer"]
     else:
         base = [sys.executable, str(PEER_PY), tool]
     if op == "read-inner":
@@ -126,13 +133,13 @@ def cmd_run(args):
     for dataset in args.datasets.split(","):
         for layout in args.layouts.split(","):
             src = work / f"{dataset}-{layout}-{args.size}"
-            with held(args.lock):
+            with held(args.lock):  # one hold per dataset and layout: a few minutes at 512^3
                 generate(dataset, layout, src, args)
-            for op in args.ops.split(","):
-                if op == "read-inner" and layout not in args.inner_layouts.split(","):
-                    continue
-                op_tools = list(tools) + (["cat"] if op == "read-all" and layout == "uncompressed" else [])
-                with held(args.lock):
+                for op in args.ops.split(","):
+                    if op == "read-inner" and layout not in args.inner_layouts.split(","):
+                        continue
+                    op_tools = list(tools) + (["cat"] if op == "read-all" and layout == "uncompressed" else []) \
+                        + (["ngff-before"] if args.before_jar and layout in args.before_layouts.split(",") else [])
                     load = os.getloadavg()[0]
                     expected = None
                     if op == "roundtrip":
@@ -170,7 +177,7 @@ def cmd_run(args):
                                   f" / repeat {rec.get('seconds_repeat', float('nan')):.3f} s"
                                   f" (wall {rec['wall']:.2f}, cpu {rec['cpu']:.2f}, rss {rec['rss_mib']:.0f} MiB)",
                                   file=sys.stderr, flush=True)
-                out.write_text(json.dumps(records, indent=1))
+                    out.write_text(json.dumps(records, indent=1))
             if not args.keep_data:
                 shutil.rmtree(src, ignore_errors=True)
     return 0
@@ -231,7 +238,7 @@ def cmd_report(args):
               "into /dev/null (the floor for uncompressed reads).",
               "- Checksums: every tool's read is summed and compared with the others (round trips: the copy is "
               "read back by ngff-engine); a mismatch is marked with `!`.", ""]
-    peers = [t for t in ["tensorstore", "zarrs", "zarr", "cat"] if any(t in g for g in groups.values())]
+    peers = [t for t in ["ngff-before", "tensorstore", "zarrs", "zarr", "cat"] if any(t in g for g in groups.values())]
     order = sorted(groups, key=lambda k: (k[4], k[3], k[0], LAYOUTS.index(k[1]), OPS.index(k[2])))
     for metric, title in [("seconds", "First call in a fresh process (what a command-line user sees)"),
                           ("seconds_repeat", "Repeated call in the same process (what a long-running application sees)")]:
@@ -295,6 +302,9 @@ def main():
     r.add_argument("--ops", default=",".join(OPS))
     r.add_argument("--inner-layouts", default="sharded", help="layouts read-inner runs on (default sharded)")
     r.add_argument("--tools", default=",".join(TOOLS))
+    r.add_argument("--before-jar", help="also run HarnessPeer from this benchmarks.jar as tool 'ngff-before' "
+                                        "(before/after comparisons of an engine change in one alternating run)")
+    r.add_argument("--before-layouts", default="sharded", help="layouts 'ngff-before' runs on (default sharded)")
     r.add_argument("--cache", choices=["warm", "cold"], default="warm",
                    help="warm: cat the data before each run; cold: sync and drop the page cache before each run (root)")
     r.add_argument("--workdir", default=os.environ.get("NGFF_HARNESS_DIR", "/tmp/ngff-harness"))
