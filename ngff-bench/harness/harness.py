@@ -186,7 +186,8 @@ def cmd_run(args):
 def environment(args):
     def version(cmd):
         try:
-            return subprocess.run(cmd, capture_output=True, text=True, timeout=60).stdout.strip() or "?"
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+            return (done.stdout.strip() or done.stderr.strip() or "?")  # java -version prints to stderr
         except Exception as e:  # noqa: BLE001 - a missing tool is reported, not fatal
             return f"unavailable ({e})"
     cpu = "?"
@@ -229,7 +230,14 @@ def cmd_report(args):
     lines = ["# Side-by-side: ngff-engine against tensorstore, zarr-python and zarrs", ""]
     for m in metas[:1]:
         lines += [f"- Machine: {m['machine']}", f"- Versions: {m['versions']}; Java: {m['java'].splitlines()[0] if m['java'] else '?'}"]
-    lines += [f"- Runs: {', '.join(sorted({m['date'] for m in metas}))} (UTC); command(s):"]
+    caches = sorted({m["cache"] for m in metas})
+    lines += [f"- Page cache: {', '.join(caches)} ("
+              + "; ".join({"warm": "the data was read with cat right before every run",
+                           "cold": "sync and drop_caches before every run"}[c] for c in caches) + ")",
+              f"- Sizes: {', '.join(sorted({str(m['size']) + '^3 uint16, chunks ' + str(m['chunk']) + '^3, inner ' + str(m['inner']) + '^3' for m in metas}))}; "
+              f"runs per tool: {', '.join(sorted({str(m['runs']) for m in metas}))}; calls per process: "
+              f"{', '.join(sorted({str(m.get('repeat', 1)) for m in metas}))}",
+              f"- Runs: {', '.join(sorted({m['date'] for m in metas}))} (UTC); command(s):"]
     lines += [f"  - `{c}`" for c in sorted({m['command'] for m in metas})]
     lines += ["- Each cell is the median of the runs of that tool (tools alternate within every round). "
               "Time is what the tool measured around the operation, without interpreter or JVM start-up; "
