@@ -248,8 +248,10 @@ def cmd_report(args):
               "read back by ngff-engine); a mismatch is marked with `!`.", ""]
     peers = [t for t in ["ngff-before", "tensorstore", "zarrs", "zarr", "cat"] if any(t in g for g in groups.values())]
     order = sorted(groups, key=lambda k: (k[4], k[3], k[0], LAYOUTS.index(k[1]), OPS.index(k[2])))
-    for metric, title in [("seconds", "First call in a fresh process (what a command-line user sees)"),
-                          ("seconds_repeat", "Repeated call in the same process (what a long-running application sees)")]:
+    metrics = [("seconds", "First call in a fresh process (what a command-line user sees)")]
+    if any(m.get("repeat", 1) > 1 for m in metas):
+        metrics.append(("seconds_repeat", "Repeated call in the same process (what a long-running application sees)"))
+    for metric, title in metrics:
         lines += [f"## {title}", "",
                   "| data | layout | op | ngff s | " + " | ".join(f"{p} s" for p in peers) + " | "
                   + " | ".join(f"ratio vs {p}" for p in peers) + " |",
