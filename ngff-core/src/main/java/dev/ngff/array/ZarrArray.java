@@ -5,6 +5,7 @@ import dev.ngff.buffer.Bytes;
 import dev.ngff.buffer.NdBuffer;
 import dev.ngff.codec.ChunkSpec;
 import dev.ngff.codec.CodecPipeline;
+import dev.ngff.codec.std.ShardingCodec;
 import dev.ngff.error.CorruptDataException;
 import dev.ngff.error.NgffException;
 import dev.ngff.exec.ChunkTasks;
@@ -42,6 +43,8 @@ public final class ZarrArray implements ZarrNode {
     private final boolean writeEmptyChunks;
     private final IndexCache indexCache;
     private final ReentrantLock[] locks;
+    /** The sharding codec when it is the whole pipeline: reads then decode inner chunks in parallel, straight into place. */
+    private final ShardingCodec shardingOnly;
 
     private ZarrArray(ReadableStore store, Key path, ArrayMetadata meta, CodecPipeline pipeline, ExecutionContext ctx,
                       boolean writeEmptyChunks) {
@@ -56,6 +59,8 @@ public final class ZarrArray implements ZarrNode {
         for (int i = 0; i < LOCK_STRIPES; i++) {
             locks[i] = new ReentrantLock();
         }
+        this.shardingOnly = pipeline.arrayToArray().isEmpty() && pipeline.bytesToBytes().isEmpty()
+                && pipeline.arrayToBytes() instanceof ShardingCodec sc ? sc : null;
     }
 
     /** A handle on an array whose metadata is already known (see {@link Zarr#openArray}). */
@@ -185,6 +190,18 @@ public final class ZarrArray implements ZarrNode {
         }
         Key key = chunkKey(coord);
         StoreChunkSource source = new StoreChunkSource(store, key, ctx, indexCache);
+        if (shardingOnly != null) {
+            boolean stored;
+            try {
+                stored = shardingOnly.decodeInto(source, spec, inChunk, box, dest, inDest, this::runOnCpu);
+            } catch (CorruptDataException e) {
+                throw new CorruptDataException(describe(store, path) + " chunk '" + key + "': " + e.getMessage(), e);
+            }
+            if (!stored) {
+                fillBox(dest, inDest, box, fill);
+            }
+            return;
+        }
         Optional<NdBuffer> part;
         try {
             part = ctx.cpuWithHold(hold -> () -> pipeline.partialDecoder(source.holding(hold), spec).decode(inChunk, box));
@@ -195,6 +212,33 @@ public final class ZarrArray implements ZarrNode {
             fillBox(dest, inDest, box, fill);
         } else {
             NdBuffer.copy(part.get(), new long[rank], dest, inDest, box);
+        }
+    }
+
+    /**
+     * Runs codec tasks of one chunk (the inner chunks of a shard) under the context's CPU limit, in
+     * parallel when there are several. The caller holds no CPU permit, so waiting here cannot starve
+     * the tasks; the number in flight is bounded by the CPU limit, their memory by one inner chunk each.
+     */
+    private void runOnCpu(java.util.List<ChunkTasks.Task> tasks) throws IOException {
+        if (tasks.size() == 1) {
+            ChunkTasks.Task only = tasks.getFirst();
+            ctx.cpu(() -> {
+                only.run();
+                return null;
+            });
+            return;
+        }
+        try (ChunkTasks inner = new ChunkTasks(ctx.config().cpuConcurrency())) {
+            for (ChunkTasks.Task t : tasks) {
+                if (!inner.submit(() -> ctx.cpu(() -> {
+                    t.run();
+                    return null;
+                }))) {
+                    break;
+                }
+            }
+            inner.await();
         }
     }
 
@@ -325,7 +369,9 @@ public final class ZarrArray implements ZarrNode {
             });
             return;
         }
-        java.util.List<Bytes> encoded = ctx.cpu(() -> pipeline.encodePieces(data, spec));
+        java.util.List<Bytes> encoded = shardingOnly != null
+                ? shardingOnly.encodePieces(data, spec, this::runOnCpu) // inner chunks in parallel, each under the CPU limit
+                : ctx.cpu(() -> pipeline.encodePieces(data, spec));
         ctx.io(() -> {
             w.write(key, encoded);
             return null;

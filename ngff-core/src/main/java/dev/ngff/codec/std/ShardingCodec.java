@@ -14,6 +14,7 @@ import dev.ngff.codec.PartialDecoder;
 import dev.ngff.error.CorruptDataException;
 import dev.ngff.error.InvalidMetadataException;
 import dev.ngff.error.VersionChangedException;
+import dev.ngff.exec.ChunkTasks;
 import dev.ngff.metadata.CodecSpec;
 import dev.ngff.metadata.DataType;
 import dev.ngff.metadata.FillValue;
@@ -145,36 +146,55 @@ public final class ShardingCodec implements ArrayToBytesCodec {
 
     @Override
     public Bytes encode(NdBuffer shard, ChunkSpec spec) throws IOException {
-        return Bytes.concat(encodePieces(shard, spec).toArray(Bytes[]::new));
+        return Bytes.concat(encodePieces(shard, spec, TaskRunner.SEQUENTIAL).toArray(Bytes[]::new));
     }
 
     /** The encoded inner chunks in order, with the index first or last: the shard without one copy of it. */
     @Override
     public List<Bytes> encodePieces(NdBuffer shard, ChunkSpec spec) throws IOException {
+        return encodePieces(shard, spec, TaskRunner.SEQUENTIAL);
+    }
+
+    /**
+     * Encodes a shard into its pieces (see {@link #encodePieces(NdBuffer, ChunkSpec)}), handing the encoding
+     * of its inner chunks to {@code runner} as independent tasks that may run in parallel.
+     */
+    public List<Bytes> encodePieces(NdBuffer shard, ChunkSpec spec, TaskRunner runner) throws IOException {
         long[] g = grid(spec);
         int n = Math.toIntExact(NdBuffer.elementCount(g));
         ChunkSpec innerSpec = spec.withShape(innerShape);
         byte[] fill = spec.fillValue().bytesUnsafe();
+        Bytes[] encoded = new Bytes[n]; // null: every element is the fill value, not stored
+        boolean single = n == 1;
+        List<ChunkTasks.Task> tasks = new ArrayList<>(n);
+        long[] coord = new long[g.length];
+        for (int i = 0; i < n; i++) {
+            int slot = i;
+            long[] origin = new long[g.length];
+            for (int d = 0; d < g.length; d++) {
+                origin[d] = coord[d] * innerShape[d];
+            }
+            tasks.add(() -> {
+                NdBuffer sub = single ? shard : shard.copyRegion(origin, innerShape);
+                if (!sub.allEqual(fill)) {
+                    encoded[slot] = inner.encode(sub, innerSpec);
+                }
+            });
+            increment(coord, g);
+        }
+        runner.runAll(tasks);
         long[] entries = new long[2 * n];
         Arrays.fill(entries, MISSING);
         List<Bytes> parts = new ArrayList<>();
         long offset = 0;
-        long[] coord = new long[g.length];
-        long[] origin = new long[g.length];
-        boolean single = n == 1;
         for (int i = 0; i < n; i++) {
-            for (int d = 0; d < g.length; d++) {
-                origin[d] = coord[d] * innerShape[d];
-            }
-            NdBuffer sub = single ? shard : shard.copyRegion(origin, innerShape);
-            if (!sub.allEqual(fill)) {
-                Bytes enc = inner.encode(sub, innerSpec);
+            Bytes enc = encoded[i];
+            if (enc != null) {
                 entries[2 * i] = offset;
                 entries[2 * i + 1] = enc.size();
                 offset += enc.size();
                 parts.add(enc);
             }
-            increment(coord, g);
         }
         long idxSize = indexSize(g);
         if (!indexAtEnd) {
@@ -323,25 +343,31 @@ public final class ShardingCodec implements ArrayToBytesCodec {
         return Optional.of(entries);
     }
 
-    private Optional<NdBuffer> decodePart(ChunkSource source, ChunkSpec spec, long[] offset, long[] shape) throws IOException {
-        long[] g = grid(spec);
-        Optional<long[]> maybe = index(source, g);
-        if (maybe.isEmpty()) {
-            return Optional.empty();
-        }
-        long[] entries = maybe.get();
+    /** One stored inner chunk that a read needs: its grid coordinates, linear index and stored bytes. */
+    private record InnerPart(long[] coord, int linear, Bytes bytes) {
+    }
+
+    /** The stored inner chunks a box touches, fetched with coalesced range reads; plus whether any touched one is missing. */
+    private record Fetched(List<InnerPart> parts, boolean anyMissing) {
+    }
+
+    /**
+     * Reads the stored inner chunks that the box {@code [offset, offset + shape)} of a shard touches:
+     * the index (cached), then nearby byte ranges coalesced into few requests. Empty when the shard is
+     * not stored. {@code shape} must have no zero extent.
+     */
+    private Optional<Fetched> fetch(ChunkSource source, long[] g, long[] entries, long[] offset, long[] shape)
+            throws IOException {
         int rank = g.length;
         long[] lo = new long[rank];
         long[] hi = new long[rank];
         for (int d = 0; d < rank; d++) {
-            if (shape[d] == 0) {
-                return Optional.of(NdBuffer.allocate(spec.dataType(), shape));
-            }
             lo[d] = offset[d] / innerShape[d];
             hi[d] = (offset[d] + shape[d] - 1) / innerShape[d];
         }
         // the inner chunks the box touches, by linear index
         List<long[]> wanted = new ArrayList<>(); // {linear, coord...}
+        boolean anyMissing = false;
         long[] c = lo.clone();
         while (true) {
             long lin = 0;
@@ -353,6 +379,8 @@ public final class ShardingCodec implements ArrayToBytesCodec {
                 w[0] = lin;
                 System.arraycopy(c, 0, w, 1, rank);
                 wanted.add(w);
+            } else {
+                anyMissing = true;
             }
             int d = rank - 1;
             while (d >= 0 && ++c[d] > hi[d]) {
@@ -364,7 +392,7 @@ public final class ShardingCodec implements ArrayToBytesCodec {
             }
         }
         if (wanted.isEmpty()) {
-            return Optional.empty();
+            return Optional.of(new Fetched(List.of(), true));
         }
         wanted.sort(Comparator.comparingLong(w -> entries[(int) (2 * w[0])]));
         // coalesce nearby byte ranges into fewer requests
@@ -388,11 +416,7 @@ public final class ShardingCodec implements ArrayToBytesCodec {
         if (got.isEmpty()) {
             return Optional.empty(); // deleted between index read and data read
         }
-        NdBuffer out = NdBuffer.filled(spec.dataType(), shape, spec.fillValue().bytesUnsafe());
-        ChunkSpec innerSpec = spec.withShape(innerShape);
-        long[] srcOff = new long[rank];
-        long[] dstOff = new long[rank];
-        long[] box = new long[rank];
+        List<InnerPart> parts = new ArrayList<>(wanted.size());
         for (int gi = 0; gi < groups.size(); gi++) {
             long[] gr = groups.get(gi);
             Bytes block = got.get().get(gi);
@@ -404,18 +428,103 @@ public final class ShardingCodec implements ArrayToBytesCodec {
                 long[] w = wanted.get(i);
                 long s = entries[(int) (2 * w[0])];
                 long len = entries[(int) (2 * w[0] + 1)];
-                NdBuffer chunk = decodeInner(block.slice(s - gr[0], len), innerSpec, (int) w[0], source.describe());
-                for (int d = 0; d < rank; d++) {
-                    long origin = w[d + 1] * innerShape[d];
-                    long from = Math.max(origin, offset[d]);
-                    long to = Math.min(origin + innerShape[d], offset[d] + shape[d]);
-                    srcOff[d] = from - origin;
-                    dstOff[d] = from - offset[d];
-                    box[d] = to - from;
-                }
-                NdBuffer.copy(chunk, srcOff, out, dstOff, box);
+                parts.add(new InnerPart(Arrays.copyOfRange(w, 1, rank + 1), (int) w[0], block.slice(s - gr[0], len)));
             }
         }
+        return Optional.of(new Fetched(parts, anyMissing));
+    }
+
+    /** Decodes one inner chunk and copies the part of it inside the box into {@code dest} at {@code destOffset}. */
+    private void decodePartInto(InnerPart p, ChunkSpec innerSpec, long[] offset, long[] shape, NdBuffer dest,
+                                long[] destOffset, String where) throws IOException {
+        int rank = p.coord().length;
+        NdBuffer chunk = decodeInner(p.bytes(), innerSpec, p.linear(), where);
+        long[] srcOff = new long[rank];
+        long[] dstOff = new long[rank];
+        long[] box = new long[rank];
+        for (int d = 0; d < rank; d++) {
+            long origin = p.coord()[d] * innerShape[d];
+            long from = Math.max(origin, offset[d]);
+            long to = Math.min(origin + innerShape[d], offset[d] + shape[d]);
+            srcOff[d] = from - origin;
+            dstOff[d] = destOffset[d] + from - offset[d];
+            box[d] = to - from;
+        }
+        NdBuffer.copy(chunk, srcOff, dest, dstOff, box);
+    }
+
+    private Optional<NdBuffer> decodePart(ChunkSource source, ChunkSpec spec, long[] offset, long[] shape) throws IOException {
+        long[] g = grid(spec);
+        Optional<long[]> maybe = index(source, g);
+        if (maybe.isEmpty()) {
+            return Optional.empty();
+        }
+        for (long s : shape) {
+            if (s == 0) {
+                return Optional.of(NdBuffer.allocate(spec.dataType(), shape));
+            }
+        }
+        Optional<Fetched> fetched = fetch(source, g, maybe.get(), offset, shape);
+        if (fetched.isEmpty() || fetched.get().parts().isEmpty()) {
+            return Optional.empty();
+        }
+        NdBuffer out = NdBuffer.filled(spec.dataType(), shape, spec.fillValue().bytesUnsafe());
+        ChunkSpec innerSpec = spec.withShape(innerShape);
+        long[] zero = new long[g.length];
+        for (InnerPart p : fetched.get().parts()) {
+            decodePartInto(p, innerSpec, offset, shape, out, zero, source.describe());
+        }
         return Optional.of(out);
+    }
+
+    /** Runs independent tasks, possibly in parallel, and returns when all have finished (rethrowing the first failure). */
+    @FunctionalInterface
+    public interface TaskRunner {
+        void runAll(List<ChunkTasks.Task> tasks) throws IOException;
+
+        /** Runs the tasks one after another on the calling thread. */
+        TaskRunner SEQUENTIAL = tasks -> {
+            for (ChunkTasks.Task t : tasks) {
+                t.run();
+            }
+        };
+    }
+
+    /**
+     * Decodes the box {@code [offset, offset + shape)} of a stored shard straight into {@code dest} at
+     * {@code destOffset}: the index (from the source's cache when it has it), coalesced range reads of
+     * the inner chunks the box touches, then one task per inner chunk (decode, copy into place) handed
+     * to {@code runner}, which may run them in parallel: they write disjoint parts of {@code dest}.
+     * Touched inner chunks that are not stored become the fill value. Returns false, leaving
+     * {@code dest} untouched, when the shard itself is not stored or holds none of the box.
+     */
+    public boolean decodeInto(ChunkSource source, ChunkSpec spec, long[] offset, long[] shape, NdBuffer dest,
+                              long[] destOffset, TaskRunner runner) throws IOException {
+        long[] g = grid(spec);
+        Optional<long[]> maybe = index(source, g);
+        if (maybe.isEmpty()) {
+            return false;
+        }
+        for (long s : shape) {
+            if (s == 0) {
+                return true;
+            }
+        }
+        Optional<Fetched> fetched = fetch(source, g, maybe.get(), offset, shape);
+        if (fetched.isEmpty() || fetched.get().parts().isEmpty()) {
+            return false;
+        }
+        if (fetched.get().anyMissing()) {
+            NdBuffer filled = NdBuffer.filled(spec.dataType(), shape, spec.fillValue().bytesUnsafe());
+            NdBuffer.copy(filled, new long[shape.length], dest, destOffset, shape);
+        }
+        ChunkSpec innerSpec = spec.withShape(innerShape);
+        String where = source.describe();
+        List<ChunkTasks.Task> tasks = new ArrayList<>(fetched.get().parts().size());
+        for (InnerPart p : fetched.get().parts()) {
+            tasks.add(() -> decodePartInto(p, innerSpec, offset, shape, dest, destOffset, where));
+        }
+        runner.runAll(tasks);
+        return true;
     }
 }
