@@ -500,6 +500,17 @@ public final class ShardingCodec implements ArrayToBytesCodec {
      */
     public boolean decodeInto(ChunkSource source, ChunkSpec spec, long[] offset, long[] shape, NdBuffer dest,
                               long[] destOffset, TaskRunner runner) throws IOException {
+        try {
+            return decodeIntoOnce(source, spec, offset, shape, dest, destOffset, runner);
+        } catch (VersionChangedException e) {
+            // the shard was rewritten since its index was cached; dest is untouched until the fetch succeeds
+            source.invalidateIndex();
+            return decodeIntoOnce(source, spec, offset, shape, dest, destOffset, runner);
+        }
+    }
+
+    private boolean decodeIntoOnce(ChunkSource source, ChunkSpec spec, long[] offset, long[] shape, NdBuffer dest,
+                                   long[] destOffset, TaskRunner runner) throws IOException {
         long[] g = grid(spec);
         Optional<long[]> maybe = index(source, g);
         if (maybe.isEmpty()) {
