@@ -28,10 +28,12 @@ import java.util.Objects;
  * @param codecs           codec chain of every level
  * @param omero            channel rendering, or null
  * @param downsamplingType the multiscale {@code type} ({@code "gaussian"}, ...), or null
+ * @param downsamplingMetadata the multiscale {@code metadata} (how the levels were made), or null
  */
 public record ImageSpec(NgffVersion version, String name, List<Axis> axes, DataType dataType, long[] shape,
                         long[] chunks, double[] pixelSize, double[] origin, int levels, int[] factors,
-                        List<CodecSpec> codecs, Omero omero, String downsamplingType) {
+                        List<CodecSpec> codecs, Omero omero, String downsamplingType,
+                        com.fasterxml.jackson.databind.node.ObjectNode downsamplingMetadata) {
     public ImageSpec {
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(dataType, "dataType");
@@ -43,6 +45,7 @@ public record ImageSpec(NgffVersion version, String name, List<Axis> axes, DataT
         origin = origin == null ? null : origin.clone();
         factors = factors.clone();
         codecs = List.copyOf(codecs);
+        downsamplingMetadata = downsamplingMetadata == null ? null : downsamplingMetadata.deepCopy();
         if (shape.length != rank || chunks.length != rank || pixelSize.length != rank || factors.length != rank
                 || (origin != null && origin.length != rank)) {
             throw new IllegalArgumentException("shape, chunks, pixel size, origin and factors must all have one entry per"
@@ -78,52 +81,58 @@ public record ImageSpec(NgffVersion version, String name, List<Axis> axes, DataT
             f[d] = space ? 2 : 1;
         }
         return new ImageSpec(version, null, axes, dataType, shape, chunks, px, null, 1, f,
-                List.of(Codecs.bytes("little"), Codecs.gzip(5)), null, null);
+                List.of(Codecs.bytes("little"), Codecs.gzip(5)), null, null, null);
     }
 
     public ImageSpec withLevels(int n) {
         return new ImageSpec(version, name, axes, dataType, shape, chunks, pixelSize, origin, n, factors, codecs, omero,
-                downsamplingType);
+                downsamplingType, downsamplingMetadata);
     }
 
     public ImageSpec withPixelSize(double... size) {
         return new ImageSpec(version, name, axes, dataType, shape, chunks, size, origin, levels, factors, codecs, omero,
-                downsamplingType);
+                downsamplingType, downsamplingMetadata);
     }
 
     public ImageSpec withOrigin(double... o) {
         return new ImageSpec(version, name, axes, dataType, shape, chunks, pixelSize, o, levels, factors, codecs, omero,
-                downsamplingType);
+                downsamplingType, downsamplingMetadata);
     }
 
     public ImageSpec withChunks(long... c) {
         return new ImageSpec(version, name, axes, dataType, shape, c, pixelSize, origin, levels, factors, codecs, omero,
-                downsamplingType);
+                downsamplingType, downsamplingMetadata);
     }
 
     public ImageSpec withOmero(Omero o) {
         return new ImageSpec(version, name, axes, dataType, shape, chunks, pixelSize, origin, levels, factors, codecs, o,
-                downsamplingType);
+                downsamplingType, downsamplingMetadata);
     }
 
     public ImageSpec withName(String n) {
         return new ImageSpec(version, n, axes, dataType, shape, chunks, pixelSize, origin, levels, factors, codecs, omero,
-                downsamplingType);
+                downsamplingType, downsamplingMetadata);
     }
 
     public ImageSpec withDataType(DataType t) {
         return new ImageSpec(version, name, axes, t, shape, chunks, pixelSize, origin, levels, factors, codecs, omero,
-                downsamplingType);
+                downsamplingType, downsamplingMetadata);
     }
 
     public ImageSpec withCodecs(List<CodecSpec> c) {
         return new ImageSpec(version, name, axes, dataType, shape, chunks, pixelSize, origin, levels, factors, c, omero,
-                downsamplingType);
+                downsamplingType, downsamplingMetadata);
+    }
+
+    /** Records how the levels were made: the multiscale {@code type} and {@code metadata}. */
+    public ImageSpec withDownsampling(String type, com.fasterxml.jackson.databind.node.ObjectNode metadata) {
+        return new ImageSpec(version, name, axes, dataType, shape, chunks, pixelSize, origin, levels, factors, codecs,
+                omero, type, metadata);
     }
 
     public ImageSpec withDownsamplingType(String type) {
         return new ImageSpec(version, name, axes, dataType, shape, chunks, pixelSize, origin, levels, factors, codecs,
-                omero, type);
+                omero, type, downsamplingMetadata);
     }
 
     /** Shape of level {@code k}: each extent divided by {@code factor^k}, rounded up. */

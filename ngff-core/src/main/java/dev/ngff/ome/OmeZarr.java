@@ -64,7 +64,11 @@ public final class OmeZarr {
         String where = where(group);
         OmeMetadata meta = OmeMetadata.parse(group.attributes(), where)
                 .orElseThrow(() -> new InvalidMetadataException(where + ": no OME-NGFF metadata (none of "
-                        + "multiscales, plate, well, labels, bioformats2raw.layout)"));
+                        + "multiscales, plate, well, labels, bioformats2raw.layout, scene)"));
+        // an image may also carry bioformats2raw.layout (its series then sit beside the levels)
+        if (meta.isImage()) {
+            return image(group, meta);
+        }
         if (meta.bioformats2rawLayout() != null) {
             return collection(group, meta);
         }
@@ -74,11 +78,11 @@ public final class OmeZarr {
         if (meta.well() != null) {
             return new OmeWell(group, meta);
         }
-        if (meta.isImage()) {
-            return image(group, meta);
-        }
         if (meta.labels() != null) {
             return new OmeLabels(group, meta);
+        }
+        if (meta.scene() != null) {
+            return new OmeScene(group, meta);
         }
         throw new InvalidMetadataException(where + ": OME metadata without an image, plate, well, labels list or"
                 + " bioformats2raw layout");
@@ -174,12 +178,13 @@ public final class OmeZarr {
             }
             Zarr.createArray(store, path.resolve(p), b.build(), ctx);
         }
+        String name = spec.name() != null ? spec.name() : path.isRoot() ? "image" : path.name();
         Multiscale ms = v.hasCoordinateSystems()
-                ? new Multiscale(null, spec.name(), null,
+                ? new Multiscale(null, name, null,
                         List.of(new Multiscale.CoordinateSystem(PHYSICAL, spec.axes(), null)), datasets, null,
-                        spec.downsamplingType(), null, null)
-                : new Multiscale(v.nestedUnderOme() ? null : v.text(), spec.name(), spec.axes(), null, datasets, null,
-                        spec.downsamplingType(), null, null);
+                        spec.downsamplingType(), spec.downsamplingMetadata(), null)
+                : new Multiscale(v.nestedUnderOme() ? null : v.text(), name, spec.axes(), null, datasets, null,
+                        spec.downsamplingType(), spec.downsamplingMetadata(), null);
         OmeMetadata meta = new OmeMetadata(v.text(), v.nestedUnderOme(), List.of(ms), spec.omero(), null,
                 imageLabel, null, null, null, null, null, null);
         ZarrGroup g = writeGroup(store, path, v, meta, ctx);
@@ -252,7 +257,8 @@ public final class OmeZarr {
         long[] chunks = l0.array().chunkShape();
         ImageSpec spec = new ImageSpec(v, name, image.axes(), type, shape, chunks, l0.scale(),
                 l0.scaleTranslation().isPresent() && !allZero(l0.translation()) ? l0.translation() : null,
-                image.levels().size(), factors, l0.array().metadata().codecs(), null, null);
+                image.levels().size(), factors, l0.array().metadata().codecs(), null,
+                image.multiscale().type(), image.multiscale().metadata() instanceof ObjectNode o ? o : null);
         ObjectNode source = Json.object().put("image", "../../");
         ImageLabel il = new ImageLabel(v.nestedUnderOme() ? null : v.text(), colors, null, source, null);
         return createImage(store, labelsPath.resolve(name), spec, il, ctx);
@@ -295,7 +301,7 @@ public final class OmeZarr {
         }
         String own = version.nestedUnderOme() ? null : version.text();
         Plate plate = new Plate(own, name, rows, columns, refs,
-                List.of(new Plate.Acquisition(0, null, fields, null)), fields, null);
+                List.of(new Plate.Acquisition(0, "acquisition 0", fields, null)), fields, null);
         OmeMetadata pm = new OmeMetadata(version.text(), version.nestedUnderOme(), null, null, null, null, plate, null,
                 null, null, null, null);
         ZarrGroup pg = writeGroup(store, path, version, pm, ctx);

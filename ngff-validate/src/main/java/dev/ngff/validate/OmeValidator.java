@@ -62,6 +62,23 @@ public final class OmeValidator {
             root = Zarr.open(store, path, ctx);
         } catch (NgffException e) {
             w.error("zarr", path, "", e.getMessage());
+            // a lone .zattrs (no .zgroup): still check what it says, so the report names every problem
+            Optional<dev.ngff.buffer.Bytes> attrs = store.read(path.resolve(Zarr.ZATTRS));
+            if (attrs.isPresent()) {
+                JsonNode doc = dev.ngff.metadata.Json.parse(attrs.get(), store.describe() + " '" + path.resolve(Zarr.ZATTRS) + "'");
+                if (doc.isObject() && doc.size() == 1 && doc.path("attributes").isObject()) {
+                    w.error("zarr", path, "", "the .zattrs holds a zarr.json-style {\"attributes\": ...} object");
+                    doc = doc.get("attributes");
+                }
+                if (doc.isObject()) {
+                    w.nodes++;
+                    Optional<OmeMetadata> m = w.attributes((ObjectNode) doc, path, null);
+                    if (m.isPresent()) {
+                        kind = kindOf(m.get());
+                        version = m.get().versionText();
+                    }
+                }
+            }
         }
         if (root instanceof ZarrArray) {
             w.error("not-a-group", path, "", "an OME-Zarr entry point is a group; this is an array");
@@ -304,6 +321,15 @@ public final class OmeValidator {
                     }
                 }
             }
+            if (m.omero() != null && "0.4".equals(m.versionText())) {
+                for (int c = 0; c < m.omero().channels().size(); c++) {
+                    var win = m.omero().channels().get(c).window();
+                    if (win != null && (win.min() == null || win.max() == null || win.start() == null || win.end() == null)) {
+                        error("omero-window", node, ome + "/omero/channels/" + c + "/window",
+                                "a 0.4 omero window needs min, max, start and end");
+                    }
+                }
+            }
             if (m.plate() != null) {
                 Plate p = m.plate();
                 for (int i = 0; i < p.wells().size(); i++) {
@@ -465,6 +491,9 @@ public final class OmeValidator {
                 }
             } catch (NgffException e) {
                 // no OME/ group: the series are 0, 1, ...
+            }
+            if (m.isImage()) {
+                return; // an image with the layout key: its numbered children are its levels
             }
             for (int i = 0; Zarr.isNode(g.store(), g.path().resolve(Integer.toString(i))); i++) {
                 child(g, Integer.toString(i), "image", "", depth, "series-exists");
