@@ -106,7 +106,7 @@ public final class OmeValidator {
     }
 
     static String kindOf(OmeMetadata m) {
-        if (m.bioformats2rawLayout() != null) {
+        if (m.bioformats2rawLayout() != null && !m.isImage()) {
             return "bioformats2raw";
         }
         if (m.plate() != null) {
@@ -207,7 +207,8 @@ public final class OmeValidator {
                 return parsed;
             }
             OmeMetadata m = parsed.get();
-            if (expected != null && !kindOf(m).equals(expected) && !(expected.equals("image") && m.isImage())) {
+            if (expected != null && !kindOf(m).equals(expected) && !(expected.equals("image") && m.isImage())
+                    && !(expected.equals("labels") && m.labels() != null)) {
                 error("kind", node, ome, "expected " + expected + " metadata, found " + kindOf(m));
             }
             String vt = m.versionText();
@@ -381,7 +382,7 @@ public final class OmeValidator {
                     if (v.isPresent() && v.get().nestedUnderOme() && a.zarrFormat() == 3) {
                         List<String> dn = a.metadata().dimensionNames();
                         if (dn == null) {
-                            error("dimension-names", g.path(), ptr, "array '" + path
+                            warn("dimension-names", g.path(), ptr, "array '" + path
                                     + "' has no dimension_names; OME-NGFF " + v.get() + " requires them equal to the axes "
                                     + names);
                         } else if (!dn.equals(names) && !names.isEmpty()) {
@@ -456,7 +457,10 @@ public final class OmeValidator {
             String ome = m.nested() ? "/ome" : "";
             for (int i = 0; i < m.labels().size(); i++) {
                 String name = m.labels().get(i);
-                child(g, name, "label-image", ome + "/labels/" + i, depth, "label-exists");
+                Optional<OmeMetadata> lm = child(g, name, "image", ome + "/labels/" + i, depth, "label-exists");
+                if (lm.isPresent() && lm.get().isImage() && lm.get().imageLabel() == null) {
+                    warn("image-label", g.path().resolve(name), "", "label image without image-label metadata");
+                }
             }
         }
 
@@ -500,19 +504,20 @@ public final class OmeValidator {
             }
         }
 
-        void child(ZarrGroup parent, String rel, String kind, String ptr, int depth, String rule) throws IOException {
+        Optional<OmeMetadata> child(ZarrGroup parent, String rel, String kind, String ptr, int depth, String rule)
+                throws IOException {
             ZarrNode n;
             try {
                 n = parent.open(rel);
             } catch (NgffException | IllegalArgumentException e) {
                 error(rule, parent.path(), ptr, "'" + rel + "' does not exist: " + e.getMessage());
-                return;
+                return Optional.empty();
             }
             if (!(n instanceof ZarrGroup cg)) {
                 error(rule, parent.path(), ptr, "'" + rel + "' is an array, not a " + kind + " group");
-                return;
+                return Optional.empty();
             }
-            group(cg, kind, depth + 1);
+            return group(cg, kind, depth + 1);
         }
     }
 
