@@ -99,7 +99,7 @@ final class OmeInfo {
         }
         line(out, "axes", String.join(", ", axes));
         for (Level l : img.levels()) {
-            line(out, "level " + l.index(), l.path() + "  " + CodecText.shape(l.shape()) + "  " + l.array().dataType().name()
+            line(out, "level " + l.index(), l.path() + "  " + CodecText.shape(l.shape()) + "  " + l.metadata().dataType().name()
                     + (l.scaleTranslation().isPresent() ? "  scale " + nums(l.scale())
                     + (nonZero(l.translation()) ? "  translation " + nums(l.translation()) : "") : "  (no axis-aligned scale)"));
         }
@@ -128,7 +128,7 @@ final class OmeInfo {
             }
             ArrayNode levels = o.putArray("levels");
             for (Level l : img.levels()) {
-                ObjectNode ln = levels.addObject().put("path", l.path()).put("dtype", l.array().dataType().name());
+                ObjectNode ln = levels.addObject().put("path", l.path()).put("dtype", l.metadata().dataType().name());
                 ArrayNode sh = ln.putArray("shape");
                 for (long s : l.shape()) {
                     sh.add(s);

@@ -53,6 +53,7 @@ class ValidateCommandTest {
             Cli.Result r = Cli.run("validate", p, "--schemas", schemas());
             assertThat(r.code()).as(r.out() + r.err()).isZero();
             assertThat(r.out()).startsWith("VALID").contains("OME-NGFF " + v.text(), "3 groups checked", "0 error(s)");
+            assertThat(r.err()).isEmpty();
             JsonNode json = new ObjectMapper().readTree(Cli.run("validate", "--json", p, "--schemas", schemas()).out());
             assertThat(json.path("valid").asBoolean()).isTrue();
             assertThat(json.path("kind").asText()).isEqualTo("image");

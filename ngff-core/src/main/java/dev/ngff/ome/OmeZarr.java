@@ -2,7 +2,6 @@ package dev.ngff.ome;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ngff.array.Zarr;
-import dev.ngff.array.ZarrArray;
 import dev.ngff.array.ZarrGroup;
 import dev.ngff.error.InvalidMetadataException;
 import dev.ngff.error.NodeNotFoundException;
@@ -12,6 +11,7 @@ import dev.ngff.metadata.ChunkKeyEncoding;
 import dev.ngff.metadata.DataType;
 import dev.ngff.metadata.GroupMetadata;
 import dev.ngff.metadata.Json;
+import dev.ngff.metadata.NodeMetadata;
 import dev.ngff.metadata.ome.Axis;
 import dev.ngff.metadata.ome.ImageLabel;
 import dev.ngff.metadata.ome.Multiscale;
@@ -109,17 +109,31 @@ public final class OmeZarr {
         List<Level> levels = new ArrayList<>();
         for (int i = 0; i < ms.datasets().size(); i++) {
             String p = ms.datasets().get(i).path();
-            ZarrArray a;
-            try {
-                a = group.openArray(p);
-            } catch (NodeNotFoundException e) {
-                throw new NodeNotFoundException(where(group) + ": " + (meta.nested() ? "/ome" : "")
-                        + "/multiscales/0/datasets/" + i + "/path: no array at '" + p + "' (" + e.getMessage() + ")");
+            String ptr = (meta.nested() ? "/ome" : "") + "/multiscales/0/datasets/" + i + "/path";
+            Optional<NodeMetadata> node = nodeMetadata(group, p);
+            if (node.isEmpty()) {
+                throw new NodeNotFoundException(where(group) + ": " + ptr + ": no array at '" + p + "'");
+            }
+            if (!(node.get() instanceof ArrayMetadata a)) {
+                throw new InvalidMetadataException(where(group) + ": " + ptr + ": '" + p + "' is a group, not an array");
             }
             ScaleTranslation st = ms.levelTransform(i).filter(t -> t.rank() == a.rank()).orElse(null);
-            levels.add(new Level(i, p, a, st));
+            levels.add(new Level(i, p, a, st, group));
         }
         return new OmeImage(group, meta, levels);
+    }
+
+    /**
+     * The metadata of a node below a group, without opening it (no codec is instantiated): from the
+     * group's consolidated metadata when it has some, else from the store. Empty when nothing is there.
+     */
+    public static Optional<NodeMetadata> nodeMetadata(ZarrGroup group, String relative) throws IOException {
+        Key child = group.path().resolve(relative);
+        Optional<java.util.Map<String, NodeMetadata>> cons = group.consolidated();
+        if (cons.isPresent() && cons.get().containsKey(child.relativeTo(group.path()).path())) {
+            return Optional.of(cons.get().get(child.relativeTo(group.path()).path()));
+        }
+        return Zarr.readMetadata(group.store(), child);
     }
 
     private static OmeCollection collection(ZarrGroup group, OmeMetadata meta) throws IOException {
@@ -254,10 +268,10 @@ public final class OmeZarr {
             factors[d] = image.levels().size() > 1
                     ? (int) Math.max(1, Math.round((double) shape[d] / image.level(1).shape()[d])) : 1;
         }
-        long[] chunks = l0.array().chunkShape();
+        long[] chunks = l0.metadata().chunkShape();
         ImageSpec spec = new ImageSpec(v, name, image.axes(), type, shape, chunks, l0.scale(),
                 l0.scaleTranslation().isPresent() && !allZero(l0.translation()) ? l0.translation() : null,
-                image.levels().size(), factors, l0.array().metadata().codecs(), null,
+                image.levels().size(), factors, l0.metadata().codecs(), null,
                 image.multiscale().type(), image.multiscale().metadata() instanceof ObjectNode o ? o : null);
         ObjectNode source = Json.object().put("image", "../../");
         ImageLabel il = new ImageLabel(v.nestedUnderOme() ? null : v.text(), colors, null, source, null);

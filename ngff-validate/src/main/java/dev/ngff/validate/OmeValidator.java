@@ -8,7 +8,10 @@ import dev.ngff.array.ZarrGroup;
 import dev.ngff.array.ZarrNode;
 import dev.ngff.error.NgffException;
 import dev.ngff.exec.ExecutionContext;
+import dev.ngff.metadata.ArrayMetadata;
 import dev.ngff.metadata.DataType;
+import dev.ngff.metadata.NodeMetadata;
+import dev.ngff.ome.OmeZarr;
 import dev.ngff.metadata.ome.Axis;
 import dev.ngff.metadata.ome.Multiscale;
 import dev.ngff.metadata.ome.NgffVersion;
@@ -364,14 +367,19 @@ public final class OmeValidator {
                 for (int d = 0; d < ms.datasets().size(); d++) {
                     String path = ms.datasets().get(d).path();
                     String ptr = ome + "/multiscales/" + i + "/datasets/" + d + "/path";
-                    ZarrNode n;
+                    // metadata only: whether this build has the array's codecs does not matter here
+                    Optional<NodeMetadata> n;
                     try {
-                        n = g.open(path);
+                        n = OmeZarr.nodeMetadata(g, path);
                     } catch (NgffException | IllegalArgumentException e) {
                         error("dataset-exists", g.path(), ptr, "dataset '" + path + "': " + e.getMessage());
                         continue;
                     }
-                    if (!(n instanceof ZarrArray a)) {
+                    if (n.isEmpty()) {
+                        error("dataset-exists", g.path(), ptr, "dataset '" + path + "': no Zarr array there");
+                        continue;
+                    }
+                    if (!(n.get() instanceof ArrayMetadata a)) {
                         error("dataset-array", g.path(), ptr, "dataset '" + path + "' is a group, not an array");
                         continue;
                     }
@@ -380,7 +388,7 @@ public final class OmeValidator {
                                 + axes.size() + " axes");
                     }
                     if (v.isPresent() && v.get().nestedUnderOme() && a.zarrFormat() == 3) {
-                        List<String> dn = a.metadata().dimensionNames();
+                        List<String> dn = a.dimensionNames();
                         if (dn == null) {
                             warn("dimension-names", g.path(), ptr, "array '" + path
                                     + "' has no dimension_names; OME-NGFF " + v.get() + " requires them equal to the axes "
@@ -430,8 +438,10 @@ public final class OmeValidator {
                 for (int k = 0; k < axes.size(); k++) {
                     if ("channel".equals(axes.get(k).type())) {
                         try {
-                            ZarrArray a0 = g.openArray(m.multiscales().getFirst().datasets().getFirst().path());
-                            if (a0.rank() == axes.size() && a0.shape()[k] != m.omero().channels().size()) {
+                            Optional<NodeMetadata> n0 = OmeZarr.nodeMetadata(g,
+                                    m.multiscales().getFirst().datasets().getFirst().path());
+                            if (n0.isPresent() && n0.get() instanceof ArrayMetadata a0 && a0.rank() == axes.size()
+                                    && a0.shape()[k] != m.omero().channels().size()) {
                                 warn("omero-channels", g.path(), ome + "/omero/channels", m.omero().channels().size()
                                         + " omero channels for a channel axis of size " + a0.shape()[k]);
                             }
