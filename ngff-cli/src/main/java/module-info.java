@@ -1,6 +1,7 @@
-/** The {@code ngff} command line: info, copy, sample, export. */
+/** The {@code ngff} command line: info, validate, copy, sample, export. */
 module dev.ngff.cli {
     requires dev.ngff.core;
+    requires dev.ngff.validate;
     requires info.picocli;
     requires me.tongfei.progressbar;
 

@@ -10,6 +10,8 @@ module dev.ngff.core {
     exports dev.ngff.error;
     exports dev.ngff.exec;
     exports dev.ngff.metadata;
+    exports dev.ngff.metadata.ome;
+    exports dev.ngff.ome;
     exports dev.ngff.store;
 
     uses dev.ngff.codec.CodecProvider;

@@ -23,9 +23,10 @@ import java.util.concurrent.Callable;
 /** {@code ngff info}: describes every group and array of a hierarchy. */
 @Command(name = "info", mixinStandardHelpOptions = true,
         header = "Describe a Zarr array or hierarchy.",
-        description = "For each node: path, Zarr format and kind; for arrays also shape, data type, chunks, shards, "
-                + "codecs, fill value, dimension names, what is stored (when the store can list) and the "
-                + "compression ratio.")
+        description = "For an OME-Zarr root first the OME view (image: axes with units, levels with shape, scale and "
+                + "translation, channels, labels; plate: rows, columns, wells; ...), then for each node: path, Zarr "
+                + "format and kind; for arrays also shape, data type, chunks, shards, codecs, fill value, dimension "
+                + "names, what is stored (when the store can list) and the compression ratio.")
 public final class InfoCommand implements Callable<Integer> {
 
     @Spec
@@ -42,14 +43,29 @@ public final class InfoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         List<NodeInfo> nodes = new ArrayList<>();
         String describe;
+        PrintWriter out = spec.commandLine().getOut();
+        com.fasterxml.jackson.databind.node.ObjectNode omeJson = null;
         try (ReadableStore store = Locations.openReadable(spec.commandLine(), location);
              ExecutionContext ctx = ExecutionContext.create()) {
             describe = store.describe();
             walk(store, Key.ROOT, ctx, nodes);
+            java.util.Optional<dev.ngff.ome.OmeNode> ome = OmeInfo.open(store, ctx);
+            if (ome.isPresent()) {
+                if (json) {
+                    omeJson = OmeInfo.json(ome.get());
+                } else {
+                    OmeInfo.text(ome.get(), out);
+                }
+            }
         }
-        PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(InfoRender.json(describe, nodes));
+            String doc = InfoRender.json(describe, nodes);
+            if (omeJson != null) {
+                var tree = (com.fasterxml.jackson.databind.node.ObjectNode) dev.ngff.metadata.Json.parse(doc, "info");
+                tree.set("ome", omeJson);
+                doc = new String(dev.ngff.metadata.Json.write(tree).toArray(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+            out.println(doc);
         } else {
             InfoRender.text(nodes, out);
         }

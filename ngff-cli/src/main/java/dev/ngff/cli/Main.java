@@ -17,8 +17,8 @@ import java.nio.charset.StandardCharsets;
 @Command(name = "ngff",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Inspect, copy, synthesise and export Zarr v2/v3 and OME-Zarr data.",
-        subcommands = {InfoCommand.class, CopyCommand.class, SampleCommand.class, ExportCommand.class,
+        description = "Inspect, validate, copy, synthesise and export Zarr v2/v3 and OME-Zarr data.",
+        subcommands = {InfoCommand.class, ValidateCommand.class, CopyCommand.class, SampleCommand.class, ExportCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure (I/O, corrupt or unsupported data), 2 usage error."})
 public final class Main implements Runnable {
@@ -42,6 +42,7 @@ public final class Main implements Runnable {
 
     /** Runs the command line with the given output streams and returns the exit code (used by tests). */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        quietLibraryLogging();
         try {
             return commandLine(out, err).execute(args);
         } catch (OutOfMemoryError e) {
@@ -49,6 +50,19 @@ public final class Main implements Runnable {
                     + " or lower --workers");
             err.flush();
             return Failures.FAILED;
+        }
+    }
+
+    /**
+     * The JSON Schema library logs through SLF4J; the command has no logging backend, so select SLF4J's
+     * no-op provider (unless the user chose one) instead of letting it print a three-line warning.
+     */
+    private static void quietLibraryLogging() {
+        if (System.getProperty("slf4j.provider") == null) {
+            System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+        }
+        if (System.getProperty("slf4j.internal.verbosity") == null) {
+            System.setProperty("slf4j.internal.verbosity", "WARN");
         }
     }
 
@@ -64,6 +78,6 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (info, copy, sample, export)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (info, validate, copy, sample, export)");
     }
 }

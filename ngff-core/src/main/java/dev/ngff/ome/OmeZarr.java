@@ -1,0 +1,350 @@
+package dev.ngff.ome;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ngff.array.Zarr;
+import dev.ngff.array.ZarrGroup;
+import dev.ngff.error.InvalidMetadataException;
+import dev.ngff.error.NodeNotFoundException;
+import dev.ngff.exec.ExecutionContext;
+import dev.ngff.metadata.ArrayMetadata;
+import dev.ngff.metadata.ChunkKeyEncoding;
+import dev.ngff.metadata.DataType;
+import dev.ngff.metadata.GroupMetadata;
+import dev.ngff.metadata.Json;
+import dev.ngff.metadata.NodeMetadata;
+import dev.ngff.metadata.ome.Axis;
+import dev.ngff.metadata.ome.ImageLabel;
+import dev.ngff.metadata.ome.Multiscale;
+import dev.ngff.metadata.ome.NgffVersion;
+import dev.ngff.metadata.ome.OmeMetadata;
+import dev.ngff.metadata.ome.Plate;
+import dev.ngff.metadata.ome.ScaleTranslation;
+import dev.ngff.metadata.ome.Transform;
+import dev.ngff.metadata.ome.Well;
+import dev.ngff.store.Key;
+import dev.ngff.store.ReadableStore;
+import dev.ngff.store.Stores;
+import dev.ngff.store.WritableStore;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Entry point for OME-Zarr: open what a location holds as an image, plate, well, labels group or
+ * bioformats2raw collection, and write images (with labels), plates and wells with complete metadata in
+ * one call: 0.4 as Zarr v2 (chunk keys with {@code /}), 0.5 and 0.6 as Zarr v3 with {@code attributes.ome}
+ * and {@code dimension_names} equal to the axis names.
+ *
+ * <p>Opening reads the group's metadata and, for an image, each level's array metadata; no chunk is read.
+ * Malformed OME metadata raises {@link InvalidMetadataException} naming the document and JSON pointer.
+ * Opening does not validate beyond what it needs: use the ngff-validate module for conformance.
+ */
+public final class OmeZarr {
+    /** The coordinate system name our 0.6 writer gives the physical space of an image. */
+    public static final String PHYSICAL = "physical";
+
+    private OmeZarr() {
+    }
+
+    /** Opens a path or URI (directory, {@code .zip}/{@code .ozx}, {@code http(s)://}) at its root. */
+    public static OmeNode open(String location, ExecutionContext ctx) throws IOException {
+        ReadableStore store = Stores.open(location);
+        return open(store, Key.ROOT, ctx);
+    }
+
+    public static OmeNode open(ReadableStore store, Key path, ExecutionContext ctx) throws IOException {
+        return open(Zarr.openGroup(store, path, ctx));
+    }
+
+    /** Classifies an opened group by its OME metadata. */
+    public static OmeNode open(ZarrGroup group) throws IOException {
+        String where = where(group);
+        OmeMetadata meta = OmeMetadata.parse(group.attributes(), where)
+                .orElseThrow(() -> new InvalidMetadataException(where + ": no OME-NGFF metadata (none of "
+                        + "multiscales, plate, well, labels, bioformats2raw.layout, scene)"));
+        // an image may also carry bioformats2raw.layout (its series then sit beside the levels)
+        if (meta.isImage()) {
+            return image(group, meta);
+        }
+        if (meta.bioformats2rawLayout() != null) {
+            return collection(group, meta);
+        }
+        if (meta.plate() != null) {
+            return new OmePlate(group, meta);
+        }
+        if (meta.well() != null) {
+            return new OmeWell(group, meta);
+        }
+        if (meta.labels() != null) {
+            return new OmeLabels(group, meta);
+        }
+        if (meta.scene() != null) {
+            return new OmeScene(group, meta);
+        }
+        throw new InvalidMetadataException(where + ": OME metadata without an image, plate, well, labels list or"
+                + " bioformats2raw layout");
+    }
+
+    /** Opens a group that must be an image. */
+    public static OmeImage openImage(ZarrGroup group) throws IOException {
+        if (open(group) instanceof OmeImage img) {
+            return img;
+        }
+        throw new InvalidMetadataException(where(group) + ": not an image (no multiscales)");
+    }
+
+    private static String where(ZarrGroup g) {
+        return g.store().describe() + " '" + (g.path().isRoot() ? "/" : g.path().path()) + "'";
+    }
+
+    private static OmeImage image(ZarrGroup group, OmeMetadata meta) throws IOException {
+        Multiscale ms = meta.multiscales().getFirst();
+        if (ms.datasets().isEmpty()) {
+            throw new InvalidMetadataException(where(group) + ": " + (meta.nested() ? "/ome" : "")
+                    + "/multiscales/0/datasets: an image needs at least one dataset");
+        }
+        List<Level> levels = new ArrayList<>();
+        for (int i = 0; i < ms.datasets().size(); i++) {
+            String p = ms.datasets().get(i).path();
+            String ptr = (meta.nested() ? "/ome" : "") + "/multiscales/0/datasets/" + i + "/path";
+            Optional<NodeMetadata> node = nodeMetadata(group, p);
+            if (node.isEmpty()) {
+                throw new NodeNotFoundException(where(group) + ": " + ptr + ": no array at '" + p + "'");
+            }
+            if (!(node.get() instanceof ArrayMetadata a)) {
+                throw new InvalidMetadataException(where(group) + ": " + ptr + ": '" + p + "' is a group, not an array");
+            }
+            ScaleTranslation st = ms.levelTransform(i).filter(t -> t.rank() == a.rank()).orElse(null);
+            levels.add(new Level(i, p, a, st, group));
+        }
+        return new OmeImage(group, meta, levels);
+    }
+
+    /**
+     * The metadata of a node below a group, without opening it (no codec is instantiated): from the
+     * group's consolidated metadata when it has some, else from the store. Empty when nothing is there.
+     */
+    public static Optional<NodeMetadata> nodeMetadata(ZarrGroup group, String relative) throws IOException {
+        Key child = group.path().resolve(relative);
+        Optional<java.util.Map<String, NodeMetadata>> cons = group.consolidated();
+        if (cons.isPresent() && cons.get().containsKey(child.relativeTo(group.path()).path())) {
+            return Optional.of(cons.get().get(child.relativeTo(group.path()).path()));
+        }
+        return Zarr.readMetadata(group.store(), child);
+    }
+
+    private static OmeCollection collection(ZarrGroup group, OmeMetadata meta) throws IOException {
+        List<String> series = new ArrayList<>();
+        try {
+            ZarrGroup ome = group.openGroup("OME");
+            Optional<OmeMetadata> om = OmeMetadata.parse(ome.attributes(), where(ome));
+            if (om.isPresent() && om.get().series() != null) {
+                series.addAll(om.get().series());
+            }
+        } catch (NodeNotFoundException e) {
+            // no OME/ group: the series are the numbered children
+        }
+        if (series.isEmpty()) {
+            for (int i = 0; Zarr.isNode(group.store(), group.path().resolve(Integer.toString(i))); i++) {
+                series.add(Integer.toString(i));
+            }
+        }
+        return new OmeCollection(group, meta, series);
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    /**
+     * Writes an image group with its level arrays (empty: every chunk reads as the fill value until
+     * written) and complete multiscales (and omero) metadata for the spec's version. Existing metadata at
+     * the path is replaced; existing chunks are left alone.
+     */
+    public static OmeImage createImage(WritableStore store, Key path, ImageSpec spec, ExecutionContext ctx)
+            throws IOException {
+        return createImage(store, path, spec, null, ctx);
+    }
+
+    private static OmeImage createImage(WritableStore store, Key path, ImageSpec spec, ImageLabel imageLabel,
+                                        ExecutionContext ctx) throws IOException {
+        NgffVersion v = spec.version();
+        List<String> names = spec.axes().stream().map(Axis::name).toList();
+        if (new LinkedHashSet<>(names).size() != names.size()) {
+            throw new IllegalArgumentException("axis names must be unique: " + names);
+        }
+        List<Multiscale.Dataset> datasets = new ArrayList<>();
+        for (int k = 0; k < spec.levels(); k++) {
+            String p = Integer.toString(k);
+            datasets.add(new Multiscale.Dataset(p, levelTransforms(v, p, spec.levelScale(k), spec.origin()), null));
+            long[] shape = spec.levelShape(k);
+            long[] chunks = spec.chunks();
+            for (int d = 0; d < chunks.length; d++) {
+                chunks[d] = Math.max(1, Math.min(chunks[d], shape[d]));
+            }
+            ArrayMetadata.Builder b = ArrayMetadata.builder(spec.dataType(), shape).zarrFormat(v.zarrFormat())
+                    .chunks(chunks).codecs(spec.codecs());
+            if (v.zarrFormat() == 3) {
+                b.dimensionNames(names);
+            } else {
+                b.chunkKeyEncoding(new ChunkKeyEncoding(ChunkKeyEncoding.Kind.V2, '/'));
+            }
+            Zarr.createArray(store, path.resolve(p), b.build(), ctx);
+        }
+        String name = spec.name() != null ? spec.name() : path.isRoot() ? "image" : path.name();
+        Multiscale ms = v.hasCoordinateSystems()
+                ? new Multiscale(null, name, null,
+                        List.of(new Multiscale.CoordinateSystem(PHYSICAL, spec.axes(), null)), datasets, null,
+                        spec.downsamplingType(), spec.downsamplingMetadata(), null)
+                : new Multiscale(v.nestedUnderOme() ? null : v.text(), name, spec.axes(), null, datasets, null,
+                        spec.downsamplingType(), spec.downsamplingMetadata(), null);
+        OmeMetadata meta = new OmeMetadata(v.text(), v.nestedUnderOme(), List.of(ms), spec.omero(), null,
+                imageLabel, null, null, null, null, null, null);
+        ZarrGroup g = writeGroup(store, path, v, meta, ctx);
+        return openImage(g);
+    }
+
+    private static List<Transform> levelTransforms(NgffVersion v, String path, double[] scale, double[] origin) {
+        if (!v.hasCoordinateSystems()) {
+            List<Transform> ts = new ArrayList<>();
+            ts.add(Transform.Scale.of(scale));
+            if (origin != null) {
+                ts.add(Transform.Translation.of(origin));
+            }
+            return ts;
+        }
+        Transform.Link link = new Transform.Link(null, Json.object().put("path", path),
+                Json.object().put("name", PHYSICAL), null);
+        if (origin == null) {
+            return List.of(new Transform.Scale(scale, null, link));
+        }
+        return List.of(new Transform.Sequence(List.of(Transform.Scale.of(scale), Transform.Translation.of(origin)), link));
+    }
+
+    private static ZarrGroup writeGroup(WritableStore store, Key path, NgffVersion v, OmeMetadata meta,
+                                        ExecutionContext ctx) throws IOException {
+        ObjectNode base = Json.object();
+        Optional<dev.ngff.metadata.NodeMetadata> existing = Zarr.readMetadata(store, path);
+        if (existing.isPresent() && existing.get() instanceof GroupMetadata gm && gm.zarrFormat() == v.zarrFormat()) {
+            base = gm.attributes(); // keep the user's other attributes
+        }
+        return Zarr.createGroup(store, path, GroupMetadata.of(v.zarrFormat(), meta.toAttributes(base)), ctx);
+    }
+
+    /**
+     * Writes a label image {@code labels/<name>} below an image, with the same levels, pixel sizes and
+     * axes, an integer data type, and {@code image-label} metadata pointing back at the image; adds the
+     * name to the {@code labels} group's list (creating the group).
+     */
+    public static OmeImage createLabel(WritableStore store, OmeImage image, String name, DataType type,
+                                       List<ImageLabel.Color> colors, ExecutionContext ctx) throws IOException {
+        if (!type.isInteger()) {
+            throw new IllegalArgumentException("label images need an integer data type, got " + type);
+        }
+        NgffVersion v = image.metadata().version().orElseThrow(() -> new IllegalArgumentException(
+                "the image has no version"));
+        Key labelsPath = image.group().path().resolve("labels");
+        List<String> names = new ArrayList<>();
+        Optional<dev.ngff.metadata.NodeMetadata> existing = Zarr.readMetadata(store, labelsPath);
+        if (existing.isPresent()) {
+            Optional<OmeMetadata> lm = OmeMetadata.parse(existing.get().attributes(), store.describe() + " '" + labelsPath + "'");
+            if (lm.isPresent() && lm.get().labels() != null) {
+                names.addAll(lm.get().labels());
+            }
+        }
+        if (!names.contains(name)) {
+            names.add(name);
+        }
+        OmeMetadata labelsMeta = new OmeMetadata(v.text(), v.nestedUnderOme(), null, null, names, null, null, null,
+                null, null, null, null);
+        writeGroup(store, labelsPath, v, labelsMeta, ctx);
+
+        Level l0 = image.levels().getFirst();
+        long[] shape = l0.shape();
+        int rank = shape.length;
+        int[] factors = new int[rank];
+        for (int d = 0; d < rank; d++) {
+            factors[d] = image.levels().size() > 1
+                    ? (int) Math.max(1, Math.round((double) shape[d] / image.level(1).shape()[d])) : 1;
+        }
+        long[] chunks = l0.metadata().chunkShape();
+        ImageSpec spec = new ImageSpec(v, name, image.axes(), type, shape, chunks, l0.scale(),
+                l0.scaleTranslation().isPresent() && !allZero(l0.translation()) ? l0.translation() : null,
+                image.levels().size(), factors, l0.metadata().codecs(), null,
+                image.multiscale().type(), image.multiscale().metadata() instanceof ObjectNode o ? o : null);
+        ObjectNode source = Json.object().put("image", "../../");
+        ImageLabel il = new ImageLabel(v.nestedUnderOme() ? null : v.text(), colors, null, source, null);
+        return createImage(store, labelsPath.resolve(name), spec, il, ctx);
+    }
+
+    private static boolean allZero(double[] a) {
+        for (double x : a) {
+            if (x != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Writes a plate: the plate group, a group per row, a well group per well with {@code fields} fields,
+     * and an image per field written from {@code fieldSpec}. Returns the plate, opened.
+     *
+     * @param wells well paths {@code "<row>/<column>"}; rows and columns are named after what they use
+     */
+    public static OmePlate createPlate(WritableStore store, Key path, NgffVersion version, String name,
+                                       List<String> rows, List<String> columns, List<String> wells, int fields,
+                                       ImageSpec fieldSpec, ExecutionContext ctx) throws IOException {
+        if (!fieldSpec.version().equals(version)) {
+            throw new IllegalArgumentException("field images of version " + fieldSpec.version() + " in a plate of "
+                    + version);
+        }
+        if (fields < 1) {
+            throw new IllegalArgumentException("a well needs at least one field");
+        }
+        List<Plate.WellRef> refs = new ArrayList<>();
+        for (String w : wells) {
+            String[] rc = w.split("/", -1);
+            int ri = rc.length == 2 ? rows.indexOf(rc[0]) : -1;
+            int ci = rc.length == 2 ? columns.indexOf(rc[1]) : -1;
+            if (ri < 0 || ci < 0) {
+                throw new IllegalArgumentException("well '" + w + "' is not <row>/<column> of the plate's rows and columns");
+            }
+            refs.add(new Plate.WellRef(w, ri, ci, null));
+        }
+        String own = version.nestedUnderOme() ? null : version.text();
+        Plate plate = new Plate(own, name, rows, columns, refs,
+                List.of(new Plate.Acquisition(0, "acquisition 0", fields, null)), fields, null);
+        OmeMetadata pm = new OmeMetadata(version.text(), version.nestedUnderOme(), null, null, null, null, plate, null,
+                null, null, null, null);
+        ZarrGroup pg = writeGroup(store, path, version, pm, ctx);
+        for (String r : rows) {
+            if (wells.stream().anyMatch(w -> w.startsWith(r + "/"))) {
+                writeGroup(store, path.resolve(r), version, emptyMeta(version), ctx);
+            }
+        }
+        for (String w : wells) {
+            createWell(store, path.resolve(w), version, fields, fieldSpec, ctx);
+        }
+        return (OmePlate) open(pg);
+    }
+
+    private static OmeMetadata emptyMeta(NgffVersion v) {
+        return new OmeMetadata(null, false, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** Writes a well group with {@code fields} field images named {@code 0..fields-1}. */
+    public static OmeWell createWell(WritableStore store, Key path, NgffVersion version, int fields,
+                                     ImageSpec fieldSpec, ExecutionContext ctx) throws IOException {
+        List<Well.Field> fs = new ArrayList<>();
+        for (int f = 0; f < fields; f++) {
+            fs.add(new Well.Field(Integer.toString(f), 0, null));
+            createImage(store, path.resolve(Integer.toString(f)), fieldSpec, ctx);
+        }
+        Well well = new Well(version.nestedUnderOme() ? null : version.text(), fs, null);
+        OmeMetadata wm = new OmeMetadata(version.text(), version.nestedUnderOme(), null, null, null, null, null, well,
+                null, null, null, null);
+        return (OmeWell) open(writeGroup(store, path, version, wm, ctx));
+    }
+}
