@@ -42,7 +42,6 @@ public final class Main implements Runnable {
 
     /** Runs the command line with the given output streams and returns the exit code (used by tests). */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        quietLibraryLogging();
         try {
             return commandLine(out, err).execute(args);
         } catch (OutOfMemoryError e) {
@@ -50,19 +49,6 @@ public final class Main implements Runnable {
                     + " or lower --workers");
             err.flush();
             return Failures.FAILED;
-        }
-    }
-
-    /**
-     * The JSON Schema library logs through SLF4J; the command has no logging backend, so select SLF4J's
-     * no-op provider (unless the user chose one) instead of letting it print a three-line warning.
-     */
-    private static void quietLibraryLogging() {
-        if (System.getProperty("slf4j.provider") == null) {
-            System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
-        }
-        if (System.getProperty("slf4j.internal.verbosity") == null) {
-            System.setProperty("slf4j.internal.verbosity", "WARN");
         }
     }
 
