@@ -12,7 +12,7 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The shuffle kernels on one buffer per operation, to compare with {@code MemcpyRuler.heap} of the same size
- * (ops/s of equal sizes compare directly): byte and bit (un)shuffle, scalar and Vector API.
+ * (ops/s of equal sizes compare directly): byte and bit (un)shuffle, scalar, Vector API and the C kernels of native/.
  */
 @State(Scope.Thread)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xss4m", "-Xms2g", "-Xmx2g",
@@ -25,7 +25,7 @@ public class ShuffleKernelBenchmark extends BenchmarkBase {
     @Param({"2", "4"})
     public int typesize;
 
-    @Param({"scalar", "vector"})
+    @Param({"scalar", "vector", "native"})
     public String kernels;
 
     private ShuffleKernels k;
@@ -35,7 +35,11 @@ public class ShuffleKernelBenchmark extends BenchmarkBase {
 
     @Setup
     public void setUp() {
-        k = kernels.equals("vector") ? Kernels.vector() : Kernels.scalar();
+        k = switch (kernels) {
+            case "vector" -> Kernels.vector();
+            case "native" -> Kernels.nativeKernels();
+            default -> Kernels.scalar();
+        };
         src = CodecData.noisy(Math.max(1, size / (2 * 256 * 256)), 3);
         src = java.util.Arrays.copyOf(src, size);
         dst = new byte[size];

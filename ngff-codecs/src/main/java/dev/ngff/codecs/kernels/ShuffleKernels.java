@@ -18,7 +18,7 @@ package dev.ngff.codecs.kernels;
  * <li><b>byte swap</b>: the bytes of each element reversed; trailing bytes copied.</li>
  * </ul>
  */
-public sealed interface ShuffleKernels permits ScalarKernels, VectorKernels {
+public sealed interface ShuffleKernels permits ScalarKernels, VectorKernels, NativeKernels {
 
     /** A short name for reports and benchmarks ({@code scalar}, {@code vector-512}, ...). */
     String name();

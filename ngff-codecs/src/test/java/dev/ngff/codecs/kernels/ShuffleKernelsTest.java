@@ -55,6 +55,12 @@ class ShuffleKernelsTest {
         } else {
             System.err.println("*** vector kernels not tested: " + Kernels.vectorUnavailabilityCause() + " ***");
         }
+        if (NativeKernels.isAvailable()) {
+            all.add(Kernels.nativeKernels());
+        } else {
+            // optional by design: a build without gcc, or another platform, runs the Java kernels
+            System.err.println("*** native kernels not tested: " + NativeKernels.unavailabilityCause() + " ***");
+        }
         return all;
     }
 
@@ -139,13 +145,26 @@ class ShuffleKernelsTest {
     }
 
     @Test
-    void bestIsTheVectorVersionWhenTheModuleIsLoaded() {
-        if (Kernels.isVectorAvailable()) {
+    void bestIsNativeThenVectorThenScalar() {
+        if (NativeKernels.isAvailable()) {
+            assertThat(Kernels.best().name()).startsWith("native-");
+        } else if (Kernels.isVectorAvailable()) {
             assertThat(Kernels.best().name()).startsWith("vector-");
             assertThat(Kernels.vectorUnavailabilityCause()).isNull();
         } else {
             assertThat(Kernels.best()).isSameAs(Kernels.scalar());
-            assertThat(Kernels.vectorUnavailabilityCause()).isNotBlank();
+        }
+        assertThat(Kernels.isVectorAvailable()).isEqualTo(Kernels.vectorUnavailabilityCause() == null);
+    }
+
+    @Test
+    void nativeKernelsSayWhyTheyAreMissing() {
+        assertThat(NativeKernels.isAvailable()).isEqualTo(NativeKernels.unavailabilityCause() == null);
+        if (NativeKernels.isAvailable()) {
+            assertThat(Kernels.nativeKernels().name()).startsWith("native-");
+        } else {
+            assertThatThrownBy(Kernels::nativeKernels).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(NativeKernels.unavailabilityCause());
         }
     }
 
