@@ -24,6 +24,15 @@ public final class MetadataFormat {
             "consolidated_metadata");
     /** v2 compressors that serialise the array themselves (zarr-python 3 makes them array-to-bytes codecs). */
     private static final Set<String> V2_ARRAY_TO_BYTES_COMPRESSORS = Set.of("numcodecs.zfpy", "numcodecs.pcodec");
+    /**
+     * v2 codec ids (as v3 names) that numcodecs runs on bytes, not on an array: as filters they follow the
+     * 'bytes' codec in the normalised chain. Ids not listed are taken for array filters (numcodecs'
+     * delta, fixedscaleoffset, quantize, bitround, packbits, astype, categorize, ...).
+     */
+    private static final Set<String> V2_BYTES_TO_BYTES = Set.of("gzip", "zstd", "blosc", "crc32c",
+            "numcodecs.zlib", "numcodecs.gzip", "numcodecs.bz2", "numcodecs.lzma", "numcodecs.lz4", "numcodecs.zstd",
+            "numcodecs.blosc", "numcodecs.shuffle", "numcodecs.crc32", "numcodecs.crc32c", "numcodecs.adler32",
+            "numcodecs.fletcher32", "numcodecs.jenkins_lookup3", "numcodecs.lzf", "numcodecs.base64");
     private static final Set<String> V2_ARRAY_FIELDS = Set.of("zarr_format", "shape", "chunks", "dtype",
             "compressor", "fill_value", "order", "filters", "dimension_separator");
 
@@ -312,18 +321,42 @@ public final class MetadataFormat {
             }
             chain.add(Codecs.transpose(rev));
         }
+        CodecSpec comp = compressor != null && !compressor.isNull() ? v2CodecSpec(compressor, "/compressor", doc) : null;
+        // numcodecs' zfpy and pcodec take the array itself: they stand in for the bytes codec
+        boolean compressorSerialises = comp != null && V2_ARRAY_TO_BYTES_COMPRESSORS.contains(comp.name());
+        CodecSpec bytes = Codecs.bytes(dtype.bigEndian() ? "big" : "little");
+        boolean bytesPlaced = false;
         if (filters != null && !filters.isNull()) {
             if (!filters.isArray()) {
                 throw new InvalidMetadataException(doc + ": /filters must be an array or null");
             }
+            // numcodecs hands each filter the previous one's buffer: array filters see the array, and once a
+            // bytes-to-bytes filter (a checksum, a compressor) has run, only bytes follow. In the v3 model
+            // the 'bytes' codec marks that switch, so it goes before the first bytes-to-bytes filter.
             for (int i = 0; i < filters.size(); i++) {
-                chain.add(v2CodecSpec(filters.get(i), "/filters/" + i, doc));
+                CodecSpec f = v2CodecSpec(filters.get(i), "/filters/" + i, doc);
+                boolean bytesToBytes = V2_BYTES_TO_BYTES.contains(f.name());
+                if (bytesToBytes && !bytesPlaced) {
+                    if (compressorSerialises) {
+                        throw new UnsupportedExtensionException(doc + ": /filters/" + i + " '" + f.name()
+                                + "' works on bytes, but the compressor '" + comp.name()
+                                + "' serialises the array itself and must come first");
+                    }
+                    chain.add(bytes);
+                    bytesPlaced = true;
+                } else if (!bytesToBytes && bytesPlaced) {
+                    throw new UnsupportedExtensionException(doc + ": /filters/" + i + " '" + f.name()
+                            + "' is an array filter after a bytes-to-bytes filter; this build cannot model"
+                            + " an array filter applied to encoded bytes");
+                }
+                chain.add(f);
             }
         }
-        CodecSpec comp = compressor != null && !compressor.isNull() ? v2CodecSpec(compressor, "/compressor", doc) : null;
-        // numcodecs' zfpy and pcodec take the array itself: they stand in for the bytes codec
-        if (comp == null || !V2_ARRAY_TO_BYTES_COMPRESSORS.contains(comp.name())) {
-            chain.add(Codecs.bytes(dtype.bigEndian() ? "big" : "little"));
+        if (!bytesPlaced && !compressorSerialises) {
+            chain.add(bytes);
+        } else if (bytesPlaced && compressorSerialises) {
+            throw new UnsupportedExtensionException(doc + ": /compressor '" + comp.name()
+                    + "' serialises the array itself but follows bytes-to-bytes filters");
         }
         if (comp != null) {
             chain.add(comp);

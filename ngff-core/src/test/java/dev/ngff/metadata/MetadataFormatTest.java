@@ -42,6 +42,56 @@ class MetadataFormatTest {
         assertThat(Double.isNaN(java.nio.ByteBuffer.wrap(m.fillValue().bytes()).order(java.nio.ByteOrder.LITTLE_ENDIAN).getDouble())).isTrue();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{'zarr_format': 2, 'shape': [8], 'chunks': [3], 'dtype': '<i4', 'compressor': null, 'fill_value': 0, 'order': 'C', 'filters': [{'id': 'adler32', 'location': 'start'}]}",
+        "{'zarr_format': 2, 'shape': [8], 'chunks': [3], 'dtype': '<i4', 'compressor': {'id': 'zlib', 'level': 1}, 'fill_value': 0, 'order': 'C', 'filters': [{'id': 'crc32', 'location': 'start'}]}",
+        "{'zarr_format': 2, 'shape': [8, 4], 'chunks': [3, 4], 'dtype': '>u2', 'compressor': {'id': 'zstd', 'level': 3}, 'fill_value': 7, 'order': 'F', 'filters': [{'id': 'delta', 'dtype': '>u2'}, {'id': 'gzip', 'level': 1}, {'id': 'fletcher32'}]}"
+    })
+    void v2BytesToBytesFiltersFollowTheBytesCodecAndWriteBackAsFilters(String doc) throws Exception {
+        JsonNode in = json(doc);
+        ArrayMetadata m = MetadataFormat.parseV2Array(in, null, "test");
+        int bytesAt = m.codecs().stream().map(CodecSpec::name).toList().indexOf("bytes");
+        assertThat(bytesAt).as("bytes codec in %s", m.codecs()).isGreaterThanOrEqualTo(0);
+        // everything after 'bytes' is a bytes-to-bytes filter or the compressor, in the v2 order
+        int filterCount = in.get("filters").size();
+        JsonNode firstBytesFilter = null;
+        for (JsonNode f : in.get("filters")) {
+            if (!f.get("id").asText().equals("delta")) {
+                firstBytesFilter = f;
+                break;
+            }
+        }
+        assertThat(V2Details.v2Id(m.codecs().get(bytesAt + 1).name())).isEqualTo(firstBytesFilter.get("id").asText());
+        assertThat(m.codecs()).hasSize(filterCount + 1 + (in.get("compressor").isNull() ? 0 : 1)
+                + (in.get("order").asText().equals("F") ? 1 : 0));
+        // v2 -> model -> v2 is the identity from the details kept
+        assertThat(Json.parse(Json.write(MetadataFormat.toV2Array(m)), "out")).isEqualTo(in);
+        // from the model alone the same codecs come out in the same order (the model cannot tell whether the
+        // last bytes-to-bytes codec was a filter or the compressor; numcodecs runs both the same way)
+        V2Details derived = V2Details.derive(m.dataType(), m.codecs(), m.chunkKeyEncoding(), m.fillValue(),
+                in.get("order").asText().charAt(0));
+        assertThat(v2Codecs(derived.filters(), derived.compressor())).isEqualTo(v2Codecs(in.get("filters"), in.get("compressor")));
+    }
+
+    private static java.util.List<JsonNode> v2Codecs(JsonNode filters, JsonNode compressor) {
+        java.util.List<JsonNode> all = new java.util.ArrayList<>();
+        filters.forEach(all::add);
+        if (!compressor.isNull()) {
+            all.add(compressor);
+        }
+        return all;
+    }
+
+    @Test
+    void v2ArrayFilterAfterABytesFilterIsUnsupported() {
+        assertThatThrownBy(() -> MetadataFormat.parseV2Array(json(
+                "{'zarr_format': 2, 'shape': [8], 'chunks': [3], 'dtype': '<i4', 'compressor': null, 'fill_value': 0, 'order': 'C', 'filters': [{'id': 'crc32'}, {'id': 'delta', 'dtype': '<i4'}]}"),
+                null, "store 'a/.zarray'"))
+                .isInstanceOf(UnsupportedExtensionException.class)
+                .hasMessageContaining("store 'a/.zarray'").hasMessageContaining("/filters/1");
+    }
+
     @Test
     void v3ArraysRoundTripThroughTheModel() throws Exception {
         JsonNode in = json("""

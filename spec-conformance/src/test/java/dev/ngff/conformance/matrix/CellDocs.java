@@ -201,7 +201,10 @@ final class CellDocs {
                 yield a;
             }
             case "$typesize", "$itemsize" -> F.numberNode(Math.max(1, itemSize(cell.dtype().name())));
-            case "$numpy" -> F.textNode(numpy(cell.dtype().name(), cell.endian()));
+            // a v3 array-to-array codec sees the decoded array, whose byte order is the bytes codec's business;
+            // zarr-python's numcodecs.delta reinterprets that array through a '>' dtype instead of converting it
+            // (its own big-endian arrays then store little-endian bytes), so v3 cells name the native order
+            case "$numpy" -> F.textNode(numpy(cell.dtype().name(), cell.format() == 3 ? "little" : cell.endian()));
             default -> throw new IllegalArgumentException("unknown placeholder " + name + " in the catalogue");
         };
     }

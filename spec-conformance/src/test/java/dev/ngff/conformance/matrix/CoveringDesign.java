@@ -36,6 +36,9 @@ final class CoveringDesign {
             for (int g = f + 1; g < sizes.length; g++) {
                 for (int a = 0; a < sizes[f]; a++) {
                     for (int b = 0; b < sizes[g]; b++) {
+                        if (f == CODEC && g == DTYPE && !accepts(codecs.get(a), cat.dtypes().get(b))) {
+                            continue; // a codec x data type pair the codec rejects is no pair to cover
+                        }
                         uncovered.add(pair(f, a, g, b));
                     }
                 }

@@ -38,6 +38,12 @@ final class KnownPeers {
                                 + " shards cut inner shards on two or more axes; a one-element read fails on any such array);"
                                 + " https://github.com/zarr-developers/zarr-python/issues/3652, fixed after 3.1.3 by"
                                 + " https://github.com/zarr-developers/zarr-python/pull/3655"),
+                Limit.only(Direction.NGFF_WRITES, c -> c.format() == 3 && usesCodec(c, "delta")
+                                && c.endian().equals("big") && CellDocs.itemSize(c.dtype().name()) > 1,
+                        "zarr-python 3.1.3 reads a v3 array with numcodecs.delta and a big-endian bytes codec"
+                                + " byte-swapped, its own included: int32 [1, 2, 4, 8] written by zarr-python (chunk"
+                                + " 00000001 00000001 00000002 00000004, the right big-endian deltas) reads back as"
+                                + " [16777216, 33554432, 67108864, 134217728]"),
                 Limit.only(Direction.PEER_WRITES, c -> c.format() == 3 && c.order().equals("F") && isSharded(c)
                                 && c.missing().equals("first-chunks"),
                         "zarr-python raises NotImplementedError when a write covers part of a shard and a transpose"
@@ -50,6 +56,10 @@ final class KnownPeers {
                 SHARDING_AFTER_TRANSPOSE,
                 Limit.both(c -> c.format() == 2 && c.codec().v2() != null && c.codec().v2().toString().contains("\"crc32c\""),
                         "the zarrs pipeline has no v2 crc32c (numcodecs CRC32C): UnsupportedMetadataError in strict mode"),
+                Limit.both(c -> usesCodec(c, "crc32", "adler32", "fletcher32", "lzma", "lz4", "delta", "packbits"),
+                        "zarrs 0.2.3 has no numcodecs crc32, adler32, fletcher32, lzma, lz4, delta or packbits codec"
+                                + " (v2 or v3): 'UnsupportedMetadataError()' (no message) in strict mode, for"
+                                + " arrays it creates as for arrays it opens"),
                 Limit.only(Direction.NGFF_WRITES, c -> c.format() == 2 && c.endian().equals("big"),
                         "the zarrs pipeline refuses to read into a big-endian NumPy array, which zarr-python asks"
                                 + " for with a v2 '>' dtype: 'Non-native byte order not supported'"),
@@ -73,6 +83,12 @@ final class KnownPeers {
                                 + " registered'"),
                 Limit.both(c -> c.format() == 2 && c.codec().v2() != null && c.codec().v2().toString().contains("\"crc32c\""),
                         "tensorstore's zarr (v2) driver has no crc32c compressor: '\"crc32c\" is not registered'"),
+                Limit.both(c -> c.format() == 2 && c.codec().v2() != null && c.codec().v2().path("filters").size() > 0,
+                        "tensorstore's zarr (v2) driver accepts no filters: 'Error parsing object member \"filters\":"
+                                + " filters are not supported' (reading our .zarray as creating its own)"),
+                Limit.both(c -> c.format() == 2 && usesCodec(c, "lz4", "lzma"),
+                        "tensorstore's zarr (v2) driver has no lz4 or lzma compressor (it has blosc, zlib, gzip, bz2"
+                                + " and zstd): 'Error parsing object member \"id\": \"lz4\" is not registered'"),
                 Limit.only(Direction.PEER_WRITES, c -> c.format() == 2 && c.order().equals("F")
                                 && c.shape().shape().length == 1,
                         "tensorstore writes order \"C\" into .zarray for a rank-1 array created with order \"F\","
@@ -86,6 +102,9 @@ final class KnownPeers {
                 Limit.both(c -> c.format() == 2 && c.codec().v2() != null && c.codec().v2().toString().contains("\"crc32c\""),
                         "zarrita maps a v2 compressor id to numcodecs.<id> and has no numcodecs.crc32c:"
                                 + " 'Unknown codec: numcodecs.crc32c'"),
+                Limit.both(c -> usesCodec(c, "crc32", "adler32", "fletcher32", "bz2", "lzma", "packbits"),
+                        "zarrita 0.7.5 has no numcodecs crc32, adler32, fletcher32, bz2, lzma or packbits codec"
+                                + " (a v2 id maps to numcodecs.<id>): 'Unknown codec: numcodecs.adler32'"),
                 Limit.only(Direction.PEER_WRITES, c -> c.keys().equals("v2dot"),
                         "zarrita's create writes only the default chunk key encoding"),
                 Limit.only(Direction.PEER_WRITES, c -> uses(c, "gzip") || uses(c, "numcodecs.zlib") || uses(c, "crc32c"),
@@ -126,6 +145,34 @@ final class KnownPeers {
     /** Whether the cell's metadata names a codec that starts with this prefix. */
     static boolean uses(Cell c, String codecPrefix) {
         return CellDocs.doc(c).toString().contains("\"" + codecPrefix);
+    }
+
+    /**
+     * Whether the cell's metadata names one of these numcodecs codecs: a v3 codec {@code numcodecs.<id>}
+     * (at any depth, so inside a shard too) or a v2 filter or compressor {@code <id>}.
+     */
+    static boolean usesCodec(Cell c, String... numcodecsIds) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        collectCodecNames(CellDocs.doc(c), names);
+        for (String id : numcodecsIds) {
+            if (names.contains(id) || names.contains("numcodecs." + id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void collectCodecNames(com.fasterxml.jackson.databind.JsonNode n, java.util.Set<String> out) {
+        if (n.isObject()) {
+            for (String field : List.of("name", "id")) {
+                if (n.path(field).isTextual()) {
+                    out.add(n.get(field).textValue());
+                }
+            }
+        }
+        if (n.isContainerNode()) {
+            n.forEach(child -> collectCodecNames(child, out));
+        }
     }
 
     static boolean isSharded(Cell c) {
