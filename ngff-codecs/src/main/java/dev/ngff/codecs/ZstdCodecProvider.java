@@ -1,13 +1,12 @@
 package dev.ngff.codecs;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ngff.codec.Codec;
 import dev.ngff.codec.CodecProvider;
 import dev.ngff.codec.CodecRegistry;
+import dev.ngff.codecs.internal.CodecConfig;
 import dev.ngff.error.InvalidMetadataException;
 import dev.ngff.metadata.CodecSpec;
 
-import java.util.Iterator;
 import java.util.Set;
 
 /**
@@ -35,34 +34,9 @@ public final class ZstdCodecProvider implements CodecProvider {
         if (!NAMES.contains(spec.name())) {
             throw new IllegalArgumentException("not a zstd codec name: " + spec.name());
         }
-        String where = "codec '" + spec.name() + "' configuration " + spec.configuration();
-        for (Iterator<String> it = spec.configuration().fieldNames(); it.hasNext(); ) {
-            String key = it.next();
-            if (!key.equals("level") && !key.equals("checksum")) {
-                throw new InvalidMetadataException(where + ": unknown key \"" + key + "\" (expected \"level\" and \"checksum\")");
-            }
-        }
-        int level = 0;
-        JsonNode l = spec.get("level");
-        if (!l.isMissingNode() && !l.isNull()) {
-            if (!l.isNumber() || !l.canConvertToExactIntegral() || !l.canConvertToInt()) {
-                throw new InvalidMetadataException(where + ": level must be an integer in "
-                        + ZstdCodec.MIN_LEVEL + ".." + ZstdCodec.MAX_LEVEL + ", got " + l);
-            }
-            level = l.intValue();
-            if (level < ZstdCodec.MIN_LEVEL) {
-                throw new InvalidMetadataException(where + ": level must be an integer in "
-                        + ZstdCodec.MIN_LEVEL + ".." + ZstdCodec.MAX_LEVEL + ", got " + level);
-            }
-        }
-        boolean checksum = false;
-        JsonNode c = spec.get("checksum");
-        if (!c.isMissingNode() && !c.isNull()) {
-            if (!c.isBoolean()) {
-                throw new InvalidMetadataException(where + ": checksum must be a boolean, got " + c);
-            }
-            checksum = c.booleanValue();
-        }
+        CodecConfig config = CodecConfig.of(spec, Set.of("level", "checksum"));
+        int level = config.intValue("level", 0, ZstdCodec.MIN_LEVEL, Integer.MAX_VALUE);
+        boolean checksum = config.bool("checksum", false);
         return new ZstdCodec(spec.name(), level, checksum);
     }
 }

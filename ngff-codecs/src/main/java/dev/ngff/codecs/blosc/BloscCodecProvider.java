@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ngff.codec.Codec;
 import dev.ngff.codec.CodecProvider;
 import dev.ngff.codec.CodecRegistry;
+import dev.ngff.codecs.internal.CodecConfig;
 import dev.ngff.error.InvalidMetadataException;
 import dev.ngff.metadata.CodecSpec;
 
-import java.util.Iterator;
 import java.util.Set;
 
 /**
@@ -36,13 +36,8 @@ public final class BloscCodecProvider implements CodecProvider {
         if (!NAMES.contains(spec.name())) {
             throw new IllegalArgumentException("not a blosc codec name: " + spec.name());
         }
-        String where = "codec '" + spec.name() + "' configuration " + spec.configuration();
-        for (Iterator<String> it = spec.configuration().fieldNames(); it.hasNext(); ) {
-            String key = it.next();
-            if (!KEYS.contains(key)) {
-                throw new InvalidMetadataException(where + ": unknown key \"" + key + "\" (expected " + KEYS + ")");
-            }
-        }
+        CodecConfig config = CodecConfig.of(spec, KEYS);
+        String where = config.where();
         BloscCompressor cname = BloscCompressor.LZ4;
         JsonNode c = spec.get("cname");
         if (!c.isMissingNode()) {
@@ -51,8 +46,8 @@ public final class BloscCodecProvider implements CodecProvider {
                 throw new InvalidMetadataException(where + ": cname must be one of blosclz, lz4, lz4hc, snappy, zlib, zstd; got " + c);
             }
         }
-        int clevel = intField(spec.get("clevel"), 5, "clevel", 0, 9, where);
-        int blocksize = intField(spec.get("blocksize"), 0, "blocksize", 0, Integer.MAX_VALUE, where);
+        int clevel = config.intValue("clevel", 5, 0, 9);
+        int blocksize = config.intValue("blocksize", 0, 0, Integer.MAX_VALUE);
         JsonNode sh = spec.get("shuffle");
         if (sh.isTextual()) {
             BloscShuffle shuffle = BloscShuffle.fromV3Name(sh.textValue());
@@ -63,27 +58,16 @@ public final class BloscCodecProvider implements CodecProvider {
             if (t.isMissingNode() && shuffle != BloscShuffle.NOSHUFFLE) {
                 throw new InvalidMetadataException(where + ": typesize is required when shuffle is \"" + sh.textValue() + "\"");
             }
-            int typesize = intField(t, 0, "typesize", 1, Integer.MAX_VALUE, where);
+            int typesize = config.intValue("typesize", 0, 1, Integer.MAX_VALUE);
             return new BloscCodec(spec.name(), BloscCodec.Style.V3, cname, clevel, shuffle, typesize, blocksize);
         }
         if (spec.configuration().has("typesize")) {
             throw new InvalidMetadataException(where + ": typesize goes with a string shuffle (the v3 blosc codec); "
                     + "an integer shuffle is numcodecs' style, which takes the element size from the data type");
         }
-        int code = intField(sh, 1, "shuffle", -1, 2, where);
+        int code = config.intValue("shuffle", 1, -1, 2);
         return new BloscCodec(spec.name(), BloscCodec.Style.NUMCODECS, cname, clevel,
                 code == -1 ? null : BloscShuffle.fromCode(code), 0, blocksize);
     }
 
-    private static int intField(JsonNode n, int dflt, String key, int min, int max, String where)
-            throws InvalidMetadataException {
-        if (n.isMissingNode() || n.isNull()) {
-            return dflt;
-        }
-        if (!n.isNumber() || !n.canConvertToExactIntegral() || !n.canConvertToLong()
-                || n.longValue() < min || n.longValue() > max) {
-            throw new InvalidMetadataException(where + ": " + key + " must be an integer in " + min + ".." + max + ", got " + n);
-        }
-        return n.intValue();
-    }
 }

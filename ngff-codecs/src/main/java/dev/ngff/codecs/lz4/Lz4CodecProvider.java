@@ -1,13 +1,12 @@
 package dev.ngff.codecs.lz4;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ngff.codec.Codec;
 import dev.ngff.codec.CodecProvider;
 import dev.ngff.codec.CodecRegistry;
+import dev.ngff.codecs.internal.CodecConfig;
 import dev.ngff.error.InvalidMetadataException;
 import dev.ngff.metadata.CodecSpec;
 
-import java.util.Iterator;
 import java.util.Set;
 
 /**
@@ -32,21 +31,8 @@ public final class Lz4CodecProvider implements CodecProvider {
         if (!NAMES.contains(spec.name())) {
             throw new IllegalArgumentException("not an lz4 codec name: " + spec.name());
         }
-        String where = "codec '" + spec.name() + "' configuration " + spec.configuration();
-        for (Iterator<String> it = spec.configuration().fieldNames(); it.hasNext(); ) {
-            String key = it.next();
-            if (!key.equals("acceleration")) {
-                throw new InvalidMetadataException(where + ": unknown key \"" + key + "\" (expected \"acceleration\")");
-            }
-        }
-        JsonNode a = spec.get("acceleration");
-        int acceleration = 1;
-        if (!a.isMissingNode() && !a.isNull()) {
-            if (!a.isNumber() || !a.canConvertToExactIntegral() || !a.canConvertToInt()) {
-                throw new InvalidMetadataException(where + ": acceleration must be an integer, got " + a);
-            }
-            acceleration = a.intValue();
-        }
+        int acceleration = CodecConfig.of(spec, Set.of("acceleration"))
+                .intValue("acceleration", 1, Integer.MIN_VALUE, Integer.MAX_VALUE);
         return new Lz4Codec(spec.name(), acceleration);
     }
 }

@@ -1,5 +1,6 @@
 package dev.ngff.codecs.numcodecs;
 
+import dev.ngff.codecs.internal.CodecConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.ngff.codec.Codec;
@@ -39,23 +40,23 @@ public final class NumcodecsCodecProvider implements CodecProvider {
     public Codec create(CodecSpec spec, CodecRegistry registry) throws NgffException {
         try {
             return switch (spec.name()) {
-                case "numcodecs.bz2" -> new Bz2Codec(new Config(spec, Set.of("level")).intValue("level", 1, 1, 9));
+                case "numcodecs.bz2" -> new Bz2Codec(CodecConfig.numcodecs(spec, Set.of("level")).intValue("level", 1, 1, 9));
                 case "numcodecs.lzma" -> lzma(spec);
                 case "numcodecs.crc32" -> checksum(spec, Checksum32Codec.Algorithm.CRC32);
                 case "numcodecs.adler32" -> checksum(spec, Checksum32Codec.Algorithm.ADLER32);
                 case "numcodecs.crc32c" -> checksum(spec, Checksum32Codec.Algorithm.CRC32C);
                 case "numcodecs.fletcher32" -> {
-                    new Config(spec, Set.of());
+                    CodecConfig.numcodecs(spec, Set.of());
                     yield Checksum32Codec.of(Checksum32Codec.Algorithm.FLETCHER32);
                 }
                 case "numcodecs.delta" -> {
-                    Config c = new Config(spec, Set.of("dtype", "astype"));
+                    CodecConfig c = CodecConfig.numcodecs(spec, Set.of("dtype", "astype"));
                     DataType dtype = NumpyScalars.dtype(c.requiredString("dtype"), c.where() + " dtype");
                     String as = c.string("astype", null);
                     yield new DeltaCodec(dtype, as == null ? dtype : NumpyScalars.dtype(as, c.where() + " astype"));
                 }
                 case "numcodecs.fixedscaleoffset" -> {
-                    Config c = new Config(spec, Set.of("offset", "scale", "dtype", "astype"));
+                    CodecConfig c = CodecConfig.numcodecs(spec, Set.of("offset", "scale", "dtype", "astype"));
                     c.number("offset");
                     c.number("scale");
                     DataType dtype = NumpyScalars.dtype(c.requiredString("dtype"), c.where() + " dtype");
@@ -65,7 +66,7 @@ public final class NumcodecsCodecProvider implements CodecProvider {
                             as == null ? dtype : NumpyScalars.dtype(as, c.where() + " astype"));
                 }
                 case "numcodecs.quantize" -> {
-                    Config c = new Config(spec, Set.of("digits", "dtype", "astype"));
+                    CodecConfig c = CodecConfig.numcodecs(spec, Set.of("digits", "dtype", "astype"));
                     if (!c.has("digits")) {
                         throw c.invalid("digits is required");
                     }
@@ -75,23 +76,23 @@ public final class NumcodecsCodecProvider implements CodecProvider {
                     yield new QuantizeCodec(digits, dtype, as == null ? dtype : NumpyScalars.dtype(as, c.where() + " astype"));
                 }
                 case "numcodecs.bitround", "bitround" -> {
-                    Config c = new Config(spec, Set.of("keepbits"));
+                    CodecConfig c = CodecConfig.numcodecs(spec, Set.of("keepbits"));
                     if (!c.has("keepbits")) {
                         throw c.invalid("keepbits is required");
                     }
                     yield new BitRoundCodec(spec.name(), c.intValue("keepbits", 0, 0, 52));
                 }
                 case "numcodecs.packbits" -> {
-                    new Config(spec, Set.of());
+                    CodecConfig.numcodecs(spec, Set.of());
                     yield new PackBitsCodec();
                 }
                 case "numcodecs.astype" -> {
-                    Config c = new Config(spec, Set.of("encode_dtype", "decode_dtype"));
+                    CodecConfig c = CodecConfig.numcodecs(spec, Set.of("encode_dtype", "decode_dtype"));
                     yield new AsTypeCodec(NumpyScalars.dtype(c.requiredString("encode_dtype"), c.where() + " encode_dtype"),
                             NumpyScalars.dtype(c.requiredString("decode_dtype"), c.where() + " decode_dtype"));
                 }
                 case "numcodecs.zfpy" -> {
-                    new Config(spec, Set.of("mode", "tolerance", "rate", "precision", "compression_kwargs"));
+                    CodecConfig.numcodecs(spec, Set.of("mode", "tolerance", "rate", "precision", "compression_kwargs"));
                     yield new ZfpyCodec(spec.configuration());
                 }
                 default -> throw new IllegalStateException("not a numcodecs codec of this provider: " + spec.name());
@@ -103,7 +104,7 @@ public final class NumcodecsCodecProvider implements CodecProvider {
     }
 
     private static Checksum32Codec checksum(CodecSpec spec, Checksum32Codec.Algorithm algorithm) throws NgffException {
-        Config c = new Config(spec, Set.of("location"));
+        CodecConfig c = CodecConfig.numcodecs(spec, Set.of("location"));
         String location = c.string("location", algorithm.atStartByDefault() ? "start" : "end");
         if (!location.equals("start") && !location.equals("end")) {
             throw c.invalid("location must be \"start\" or \"end\", got \"" + location + "\"");
@@ -112,7 +113,7 @@ public final class NumcodecsCodecProvider implements CodecProvider {
     }
 
     private static LzmaCodec lzma(CodecSpec spec) throws NgffException {
-        Config c = new Config(spec, Set.of("format", "check", "preset", "filters"));
+        CodecConfig c = CodecConfig.numcodecs(spec, Set.of("format", "check", "preset", "filters"));
         int format = c.intValue("format", 1, 0, 3);
         int check = c.intValue("check", -1, -1, 10);
         Integer preset = c.has("preset") ? (int) c.longValue("preset", 0, 0, 0xFFFFFFFFL) : null;

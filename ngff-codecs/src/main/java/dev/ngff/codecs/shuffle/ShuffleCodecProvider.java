@@ -1,13 +1,12 @@
 package dev.ngff.codecs.shuffle;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ngff.codec.Codec;
 import dev.ngff.codec.CodecProvider;
 import dev.ngff.codec.CodecRegistry;
+import dev.ngff.codecs.internal.CodecConfig;
 import dev.ngff.error.InvalidMetadataException;
 import dev.ngff.metadata.CodecSpec;
 
-import java.util.Iterator;
 import java.util.Set;
 
 /**
@@ -31,21 +30,7 @@ public final class ShuffleCodecProvider implements CodecProvider {
         if (!NAMES.contains(spec.name())) {
             throw new IllegalArgumentException("not a shuffle codec name: " + spec.name());
         }
-        String where = "codec '" + spec.name() + "' configuration " + spec.configuration();
-        for (Iterator<String> it = spec.configuration().fieldNames(); it.hasNext(); ) {
-            String key = it.next();
-            if (!key.equals("elementsize")) {
-                throw new InvalidMetadataException(where + ": unknown key \"" + key + "\" (expected \"elementsize\")");
-            }
-        }
-        JsonNode e = spec.get("elementsize");
-        int size = 4;
-        if (!e.isMissingNode() && !e.isNull()) {
-            if (!e.isNumber() || !e.canConvertToExactIntegral() || !e.canConvertToInt() || e.intValue() < 0) {
-                throw new InvalidMetadataException(where + ": elementsize must be a non-negative integer, got " + e);
-            }
-            size = e.intValue();
-        }
+        int size = CodecConfig.of(spec, Set.of("elementsize")).intValue("elementsize", 4, 0, Integer.MAX_VALUE);
         return new ShuffleCodec(spec.name(), size);
     }
 }

@@ -1,4 +1,4 @@
-package dev.ngff.codecs.numcodecs;
+package dev.ngff.codecs.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ngff.error.InvalidMetadataException;
@@ -9,46 +9,61 @@ import java.util.Set;
 
 /**
  * Reads one codec's configuration with errors that name the codec and the field. Unknown fields are
- * rejected, so that a misspelt parameter never silently falls back to a default.
+ * rejected, so that a misspelt parameter never silently falls back to a default. Shared by every codec
+ * provider of this module; not thread-safe state, one instance per {@code create} call.
  */
-final class Config {
+public final class CodecConfig {
     private final CodecSpec spec;
     private final String where;
 
-    Config(CodecSpec spec, Set<String> allowed) throws InvalidMetadataException {
+    private CodecConfig(CodecSpec spec, Set<String> allowed, boolean idAllowed) throws InvalidMetadataException {
         this.spec = spec;
         this.where = "codec '" + spec.name() + "' configuration " + spec.configuration();
         for (Iterator<String> it = spec.configuration().fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!allowed.contains(f) && !f.equals("id")) {
+            if (!allowed.contains(f) && !(idAllowed && f.equals("id"))) {
                 throw new InvalidMetadataException(where + ": unknown field '" + f + "' (expected one of " + allowed + ")");
             }
         }
         JsonNode id = spec.get("id");
-        if (!id.isMissingNode() && !("numcodecs." + id.asText()).equals(spec.name()) && !id.asText().equals(spec.name())) {
+        if (idAllowed && !id.isMissingNode()
+                && !("numcodecs." + id.asText()).equals(spec.name()) && !id.asText().equals(spec.name())) {
             throw new InvalidMetadataException(where + ": id " + id + " does not match the codec name");
         }
     }
 
-    String where() {
+    /** A configuration that may hold only the {@code allowed} fields. */
+    public static CodecConfig of(CodecSpec spec, Set<String> allowed) throws InvalidMetadataException {
+        return new CodecConfig(spec, allowed, false);
+    }
+
+    /**
+     * A numcodecs-style configuration: the {@code allowed} fields plus an optional {@code id} that must
+     * match the codec name (zarr-python copies the numcodecs id into the configuration).
+     */
+    public static CodecConfig numcodecs(CodecSpec spec, Set<String> allowed) throws InvalidMetadataException {
+        return new CodecConfig(spec, allowed, true);
+    }
+
+    public String where() {
         return where;
     }
 
-    InvalidMetadataException invalid(String message) {
+    public InvalidMetadataException invalid(String message) {
         return new InvalidMetadataException(where + ": " + message);
     }
 
-    JsonNode node(String field) {
+    public JsonNode node(String field) {
         return spec.get(field);
     }
 
-    boolean has(String field) {
+    public boolean has(String field) {
         JsonNode n = spec.get(field);
         return !n.isMissingNode() && !n.isNull();
     }
 
     /** An integer field in {@code [min, max]}, or {@code dflt} when absent or null. */
-    int intValue(String field, int dflt, int min, int max) throws InvalidMetadataException {
+    public int intValue(String field, int dflt, int min, int max) throws InvalidMetadataException {
         JsonNode n = spec.get(field);
         if (n.isMissingNode() || n.isNull()) {
             return dflt;
@@ -60,7 +75,7 @@ final class Config {
     }
 
     /** A long field, or {@code dflt} when absent or null. */
-    long longValue(String field, long dflt, long min, long max) throws InvalidMetadataException {
+    public long longValue(String field, long dflt, long min, long max) throws InvalidMetadataException {
         JsonNode n = spec.get(field);
         if (n.isMissingNode() || n.isNull()) {
             return dflt;
@@ -72,7 +87,7 @@ final class Config {
     }
 
     /** A finite number field (required). */
-    double number(String field) throws InvalidMetadataException {
+    public double number(String field) throws InvalidMetadataException {
         JsonNode n = spec.get(field);
         if (!n.isNumber() || !Double.isFinite(n.doubleValue())) {
             throw invalid(field + " must be a finite number, got " + (n.isMissingNode() ? "nothing" : n));
@@ -81,7 +96,7 @@ final class Config {
     }
 
     /** A string field, or {@code dflt} when absent or null. */
-    String string(String field, String dflt) throws InvalidMetadataException {
+    public String string(String field, String dflt) throws InvalidMetadataException {
         JsonNode n = spec.get(field);
         if (n.isMissingNode() || n.isNull()) {
             return dflt;
@@ -93,11 +108,23 @@ final class Config {
     }
 
     /** A required string field. */
-    String requiredString(String field) throws InvalidMetadataException {
+    public String requiredString(String field) throws InvalidMetadataException {
         String s = string(field, null);
         if (s == null) {
             throw invalid(field + " is required");
         }
         return s;
+    }
+
+    /** A boolean field, or {@code dflt} when absent or null. */
+    public boolean bool(String field, boolean dflt) throws InvalidMetadataException {
+        JsonNode n = spec.get(field);
+        if (n.isMissingNode() || n.isNull()) {
+            return dflt;
+        }
+        if (!n.isBoolean()) {
+            throw invalid(field + " must be a boolean, got " + n);
+        }
+        return n.booleanValue();
     }
 }
