@@ -1,5 +1,6 @@
 package dev.ngff.codecs;
 
+import dev.ngff.testing.PeerPython;
 import dev.ngff.buffer.Bytes;
 import dev.ngff.codec.BytesToBytesCodec;
 import dev.ngff.codec.ChunkSpec;
@@ -10,7 +11,6 @@ import dev.ngff.codecs.lz4.Lz4Codec;
 import dev.ngff.codecs.shuffle.ShuffleCodec;
 import dev.ngff.metadata.DataType;
 import dev.ngff.metadata.FillValue;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,18 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NumcodecsPeerTest {
 
     private static Path python() {
-        String env = System.getenv("NGFF_PYTHON");
-        Path p = env != null ? Path.of(env)
-                : Path.of(System.getenv().getOrDefault("NGFF_REPO_ROOT", ".."), ".venv", "bin", "python");
-        if (!Files.isExecutable(p)) {
-            String msg = "NUMCODECS PEER TEST SKIPPED: no Python at " + p + " (run scripts/peers-venv.sh or set NGFF_PYTHON)";
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError(msg + "; under CI this is a failure");
-            }
-            System.err.println("*** " + msg + " ***");
-            Assumptions.abort(msg);
-        }
-        return p;
+        return PeerPython.require("NUMCODECS PEER TEST");
     }
 
     private static final String SCRIPT = """

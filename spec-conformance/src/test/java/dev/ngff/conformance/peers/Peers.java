@@ -1,6 +1,6 @@
 package dev.ngff.conformance.peers;
 
-import org.junit.jupiter.api.Assumptions;
+import dev.ngff.testing.PeerPython;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,19 +20,7 @@ final class Peers {
 
     /** The Python interpreter of the peers' environment: {@code NGFF_PYTHON}, else {@code <repo>/.venv/bin/python}. */
     static Path python() {
-        String explicit = System.getenv("NGFF_PYTHON");
-        Path p = explicit != null ? Path.of(explicit)
-                : Path.of(System.getenv().getOrDefault("NGFF_REPO_ROOT", "."), ".venv", "bin", "python");
-        if (!Files.isExecutable(p)) {
-            String msg = "PEER TESTS SKIPPED: no Python with zarr-python and tensorstore at " + p
-                    + " (run scripts/peers-venv.sh or set NGFF_PYTHON)";
-            System.err.println(msg);
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError(msg + "; under CI this is a failure");
-            }
-            Assumptions.abort(msg);
-        }
-        return p;
+        return PeerPython.require("PEER TESTS");
     }
 
     /** Copies a peer script out of the test resources. */

@@ -1,0 +1,33 @@
+package dev.ngff.testing;
+
+import org.junit.jupiter.api.Assumptions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The Python interpreter of the peers' virtual environment ({@code scripts/peers-venv.sh}): {@code NGFF_PYTHON},
+ * else {@code <NGFF_REPO_ROOT>/.venv/bin/python}. Tests that drive Python peers call {@link #require}: without
+ * the interpreter they skip loudly, and fail under {@code CI=true}.
+ */
+public final class PeerPython {
+    private PeerPython() {
+    }
+
+    /** The interpreter, or a loud skip (a failure under CI) saying that {@code what} did not run. */
+    public static Path require(String what) {
+        String explicit = System.getenv("NGFF_PYTHON");
+        Path p = explicit != null ? Path.of(explicit)
+                : Path.of(System.getenv().getOrDefault("NGFF_REPO_ROOT", ".."), ".venv", "bin", "python");
+        if (!Files.isExecutable(p)) {
+            String msg = what + " SKIPPED: no Python with the peers at " + p
+                    + " (run scripts/peers-venv.sh or set NGFF_PYTHON)";
+            System.err.println("*** " + msg + " ***");
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError(msg + "; under CI this is a failure");
+            }
+            Assumptions.abort(msg);
+        }
+        return p;
+    }
+}
