@@ -33,6 +33,8 @@ public final class MetadataFormat {
             "numcodecs.zlib", "numcodecs.gzip", "numcodecs.bz2", "numcodecs.lzma", "numcodecs.lz4", "numcodecs.zstd",
             "numcodecs.blosc", "numcodecs.shuffle", "numcodecs.crc32", "numcodecs.crc32c", "numcodecs.adler32",
             "numcodecs.fletcher32", "numcodecs.jenkins_lookup3", "numcodecs.lzf", "numcodecs.base64");
+    /** v2 object codecs that serialise a {@code |O} array (their v3 names). */
+    private static final Set<String> V2_OBJECT_CODECS = Set.of("vlen-utf8", "vlen-bytes");
     private static final Set<String> V2_ARRAY_FIELDS = Set.of("zarr_format", "shape", "chunks", "dtype",
             "compressor", "fill_value", "order", "filters", "dimension_separator");
 
@@ -295,7 +297,10 @@ public final class MetadataFormat {
         if (!dtypeNode.isTextual()) {
             throw new UnsupportedExtensionException(doc + ": /dtype " + dtypeNode + " (structured dtypes) is not supported");
         }
-        NumpyDtype dtype = NumpyDtype.parse(dtypeNode.textValue(), doc + " /dtype");
+        JsonNode filters = root.get("filters");
+        NumpyDtype dtype = isObjectDtype(dtypeNode.textValue())
+                ? new NumpyDtype(objectDataType(filters, dtypeNode.textValue(), doc), false)
+                : NumpyDtype.parse(dtypeNode.textValue(), doc + " /dtype");
         String orderText = root.path("order").asText("C");
         if (!orderText.equals("C") && !orderText.equals("F")) {
             throw new InvalidMetadataException(doc + ": /order must be \"C\" or \"F\", got " + root.get("order"));
@@ -310,7 +315,6 @@ public final class MetadataFormat {
             }
         }
         JsonNode compressor = root.get("compressor");
-        JsonNode filters = root.get("filters");
         FillValue fill = FillValue.fromV2(root.get("fill_value"), dtype.dataType(), doc + " /fill_value");
 
         List<CodecSpec> chain = new ArrayList<>();
@@ -335,6 +339,16 @@ public final class MetadataFormat {
             // the 'bytes' codec marks that switch, so it goes before the first bytes-to-bytes filter.
             for (int i = 0; i < filters.size(); i++) {
                 CodecSpec f = v2CodecSpec(filters.get(i), "/filters/" + i, doc);
+                if (dtype.dataType().isVariableLength() && V2_OBJECT_CODECS.contains(f.name()) && !bytesPlaced) {
+                    // the object codec serialises the |O array: it is the array-to-bytes codec, in place of 'bytes'
+                    if (compressorSerialises) {
+                        throw new UnsupportedExtensionException(doc + ": /compressor '" + comp.name()
+                                + "' cannot follow the object codec '" + f.name() + "'");
+                    }
+                    chain.add(f);
+                    bytesPlaced = true;
+                    continue;
+                }
                 boolean bytesToBytes = V2_BYTES_TO_BYTES.contains(f.name());
                 if (bytesToBytes && !bytesPlaced) {
                     if (compressorSerialises) {
@@ -376,6 +390,37 @@ public final class MetadataFormat {
         } catch (IllegalArgumentException e) {
             throw new InvalidMetadataException(doc + ": " + e.getMessage());
         }
+    }
+
+    /** NumPy's object dtype, which zarr-python writes as {@code |O}. */
+    private static boolean isObjectDtype(String dtype) {
+        return dtype.equals("|O") || dtype.equals("O") || dtype.equals("<O") || dtype.equals(">O");
+    }
+
+    /**
+     * The element type of a v2 object array, from its object codec among the filters ({@code vlen-utf8}: text,
+     * {@code vlen-bytes}: bytes). numcodecs pickles and msgpack-encoded objects are Python-only.
+     */
+    private static DataType objectDataType(JsonNode filters, String dtype, String doc)
+            throws InvalidMetadataException, UnsupportedExtensionException {
+        if (filters != null && filters.isArray()) {
+            for (int i = 0; i < filters.size(); i++) {
+                String id = filters.get(i).path("id").asText("");
+                switch (id) {
+                    case "vlen-utf8":
+                        return DataType.STRING;
+                    case "vlen-bytes":
+                        return DataType.BYTES;
+                    case "vlen-array", "pickle", "msgpack2", "json2", "categorize":
+                        throw new UnsupportedExtensionException(doc + ": /filters/" + i + " object codec '" + id
+                                + "' of dtype '" + dtype + "' is not supported (only vlen-utf8 strings and vlen-bytes)");
+                    default:
+                        break;
+                }
+            }
+        }
+        throw new InvalidMetadataException(doc + ": /dtype '" + dtype + "' (Python objects) needs an object codec"
+                + " such as vlen-utf8 or vlen-bytes in /filters, found " + filters);
     }
 
     private static CodecSpec v2CodecSpec(JsonNode node, String pointer, String doc) throws InvalidMetadataException {
