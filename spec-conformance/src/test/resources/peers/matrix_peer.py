@@ -153,7 +153,7 @@ def v3_parts(doc):
 
 def vlen_type(doc):
     """'string' or 'variable_length_bytes' for a text or bytes array, else None."""
-    if doc["zarr_format"] == 3:
+    if doc.get("zarr_format") == 3:
         return doc["data_type"] if doc["data_type"] in VLEN else None
     ids = [f["id"] for f in doc.get("filters") or []]
     return "string" if "vlen-utf8" in ids else "variable_length_bytes" if "vlen-bytes" in ids else None
