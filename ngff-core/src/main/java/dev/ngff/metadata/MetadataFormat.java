@@ -22,23 +22,36 @@ public final class MetadataFormat {
             "storage_transformers");
     private static final Set<String> V3_GROUP_FIELDS = Set.of("zarr_format", "node_type", "attributes",
             "consolidated_metadata");
-    /** v2 compressors that serialise the array themselves (zarr-python 3 makes them array-to-bytes codecs). */
-    private static final Set<String> V2_ARRAY_TO_BYTES_COMPRESSORS = Set.of("numcodecs.zfpy", "numcodecs.pcodec");
     /**
-     * v2 codec ids (as v3 names) that numcodecs runs on bytes, not on an array: as filters they follow the
-     * 'bytes' codec in the normalised chain. Ids not listed are taken for array filters (numcodecs'
-     * delta, fixedscaleoffset, quantize, bitround, packbits, astype, categorize, ...).
+     * The stages of numcodecs ids (as v3 names) for codecs a {@link CodecStages} lookup cannot build (this
+     * build lacks them, or metadata is parsed without a registry): bytes-to-bytes checksums and compressors,
+     * the object codecs and the compressors that serialise the array themselves. An id found neither by the
+     * lookup nor here is taken for an array filter (numcodecs' delta, fixedscaleoffset, quantize, ...); its
+     * pipeline fails naming it if nothing provides it.
      */
-    private static final Set<String> V2_BYTES_TO_BYTES = Set.of("gzip", "zstd", "blosc", "crc32c",
-            "numcodecs.zlib", "numcodecs.gzip", "numcodecs.bz2", "numcodecs.lzma", "numcodecs.lz4", "numcodecs.zstd",
-            "numcodecs.blosc", "numcodecs.shuffle", "numcodecs.crc32", "numcodecs.crc32c", "numcodecs.adler32",
-            "numcodecs.fletcher32", "numcodecs.jenkins_lookup3", "numcodecs.lzf", "numcodecs.base64");
-    /** v2 object codecs that serialise a {@code |O} array (their v3 names). */
-    private static final Set<String> V2_OBJECT_CODECS = Set.of("vlen-utf8", "vlen-bytes");
+    private static final Map<String, CodecStages.Stage> NUMCODECS_STAGES = stages();
     private static final Set<String> V2_ARRAY_FIELDS = Set.of("zarr_format", "shape", "chunks", "dtype",
             "compressor", "fill_value", "order", "filters", "dimension_separator");
 
     private MetadataFormat() {
+    }
+
+    private static Map<String, CodecStages.Stage> stages() {
+        Map<String, CodecStages.Stage> m = new java.util.HashMap<>();
+        for (String b2b : List.of("gzip", "zstd", "blosc", "crc32c", "numcodecs.zlib", "numcodecs.gzip", "numcodecs.bz2",
+                "numcodecs.lzma", "numcodecs.lz4", "numcodecs.zstd", "numcodecs.blosc", "numcodecs.shuffle", "numcodecs.crc32",
+                "numcodecs.crc32c", "numcodecs.adler32", "numcodecs.fletcher32", "numcodecs.jenkins_lookup3", "numcodecs.lzf",
+                "numcodecs.base64")) {
+            m.put(b2b, CodecStages.Stage.BYTES_TO_BYTES);
+        }
+        for (String a2b : List.of("numcodecs.zfpy", "numcodecs.pcodec", "vlen-utf8", "vlen-bytes")) {
+            m.put(a2b, CodecStages.Stage.ARRAY_TO_BYTES);
+        }
+        return Map.copyOf(m);
+    }
+
+    private static CodecStages.Stage stageOf(CodecSpec spec, CodecStages stages) {
+        return stages.stageOf(spec).orElse(NUMCODECS_STAGES.getOrDefault(spec.name(), CodecStages.Stage.ARRAY_TO_ARRAY));
     }
 
     // ---- v3 ------------------------------------------------------------------------------------
@@ -275,8 +288,18 @@ public final class MetadataFormat {
 
     // ---- v2 ------------------------------------------------------------------------------------
 
-    /** Parses a v2 {@code .zarray} with its {@code .zattrs} (null when absent). */
+    /** Parses a v2 {@code .zarray} with its {@code .zattrs} (null when absent), knowing codec stages from numcodecs ids alone. */
     public static ArrayMetadata parseV2Array(JsonNode root, JsonNode attrs, String doc)
+            throws InvalidMetadataException, UnsupportedExtensionException {
+        return parseV2Array(root, attrs, doc, CodecStages.NONE);
+    }
+
+    /**
+     * Parses a v2 {@code .zarray} with its {@code .zattrs} (null when absent); {@code stages} (usually the
+     * {@link dev.ngff.codec.CodecRegistry} that will build the pipeline) says which filters and compressor
+     * work on the array, serialise it, or work on bytes.
+     */
+    public static ArrayMetadata parseV2Array(JsonNode root, JsonNode attrs, String doc, CodecStages stages)
             throws InvalidMetadataException, UnsupportedExtensionException {
         if (!root.isObject()) {
             throw new InvalidMetadataException(doc + ": expected a JSON object at /");
@@ -327,7 +350,7 @@ public final class MetadataFormat {
         }
         CodecSpec comp = compressor != null && !compressor.isNull() ? v2CodecSpec(compressor, "/compressor", doc) : null;
         // numcodecs' zfpy and pcodec take the array itself: they stand in for the bytes codec
-        boolean compressorSerialises = comp != null && V2_ARRAY_TO_BYTES_COMPRESSORS.contains(comp.name());
+        boolean compressorSerialises = comp != null && stageOf(comp, stages) == CodecStages.Stage.ARRAY_TO_BYTES;
         CodecSpec bytes = Codecs.bytes(dtype.bigEndian() ? "big" : "little");
         boolean bytesPlaced = false;
         if (filters != null && !filters.isNull()) {
@@ -339,17 +362,18 @@ public final class MetadataFormat {
             // the 'bytes' codec marks that switch, so it goes before the first bytes-to-bytes filter.
             for (int i = 0; i < filters.size(); i++) {
                 CodecSpec f = v2CodecSpec(filters.get(i), "/filters/" + i, doc);
-                if (dtype.dataType().isVariableLength() && V2_OBJECT_CODECS.contains(f.name()) && !bytesPlaced) {
-                    // the object codec serialises the |O array: it is the array-to-bytes codec, in place of 'bytes'
+                CodecStages.Stage stage = stageOf(f, stages);
+                if (stage == CodecStages.Stage.ARRAY_TO_BYTES && !bytesPlaced) {
+                    // a filter that serialises the array (the object codec of a |O array) takes the place of 'bytes'
                     if (compressorSerialises) {
                         throw new UnsupportedExtensionException(doc + ": /compressor '" + comp.name()
-                                + "' cannot follow the object codec '" + f.name() + "'");
+                                + "' serialises the array itself, but filter '" + f.name() + "' already did");
                     }
                     chain.add(f);
                     bytesPlaced = true;
                     continue;
                 }
-                boolean bytesToBytes = V2_BYTES_TO_BYTES.contains(f.name());
+                boolean bytesToBytes = stage != CodecStages.Stage.ARRAY_TO_ARRAY;
                 if (bytesToBytes && !bytesPlaced) {
                     if (compressorSerialises) {
                         throw new UnsupportedExtensionException(doc + ": /filters/" + i + " '" + f.name()
