@@ -41,7 +41,33 @@ function folderStore(root) {
   };
 }
 
+// Text and bytes elements (an Array of strings or Uint8Arrays): the digest input is each element's u32
+// little-endian length and bytes (UTF-8 for text), in C order, as the other peers compute it.
+function cOrderElements(chunk) {
+  const { data, shape, stride } = chunk;
+  let n = 1;
+  for (const s of shape) n *= s;
+  const utf8 = new TextEncoder();
+  const parts = [];
+  const pos = new Array(shape.length).fill(0);
+  for (let i = 0; i < n; i++) {
+    let at = 0;
+    for (let d = 0; d < shape.length; d++) at += pos[d] * stride[d];
+    const e = data[at];
+    const b = typeof e === "string" ? utf8.encode(e) : new Uint8Array(e);
+    const len = new Uint8Array(4);
+    new DataView(len.buffer).setUint32(0, b.length, true);
+    parts.push(len, b);
+    for (let d = shape.length - 1; d >= 0; d--) {
+      if (++pos[d] < shape[d]) break;
+      pos[d] = 0;
+    }
+  }
+  return Buffer.concat(parts);
+}
+
 function cOrderBytes(chunk) {
+  if (Array.isArray(chunk.data)) return cOrderElements(chunk);
   const { data, shape, stride } = chunk;
   const size = data.BYTES_PER_ELEMENT;
   const src = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);

@@ -16,7 +16,12 @@ with mix(x) = x ^ (x >> 29) over uint64; bool = bit 31 of x; integers = the low 
 NaN, -0.0, +inf, -inf where i % 61 is 3, 7, 11, 13 and otherwise a 20-bit (float16: 11-bit) signed
 integer from the top bits of x, divided by 16 (float16: by 4); complex: real part as the float, imaginary
 part from the bits of x >> 20 with the specials at i % 61 in 5, 17.
+Text and bytes (CellValues.text / CellValues.bytes): empty where i % 13 == 5; text "v<i>-<hex of x >> 40>"
+plus "\u00e9" (i % 3 == 1) or "\u4e16\u754c\U0001F600" (i % 3 == 2), repeated 40 times where i % 29 == 7;
+bytes of length (x >> 8) % 20 + 1 (+300 where i % 29 == 7), byte k = ((x >> 8 (k % 8)) + k) mod 256. Their
+digest is SHA-256 over each element's u32 little-endian length and bytes (UTF-8 for text), in C order.
 """
+import base64
 import hashlib
 import json
 import os
@@ -51,8 +56,36 @@ def float_part(x, i, ftype, shift, specials):
     return v.astype(ftype)
 
 
+def text(i):
+    if i % 13 == 5:
+        return ""
+    s = "v%d-%x" % (i, int(mixed(np.asarray(i, np.int64))) >> 40)
+    if i % 3 == 1:
+        s += "\u00e9"
+    elif i % 3 == 2:
+        s += "\u4e16\u754c\U0001F600"
+    return s * 40 if i % 29 == 7 else s
+
+
+def bytes_of(i):
+    if i % 13 == 5:
+        return b""
+    x = int(mixed(np.asarray(i, np.int64)))
+    n = (x >> 8) % 20 + 1 + (300 if i % 29 == 7 else 0)
+    return bytes(((x >> ((k % 8) * 8)) + k) & 0xFF for k in range(n))
+
+
+VLEN = {"string": text, "variable_length_bytes": bytes_of}
+
+
 def values(dtype, index):
     """Elements of the formula for the given global C-order indices (an int64 numpy array)."""
+    if isinstance(dtype, str) and dtype in VLEN:
+        f = VLEN[dtype]
+        out = np.empty(index.shape, dtype=object)
+        for pos in np.ndindex(index.shape):
+            out[pos] = f(int(index[pos]))
+        return out
     dt = np.dtype(dtype).newbyteorder("=")
     x = mixed(index)
     if dt.kind == "b":
@@ -84,6 +117,13 @@ def region_values(dtype, shape, region):
 
 def digest(a):
     a = np.asarray(a)
+    if a.dtype.kind in "OTSU":  # text or bytes elements: u32 length + bytes each, C order
+        h = hashlib.sha256()
+        for e in a.reshape(-1, order="C"):
+            b = e.encode("utf-8") if isinstance(e, str) else bytes(e)
+            h.update(len(b).to_bytes(4, "little"))
+            h.update(b)
+        return h.hexdigest()
     if a.dtype.kind in "biufc":
         a = a.astype(a.dtype.newbyteorder("<"))
     return hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest()
@@ -111,9 +151,19 @@ def v3_parts(doc):
     return filters, serializer, compressors
 
 
+def vlen_type(doc):
+    """'string' or 'variable_length_bytes' for a text or bytes array, else None."""
+    if doc.get("zarr_format") == 3:
+        return doc["data_type"] if doc["data_type"] in VLEN else None
+    ids = [f["id"] for f in doc.get("filters") or []]
+    return "string" if "vlen-utf8" in ids else "variable_length_bytes" if "vlen-bytes" in ids else None
+
+
 def zarr_fill(doc):
     """The fill value as zarr-python's create_array takes it."""
     f = doc["fill_value"]
+    if vlen_type(doc) == "variable_length_bytes":
+        return base64.standard_b64decode(f)  # the JSON form is base64
     if isinstance(f, str) and f in ("NaN", "Infinity", "-Infinity"):
         return float({"NaN": "nan", "Infinity": "inf", "-Infinity": "-inf"}[f])
     if isinstance(f, list) and len(f) == 2:
@@ -132,15 +182,19 @@ def zarr_write(path, doc, region):
             fill_value=zarr_fill(doc), chunk_key_encoding=doc["chunk_key_encoding"],
             dimension_names=doc.get("dimension_names"), zarr_format=3)
     else:
+        from zarr.core.dtype import VariableLengthBytes, VariableLengthUTF8
+        vt = vlen_type(doc)
+        # zarr-python cannot tell text from bytes by "|O": it wants the data type object
+        dtype = {"string": VariableLengthUTF8(), "variable_length_bytes": VariableLengthBytes()}.get(vt, doc["dtype"])
         arr = zarr.create_array(
-            path, shape=doc["shape"], dtype=doc["dtype"], chunks=doc["chunks"],
+            path, shape=doc["shape"], dtype=dtype, chunks=doc["chunks"],
             # zarr-python takes v2 filters only as numcodecs objects
             filters=[numcodecs.get_codec(dict(f)) for f in doc.get("filters") or []] or None,
             compressors=doc.get("compressor"),
             fill_value=zarr_fill(doc), order=doc["order"],
             chunk_key_encoding={"name": "v2", "separator": doc.get("dimension_separator", ".")},
             zarr_format=2)
-    dtype = arr.dtype
+    dtype = vlen_type(doc) or arr.dtype
     arr[region_slices(region)] = region_values(dtype, doc["shape"], region)
 
 
@@ -165,7 +219,7 @@ def ts_spec(path, doc, create):
 def ts_write(path, doc, region):
     import tensorstore as ts
     t = ts.open(ts_spec(path, doc, True)).result()
-    dtype = np.dtype(doc["dtype"]) if doc["zarr_format"] == 2 else t.dtype.numpy_dtype
+    dtype = vlen_type(doc) or (np.dtype(doc["dtype"]) if doc["zarr_format"] == 2 else t.dtype.numpy_dtype)
     t[region_slices(region)].write(region_values(dtype, doc["shape"], region)).result()
 
 

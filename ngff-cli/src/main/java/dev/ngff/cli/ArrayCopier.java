@@ -25,7 +25,7 @@ final class ArrayCopier {
     /** Copies every element of {@code src} into {@code dst}; {@code progress} hears of each block's bytes. */
     static void copy(ZarrArray src, ZarrArray dst, int workers, Progress progress) throws IOException {
         long[] shape = src.shape();
-        int es = src.dataType().byteSize();
+        int es = Sizes.elementBytes(src.dataType());
         long[] sourceChunks = sourceReadUnit(src);
         long[] unit = BlockPlan.alignedUnit(shape, dst.chunkShape(), sourceChunks, es, MAX_ALIGNED_UNIT_BYTES);
         BlockPlan plan = BlockPlan.of(shape, unit, es, BLOCK_BYTES);
@@ -36,7 +36,7 @@ final class ArrayCopier {
                 boolean started = runner.submit(() -> {
                     NdBuffer block = src.read(offset, extent);
                     dst.write(offset, block);
-                    progress.step(block.segment().byteSize());
+                    progress.step(block.isVariableLength() ? block.elementCount() * es : block.segment().byteSize());
                 });
                 if (!started) {
                     break;

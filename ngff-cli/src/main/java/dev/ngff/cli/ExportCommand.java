@@ -52,6 +52,10 @@ public final class ExportCommand implements Callable<Integer> {
         try (ReadableStore store = Locations.openReadable(cmd, location);
              ExecutionContext ctx = ExecutionContext.create()) {
             ZarrArray array = Zarr.openArray(store, Key.ROOT, ctx);
+            if (array.dataType().isVariableLength()) {
+                throw new CommandLine.ParameterException(cmd, location + " holds variable-length " + array.dataType()
+                        + " elements, which .npy cannot store without Python pickles; export takes fixed-size types");
+            }
             Region.Box box;
             try {
                 box = parsed.resolve(array.shape());

@@ -53,7 +53,7 @@ final class InfoRender {
         } else {
             line(out, "stored", "unknown (the store cannot list; " + n.gridChunks() + " " + unit + " in the grid)");
         }
-        line(out, "uncompressed", Sizes.bytes(n.uncompressedBytes()));
+        line(out, "uncompressed", n.uncompressedBytes() < 0 ? "unknown (variable-length elements)" : Sizes.bytes(n.uncompressedBytes()));
         double ratio = n.compressionRatio();
         if (!Double.isNaN(ratio)) {
             line(out, "ratio", String.format(Locale.ROOT, "%.2f", ratio));
@@ -125,7 +125,11 @@ final class InfoRender {
                 o.putNull("stored_chunks");
                 o.putNull("stored_bytes");
             }
-            o.put("uncompressed_bytes", n.uncompressedBytes());
+            if (n.uncompressedBytes() < 0) {
+                o.putNull("uncompressed_bytes"); // variable-length elements: not known without reading them
+            } else {
+                o.put("uncompressed_bytes", n.uncompressedBytes());
+            }
             double ratio = n.compressionRatio();
             if (Double.isNaN(ratio)) {
                 o.putNull("compression_ratio");

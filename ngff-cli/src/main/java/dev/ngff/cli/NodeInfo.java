@@ -24,9 +24,12 @@ record NodeInfo(Key path, NodeMetadata meta, ArrayLayout layout, StoredChunks st
         return meta instanceof ArrayMetadata;
     }
 
-    /** Bytes the array holds decoded (every element, stored or fill). */
+    /** Bytes the array holds decoded (every element, stored or fill); -1 when elements vary in size (text, bytes). */
     long uncompressedBytes() {
-        return meta instanceof ArrayMetadata a ? Sizes.uncompressed(a) : 0;
+        if (meta instanceof ArrayMetadata a) {
+            return a.dataType().isVariableLength() ? -1 : Sizes.uncompressed(a);
+        }
+        return 0;
     }
 
     /** Chunks (shards for a sharded array) in the grid. */
@@ -43,6 +46,6 @@ record NodeInfo(Key path, NodeMetadata meta, ArrayLayout layout, StoredChunks st
 
     /** Uncompressed over stored bytes, or NaN when nothing (or nothing known) is stored. */
     double compressionRatio() {
-        return stored == null || stored.bytes() == 0 ? Double.NaN : (double) uncompressedBytes() / stored.bytes();
+        return stored == null || stored.bytes() == 0 || uncompressedBytes() < 0 ? Double.NaN : (double) uncompressedBytes() / stored.bytes();
     }
 }

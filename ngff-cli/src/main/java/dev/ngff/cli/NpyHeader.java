@@ -28,6 +28,8 @@ final class NpyHeader {
             case FLOAT -> "<f" + n;
             case COMPLEX -> "<c" + n;
             case RAW -> "|V" + n;
+            // .npy stores Python objects only as pickles; export refuses these types before it gets here
+            case STRING, BYTES -> throw new IllegalArgumentException(".npy has no variable-length " + t + " type");
         };
     }
 

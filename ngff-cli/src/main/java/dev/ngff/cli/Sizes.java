@@ -23,9 +23,20 @@ final class Sizes {
         return String.format(Locale.ROOT, u >= 3 ? "%.2f %s" : "%.1f %s", v, UNITS[u]);
     }
 
-    /** Bytes an array holds decoded (every element, stored or fill), saturating at {@code Long.MAX_VALUE}. */
+    /** What one element of a variable-length type (text, bytes) is taken to hold when planning and reporting progress. */
+    static final int ESTIMATED_VARIABLE_ELEMENT_BYTES = 16;
+
+    /** Decoded bytes per element: exact for fixed-size types, {@link #ESTIMATED_VARIABLE_ELEMENT_BYTES} for text and bytes. */
+    static int elementBytes(dev.ngff.metadata.DataType t) {
+        return t.isVariableLength() ? ESTIMATED_VARIABLE_ELEMENT_BYTES : t.byteSize();
+    }
+
+    /**
+     * Bytes an array holds decoded (every element, stored or fill), saturating at {@code Long.MAX_VALUE};
+     * an estimate for variable-length types (see {@link #elementBytes}).
+     */
     static long uncompressed(dev.ngff.metadata.ArrayMetadata meta) {
-        long n = meta.dataType().byteSize();
+        long n = elementBytes(meta.dataType());
         for (long s : meta.shape()) {
             n = product(n, s);
         }

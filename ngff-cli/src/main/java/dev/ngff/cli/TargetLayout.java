@@ -95,13 +95,14 @@ record TargetLayout(Integer zarrFormat, long[] chunks, long[] shards, boolean un
         }
         int bytesAt = -1;
         for (int i = 0; i < chain.size(); i++) {
-            if (chain.get(i).name().equals("bytes")) {
+            // the array-to-bytes codec: 'bytes', or the variable-length layout of a text or bytes array
+            if (chain.get(i).name().equals("bytes") || dev.ngff.codec.std.VlenCodec.NAMES.contains(chain.get(i).name())) {
                 bytesAt = i;
                 break;
             }
         }
         if (bytesAt < 0) {
-            throw new IllegalArgumentException(where + ": --codec needs a 'bytes' codec in the chain, found "
+            throw new IllegalArgumentException(where + ": --codec needs an array-to-bytes codec ('bytes', 'vlen-utf8', 'vlen-bytes') in the chain, found "
                     + CodecText.chain(chain));
         }
         List<CodecSpec> out = new ArrayList<>(chain.subList(0, bytesAt + 1));

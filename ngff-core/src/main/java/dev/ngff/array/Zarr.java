@@ -35,7 +35,7 @@ public final class Zarr {
 
     /** Opens the array or group at {@code path}. */
     public static ZarrNode open(ReadableStore store, Key path, ExecutionContext ctx) throws IOException {
-        NodeMetadata meta = readMetadata(store, path)
+        NodeMetadata meta = readMetadata(store, path, ctx.codecs())
                 .orElseThrow(() -> new NodeNotFoundException("no Zarr array or group at " + store.describe() + " '"
                         + (path.isRoot() ? "/" : path.path()) + "' (none of zarr.json, .zarray, .zgroup)"));
         return node(store, path, meta, ctx);
@@ -77,8 +77,17 @@ public final class Zarr {
         return new ZarrGroup(store, path, meta, ctx);
     }
 
-    /** Reads and parses the metadata at a path; empty when no node is there. */
+    /** Reads and parses the metadata at a path; empty when no node is there. v2 codec stages come from the standard registry. */
     public static Optional<NodeMetadata> readMetadata(ReadableStore store, Key path) throws IOException {
+        return readMetadata(store, path, dev.ngff.codec.CodecRegistry.standard());
+    }
+
+    /**
+     * Reads and parses the metadata at a path; empty when no node is there. {@code stages} (the registry
+     * that will build the pipeline) places a v2 array's filters in the codec stages.
+     */
+    public static Optional<NodeMetadata> readMetadata(ReadableStore store, Key path, dev.ngff.metadata.CodecStages stages)
+            throws IOException {
         Key v3 = path.resolve(ZARR_JSON);
         Optional<Bytes> doc = store.read(v3);
         if (doc.isPresent()) {
@@ -89,7 +98,7 @@ public final class Zarr {
         doc = store.read(zarray);
         if (doc.isPresent()) {
             String where = store.describe() + " '" + zarray + "'";
-            return Optional.of(MetadataFormat.parseV2Array(Json.parse(doc.get(), where), readAttrs(store, path), where));
+            return Optional.of(MetadataFormat.parseV2Array(Json.parse(doc.get(), where), readAttrs(store, path), where, stages));
         }
         Key zgroup = path.resolve(ZGROUP);
         doc = store.read(zgroup);

@@ -71,6 +71,7 @@ public final class ZarrArray implements ZarrNode {
     }
 
     private static void validateCodecsFor(ArrayMetadata meta, CodecPipeline p, String where) throws NgffException {
+        p.checkDataType(meta.dataType(), where);
         try {
             ChunkSpec spec = new ChunkSpec(meta.chunkShape(), meta.dataType(), meta.fillValue());
             for (var a2a : p.arrayToArray()) {
@@ -347,7 +348,7 @@ public final class ZarrArray implements ZarrNode {
             NdBuffer data;
             if (existing.isEmpty()) {
                 data = NdBuffer.filled(meta.dataType(), chunk, fill);
-            } else if (existing.get().segment().isReadOnly()) {
+            } else if (!existing.get().isVariableLength() && existing.get().segment().isReadOnly()) {
                 data = NdBuffer.allocate(meta.dataType(), chunk);
                 MemorySegment.copy(existing.get().segment(), 0, data.segment(), 0, data.segment().byteSize());
             } else {

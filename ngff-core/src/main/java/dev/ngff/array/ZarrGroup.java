@@ -180,7 +180,7 @@ public final class ZarrGroup implements ZarrNode {
             JsonNode attrs = entries.get(base + node + "/" + Zarr.ZATTRS);
             String w = where + " /metadata/" + k;
             if (doc.equals(Zarr.ZARRAY)) {
-                out.put(node, MetadataFormat.parseV2Array(e.getValue(), attrs, w));
+                out.put(node, MetadataFormat.parseV2Array(e.getValue(), attrs, w, ctx.codecs()));
             } else if (doc.equals(Zarr.ZGROUP)) {
                 out.put(node, MetadataFormat.parseV2Group(e.getValue(), attrs, w));
             }

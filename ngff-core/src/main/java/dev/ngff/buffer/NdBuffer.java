@@ -11,6 +11,13 @@ import java.util.Arrays;
  * addressed with {@code long} indices so it may exceed 2 GiB. Mutable: it is the destination of reads
  * and the source of writes. Not thread-safe for overlapping writes; disjoint regions may be written
  * concurrently.
+ *
+ * <p>Buffers of a variable-length type ({@link DataType#isVariableLength()}: text and bytes) hold one
+ * {@code byte[]} per element instead of memory (UTF-8 for text), at most {@link #MAX_VARIABLE_LENGTH_ELEMENTS}
+ * of them. They have no {@link #segment()}; use {@link #getString}, {@link #getBytes}, their setters, the
+ * linear {@link #elementBytes}, and the factories {@link #ofStrings} / {@link #ofBytes}. Element arrays are
+ * never modified in place: setters store copies, getters return copies. Region copies, fills and
+ * {@link #allEqual} work on both forms.
  */
 public final class NdBuffer {
     static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
@@ -22,9 +29,36 @@ public final class NdBuffer {
     private final DataType dataType;
     private final long[] shape;
     private final long[] strides; // in elements
-    private final MemorySegment data;
+    /** Most elements one variable-length buffer holds (a Java array bound). */
+    public static final int MAX_VARIABLE_LENGTH_ELEMENTS = Integer.MAX_VALUE - 8;
+    private static final byte[] EMPTY = new byte[0];
+
+    private final MemorySegment data; // null for variable-length types
+    private final byte[][] elements; // null for fixed-size types
+
+    private NdBuffer(DataType dataType, long[] shape, byte[][] elements) {
+        this.dataType = dataType;
+        this.shape = shape.clone();
+        this.strides = new long[shape.length];
+        long n = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            if (shape[d] < 0) {
+                throw new IllegalArgumentException("negative extent in shape " + Arrays.toString(shape));
+            }
+            strides[d] = n;
+            n = Math.multiplyExact(n, shape[d]);
+        }
+        if (n != elements.length) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + n + " elements, got " + elements.length);
+        }
+        this.data = null;
+        this.elements = elements;
+    }
 
     private NdBuffer(DataType dataType, long[] shape, MemorySegment data) {
+        if (dataType.isVariableLength()) {
+            throw new IllegalArgumentException(dataType + " is variable-length: its buffers hold byte[] elements, not memory");
+        }
         this.dataType = dataType;
         this.shape = shape.clone();
         this.strides = new long[shape.length];
@@ -42,12 +76,67 @@ public final class NdBuffer {
                     + bytes + " bytes, memory holds " + data.byteSize());
         }
         this.data = data;
+        this.elements = null;
     }
 
-    /** A zero-filled buffer. */
+    private static int variableLengthCount(DataType dataType, long[] shape) {
+        long n = elementCount(shape);
+        if (n > MAX_VARIABLE_LENGTH_ELEMENTS) {
+            throw new IllegalArgumentException("a buffer of " + dataType + " holds at most " + MAX_VARIABLE_LENGTH_ELEMENTS
+                    + " elements, shape " + Arrays.toString(shape) + " has " + n);
+        }
+        return (int) n;
+    }
+
+    /** A zero-filled buffer; for variable-length types every element is empty. */
     public static NdBuffer allocate(DataType dataType, long... shape) {
+        if (dataType.isVariableLength()) {
+            byte[][] e = new byte[variableLengthCount(dataType, shape)][];
+            Arrays.fill(e, EMPTY);
+            return new NdBuffer(dataType, shape, e);
+        }
         long bytes = Math.multiplyExact(elementCount(shape), (long) dataType.byteSize());
         return new NdBuffer(dataType, shape, Buffers.allocate(bytes));
+    }
+
+    /** A {@link DataType#STRING} buffer of the given texts in C order; a lone surrogate is an IllegalArgumentException. */
+    public static NdBuffer ofStrings(String[] values, long... shape) {
+        NdBuffer b = new NdBuffer(DataType.STRING, shape, new byte[checkCount(values.length, shape)][]);
+        for (int i = 0; i < values.length; i++) {
+            b.elements[i] = Utf8.encode(java.util.Objects.requireNonNull(values[i], "values[" + i + "]"));
+        }
+        return b;
+    }
+
+    /** A {@link DataType#BYTES} buffer of copies of the given byte sequences in C order. */
+    public static NdBuffer ofBytes(byte[][] values, long... shape) {
+        NdBuffer b = new NdBuffer(DataType.BYTES, shape, new byte[checkCount(values.length, shape)][]);
+        for (int i = 0; i < values.length; i++) {
+            b.elements[i] = java.util.Objects.requireNonNull(values[i], "values[" + i + "]").clone();
+        }
+        return b;
+    }
+
+    private static int checkCount(int n, long[] shape) {
+        if (elementCount(shape) != n) {
+            throw new IllegalArgumentException(n + " values for shape " + Arrays.toString(shape));
+        }
+        return n;
+    }
+
+    /**
+     * A variable-length buffer that takes ownership of {@code elements} (no copy): neither the array nor
+     * its entries may be changed by the caller afterwards. For decoders, which validate what they pass
+     * (text must be valid UTF-8).
+     */
+    public static NdBuffer wrapElements(DataType dataType, long[] shape, byte[][] elements) {
+        if (!dataType.isVariableLength()) {
+            throw new IllegalArgumentException(dataType + " is not a variable-length type");
+        }
+        for (byte[] e : elements) {
+            java.util.Objects.requireNonNull(e, "null element");
+        }
+        return new NdBuffer(dataType, shape, elements);
     }
 
     /** Views existing memory (no copy) as a buffer of the given type and shape. */
@@ -90,17 +179,109 @@ public final class NdBuffer {
     }
 
     public long elementCount() {
-        return data.byteSize() / dataType.byteSize();
+        return elements != null ? elements.length : data.byteSize() / dataType.byteSize();
     }
 
-    /** The writable memory underneath, C order, little-endian. */
+    /** Whether this buffer holds a variable-length type (byte[] elements, no memory segment). */
+    public boolean isVariableLength() {
+        return elements != null;
+    }
+
+    /** The writable memory underneath, C order, little-endian; refused for variable-length types. */
     public MemorySegment segment() {
+        requireFixed("segment()");
         return data;
     }
 
-    /** A read-only byte view of the whole buffer. */
+    /** A read-only byte view of the whole buffer; refused for variable-length types. */
     public Bytes asBytes() {
+        requireFixed("asBytes()");
         return Bytes.wrap(data);
+    }
+
+    private void requireFixed(String what) {
+        if (elements != null) {
+            throw new UnsupportedOperationException(what + " is not defined for a buffer of the variable-length type "
+                    + dataType + ": read its elements with getString/getBytes/elementBytes");
+        }
+    }
+
+    private void requireVariable(String what) {
+        if (elements == null) {
+            throw new UnsupportedOperationException(what + " needs a variable-length buffer (string or bytes), not " + dataType);
+        }
+    }
+
+    // ---- variable-length elements ----------------------------------------------------------------
+
+    /** The text at a coordinate ({@link DataType#STRING}; for bytes buffers the bytes read as UTF-8). */
+    public String getString(long... idx) {
+        return elementText(index(idx));
+    }
+
+    /** A copy of the bytes at a coordinate (UTF-8 for text). */
+    public byte[] getBytes(long... idx) {
+        return elementBytes(index(idx));
+    }
+
+    /** Stores text at a coordinate; a lone surrogate is an IllegalArgumentException. */
+    public void setString(String value, long... idx) {
+        setElementBytes(index(idx), Utf8.encode(value), false);
+    }
+
+    /** Stores a copy of bytes at a coordinate; in a text buffer they must be valid UTF-8. */
+    public void setBytes(byte[] value, long... idx) {
+        setElementBytes(index(idx), value.clone(), true);
+    }
+
+    /** The text at a linear (C-order) index. */
+    public String elementText(long linearIndex) {
+        requireVariable("elementText");
+        return Utf8.decode(elements[Math.toIntExact(linearIndex)]);
+    }
+
+    /** A copy of the bytes at a linear (C-order) index. */
+    public byte[] elementBytes(long linearIndex) {
+        return elementBytesUnsafe(linearIndex).clone();
+    }
+
+    /** The bytes at a linear index without a copy, for encoders; callers must not modify them. */
+    public byte[] elementBytesUnsafe(long linearIndex) {
+        requireVariable("elementBytes");
+        return elements[Math.toIntExact(linearIndex)];
+    }
+
+    /** Stores a copy of bytes at a linear index; in a text buffer they must be valid UTF-8. */
+    public void setElementBytes(long linearIndex, byte[] value) {
+        setElementBytes(linearIndex, value.clone(), true);
+    }
+
+    private void setElementBytes(long linearIndex, byte[] owned, boolean validate) {
+        requireVariable("setElementBytes");
+        if (validate && dataType.kind() == DataType.Kind.STRING && Utf8.firstInvalid(owned, 0, owned.length) >= 0) {
+            throw new IllegalArgumentException("element " + linearIndex + ": bytes are not valid UTF-8 for a string buffer");
+        }
+        elements[Math.toIntExact(linearIndex)] = owned;
+    }
+
+    /** Every element as text, C order. */
+    public String[] toStrings() {
+        requireVariable("toStrings");
+        String[] out = new String[elements.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Utf8.decode(elements[i]);
+        }
+        return out;
+    }
+
+    /** Copies of every element's bytes, C order. */
+    public byte[][] toByteArrays() {
+        requireVariable("toByteArrays");
+        byte[][] out = new byte[elements.length][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = elements[i].clone();
+        }
+        return out;
     }
 
     /** Linear element index of a coordinate. */
@@ -119,6 +300,7 @@ public final class NdBuffer {
     }
 
     private long byteOffset(long[] idx) {
+        requireFixed("numeric access");
         return index(idx) * dataType.byteSize();
     }
 
@@ -179,6 +361,7 @@ public final class NdBuffer {
      * types as unsigned, float16 converted, bool as 0/1, complex as its real part.
      */
     public double getAsDouble(long linearIndex) {
+        requireFixed("getAsDouble");
         long off = linearIndex * dataType.byteSize();
         return switch (dataType.kind()) {
             case BOOL -> data.get(ValueLayout.JAVA_BYTE, off) != 0 ? 1 : 0;
@@ -203,11 +386,13 @@ public final class NdBuffer {
                 default -> data.get(DOUBLE, off);
             };
             case RAW -> Byte.toUnsignedInt(data.get(ValueLayout.JAVA_BYTE, off));
+            case STRING, BYTES -> throw new IllegalStateException("unreachable");
         };
     }
 
     /** Element at a linear index as a raw integer: the bits, sign-extended for signed integers. */
     public long getAsLong(long linearIndex) {
+        requireFixed("getAsLong");
         long off = linearIndex * dataType.byteSize();
         int size = Math.min(dataType.byteSize(), 8);
         boolean signed = dataType.kind() == DataType.Kind.INT;
@@ -219,8 +404,12 @@ public final class NdBuffer {
         };
     }
 
-    /** Fills every element with one element's little-endian bytes. */
+    /** Fills every element with one element's little-endian bytes (for variable-length types: its whole bytes). */
     public void fill(byte[] element) {
+        if (elements != null) {
+            Arrays.fill(elements, element.clone());
+            return;
+        }
         if (element.length != dataType.byteSize()) {
             throw new IllegalArgumentException("fill element of " + element.length + " bytes for " + dataType);
         }
@@ -251,6 +440,14 @@ public final class NdBuffer {
 
     /** True if every element equals the given element bytes. */
     public boolean allEqual(byte[] element) {
+        if (elements != null) {
+            for (byte[] e : elements) {
+                if (e != element && !Arrays.equals(e, element)) {
+                    return false;
+                }
+            }
+            return true;
+        }
         return allEqual(data, element);
     }
 
@@ -287,7 +484,7 @@ public final class NdBuffer {
      * elements are copied in bulk; trailing dimensions that both sides cover whole are merged.
      */
     public static void copy(NdBuffer src, long[] srcOffset, NdBuffer dst, long[] dstOffset, long[] box) {
-        if (src.dataType.byteSize() != dst.dataType.byteSize()) {
+        if (src.isVariableLength() != dst.isVariableLength() || src.dataType.byteSize() != dst.dataType.byteSize()) {
             throw new IllegalArgumentException("element size mismatch: " + src.dataType + " vs " + dst.dataType);
         }
         int rank = box.length;
@@ -307,7 +504,7 @@ public final class NdBuffer {
         }
         long es = src.dataType.byteSize();
         if (rank == 0) {
-            MemorySegment.copy(src.data, 0, dst.data, 0, es);
+            copyRun(src, 0, dst, 0, 1);
             return;
         }
         // merge trailing dims: while the box covers dim d fully in both buffers, the run extends into d-1
@@ -317,7 +514,6 @@ public final class NdBuffer {
             inner--;
             run *= box[inner];
         }
-        long runBytes = run * es;
         long srcBase = 0;
         long dstBase = 0;
         for (int d = 0; d < rank; d++) {
@@ -325,7 +521,7 @@ public final class NdBuffer {
             dstBase += dstOffset[d] * dst.strides[d];
         }
         if (inner == 0) {
-            MemorySegment.copy(src.data, srcBase * es, dst.data, dstBase * es, runBytes);
+            copyRun(src, srcBase, dst, dstBase, run);
             return;
         }
         long[] counter = new long[inner];
@@ -336,7 +532,7 @@ public final class NdBuffer {
                 s += counter[d] * src.strides[d];
                 t += counter[d] * dst.strides[d];
             }
-            MemorySegment.copy(src.data, s * es, dst.data, t * es, runBytes);
+            copyRun(src, s, dst, t, run);
             int d = inner - 1;
             while (d >= 0) {
                 if (++counter[d] < box[d]) {
@@ -351,10 +547,22 @@ public final class NdBuffer {
         }
     }
 
+    /** Copies {@code n} consecutive elements; element arrays of variable-length buffers are shared (never mutated). */
+    private static void copyRun(NdBuffer src, long from, NdBuffer dst, long to, long n) {
+        if (src.elements != null) {
+            System.arraycopy(src.elements, (int) from, dst.elements, (int) to, (int) n);
+            return;
+        }
+        long es = src.dataType.byteSize();
+        MemorySegment.copy(src.data, from * es, dst.data, to * es, n * es);
+    }
+
     /** Same data type, shape and element bytes. */
     public boolean contentEquals(NdBuffer other) {
-        return dataType.equals(other.dataType) && Arrays.equals(shape, other.shape)
-                && data.mismatch(other.data) == -1;
+        if (!dataType.equals(other.dataType) || !Arrays.equals(shape, other.shape)) {
+            return false;
+        }
+        return elements != null ? Arrays.deepEquals(elements, other.elements) : data.mismatch(other.data) == -1;
     }
 
     @Override

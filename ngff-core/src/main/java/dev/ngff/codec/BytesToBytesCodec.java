@@ -16,6 +16,11 @@ public non-sealed interface BytesToBytesCodec extends Codec {
      */
     Bytes decode(Bytes encoded, ChunkSpec spec, long maxDecodedSize) throws IOException;
 
+    /** Bytes-to-bytes codecs see only the encoded bytes, so every data type is fine. */
+    @Override
+    default void checkDataType(dev.ngff.metadata.DataType type, String where) {
+    }
+
     /** Upper bound of the encoded size for an input of {@code decodedSize} bytes, or -1 if unknown. */
     default long encodedSizeBound(long decodedSize) {
         return -1;

@@ -31,8 +31,11 @@ public record ChunkSpec(long[] shape, DataType dataType, FillValue fillValue) {
         return n;
     }
 
-    /** Decoded size in bytes. */
+    /** Decoded size in bytes; refused for variable-length types, whose size only their elements know. */
     public long byteSize() {
+        if (dataType.isVariableLength()) {
+            throw new UnsupportedOperationException("a chunk of the variable-length type " + dataType + " has no fixed byte size");
+        }
         return Math.multiplyExact(elementCount(), (long) dataType.byteSize());
     }
 

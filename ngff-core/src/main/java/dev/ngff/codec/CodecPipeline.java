@@ -105,6 +105,15 @@ public final class CodecPipeline implements ArrayToBytesCodec {
         throw new UnsupportedOperationException("a pipeline is written as its list of specs(), not one spec");
     }
 
+    /** Asks every array-facing codec; bytes-to-bytes codecs see only bytes. */
+    @Override
+    public void checkDataType(dev.ngff.metadata.DataType type, String where) throws InvalidMetadataException {
+        for (ArrayToArrayCodec c : arrayToArray) {
+            c.checkDataType(type, where);
+        }
+        arrayToBytes.checkDataType(type, where);
+    }
+
     @Override
     public Bytes encode(NdBuffer chunk, ChunkSpec spec) throws IOException {
         NdBuffer cur = chunk;

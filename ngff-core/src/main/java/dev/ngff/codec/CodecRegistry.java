@@ -14,7 +14,7 @@ import java.util.TreeMap;
  * thread-safe once built. A name that no provider answers to fails with a message that names the codec
  * and, where known, the artifact that brings it.
  */
-public final class CodecRegistry {
+public final class CodecRegistry implements dev.ngff.metadata.CodecStages {
     /** Codecs that other artifacts or later releases provide, with what to add. */
     private static final Map<String, String> HINTS = Map.ofEntries(
             Map.entry("zstd", "add the dev.ngff:ngff-codecs artifact"),
@@ -85,6 +85,20 @@ public final class CodecRegistry {
                     + (hint != null ? ": " + hint : " (no codec provider of that name is on the class path)"));
         }
         return p.create(spec, this);
+    }
+
+    /** The stage of the codec this registry builds for {@code spec}; empty when it cannot build it. */
+    @Override
+    public java.util.Optional<Stage> stageOf(CodecSpec spec) {
+        try {
+            return java.util.Optional.of(switch (create(spec)) {
+                case ArrayToArrayCodec a -> Stage.ARRAY_TO_ARRAY;
+                case ArrayToBytesCodec b -> Stage.ARRAY_TO_BYTES;
+                case BytesToBytesCodec b -> Stage.BYTES_TO_BYTES;
+            });
+        } catch (NgffException | RuntimeException e) {
+            return java.util.Optional.empty(); // the pipeline reports it when it is built
+        }
     }
 
     /** Builds and validates a codec chain; {@code location} names the metadata in errors. */

@@ -70,11 +70,16 @@ public record ArrayMetadata(
                 chunkElems *= chunkShape[d];
             }
         }
-        if (chunkElems > MAX_CHUNK_BYTES / dataType.byteSize()) {
+        if (dataType.isVariableLength()) {
+            if (chunkElems > dev.ngff.buffer.NdBuffer.MAX_VARIABLE_LENGTH_ELEMENTS) {
+                throw new IllegalArgumentException("chunk shape " + Arrays.toString(chunkShape) + " of " + dataType
+                        + " exceeds " + dev.ngff.buffer.NdBuffer.MAX_VARIABLE_LENGTH_ELEMENTS + " elements per chunk");
+            }
+        } else if (chunkElems > MAX_CHUNK_BYTES / dataType.byteSize()) {
             throw new IllegalArgumentException("chunk shape " + Arrays.toString(chunkShape) + " of " + dataType
                     + " exceeds " + MAX_CHUNK_BYTES + " bytes per chunk");
         }
-        if (fillValue.bytesUnsafe().length != dataType.byteSize()) {
+        if (!dataType.isVariableLength() && fillValue.bytesUnsafe().length != dataType.byteSize()) {
             throw new IllegalArgumentException("fill value of " + fillValue.bytesUnsafe().length + " bytes for " + dataType);
         }
         codecs = List.copyOf(codecs);
@@ -214,7 +219,7 @@ public record ArrayMetadata(
             return this;
         }
 
-        /** The full codec chain; the default is {@code bytes} (little-endian). */
+        /** The full codec chain; the default is {@code bytes} (little-endian), or vlen-utf8 / vlen-bytes for text / bytes. */
         public Builder codecs(List<CodecSpec> chain) {
             this.codecs = List.copyOf(chain);
             return this;
@@ -240,7 +245,7 @@ public record ArrayMetadata(
         }
 
         public ArrayMetadata build() {
-            List<CodecSpec> chain = codecs != null ? codecs : List.of(Codecs.bytes("little"));
+            List<CodecSpec> chain = codecs != null ? codecs : List.of(Codecs.defaultArrayToBytes(dataType));
             ChunkKeyEncoding enc = chunkKeyEncoding != null ? chunkKeyEncoding
                     : (zarrFormat == 2 ? ChunkKeyEncoding.V2_DOT : ChunkKeyEncoding.DEFAULT_SLASH);
             V2Details v2 = zarrFormat == 2 ? V2Details.derive(dataType, chain, enc, fillValue, v2Order) : null;

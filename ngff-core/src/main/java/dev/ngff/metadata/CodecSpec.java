@@ -34,7 +34,7 @@ public record CodecSpec(String name, ObjectNode configuration) {
         ObjectNode n = Json.object();
         n.put("name", name);
         // zarr-python 3 refuses numcodecs.* codecs without a "configuration" key, even an empty one
-        if (!configuration.isEmpty() || name.startsWith("numcodecs.")) {
+        if (!configuration.isEmpty() || name.startsWith("numcodecs.") || name.startsWith("vlen-")) {
             n.set("configuration", configuration.deepCopy());
         }
         return n;

@@ -27,6 +27,24 @@ public final class Codecs {
         return new CodecSpec("zstd", c);
     }
 
+    /** The variable-length text codec (numcodecs' layout), the array-to-bytes codec of {@link DataType#STRING}. */
+    public static CodecSpec vlenUtf8() {
+        return CodecSpec.of("vlen-utf8");
+    }
+
+    /** The variable-length bytes codec (numcodecs' layout), the array-to-bytes codec of {@link DataType#BYTES}. */
+    public static CodecSpec vlenBytes() {
+        return CodecSpec.of("vlen-bytes");
+    }
+
+    /** The array-to-bytes codec a new array of {@code type} gets by default: vlen for text and bytes, else little-endian bytes. */
+    public static CodecSpec defaultArrayToBytes(DataType type) {
+        if (type.isVariableLength()) {
+            return type.kind() == DataType.Kind.STRING ? vlenUtf8() : vlenBytes();
+        }
+        return bytes("little");
+    }
+
     public static CodecSpec crc32c() {
         return CodecSpec.of("crc32c");
     }

@@ -3,7 +3,7 @@ package dev.ngff.metadata;
 import dev.ngff.error.UnsupportedExtensionException;
 
 /**
- * A fixed-size Zarr data type. Decoded elements are always held little-endian in memory; byte order on
+ * A Zarr data type: fixed-size, or variable-length ({@link Kind#STRING}, {@link Kind#BYTES}). Decoded elements are always held little-endian in memory; byte order on
  * disk is the {@code bytes} codec's business.
  *
  * <p>NumPy's {@code datetime64} and {@code timedelta64} ({@code numpy.datetime64} / {@code numpy.timedelta64}
@@ -16,10 +16,16 @@ import dev.ngff.error.UnsupportedExtensionException;
  * {@link Kind#RAW} types of {@code 4 n} bytes with {@link FixedUtf32} attached: {@code n} code points,
  * NUL-padded, each a 32-bit unit that the {@code bytes} codec byte-swaps (their {@link #componentSize()} is 4).
  *
+ * <p>Variable-length text ({@code string} in v3; {@code |O} with the {@code vlen-utf8} filter in v2) and
+ * bytes ({@code variable_length_bytes} or {@code bytes} in v3; {@code |O} with {@code vlen-bytes} in v2) have
+ * {@link #isVariableLength()} true and a {@link #byteSize()} of 0: buffers hold them as one {@code byte[]}
+ * per element (UTF-8 for text), and every fixed-size codec refuses them when a pipeline is checked against
+ * the array ({@link dev.ngff.codec.Codec#checkDataType}).
+ *
  * @param flavor what a NumPy-only type adds to its storage type, or null for the Zarr core types
  */
 public record DataType(Kind kind, int byteSize, Flavor flavor) {
-    public enum Kind { BOOL, INT, UINT, FLOAT, COMPLEX, RAW }
+    public enum Kind { BOOL, INT, UINT, FLOAT, COMPLEX, RAW, STRING, BYTES }
 
     /** The NumPy meaning layered on a storage type: a datetime unit or UTF-32 text. */
     public sealed interface Flavor permits Temporal, FixedUtf32 {
@@ -111,6 +117,10 @@ public record DataType(Kind kind, int byteSize, Flavor flavor) {
     public static final DataType FLOAT64 = new DataType(Kind.FLOAT, 8);
     public static final DataType COMPLEX64 = new DataType(Kind.COMPLEX, 8);
     public static final DataType COMPLEX128 = new DataType(Kind.COMPLEX, 16);
+    /** Variable-length UTF-8 text: v3 {@code string}, v2 {@code |O} + {@code vlen-utf8}. */
+    public static final DataType STRING = new DataType(Kind.STRING, 0);
+    /** Variable-length bytes: v3 {@code variable_length_bytes} (alias {@code bytes}), v2 {@code |O} + {@code vlen-bytes}. */
+    public static final DataType BYTES = new DataType(Kind.BYTES, 0);
 
     public DataType {
         if (kind == null) {
@@ -128,6 +138,7 @@ public record DataType(Kind kind, int byteSize, Flavor flavor) {
             case FLOAT -> byteSize == 2 || byteSize == 4 || byteSize == 8;
             case COMPLEX -> byteSize == 8 || byteSize == 16;
             case RAW -> byteSize >= 1 && byteSize <= (1 << 20);
+            case STRING, BYTES -> byteSize == 0 && flavor == null;
         };
         if (!ok) {
             throw new IllegalArgumentException("no " + kind + " data type of " + byteSize + " bytes");
@@ -160,6 +171,9 @@ public record DataType(Kind kind, int byteSize, Flavor flavor) {
             case FLOAT -> "float" + byteSize * 8;
             case COMPLEX -> "complex" + byteSize * 8;
             case RAW -> "r" + byteSize * 8;
+            case STRING -> "string";
+            // zarr-python 3 reads only this name; zarrs and zarr-extensions also know "bytes"
+            case BYTES -> "variable_length_bytes";
         };
     }
 
@@ -180,6 +194,8 @@ public record DataType(Kind kind, int byteSize, Flavor flavor) {
             case "float64" -> FLOAT64;
             case "complex64", "complex_float32" -> COMPLEX64;
             case "complex128", "complex_float64" -> COMPLEX128;
+            case "string" -> STRING;
+            case "variable_length_bytes", "bytes" -> BYTES;
             default -> null;
         };
         if (t != null) {
@@ -196,6 +212,11 @@ public record DataType(Kind kind, int byteSize, Flavor flavor) {
 
     public boolean isInteger() {
         return kind == Kind.INT || kind == Kind.UINT;
+    }
+
+    /** Whether elements vary in size (text and bytes): no fixed {@link #byteSize()}, no memory-segment buffers. */
+    public boolean isVariableLength() {
+        return kind == Kind.STRING || kind == Kind.BYTES;
     }
 
     public boolean isFloatingPoint() {

@@ -16,6 +16,9 @@ import java.util.HexFormat;
  * The fill value of an array: the little-endian bytes of one element. Parsed from and written to every
  * JSON encoding that Zarr v2 and v3 allow (numbers, "NaN", "Infinity", "-Infinity", hex bit patterns,
  * complex pairs, byte arrays, base64).
+ *
+ * <p>For the variable-length types the bytes are the whole fill element: the UTF-8 of the text for
+ * {@link DataType#STRING}, the raw bytes for {@link DataType#BYTES}; their length is the element's.
  */
 public final class FillValue {
     private static final BigInteger TWO_64 = BigInteger.ONE.shiftLeft(64);
@@ -30,9 +33,14 @@ public final class FillValue {
         return new FillValue(element.clone());
     }
 
-    /** All-zero bytes: 0, 0.0, false. */
+    /** All-zero bytes: 0, 0.0, false; the empty string or byte sequence for variable-length types. */
     public static FillValue zero(DataType type) {
         return new FillValue(new byte[type.byteSize()]);
+    }
+
+    /** A text fill value for {@link DataType#STRING} (its UTF-8 bytes); lone surrogates are refused. */
+    public static FillValue ofText(String text) {
+        return new FillValue(dev.ngff.buffer.Utf8.encode(text));
     }
 
     /** A numeric fill value converted to the data type (integers must be in range, floats are rounded). */
@@ -47,6 +55,7 @@ public final class FillValue {
                 putFloat(b, type.byteSize() / 2, 0);
             }
             case RAW -> throw new IllegalArgumentException("raw bits fill values are bytes, not numbers");
+            case STRING, BYTES -> throw new IllegalArgumentException(type + " fill values are text or bytes, not numbers");
         }
         return new FillValue(b.array());
     }
@@ -80,6 +89,9 @@ public final class FillValue {
         if (type.isFixedUtf32()) {
             return utf32(node, type, pointer);
         }
+        if (type.isVariableLength()) {
+            return variableLength(node, type, pointer);
+        }
         ByteBuffer b = le(type.byteSize());
         switch (type.kind()) {
             case BOOL -> {
@@ -98,8 +110,42 @@ public final class FillValue {
                 putFloatNode(b, type.byteSize() / 2, node.get(1), pointer + "/1");
             }
             case RAW -> putRaw(b, type, node, pointer);
+            case STRING, BYTES -> throw new IllegalStateException("handled above");
         }
         return new FillValue(b.array());
+    }
+
+    /**
+     * A v3 {@code string} fill is a JSON string. A bytes fill is base64 text (what zarr-python writes) or an
+     * array of byte values (what zarrs writes, {@code []} for empty).
+     */
+    private static FillValue variableLength(JsonNode node, DataType type, String pointer) throws InvalidMetadataException {
+        if (type.kind() == DataType.Kind.STRING) {
+            if (!node.isTextual()) {
+                throw new InvalidMetadataException(pointer + ": fill_value for string must be a JSON string, got " + node);
+            }
+            return new FillValue(node.textValue().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        if (node.isTextual()) {
+            try {
+                return new FillValue(Base64.getDecoder().decode(node.textValue()));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidMetadataException(pointer + ": fill_value for " + type + " is not valid base64: " + node);
+            }
+        }
+        if (node.isArray()) {
+            byte[] out = new byte[node.size()];
+            for (int i = 0; i < out.length; i++) {
+                JsonNode x = node.get(i);
+                if (!x.isIntegralNumber() || x.intValue() < 0 || x.intValue() > 255) {
+                    throw new InvalidMetadataException(pointer + "/" + i + ": byte values must be 0..255, got " + x);
+                }
+                out[i] = (byte) x.intValue();
+            }
+            return new FillValue(out);
+        }
+        throw new InvalidMetadataException(pointer + ": fill_value for " + type
+                + " must be base64 text or an array of byte values, got " + node);
     }
 
     /** The canonical v3 JSON for this fill value. */
@@ -107,6 +153,12 @@ public final class FillValue {
         JsonNodeFactory f = JsonNodeFactory.instance;
         if (type.isFixedUtf32()) {
             return f.textNode(utf32Text(element));
+        }
+        if (type.kind() == DataType.Kind.STRING) {
+            return f.textNode(new String(element, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        if (type.kind() == DataType.Kind.BYTES) {
+            return f.textNode(Base64.getEncoder().encodeToString(element));
         }
         ByteBuffer b = ByteBuffer.wrap(element).order(ByteOrder.LITTLE_ENDIAN);
         return switch (type.kind()) {
@@ -126,15 +178,28 @@ public final class FillValue {
                 }
                 yield a;
             }
+            case STRING, BYTES -> throw new IllegalStateException("handled above");
         };
     }
 
     // ---- Zarr v2 -------------------------------------------------------------------------------
 
-    /** Parses a v2 {@code fill_value}; {@code null} reads as zero (what zarr-python does for missing chunks). */
+    /**
+     * Parses a v2 {@code fill_value}; {@code null} reads as zero (what zarr-python does for missing chunks).
+     * For {@code |O} arrays, as zarr-python 3 reads what zarr-python 2 wrote: null is the empty string (or
+     * bytes); a number is its text for strings ({@code 0} is {@code "0"}, NumPy's {@code str(0)}) and, for
+     * bytes, 0 is empty bytes; a string is the text itself, or base64 for bytes.
+     */
     public static FillValue fromV2(JsonNode node, DataType type, String pointer) throws InvalidMetadataException {
         if (node == null || node.isNull()) {
             return zero(type);
+        }
+        if (type.kind() == DataType.Kind.STRING) {
+            return variableLength(node.isNumber() || node.isBoolean()
+                    ? JsonNodeFactory.instance.textNode(node.asText()) : node, type, pointer);
+        }
+        if (type.kind() == DataType.Kind.BYTES) {
+            return node.isNumber() && node.doubleValue() == 0 ? zero(type) : variableLength(node, type, pointer);
         }
         if (type.isFixedUtf32()) {
             // zarr-python 2 wrote 0 for <U arrays; NumPy fills them with its text, "0"
@@ -178,13 +243,14 @@ public final class FillValue {
                     putRaw(b, type, node, pointer);
                 }
             }
+            case STRING, BYTES -> throw new IllegalStateException("handled above");
         }
         return new FillValue(b.array());
     }
 
     /** The v2 JSON for this fill value. */
     public JsonNode toV2(DataType type) {
-        if (type.isFixedUtf32()) {
+        if (type.isFixedUtf32() || type.isVariableLength()) {
             return toV3(type);
         }
         if (type.kind() == DataType.Kind.RAW) {

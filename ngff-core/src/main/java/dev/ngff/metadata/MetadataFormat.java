@@ -22,21 +22,36 @@ public final class MetadataFormat {
             "storage_transformers");
     private static final Set<String> V3_GROUP_FIELDS = Set.of("zarr_format", "node_type", "attributes",
             "consolidated_metadata");
-    /** v2 compressors that serialise the array themselves (zarr-python 3 makes them array-to-bytes codecs). */
-    private static final Set<String> V2_ARRAY_TO_BYTES_COMPRESSORS = Set.of("numcodecs.zfpy", "numcodecs.pcodec");
     /**
-     * v2 codec ids (as v3 names) that numcodecs runs on bytes, not on an array: as filters they follow the
-     * 'bytes' codec in the normalised chain. Ids not listed are taken for array filters (numcodecs'
-     * delta, fixedscaleoffset, quantize, bitround, packbits, astype, categorize, ...).
+     * The stages of numcodecs ids (as v3 names) for codecs a {@link CodecStages} lookup cannot build (this
+     * build lacks them, or metadata is parsed without a registry): bytes-to-bytes checksums and compressors,
+     * the object codecs and the compressors that serialise the array themselves. An id found neither by the
+     * lookup nor here is taken for an array filter (numcodecs' delta, fixedscaleoffset, quantize, ...); its
+     * pipeline fails naming it if nothing provides it.
      */
-    private static final Set<String> V2_BYTES_TO_BYTES = Set.of("gzip", "zstd", "blosc", "crc32c",
-            "numcodecs.zlib", "numcodecs.gzip", "numcodecs.bz2", "numcodecs.lzma", "numcodecs.lz4", "numcodecs.zstd",
-            "numcodecs.blosc", "numcodecs.shuffle", "numcodecs.crc32", "numcodecs.crc32c", "numcodecs.adler32",
-            "numcodecs.fletcher32", "numcodecs.jenkins_lookup3", "numcodecs.lzf", "numcodecs.base64");
+    private static final Map<String, CodecStages.Stage> NUMCODECS_STAGES = stages();
     private static final Set<String> V2_ARRAY_FIELDS = Set.of("zarr_format", "shape", "chunks", "dtype",
             "compressor", "fill_value", "order", "filters", "dimension_separator");
 
     private MetadataFormat() {
+    }
+
+    private static Map<String, CodecStages.Stage> stages() {
+        Map<String, CodecStages.Stage> m = new java.util.HashMap<>();
+        for (String b2b : List.of("gzip", "zstd", "blosc", "crc32c", "numcodecs.zlib", "numcodecs.gzip", "numcodecs.bz2",
+                "numcodecs.lzma", "numcodecs.lz4", "numcodecs.zstd", "numcodecs.blosc", "numcodecs.shuffle", "numcodecs.crc32",
+                "numcodecs.crc32c", "numcodecs.adler32", "numcodecs.fletcher32", "numcodecs.jenkins_lookup3", "numcodecs.lzf",
+                "numcodecs.base64")) {
+            m.put(b2b, CodecStages.Stage.BYTES_TO_BYTES);
+        }
+        for (String a2b : List.of("numcodecs.zfpy", "numcodecs.pcodec", "vlen-utf8", "vlen-bytes")) {
+            m.put(a2b, CodecStages.Stage.ARRAY_TO_BYTES);
+        }
+        return Map.copyOf(m);
+    }
+
+    private static CodecStages.Stage stageOf(CodecSpec spec, CodecStages stages) {
+        return stages.stageOf(spec).orElse(NUMCODECS_STAGES.getOrDefault(spec.name(), CodecStages.Stage.ARRAY_TO_ARRAY));
     }
 
     // ---- v3 ------------------------------------------------------------------------------------
@@ -273,8 +288,18 @@ public final class MetadataFormat {
 
     // ---- v2 ------------------------------------------------------------------------------------
 
-    /** Parses a v2 {@code .zarray} with its {@code .zattrs} (null when absent). */
+    /** Parses a v2 {@code .zarray} with its {@code .zattrs} (null when absent), knowing codec stages from numcodecs ids alone. */
     public static ArrayMetadata parseV2Array(JsonNode root, JsonNode attrs, String doc)
+            throws InvalidMetadataException, UnsupportedExtensionException {
+        return parseV2Array(root, attrs, doc, CodecStages.NONE);
+    }
+
+    /**
+     * Parses a v2 {@code .zarray} with its {@code .zattrs} (null when absent); {@code stages} (usually the
+     * {@link dev.ngff.codec.CodecRegistry} that will build the pipeline) says which filters and compressor
+     * work on the array, serialise it, or work on bytes.
+     */
+    public static ArrayMetadata parseV2Array(JsonNode root, JsonNode attrs, String doc, CodecStages stages)
             throws InvalidMetadataException, UnsupportedExtensionException {
         if (!root.isObject()) {
             throw new InvalidMetadataException(doc + ": expected a JSON object at /");
@@ -295,7 +320,10 @@ public final class MetadataFormat {
         if (!dtypeNode.isTextual()) {
             throw new UnsupportedExtensionException(doc + ": /dtype " + dtypeNode + " (structured dtypes) is not supported");
         }
-        NumpyDtype dtype = NumpyDtype.parse(dtypeNode.textValue(), doc + " /dtype");
+        JsonNode filters = root.get("filters");
+        NumpyDtype dtype = isObjectDtype(dtypeNode.textValue())
+                ? new NumpyDtype(objectDataType(filters, dtypeNode.textValue(), doc), false)
+                : NumpyDtype.parse(dtypeNode.textValue(), doc + " /dtype");
         String orderText = root.path("order").asText("C");
         if (!orderText.equals("C") && !orderText.equals("F")) {
             throw new InvalidMetadataException(doc + ": /order must be \"C\" or \"F\", got " + root.get("order"));
@@ -310,7 +338,6 @@ public final class MetadataFormat {
             }
         }
         JsonNode compressor = root.get("compressor");
-        JsonNode filters = root.get("filters");
         FillValue fill = FillValue.fromV2(root.get("fill_value"), dtype.dataType(), doc + " /fill_value");
 
         List<CodecSpec> chain = new ArrayList<>();
@@ -323,7 +350,7 @@ public final class MetadataFormat {
         }
         CodecSpec comp = compressor != null && !compressor.isNull() ? v2CodecSpec(compressor, "/compressor", doc) : null;
         // numcodecs' zfpy and pcodec take the array itself: they stand in for the bytes codec
-        boolean compressorSerialises = comp != null && V2_ARRAY_TO_BYTES_COMPRESSORS.contains(comp.name());
+        boolean compressorSerialises = comp != null && stageOf(comp, stages) == CodecStages.Stage.ARRAY_TO_BYTES;
         CodecSpec bytes = Codecs.bytes(dtype.bigEndian() ? "big" : "little");
         boolean bytesPlaced = false;
         if (filters != null && !filters.isNull()) {
@@ -335,7 +362,18 @@ public final class MetadataFormat {
             // the 'bytes' codec marks that switch, so it goes before the first bytes-to-bytes filter.
             for (int i = 0; i < filters.size(); i++) {
                 CodecSpec f = v2CodecSpec(filters.get(i), "/filters/" + i, doc);
-                boolean bytesToBytes = V2_BYTES_TO_BYTES.contains(f.name());
+                CodecStages.Stage stage = stageOf(f, stages);
+                if (stage == CodecStages.Stage.ARRAY_TO_BYTES && !bytesPlaced) {
+                    // a filter that serialises the array (the object codec of a |O array) takes the place of 'bytes'
+                    if (compressorSerialises) {
+                        throw new UnsupportedExtensionException(doc + ": /compressor '" + comp.name()
+                                + "' serialises the array itself, but filter '" + f.name() + "' already did");
+                    }
+                    chain.add(f);
+                    bytesPlaced = true;
+                    continue;
+                }
+                boolean bytesToBytes = stage != CodecStages.Stage.ARRAY_TO_ARRAY;
                 if (bytesToBytes && !bytesPlaced) {
                     if (compressorSerialises) {
                         throw new UnsupportedExtensionException(doc + ": /filters/" + i + " '" + f.name()
@@ -376,6 +414,37 @@ public final class MetadataFormat {
         } catch (IllegalArgumentException e) {
             throw new InvalidMetadataException(doc + ": " + e.getMessage());
         }
+    }
+
+    /** NumPy's object dtype, which zarr-python writes as {@code |O}. */
+    private static boolean isObjectDtype(String dtype) {
+        return dtype.equals("|O") || dtype.equals("O") || dtype.equals("<O") || dtype.equals(">O");
+    }
+
+    /**
+     * The element type of a v2 object array, from its object codec among the filters ({@code vlen-utf8}: text,
+     * {@code vlen-bytes}: bytes). numcodecs pickles and msgpack-encoded objects are Python-only.
+     */
+    private static DataType objectDataType(JsonNode filters, String dtype, String doc)
+            throws InvalidMetadataException, UnsupportedExtensionException {
+        if (filters != null && filters.isArray()) {
+            for (int i = 0; i < filters.size(); i++) {
+                String id = filters.get(i).path("id").asText("");
+                switch (id) {
+                    case "vlen-utf8":
+                        return DataType.STRING;
+                    case "vlen-bytes":
+                        return DataType.BYTES;
+                    case "vlen-array", "pickle", "msgpack2", "json2", "categorize":
+                        throw new UnsupportedExtensionException(doc + ": /filters/" + i + " object codec '" + id
+                                + "' of dtype '" + dtype + "' is not supported (only vlen-utf8 strings and vlen-bytes)");
+                    default:
+                        break;
+                }
+            }
+        }
+        throw new InvalidMetadataException(doc + ": /dtype '" + dtype + "' (Python objects) needs an object codec"
+                + " such as vlen-utf8 or vlen-bytes in /filters, found " + filters);
     }
 
     private static CodecSpec v2CodecSpec(JsonNode node, String pointer, String doc) throws InvalidMetadataException {

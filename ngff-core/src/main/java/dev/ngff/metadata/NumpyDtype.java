@@ -43,7 +43,7 @@ public record NumpyDtype(DataType dataType, boolean bigEndian) {
             case 'S', 'V' -> size >= 1 && size <= (1 << 20) ? new DataType(DataType.Kind.RAW, size) : null;
             case 'U' -> size >= 1 && size <= (1 << 18) ? DataType.fixedUtf32(size) : null;
             case 'O' -> throw new UnsupportedExtensionException(pointer + ": dtype '" + s
-                    + "' (Python objects, e.g. variable-length strings) is not supported yet");
+                    + "' (Python objects) needs its object codec (vlen-utf8, vlen-bytes) from the filters to be read");
             case 'M', 'm' -> temporal(kindChar == 'm', size, m.group(4), s, pointer);
             default -> null;
         };
@@ -78,6 +78,9 @@ public record NumpyDtype(DataType dataType, boolean bigEndian) {
 
     /** The dtype string: {@code |b1}, {@code <i4}, {@code >f8}, {@code |V3}, {@code <M8[ns]}, ... */
     public String format() {
+        if (dataType.isVariableLength()) {
+            return "|O"; // the object codec in the filters says text or bytes
+        }
         if (dataType.isFixedUtf32()) {
             return (bigEndian ? ">" : "<") + "U" + dataType.byteSize() / 4;
         }
@@ -92,6 +95,7 @@ public record NumpyDtype(DataType dataType, boolean bigEndian) {
             case FLOAT -> 'f';
             case COMPLEX -> 'c';
             case RAW -> 'V';
+            case STRING, BYTES -> throw new IllegalStateException("unreachable");
         };
         return order + c + dataType.byteSize();
     }

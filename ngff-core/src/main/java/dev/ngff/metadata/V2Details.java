@@ -39,7 +39,7 @@ public record V2Details(String dtype, char order, JsonNode compressor, JsonNode 
     /** The v3 codec name for a v2 codec id, as zarr-python 3 names them. */
     public static String v3Name(String v2Id) {
         return switch (v2Id) {
-            case "gzip", "zstd", "blosc", "crc32c", "transpose", "bytes" -> v2Id;
+            case "gzip", "zstd", "blosc", "crc32c", "transpose", "bytes", "vlen-utf8", "vlen-bytes" -> v2Id;
             default -> "numcodecs." + v2Id;
         };
     }
@@ -69,10 +69,16 @@ public record V2Details(String dtype, char order, JsonNode compressor, JsonNode 
                 big = "big".equals(chain.get(k).get("endian").asText("little"));
                 break;
             }
+            if (type.isVariableLength() && (chain.get(k).name().equals("vlen-utf8") || chain.get(k).name().equals("vlen-bytes"))) {
+                bytesAt = k; // the object codec is the first filter of a |O array
+                filters.add(toV2Codec(chain.get(k)));
+                break;
+            }
             filters.add(toV2Codec(chain.get(k)));
         }
         if (bytesAt < 0) {
-            throw new IllegalArgumentException("Zarr v2 needs the 'bytes' codec in the chain, got " + chain);
+            throw new IllegalArgumentException("Zarr v2 needs the 'bytes' codec in the chain"
+                    + (type.isVariableLength() ? " (vlen-utf8 or vlen-bytes for " + type + ")" : "") + ", got " + chain);
         }
         JsonNode compressor = NullNode.instance;
         for (int k = bytesAt + 1; k < chain.size(); k++) {

@@ -15,6 +15,18 @@ public final class TestArrays {
     public static NdBuffer random(DataType type, long[] shape, long seed) {
         NdBuffer b = NdBuffer.allocate(type, shape);
         Random r = new Random(seed);
+        if (type.isVariableLength()) {
+            for (long i = 0; i < b.elementCount(); i++) {
+                if (type.kind() == DataType.Kind.STRING) {
+                    b.setElementBytes(i, dev.ngff.buffer.Utf8.encode(randomText(r)));
+                } else {
+                    byte[] e = new byte[r.nextInt(4) == 0 ? 0 : r.nextInt(40)];
+                    r.nextBytes(e);
+                    b.setElementBytes(i, e);
+                }
+            }
+            return b;
+        }
         var seg = b.segment();
         for (long i = 0; i < seg.byteSize(); i++) {
             seg.set(ValueLayout.JAVA_BYTE, i, (byte) r.nextInt(256));
@@ -28,6 +40,31 @@ public final class TestArrays {
     }
 
     /** int32 buffer whose element at linear index i is i. */
+    /**
+     * Random text: empty a quarter of the time, else up to 40 code points drawn from ASCII, Latin-1, CJK and
+     * the supplementary planes (surrogate pairs in Java), never lone surrogates.
+     */
+    public static String randomText(Random r) {
+        if (r.nextInt(4) == 0) {
+            return "";
+        }
+        int n = r.nextInt(40) + 1;
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            int cp = switch (r.nextInt(4)) {
+                case 0 -> 0x20 + r.nextInt(0x5f);
+                case 1 -> 0xa0 + r.nextInt(0x160);
+                case 2 -> 0x4e00 + r.nextInt(0x5000);
+                default -> 0x10000 + r.nextInt(0xf0000);
+            };
+            if (cp >= 0xd800 && cp <= 0xdfff) {
+                cp = 'x';
+            }
+            sb.appendCodePoint(cp);
+        }
+        return sb.toString();
+    }
+
     public static NdBuffer arangeInt32(long... shape) {
         NdBuffer b = NdBuffer.allocate(DataType.INT32, shape);
         long n = b.elementCount();

@@ -67,7 +67,7 @@ class ZarrPythonMetadataTest {
             "v3/codec/cast_value/cases.json", List.of("cast_value"),
             "v3/codec/scale_offset/cases.json", List.of("scale_offset"));
     /** Fill-value files for data types we do not model. */
-    static final Set<String> FILL_TYPES_NOT_MAPPED = Set.of("bytes", "string", "struct");
+    static final Set<String> FILL_TYPES_NOT_MAPPED = Set.of("struct");
 
     static final Set<String> UNMAPPED_SEEN = new ConcurrentSkipListSet<>();
 
@@ -357,6 +357,15 @@ class ZarrPythonMetadataTest {
             type = typeName.equals("numpy_datetime64") ? DataType.datetime64(unit, scale) : DataType.timedelta64(unit, scale);
             long v = value.isTextual() && value.asText().equals("NaT") ? Long.MIN_VALUE : value.longValue();
             expected = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v).array();
+        } else if (typeName.equals("string")) { // the text's UTF-8
+            type = DataType.STRING;
+            expected = value.textValue().getBytes(StandardCharsets.UTF_8);
+        } else if (typeName.equals("bytes")) { // byte values, or base64 text
+            type = DataType.BYTES;
+            expected = value.isTextual() ? java.util.Base64.getDecoder().decode(value.textValue()) : new byte[value.size()];
+            for (int i = 0; !value.isTextual() && i < value.size(); i++) {
+                expected[i] = (byte) value.get(i).intValue();
+            }
         } else {
             type = typeName.equals("raw") ? DataType.rawBits(8 * value.size()) : DataType.fromName(typeName);
             expected = expectedFillBytes(type, value);

@@ -52,7 +52,7 @@ class ZarrsFixturesTest {
             "zfp", "numcodecs.bitround", "numcodecs.quantize");
     static final Set<String> SUPPORTED_DTYPES = Set.of("bool", "int8", "int16", "int32", "int64", "uint8", "uint16",
             "uint32", "uint64", "float16", "float32", "float64", "complex64", "complex128", "complex_float32", "complex_float64",
-            "r24" /* raw bits: core supports r<8k> */, "numpy.datetime64", "numpy.timedelta64");
+            "r24" /* raw bits: core supports r<8k> */, "numpy.datetime64", "numpy.timedelta64", "string", "bytes");
 
     static boolean codecSupported(String name) {
         return SUPPORTED_CODECS.contains(name) || ctx().codecs().supports(name);
@@ -117,7 +117,26 @@ class ZarrsFixturesTest {
     void zarrsOnlyDataTypesAreUnsupported() {
         assertUnsupported(fixture("zarrs/v3/array_optional.zarr/array"), "optional");
         assertUnsupported(fixture("zarrs/v3/array_optional_nested.zarr/array"), "optional");
-        assertUnsupported(fixture("zarrs/v3/cities.zarr"), "string", "vlen-utf8");
+    }
+
+    /** The 47868 city names of zarrs' cities.csv (one per line, no quoting), written by zarrs and by zarr-python 2 and 3. */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"zarrs/v3/cities.zarr", "zarrs/zarr_python_compat/cities_v2.zarr",
+            "zarrs/zarr_python_compat/cities_v3.zarr"})
+    void cities(String rel) throws IOException {
+        List<String> expected = Files.readAllLines(fixture("zarrs/cities.csv"), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(expected).hasSize(47868);
+        ZarrArray a = openArray(fixture(rel));
+        assertThat(a.dataType()).isEqualTo(DataType.STRING);
+        assertThat(a.shape()).containsExactly(47868);
+        assertThat(a.chunkShape()).containsExactly(1000);
+        assertThat(a.read().toStrings()).containsExactly(expected.toArray(String[]::new));
+        // a region across chunk borders, and the non-ASCII names in it
+        NdBuffer r = a.read(new long[] {990}, new long[] {2030});
+        for (int i = 0; i < 2030; i++) {
+            assertThat(r.getString(i)).as("%s [%d]", rel, 990 + i).isEqualTo(expected.get(990 + i));
+        }
+        assertThat(expected.stream().anyMatch(c -> c.chars().anyMatch(ch -> ch > 127))).as("cities.csv has non-ASCII names").isTrue();
     }
 
     // ---- zarrs-written arrays -----------------------------------------------------------------------
@@ -189,11 +208,20 @@ class ZarrsFixturesTest {
         assertThat(doubles(a.read())).containsExactly(expected);
     }
 
+    /**
+     * zarr-python 2's {@code |O} string arrays: chunk 2 (element 4) is not stored, so it reads as the fill value,
+     * which is {@code "0"} for {@code fill_value: 0} and {@code ""} for null (what zarr-python 3 reads too).
+     */
     @Test
-    void zarrPythonCompatUnsupportedTypes() {
-        assertUnsupported(fixture("zarrs/zarr_python_compat/str_v2_fv_0.zarr"), "|O", "object", "vlen-utf8");
-        assertUnsupported(fixture("zarrs/zarr_python_compat/cities_v3.zarr"), "string");
-        assertUnsupported(fixture("zarrs/zarr_python_compat/v3_bytes.zarr"), "variable_length_bytes", "vlen-bytes");
+    void zarrPythonV2StringsAndV3Bytes() throws IOException {
+        ZarrArray zero = openArray(fixture("zarrs/zarr_python_compat/str_v2_fv_0.zarr"));
+        assertThat(zero.dataType()).isEqualTo(DataType.STRING);
+        assertThat(zero.read().toStrings()).containsExactly("a", "bb", "", "", "0");
+        ZarrArray nul = openArray(fixture("zarrs/zarr_python_compat/str_v2_fv_null.zarr"));
+        assertThat(nul.read().toStrings()).containsExactly("a", "bb", "", "", "");
+        ZarrArray bytes = openArray(fixture("zarrs/zarr_python_compat/v3_bytes.zarr"));
+        assertThat(bytes.dataType()).isEqualTo(DataType.BYTES);
+        assertThat(bytes.read().toStrings()).containsExactly("New York", "Los Angeles", "Chicago");
     }
 
     /** Attoseconds per NumPy unit (Y and M are calendar units and handled apart). */
@@ -327,8 +355,11 @@ class ZarrsFixturesTest {
         ZarrArray date = openArray(fixture("zarrs/issue_287.zarr/meta/date"));
         assertThat(date.dataType()).isEqualTo(DataType.datetime64("ms", 1));
         assertThat(longs(date.read())).containsExactly(1672531200000L, 1672617600000L, 1672704000000L); // 2023-01-01..03
-        assertUnsupported(fixture("zarrs/issue_287.zarr/meta/bbox"), "string");
-        assertUnsupported(fixture("zarrs/issue_287.zarr/meta/collection"), "string");
+        assertThat(openArray(fixture("zarrs/issue_287.zarr/meta/bbox")).read().toStrings()).containsExactly(
+                "POLYGON ((10 -10, 10 10, -10 10, -10 -10, 10 -10))", "POLYGON ((20 -20, 20 20, -20 20, -20 -20, 20 -20))",
+                "POLYGON ((30 -30, 30 30, -30 30, -30 -30, 30 -30))");
+        assertThat(openArray(fixture("zarrs/issue_287.zarr/meta/collection")).read().toStrings())
+                .containsExactly("collection_a", "collection_b", "collection_c");
     }
 
     /** bitround keepbits 3 (ngff-codecs): decoding is the identity, giving the rounded values zarrs stored. */
@@ -438,6 +469,19 @@ class ZarrsFixturesTest {
         assertThat(a.dataType()).isEqualTo(s.dataType().startsWith("numpy.") ? a.dataType() : DataType.fromName(s.dataType()));
         assertThat(a.dataType().name()).isEqualTo(s.dataType().startsWith("numpy.") ? s.dataType() : a.dataType().name());
         NdBuffer b = a.read();
+        if (a.dataType().isVariableLength()) {
+            for (int i = 0; i < 192; i++) {
+                assertThat(b.elementBytes(i)).as("%s element %d", s, i).isEqualTo(expectedSnapshotElement(a.dataType(), i));
+            }
+            NdBuffer r = a.read(new long[] {1, 5}, new long[] {5, 9});
+            for (int i = 0; i < 5; i++) {
+                for (int j = 0; j < 9; j++) {
+                    assertThat(r.getBytes(i, j)).as("%s region [%d][%d]", s, i, j)
+                            .isEqualTo(expectedSnapshotElement(a.dataType(), (1 + i) * 24 + 5 + j));
+                }
+            }
+            return;
+        }
         byte[] expected = expectedSnapshotBytes(a.dataType(), 192);
         if (s.lossy()) {
             double[] got = doubles(b);
@@ -490,6 +534,19 @@ class ZarrsFixturesTest {
             }
         }
         return 0;
+    }
+
+    /**
+     * Element {@code i} of zarrs' variable-length snapshots: text {@code str_0007}; bytes {@code i mod 256}
+     * repeated {@code i mod 8 + 1} times.
+     */
+    static byte[] expectedSnapshotElement(DataType t, int i) {
+        if (t.kind() == DataType.Kind.STRING) {
+            return String.format("str_%04d", i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        byte[] e = new byte[i % 8 + 1];
+        java.util.Arrays.fill(e, (byte) i);
+        return e;
     }
 
     static byte[] expectedSnapshotBytes(DataType t, int n) {

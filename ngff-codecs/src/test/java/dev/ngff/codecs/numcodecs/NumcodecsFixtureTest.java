@@ -35,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * equal numcodecs' encoding byte for byte.
  *
  * <p>Not covered here: {@code blosc}, {@code lz4} and {@code shuffle} (another module's codecs), and the
- * Python-object codecs {@code vlen-utf8}, {@code vlen-bytes}, {@code vlen-array}, which are not
+ * Python-object codecs ({@code vlen-utf8} and {@code vlen-bytes} are core array-to-bytes codecs, checked by core's
+ * NumcodecsFixtureTest; {@code vlen-array} is out of scope), which are not
  * array-to-array or bytes-to-bytes codecs; {@code zfpy} and {@code pcodec} need native libraries.
  */
 class NumcodecsFixtureTest {

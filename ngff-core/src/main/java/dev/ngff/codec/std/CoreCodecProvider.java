@@ -12,7 +12,10 @@ import dev.ngff.metadata.MetadataFormat;
 
 import java.util.Set;
 
-/** Provides the codecs that need nothing beyond the JDK: bytes, transpose, gzip, zlib, crc32c, sharding_indexed. */
+/**
+ * Provides the codecs that need nothing beyond the JDK: bytes, transpose, gzip, zlib, crc32c, sharding_indexed,
+ * and the variable-length layouts vlen-utf8, vlen-bytes, zarrs.vlen_v2.
+ */
 public final class CoreCodecProvider implements CodecProvider {
     /** The service loader and direct callers create it; it has no state. */
     public CoreCodecProvider() {
@@ -22,7 +25,7 @@ public final class CoreCodecProvider implements CodecProvider {
     @Override
     public Set<String> names() {
         return Set.of("bytes", "transpose", "gzip", "numcodecs.gzip", "numcodecs.zlib", "zlib", "crc32c",
-                "sharding_indexed");
+                "sharding_indexed", "vlen-utf8", "vlen-bytes", "zarrs.vlen_v2");
     }
 
     @Override
@@ -42,6 +45,12 @@ public final class CoreCodecProvider implements CodecProvider {
                 case "numcodecs.zlib", "zlib" -> new DeflateCodec(DeflateCodec.Wrapper.ZLIB, spec.name(), level(spec, where, 1));
                 case "crc32c" -> new Crc32cCodec();
                 case "sharding_indexed" -> sharding(spec, registry, where);
+                case "vlen-utf8", "vlen-bytes", "zarrs.vlen_v2" -> {
+                    if (!spec.configuration().isEmpty()) {
+                        throw new InvalidMetadataException(where + ": " + spec.name() + " takes no configuration");
+                    }
+                    yield new VlenCodec(spec.name());
+                }
                 default -> throw new IllegalStateException("not a core codec: " + spec.name());
             };
         } catch (IllegalArgumentException e) {

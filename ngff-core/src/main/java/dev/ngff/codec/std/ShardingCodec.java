@@ -129,6 +129,12 @@ public final class ShardingCodec implements ArrayToBytesCodec {
         return index.encodedSizeBound(indexSpec(grid));
     }
 
+    /** Inner chunks go through the inner chain, so it decides (vlen-utf8 inner chunks serve text arrays). */
+    @Override
+    public void checkDataType(DataType type, String where) throws dev.ngff.error.InvalidMetadataException {
+        inner.checkDataType(type, where + " (sharding_indexed inner codecs)");
+    }
+
     @Override
     public long encodedSizeBound(ChunkSpec spec) {
         long[] g = grid(spec);

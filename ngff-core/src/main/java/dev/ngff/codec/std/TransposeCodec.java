@@ -48,6 +48,11 @@ public final class TransposeCodec implements ArrayToArrayCodec {
         return new CodecSpec("transpose", c);
     }
 
+    /** A permutation of elements works on every type, variable-length ones included. */
+    @Override
+    public void checkDataType(dev.ngff.metadata.DataType type, String where) {
+    }
+
     private void checkRank(ChunkSpec s) {
         if (s.rank() != order.length) {
             throw new IllegalArgumentException("transpose order " + Arrays.toString(order) + " for a chunk of rank " + s.rank());
@@ -83,6 +88,9 @@ public final class TransposeCodec implements ArrayToArrayCodec {
         long[] outShape = new long[rank];
         for (int i = 0; i < rank; i++) {
             outShape[i] = inShape[perm[i]];
+        }
+        if (in.isVariableLength()) {
+            return permuteElements(in, perm, outShape);
         }
         NdBuffer out = NdBuffer.allocate(in.dataType(), outShape);
         boolean identity = true;
@@ -127,6 +135,39 @@ public final class TransposeCodec implements ArrayToArrayCodec {
             }
         }
         return out;
+    }
+
+    /** The same walk for byte[] elements: they move as references, never copied or changed. */
+    private static NdBuffer permuteElements(NdBuffer in, int[] perm, long[] outShape) {
+        int rank = outShape.length;
+        int count = Math.toIntExact(in.elementCount());
+        byte[][] out = new byte[count][];
+        long[] inShape = in.shape();
+        long[] inStrides = new long[rank];
+        long s = 1;
+        for (int d = rank - 1; d >= 0; d--) {
+            inStrides[d] = s;
+            s *= inShape[d];
+        }
+        long[] step = new long[rank];
+        for (int i = 0; i < rank; i++) {
+            step[i] = inStrides[perm[i]];
+        }
+        long[] ctr = new long[rank];
+        long inIdx = 0;
+        for (int o = 0; o < count; o++) {
+            out[o] = in.elementBytesUnsafe(inIdx);
+            for (int d = rank - 1; d >= 0; d--) {
+                ctr[d]++;
+                inIdx += step[d];
+                if (ctr[d] < outShape[d]) {
+                    break;
+                }
+                inIdx -= step[d] * ctr[d];
+                ctr[d] = 0;
+            }
+        }
+        return NdBuffer.wrapElements(in.dataType(), outShape, out);
     }
 
     private static void copyRun(MemorySegment src, long inIdx, long step, MemorySegment dst, long outIdx, long n, int es) {

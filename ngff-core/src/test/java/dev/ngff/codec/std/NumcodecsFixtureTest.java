@@ -24,6 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code encoded.NN.dat}, decoded with the codec its {@code config.json} names (as Zarr v2 metadata would
  * name it), gives exactly the data bytes of {@code array.NN.npy}; and our encoding of that array decodes
  * back to the same bytes.
+ *
+ * <p>{@code vlen-utf8} and {@code vlen-bytes}: the {@code .npy} files are pickles, so each case is checked
+ * against the collector's {@code expected.NN.json} (elements in numcodecs' encode order, bytes in base64):
+ * decoding gives exactly those elements, and encoding them gives numcodecs' bytes, byte for byte.
  */
 class NumcodecsFixtureTest {
 
@@ -35,6 +39,44 @@ class NumcodecsFixtureTest {
     @TestFactory
     Stream<DynamicTest> zlib() throws IOException {
         return cases("zlib");
+    }
+
+    @TestFactory
+    Stream<DynamicTest> vlenUtf8() throws IOException {
+        return vlenCases("vlen-utf8", DataType.STRING);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> vlenBytes() throws IOException {
+        return vlenCases("vlen-bytes", DataType.BYTES);
+    }
+
+    static Stream<DynamicTest> vlenCases(String codec, DataType type) throws IOException {
+        return Fixtures.numcodecs(codec).stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> checkVlen(c, type)));
+    }
+
+    static void checkVlen(Fixtures.NumcodecsCase c, DataType type) throws IOException {
+        java.nio.file.Path sidecar = c.array().resolveSibling(c.array().getFileName().toString()
+                .replace("array.", "expected.").replace(".npy", ".json"));
+        var expected = dev.ngff.metadata.Json.parse(Bytes.wrap(Files.readAllBytes(sidecar)), sidecar.toString());
+        var elements = expected.get("elements");
+        byte[][] want = new byte[elements.size()][];
+        for (int i = 0; i < want.length; i++) {
+            String e = elements.get(i).textValue();
+            want[i] = type == DataType.STRING ? e.getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                    : java.util.Base64.getDecoder().decode(e);
+        }
+        Codec made = CodecRegistry.standard().create(c.spec());
+        assertThat(made).isInstanceOf(VlenCodec.class);
+        VlenCodec codec = (VlenCodec) made;
+        // numcodecs encodes the flattened array: one chunk of all elements in encode order
+        ChunkSpec spec = new ChunkSpec(new long[] {want.length}, type, FillValue.zero(type));
+        byte[] encoded = Files.readAllBytes(c.encoded());
+        var decoded = codec.decode(Bytes.wrap(encoded), spec);
+        assertThat(decoded.toByteArrays()).as("%s against %s", c, sidecar.getFileName()).isEqualTo(want);
+        var ours = type == DataType.STRING ? dev.ngff.buffer.NdBuffer.ofStrings(decoded.toStrings(), want.length)
+                : dev.ngff.buffer.NdBuffer.ofBytes(want, want.length);
+        assertThat(codec.encode(ours, spec).toArray()).as("our encoding of %s", c).isEqualTo(encoded);
     }
 
     static Stream<DynamicTest> cases(String codec) throws IOException {

@@ -23,6 +23,19 @@ final class CellDocs {
 
     private static final JsonNodeFactory F = Json.nodes();
 
+    /** Whether the data type's elements vary in size (text, bytes). */
+    static boolean variableLength(String dtype) {
+        return dtype.equals("string") || dtype.equals("variable_length_bytes");
+    }
+
+    /** The array-to-bytes codec of a variable-length type, in place of {@code bytes}. */
+    static ObjectNode vlenCodec(String dtype) {
+        ObjectNode c = Json.object();
+        c.put("name", dtype.equals("string") ? "vlen-utf8" : "vlen-bytes");
+        c.putObject("configuration");
+        return c;
+    }
+
     /** Bytes per element of a fixed-size data type, 0 for variable-size ones (strings). */
     static int itemSize(String dtype) {
         return switch (dtype) {
@@ -80,6 +93,8 @@ final class CellDocs {
         addAll(codecs, v.get("filters"));
         if (v.has("serializer")) {
             codecs.add(v.get("serializer").deepCopy());
+        } else if (variableLength(cell.dtype().name())) {
+            codecs.add(vlenCodec(cell.dtype().name()));
         } else {
             ObjectNode b = codecs.addObject();
             b.put("name", "bytes");
@@ -100,6 +115,13 @@ final class CellDocs {
         JsonNode comp = v.get("compressor");
         d.set("compressor", comp == null ? F.nullNode() : comp.deepCopy());
         JsonNode filters = v.get("filters");
+        if (variableLength(cell.dtype().name())) {
+            // a |O array's object codec is its first filter
+            ArrayNode f = F.arrayNode();
+            f.addObject().put("id", cell.dtype().name().equals("string") ? "vlen-utf8" : "vlen-bytes");
+            addAll(f, filters);
+            filters = f;
+        }
         d.set("filters", filters == null ? F.nullNode() : filters.deepCopy());
         d.set("fill_value", fill(cell, 2));
         d.put("order", cell.order());
@@ -160,6 +182,11 @@ final class CellDocs {
     private static JsonNode substitute(JsonNode n, Cell cell) {
         if (n.isTextual() && n.asText().startsWith("$")) {
             return placeholder(n.asText(), cell);
+        }
+        if (n.isObject() && variableLength(cell.dtype().name()) && n.path("name").asText().equals("bytes")
+                && n.path("configuration").path("endian").asText().equals("$endian")) {
+            // the data chain's bytes codec (index chains name their endian outright): text and bytes use vlen
+            return vlenCodec(cell.dtype().name());
         }
         if (n.isObject()) {
             ObjectNode o = (ObjectNode) n;

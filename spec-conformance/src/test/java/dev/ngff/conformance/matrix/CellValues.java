@@ -14,6 +14,12 @@ import java.util.HexFormat;
  * index in the whole array. The Python and Node peers implement the same formula (see
  * {@code peers/matrix_peer.py}); it reaches every bit of integers, and floats get NaN, -0.0 and both
  * infinities as well as ordinary values.
+ *
+ * <p>Variable-length types ({@link #text}, {@link #bytes}): empty where {@code i % 13 == 5}; text is
+ * {@code "v<i>-<hex of x >>> 40>"} plus {@code "é"} ({@code i % 3 == 1}) or {@code "世界😀"} ({@code i % 3 == 2},
+ * a surrogate pair in Java), repeated 40 times where {@code i % 29 == 7}; bytes are {@code (x >>> 8) % 20 + 1}
+ * long (300 more where {@code i % 29 == 7}), byte {@code k} being {@code (x >>> 8 (k % 8)) + k} mod 256. Their
+ * digest is SHA-256 over each element's u32 little-endian length and bytes (UTF-8 for text), in C order.
  */
 final class CellValues {
     private CellValues() {
@@ -37,6 +43,23 @@ final class CellValues {
         int rank = shape.length;
         long n = NdBuffer.elementCount(regionShape);
         long[] pos = new long[rank];
+        if (type.isVariableLength()) {
+            for (long k = 0; k < n; k++) {
+                long global = 0;
+                for (int d = 0; d < rank; d++) {
+                    global = global * shape[d] + regionOffset[d] + pos[d];
+                }
+                b.setElementBytes(global, type.kind() == DataType.Kind.STRING
+                        ? text(global).getBytes(java.nio.charset.StandardCharsets.UTF_8) : bytes(global));
+                for (int d = rank - 1; d >= 0; d--) {
+                    if (++pos[d] < regionShape[d]) {
+                        break;
+                    }
+                    pos[d] = 0;
+                }
+            }
+            return b;
+        }
         MemorySegment seg = b.segment();
         for (long k = 0; k < n; k++) {
             long global = 0;
@@ -60,6 +83,34 @@ final class CellValues {
         return full.copyRegion(regionOffset, regionShape);
     }
 
+    /** The text element of index {@code i}. */
+    static String text(long i) {
+        if (i % 13 == 5) {
+            return "";
+        }
+        String s = "v" + i + "-" + Long.toHexString(mixed(i) >>> 40);
+        if (i % 3 == 1) {
+            s += "\u00e9";
+        } else if (i % 3 == 2) {
+            s += "\u4e16\u754c\ud83d\ude00";
+        }
+        return i % 29 == 7 ? s.repeat(40) : s;
+    }
+
+    /** The bytes element of index {@code i}. */
+    static byte[] bytes(long i) {
+        if (i % 13 == 5) {
+            return new byte[0];
+        }
+        long x = mixed(i);
+        int n = (int) Long.remainderUnsigned(x >>> 8, 20) + 1 + (i % 29 == 7 ? 300 : 0);
+        byte[] out = new byte[n];
+        for (int k = 0; k < n; k++) {
+            out[k] = (byte) ((x >>> ((k % 8) * 8)) + k);
+        }
+        return out;
+    }
+
     private static void put(MemorySegment seg, long off, DataType type, long index) {
         long x = mixed(index);
         switch (type.kind()) {
@@ -76,6 +127,7 @@ final class CellValues {
                 putFloat(seg, off + half, half, x, index, 20, false);
             }
             case RAW -> throw new IllegalArgumentException("no formula for raw bits");
+            case STRING, BYTES -> throw new IllegalStateException("variable-length types are set element by element");
         }
     }
 
@@ -119,6 +171,14 @@ final class CellValues {
     static String sha256(NdBuffer b) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
+            if (b.isVariableLength()) {
+                for (long i = 0; i < b.elementCount(); i++) {
+                    byte[] e = b.elementBytesUnsafe(i);
+                    md.update(java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(e.length).array());
+                    md.update(e);
+                }
+                return HexFormat.of().formatHex(md.digest());
+            }
             md.update(b.segment().asByteBuffer());
             return HexFormat.of().formatHex(md.digest());
         } catch (NoSuchAlgorithmException e) {

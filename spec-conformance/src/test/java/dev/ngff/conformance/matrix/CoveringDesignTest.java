@@ -60,8 +60,8 @@ class CoveringDesignTest {
                 for (int g = f + 1; g < FACTORS.size(); g++) {
                     for (String a : values.get(f)) {
                         for (String b : values.get(g)) {
-                            if (g == 3 && f == 1 && CellDocs.itemSize(a) == 1 && b.equals("big")) {
-                                continue; // one-byte types have no byte order
+                            if (g == 3 && f == 1 && CellDocs.itemSize(a) <= 1 && b.equals("big")) {
+                                continue; // one-byte and variable-length types have no byte order
                             }
                             assertThat(covered).as("v%d pair %s x %s", format, a, b).contains(f + "=" + a + "," + g + "=" + b);
                         }

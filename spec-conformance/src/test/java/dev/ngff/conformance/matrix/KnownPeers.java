@@ -44,6 +44,14 @@ final class KnownPeers {
                                 + " byte-swapped, its own included: int32 [1, 2, 4, 8] written by zarr-python (chunk"
                                 + " 00000001 00000001 00000002 00000004, the right big-endian deltas) reads back as"
                                 + " [16777216, 33554432, 67108864, 134217728]"),
+                Limit.only(Direction.PEER_WRITES, c -> c.format() == 3 && c.order().equals("F")
+                                && CellDocs.variableLength(c.dtype().name()) && c.shape().shape().length > 1
+                                && hasEdgeChunks(c) && c.missing().equals("first-chunks"),
+                        "zarr-python 3.1.3 stores the elements of a partly written edge chunk of a variable-length"
+                                + " array behind the order-F transpose codec in the wrong places, and reads its own array"
+                                + " back just as wrongly (v3.zstd.variable_length_bytes.F.le.3d-edges...: element"
+                                + " [2,8,1] holds [3,8,0]'s bytes and the other way round); it reads the same cell"
+                                + " written by ngff-engine correctly"),
                 Limit.only(Direction.PEER_WRITES, c -> c.format() == 3 && c.order().equals("F") && isSharded(c)
                                 && c.missing().equals("first-chunks"),
                         "zarr-python raises NotImplementedError when a write covers part of a shard and a transpose"
@@ -54,6 +62,10 @@ final class KnownPeers {
         return new MatrixPeer("zarrs", "zarr-python 3.1.3 with the zarrs 0.2.3 codec pipeline (Rust), strict: no fallback"
                 + " to the Python pipeline", MatrixPeer.Runtime.PYTHON, EnumSet.allOf(Direction.class), List.of(
                 SHARDING_AFTER_TRANSPOSE,
+                Limit.both(c -> CellDocs.variableLength(c.dtype().name()),
+                        "the zarrs 0.2.3 codec pipeline takes no variable-length text or bytes arrays, v2 or v3:"
+                                + " 'zarrs.pipeline.UnsupportedDataTypeError' in strict mode (zarrs itself has them;"
+                                + " its snapshot fixtures are read in ZarrsFixturesTest)"),
                 Limit.both(c -> c.format() == 2 && c.codec().v2() != null && c.codec().v2().toString().contains("\"crc32c\""),
                         "the zarrs pipeline has no v2 crc32c (numcodecs CRC32C): UnsupportedMetadataError in strict mode"),
                 Limit.both(c -> usesCodec(c, "crc32", "adler32", "fletcher32", "lzma", "lz4", "delta", "packbits"),
@@ -81,6 +93,11 @@ final class KnownPeers {
                         "tensorstore's zarr3 driver knows only the codecs of the Zarr v3 core spec and blosc/zstd/gzip;"
                                 + " numcodecs.* codecs are zarr-python's extension names: '\"numcodecs.zlib\" is not"
                                 + " registered'"),
+                Limit.both(c -> CellDocs.variableLength(c.dtype().name()),
+                        "tensorstore 0.1.86 has no variable-length text or bytes type in either driver: zarr3 'Error"
+                                + " parsing object member \"data_type\": string data type is not one of the supported data"
+                                + " types' (variable_length_bytes likewise), zarr 'Error parsing object member \"dtype\":"
+                                + " Unsupported zarr dtype: \"|O\"'"),
                 Limit.both(c -> c.format() == 2 && c.codec().v2() != null && c.codec().v2().toString().contains("\"crc32c\""),
                         "tensorstore's zarr (v2) driver has no crc32c compressor: '\"crc32c\" is not registered'"),
                 Limit.both(c -> c.format() == 2 && c.codec().v2() != null && c.codec().v2().path("filters").size() > 0,
@@ -99,6 +116,20 @@ final class KnownPeers {
         return new MatrixPeer("zarrita", "zarrita 0.7.5 (npm) on Node.js (the reader web viewers use; it writes Zarr v3 too)",
                 MatrixPeer.Runtime.NODE, EnumSet.allOf(Direction.class), List.of(
                 Limit.only(Direction.PEER_WRITES, c -> c.format() == 2, "zarrita's create writes Zarr v3 only"),
+                Limit.only(Direction.PEER_WRITES, c -> CellDocs.variableLength(c.dtype().name()),
+                        "zarrita 0.7.5 decodes vlen-utf8 but does not encode it (its encode is unimplementedEncode), and"
+                                + " has no vlen-bytes codec"),
+                Limit.only(Direction.NGFF_WRITES, c -> CellDocs.variableLength(c.dtype().name()) && usesCodec(c, "shuffle"),
+                        "zarrita's shuffle codec refuses arrays without a fixed element size: 'Shuffle codec requires"
+                                + " a fixed-size dtype, got \"string\"' (numcodecs shuffles the vlen bytes with elementsize 1)"),
+                Limit.only(Direction.NGFF_WRITES, c -> CellDocs.variableLength(c.dtype().name()) && isSharded(c)
+                                && innerChainEndsUncompressed(c),
+                        "zarrita's VLenUTF8.decode reads from offset 0 of the input's ArrayBuffer (new DataView(bytes.buffer),"
+                                + " bytes.buffer.slice(pos, ...)), ignoring the Uint8Array's byteOffset: an inner chunk that"
+                                + " reaches it as a view into the shard (no compressor after vlen-utf8) decodes from the"
+                                + " wrong bytes and reads other strings"),
+                Limit.only(Direction.NGFF_WRITES, c -> c.dtype().name().equals("variable_length_bytes"),
+                        "zarrita 0.7.5 has no variable_length_bytes data type or vlen-bytes codec (only vlen-utf8 text)"),
                 Limit.both(c -> c.format() == 2 && c.codec().v2() != null && c.codec().v2().toString().contains("\"crc32c\""),
                         "zarrita maps a v2 compressor id to numcodecs.<id> and has no numcodecs.crc32c:"
                                 + " 'Unknown codec: numcodecs.crc32c'"),
@@ -173,6 +204,18 @@ final class KnownPeers {
         if (n.isContainerNode()) {
             n.forEach(child -> collectCodecNames(child, out));
         }
+    }
+
+    /** Whether the data chain inside the shard ends with the array-to-bytes codec or a checksum (no copying compressor). */
+    static boolean innerChainEndsUncompressed(Cell c) {
+        for (com.fasterxml.jackson.databind.JsonNode codec : CellDocs.doc(c).path("codecs")) {
+            if (codec.path("name").asText().equals("sharding_indexed")) {
+                com.fasterxml.jackson.databind.JsonNode inner = codec.path("configuration").path("codecs");
+                String last = inner.get(inner.size() - 1).path("name").asText();
+                return last.startsWith("vlen-") || last.equals("crc32c") || last.equals("sharding_indexed");
+            }
+        }
+        return false;
     }
 
     static boolean isSharded(Cell c) {

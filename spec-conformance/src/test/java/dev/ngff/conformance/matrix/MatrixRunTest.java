@@ -41,8 +41,27 @@ class MatrixRunTest {
 
     @Test
     void aPendingDataTypeIsNotImplementedYet() {
-        assertThat(run.engineGap(cell("gzip", null, "string", "feat/numcodecs")))
-                .hasValueSatisfying(g -> assertThat(g).contains("string").contains("feat/numcodecs"));
+        assertThat(run.engineGap(cell("gzip", null, "bfloat16", "feat/somewhere")))
+                .hasValueSatisfying(g -> assertThat(g).contains("bfloat16").contains("feat/somewhere"));
+    }
+
+    @Test
+    void variableLengthTypesRunNow() {
+        assertThat(run.engineGap(cell("gzip", null, "string", null))).isEmpty();
+        assertThat(run.engineGap(cell("sharding-end", null, "variable_length_bytes", null))).isEmpty();
+    }
+
+    @Test
+    void theTextAndBytesFormulasAreTheOnesPythonComputes() {
+        // golden values printed by matrix_peer.py's text() and bytes_of()
+        assertThat(CellValues.text(0)).isEqualTo("v0-632be5");
+        assertThat(CellValues.text(1)).isEqualTo("v1-1635f\u00e9");
+        assertThat(CellValues.text(2)).isEqualTo("v2-9f9ad9\u4e16\u754c\ud83d\ude00");
+        assertThat(CellValues.text(5)).isEmpty();
+        assertThat(CellValues.text(7)).hasSize(400);
+        assertThat(java.util.HexFormat.of().formatHex(CellValues.bytes(3))).isEqualTo("1ac308bccd57d84422cb10c4d55fe0");
+        assertThat(CellValues.bytes(7)).hasSize(302);
+        assertThat(CellValues.bytes(5)).isEmpty();
     }
 
     @Test
