@@ -40,6 +40,16 @@ public final class NdBuffer {
         this.dataType = dataType;
         this.shape = shape.clone();
         this.strides = new long[shape.length];
+        long n = cOrderStrides(shape, strides);
+        if (n != elements.length) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + n + " elements, got " + elements.length);
+        }
+        this.data = null;
+        this.elements = elements;
+    }
+
+    /** Fills {@code strides} (in elements) for C order and returns the element count. */
+    private static long cOrderStrides(long[] shape, long[] strides) {
         long n = 1;
         for (int d = shape.length - 1; d >= 0; d--) {
             if (shape[d] < 0) {
@@ -48,11 +58,7 @@ public final class NdBuffer {
             strides[d] = n;
             n = Math.multiplyExact(n, shape[d]);
         }
-        if (n != elements.length) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + n + " elements, got " + elements.length);
-        }
-        this.data = null;
-        this.elements = elements;
+        return n;
     }
 
     private NdBuffer(DataType dataType, long[] shape, MemorySegment data) {
@@ -62,14 +68,7 @@ public final class NdBuffer {
         this.dataType = dataType;
         this.shape = shape.clone();
         this.strides = new long[shape.length];
-        long n = 1;
-        for (int d = shape.length - 1; d >= 0; d--) {
-            if (shape[d] < 0) {
-                throw new IllegalArgumentException("negative extent in shape " + Arrays.toString(shape));
-            }
-            strides[d] = n;
-            n = Math.multiplyExact(n, shape[d]);
-        }
+        long n = cOrderStrides(shape, strides);
         long bytes = Math.multiplyExact(n, (long) dataType.byteSize());
         if (data.byteSize() != bytes) {
             throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " of " + dataType + " needs "
