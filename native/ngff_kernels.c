@@ -5,10 +5,11 @@
  */
 #include <stdint.h>
 #include <string.h>
+#include <immintrin.h>
 
 #define CLONES __attribute__((target_clones("arch=skylake-avx512", "avx2", "default")))
 
-int ngff_kernels_version(void) { return 1; }
+int ngff_kernels_version(void) { return 2; }
 
 /* Which clone the loader picked, for reports: 2 = AVX-512BW, 1 = AVX2, 0 = baseline. */
 int ngff_kernels_isa(void) {
@@ -77,4 +78,309 @@ void ngff_unshuffle(const uint8_t *src, uint8_t *dst, int64_t length, int32_t ts
     if (ts <= 1 || n == 0) { memcpy(dst, src, (size_t) length); return; }
     ngff_unshuffle_n(src, dst, n, ts);
     memcpy(dst + n * ts, src + n * ts, (size_t) (length - n * ts));
+}
+
+/*
+ * Bit shuffle in the bitshuffle library's layout (bshuf_trans_bit_elem, used by c-blosc 1.x): of the first
+ * m = n - n % 8 elements, bit k of byte j of element i goes to bit i % 8 of byte i / 8 of "bit row" 8j + k,
+ * each row m / 8 bytes long; the bytes after those elements are copied unchanged.
+ *
+ * Rows are separable by columns: elements i0..i0+t-1 only touch bytes i0/8..(i0+t)/8 of every row. So the
+ * work goes in tiles of t elements that fit in L1: byte-transpose the tile into planes (one per byte of the
+ * element), then turn each plane's bits into row bytes with the SIMD "movemask" trick (the sign bits of 16,
+ * 32 or 64 bytes in one instruction, then every byte doubled to bring the next bit up). Unshuffling runs
+ * the same steps backwards. Each instruction set gets its own copy of the driver (BITSHUFFLE_DRIVERS below)
+ * and an ifunc resolver picks one when the library loads.
+ */
+
+#define TILE_BYTES 16384
+
+static inline uint64_t load64(const uint8_t *p) { uint64_t x; memcpy(&x, p, 8); return x; }
+static inline void store64(uint8_t *p, uint64_t x) { memcpy(p, &x, 8); }
+static inline void store32(uint8_t *p, uint32_t x) { memcpy(p, &x, 4); }
+static inline void store16(uint8_t *p, uint16_t x) { memcpy(p, &x, 2); }
+
+/* Transposes an 8x8 bit matrix held in a word: bit 8r + c moves to bit 8c + r (three rounds of swaps). */
+static inline uint64_t transpose8x8(uint64_t x) {
+    uint64_t t = (x ^ (x >> 7)) & 0x00AA00AA00AA00AAULL;
+    x = x ^ t ^ (t << 7);
+    t = (x ^ (x >> 14)) & 0x0000CCCC0000CCCCULL;
+    x = x ^ t ^ (t << 14);
+    t = (x ^ (x >> 28)) & 0x00000000F0F0F0F0ULL;
+    return x ^ t ^ (t << 28);
+}
+
+/* Plane bytes [0, cols) to 8 rows (row k at rows + k * stride), from column group g0 on; cols % 8 == 0. */
+static inline void bits_fwd_scalar(const uint8_t *plane, uint8_t *rows, int64_t stride, int64_t g0, int64_t cols) {
+    for (int64_t g = g0; g < cols / 8; g++) {
+        uint64_t y = transpose8x8(load64(plane + 8 * g));
+        for (int k = 0; k < 8; k++) rows[k * stride + g] = (uint8_t) (y >> (8 * k));
+    }
+}
+
+static inline void bits_inv_scalar(const uint8_t *rows, int64_t stride, uint8_t *plane, int64_t g0, int64_t cols) {
+    for (int64_t g = g0; g < cols / 8; g++) {
+        uint64_t x = 0;
+        for (int k = 0; k < 8; k++) x |= (uint64_t) rows[k * stride + g] << (8 * k);
+        store64(plane + 8 * g, transpose8x8(x));
+    }
+}
+
+__attribute__((target("sse2")))
+static inline void bits_fwd_sse2(const uint8_t *plane, uint8_t *rows, int64_t stride, int64_t cols) {
+    int64_t i = 0;
+    for (; i + 16 <= cols; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *) (plane + i));
+        for (int k = 7; k >= 0; k--) {
+            store16(rows + k * stride + i / 8, (uint16_t) _mm_movemask_epi8(v));
+            v = _mm_add_epi8(v, v);
+        }
+    }
+    bits_fwd_scalar(plane, rows, stride, i / 8, cols);
+}
+
+/* Baseline x86-64 has no byte shuffle to spread a mask back over bytes: eight column groups at a time in words. */
+__attribute__((target("sse2")))
+static inline void bits_inv_sse2(const uint8_t *rows, int64_t stride, uint8_t *plane, int64_t cols) {
+    bits_inv_scalar(rows, stride, plane, 0, cols);
+}
+
+__attribute__((target("avx2")))
+static inline void bits_fwd_avx2(const uint8_t *plane, uint8_t *rows, int64_t stride, int64_t cols) {
+    int64_t i = 0;
+    for (; i + 32 <= cols; i += 32) {
+        __m256i v = _mm256_loadu_si256((const __m256i *) (plane + i));
+        for (int k = 7; k >= 0; k--) {
+            store32(rows + k * stride + i / 8, (uint32_t) _mm256_movemask_epi8(v));
+            v = _mm256_add_epi8(v, v);
+        }
+    }
+    bits_fwd_scalar(plane, rows, stride, i / 8, cols);
+}
+
+/*
+ * The inverse of movemask: broadcast row k's 32 bits, give byte b the mask byte b / 8, keep bit b % 8, and
+ * compare to get 0 or -1 per byte. Rows go from bit 7 down, doubling the sum each time.
+ */
+__attribute__((target("avx2")))
+static inline void bits_inv_avx2(const uint8_t *rows, int64_t stride, uint8_t *plane, int64_t cols) {
+    const __m256i spread = _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,
+                                            2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
+    const __m256i bit = _mm256_set1_epi64x((long long) 0x8040201008040201ULL);
+    int64_t i = 0;
+    for (; i + 32 <= cols; i += 32) {
+        __m256i acc = _mm256_setzero_si256();
+        for (int k = 7; k >= 0; k--) {
+            uint32_t r;
+            memcpy(&r, rows + k * stride + i / 8, 4);
+            __m256i m = _mm256_shuffle_epi8(_mm256_set1_epi32((int) r), spread);
+            m = _mm256_cmpeq_epi8(_mm256_and_si256(m, bit), bit);
+            acc = _mm256_sub_epi8(_mm256_add_epi8(acc, acc), m);
+        }
+        _mm256_storeu_si256((__m256i *) (plane + i), acc);
+    }
+    bits_inv_scalar(rows, stride, plane, i / 8, cols);
+}
+
+__attribute__((target("avx512f,avx512bw")))
+static inline void bits_fwd_avx512(const uint8_t *plane, uint8_t *rows, int64_t stride, int64_t cols) {
+    int64_t i = 0;
+    for (; i + 64 <= cols; i += 64) {
+        __m512i v = _mm512_loadu_si512((const void *) (plane + i));
+        for (int k = 7; k >= 0; k--) {
+            store64(rows + k * stride + i / 8, (uint64_t) _mm512_movepi8_mask(v));
+            v = _mm512_add_epi8(v, v);
+        }
+    }
+    bits_fwd_scalar(plane, rows, stride, i / 8, cols);
+}
+
+__attribute__((target("avx512f,avx512bw")))
+static inline void bits_inv_avx512(const uint8_t *rows, int64_t stride, uint8_t *plane, int64_t cols) {
+    int64_t i = 0;
+    for (; i + 64 <= cols; i += 64) {
+        __m512i acc = _mm512_setzero_si512();
+        for (int k = 0; k < 8; k++) {
+            __mmask64 m = (__mmask64) load64(rows + k * stride + i / 8);
+            acc = _mm512_mask_add_epi8(acc, m, acc, _mm512_set1_epi8((char) (1 << k)));
+        }
+        _mm512_storeu_si512((void *) (plane + i), acc);
+    }
+    bits_inv_scalar(rows, stride, plane, i / 8, cols);
+}
+
+/* Byte transposes of t elements to or from planes of t bytes; inlined into each driver, so vectorised for its ISA. */
+static inline __attribute__((always_inline)) void planes_from_elems(const uint8_t *restrict src, uint8_t *restrict dst,
+                                                                    int64_t t, int ts) {
+    switch (ts) {
+    case 2:
+        for (int64_t i = 0; i < t; i++) { dst[i] = src[2 * i]; dst[t + i] = src[2 * i + 1]; }
+        break;
+    case 4:
+        for (int64_t i = 0; i < t; i++) {
+            dst[i] = src[4 * i]; dst[t + i] = src[4 * i + 1];
+            dst[2 * t + i] = src[4 * i + 2]; dst[3 * t + i] = src[4 * i + 3];
+        }
+        break;
+    case 8:
+        for (int64_t i = 0; i < t; i++) {
+            for (int j = 0; j < 8; j++) dst[j * t + i] = src[8 * i + j];
+        }
+        break;
+    default:
+        for (int j = 0; j < ts; j++) {
+            for (int64_t i = 0; i < t; i++) dst[j * t + i] = src[i * ts + j];
+        }
+    }
+}
+
+static inline __attribute__((always_inline)) void elems_from_planes(const uint8_t *restrict src, uint8_t *restrict dst,
+                                                                    int64_t t, int ts) {
+    switch (ts) {
+    case 2:
+        for (int64_t i = 0; i < t; i++) { dst[2 * i] = src[i]; dst[2 * i + 1] = src[t + i]; }
+        break;
+    case 4:
+        for (int64_t i = 0; i < t; i++) {
+            dst[4 * i] = src[i]; dst[4 * i + 1] = src[t + i];
+            dst[4 * i + 2] = src[2 * t + i]; dst[4 * i + 3] = src[3 * t + i];
+        }
+        break;
+    case 8:
+        for (int64_t i = 0; i < t; i++) {
+            for (int j = 0; j < 8; j++) dst[8 * i + j] = src[j * t + i];
+        }
+        break;
+    default:
+        for (int j = 0; j < ts; j++) {
+            for (int64_t i = 0; i < t; i++) dst[i * ts + j] = src[j * t + i];
+        }
+    }
+}
+
+/* Elements per tile: the tile's planes fit TILE_BYTES, a multiple of 64 when it can be (whole vectors). */
+static int64_t tile_elems(int ts) {
+    int64_t t = TILE_BYTES / ts;
+    return t >= 64 ? t & ~(int64_t) 63 : t & ~(int64_t) 7;
+}
+
+/* Element sizes too large for a tile of 8 elements: one plane at a time, 8 strided bytes per word. */
+static void bitshuffle_wide(const uint8_t *src, uint8_t *dst, int64_t m, int ts) {
+    int64_t stride = m / 8;
+    for (int j = 0; j < ts; j++) {
+        uint8_t *rows = dst + 8 * (int64_t) j * stride;
+        for (int64_t g = 0; g < stride; g++) {
+            uint64_t x = 0;
+            for (int e = 0; e < 8; e++) x |= (uint64_t) src[(8 * g + e) * ts + j] << (8 * e);
+            uint64_t y = transpose8x8(x);
+            for (int k = 0; k < 8; k++) rows[k * stride + g] = (uint8_t) (y >> (8 * k));
+        }
+    }
+}
+
+static void bitunshuffle_wide(const uint8_t *src, uint8_t *dst, int64_t m, int ts) {
+    int64_t stride = m / 8;
+    for (int j = 0; j < ts; j++) {
+        const uint8_t *rows = src + 8 * (int64_t) j * stride;
+        for (int64_t g = 0; g < stride; g++) {
+            uint64_t x = 0;
+            for (int k = 0; k < 8; k++) x |= (uint64_t) rows[k * stride + g] << (8 * k);
+            uint64_t y = transpose8x8(x);
+            for (int e = 0; e < 8; e++) dst[(8 * g + e) * ts + j] = (uint8_t) (y >> (8 * e));
+        }
+    }
+}
+
+#define BITSHUFFLE_DRIVERS(isa, target_spec)                                                                   \
+    __attribute__((target(target_spec)))                                                                       \
+    static void bitshuffle_##isa(const uint8_t *restrict src, uint8_t *restrict dst, int64_t m, int ts) {      \
+        if (8 * (int64_t) ts > TILE_BYTES) { bitshuffle_wide(src, dst, m, ts); return; }                       \
+        _Alignas(64) uint8_t tile[TILE_BYTES];                                                                 \
+        int64_t stride = m / 8, per = tile_elems(ts);                                                          \
+        for (int64_t i0 = 0; i0 < m; i0 += per) {                                                              \
+            int64_t t = m - i0 < per ? m - i0 : per;                                                           \
+            const uint8_t *planes = src + i0 * ts;                                                             \
+            if (ts > 1) { planes_from_elems(src + i0 * ts, tile, t, ts); planes = tile; }                      \
+            for (int j = 0; j < ts; j++) {                                                                     \
+                bits_fwd_##isa(planes + j * t, dst + 8 * (int64_t) j * stride + i0 / 8, stride, t);            \
+            }                                                                                                  \
+        }                                                                                                      \
+    }                                                                                                          \
+    __attribute__((target(target_spec)))                                                                       \
+    static void bitunshuffle_##isa(const uint8_t *restrict src, uint8_t *restrict dst, int64_t m, int ts) {    \
+        if (8 * (int64_t) ts > TILE_BYTES) { bitunshuffle_wide(src, dst, m, ts); return; }                     \
+        _Alignas(64) uint8_t tile[TILE_BYTES];                                                                 \
+        int64_t stride = m / 8, per = tile_elems(ts);                                                          \
+        for (int64_t i0 = 0; i0 < m; i0 += per) {                                                              \
+            int64_t t = m - i0 < per ? m - i0 : per;                                                           \
+            uint8_t *planes = ts > 1 ? tile : dst + i0;                                                        \
+            for (int j = 0; j < ts; j++) {                                                                     \
+                bits_inv_##isa(src + 8 * (int64_t) j * stride + i0 / 8, stride, planes + j * t, t);            \
+            }                                                                                                  \
+            if (ts > 1) elems_from_planes(tile, dst + i0 * ts, t, ts);                                         \
+        }                                                                                                      \
+    }
+
+BITSHUFFLE_DRIVERS(sse2, "sse2")
+BITSHUFFLE_DRIVERS(avx2, "avx2")
+BITSHUFFLE_DRIVERS(avx512, "avx512f,avx512bw")
+
+typedef void (*bit_kernel)(const uint8_t *restrict, uint8_t *restrict, int64_t, int);
+
+static int cpu_isa(void) {
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")) return 2;
+    if (__builtin_cpu_supports("avx2")) return 1;
+    return 0;
+}
+
+/* The kernels for an instruction set (2 AVX-512BW, 1 AVX2, 0 SSE2), or null when this CPU lacks it. */
+static bit_kernel pick(int isa, int inverse) {
+    if (isa < 0 || isa > cpu_isa()) return 0;
+    switch (isa) {
+    case 2: return inverse ? bitunshuffle_avx512 : bitshuffle_avx512;
+    case 1: return inverse ? bitunshuffle_avx2 : bitshuffle_avx2;
+    default: return inverse ? bitunshuffle_sse2 : bitshuffle_sse2;
+    }
+}
+
+/* Run by the dynamic loader (ifunc): the widest version this CPU runs. */
+static bit_kernel resolve_bitshuffle(void) { return pick(cpu_isa(), 0); }
+static bit_kernel resolve_bitunshuffle(void) { return pick(cpu_isa(), 1); }
+static void bitshuffle_best(const uint8_t *restrict, uint8_t *restrict, int64_t, int)
+    __attribute__((ifunc("resolve_bitshuffle")));
+static void bitunshuffle_best(const uint8_t *restrict, uint8_t *restrict, int64_t, int)
+    __attribute__((ifunc("resolve_bitunshuffle")));
+
+static void bit_call(bit_kernel k, const uint8_t *src, uint8_t *dst, int64_t length, int32_t ts) {
+    int64_t m = (length / ts) & ~(int64_t) 7;
+    if (m > 0) k(src, dst, m, ts);
+    memcpy(dst + m * ts, src + m * ts, (size_t) (length - m * ts));
+}
+
+/* Bit shuffle of `length` bytes of `ts`-byte elements (layout above); src and dst must not overlap. */
+void ngff_bitshuffle(const uint8_t *src, uint8_t *dst, int64_t length, int32_t ts) {
+    bit_call(bitshuffle_best, src, dst, length, ts);
+}
+
+void ngff_bitunshuffle(const uint8_t *src, uint8_t *dst, int64_t length, int32_t ts) {
+    bit_call(bitunshuffle_best, src, dst, length, ts);
+}
+
+/*
+ * The same with an instruction set named (2, 1, 0 as ngff_kernels_isa), for tests and benchmarks that
+ * compare the versions on one machine; returns -1, doing nothing, when this CPU cannot run it.
+ */
+int ngff_bitshuffle_isa(const uint8_t *src, uint8_t *dst, int64_t length, int32_t ts, int32_t isa) {
+    bit_kernel k = pick(isa, 0);
+    if (!k) return -1;
+    bit_call(k, src, dst, length, ts);
+    return 0;
+}
+
+int ngff_bitunshuffle_isa(const uint8_t *src, uint8_t *dst, int64_t length, int32_t ts, int32_t isa) {
+    bit_kernel k = pick(isa, 1);
+    if (!k) return -1;
+    bit_call(k, src, dst, length, ts);
+    return 0;
 }
