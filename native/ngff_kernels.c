@@ -11,13 +11,6 @@
 
 int ngff_kernels_version(void) { return 2; }
 
-/* Which clone the loader picked, for reports: 2 = AVX-512BW, 1 = AVX2, 0 = baseline. */
-int ngff_kernels_isa(void) {
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512bw")) return 2;
-    if (__builtin_cpu_supports("avx2")) return 1;
-    return 0;
-}
 
 CLONES void ngff_shuffle_n(const uint8_t *restrict src, uint8_t *restrict dst, int64_t n, int ts) {
     switch (ts) {
@@ -333,6 +326,9 @@ static int cpu_isa(void) {
     if (__builtin_cpu_supports("avx2")) return 1;
     return 0;
 }
+
+/* The instruction set this CPU runs, for reports: 2 = AVX-512BW, 1 = AVX2, 0 = baseline (SSE2). */
+int ngff_kernels_isa(void) { return cpu_isa(); }
 
 /* The kernels for an instruction set (2 AVX-512BW, 1 AVX2, 0 SSE2), or null when this CPU lacks it. */
 static bit_kernel pick(int isa, int inverse) {
