@@ -58,11 +58,22 @@ CLONES void ngff_unshuffle_n(const uint8_t *restrict src, uint8_t *restrict dst,
     }
 }
 
+static int cpu_isa(void);
+static int64_t shuffle8_avx512(const uint8_t *restrict src, uint8_t *restrict dst, int64_t n);
+
 /* Byte shuffle of `length` bytes of `ts`-byte elements; trailing bytes copied. */
 void ngff_shuffle(const uint8_t *src, uint8_t *dst, int64_t length, int32_t ts) {
     int64_t n = length / ts;
     if (ts <= 1 || n == 0) { memcpy(dst, src, (size_t) length); return; }
-    ngff_shuffle_n(src, dst, n, ts);
+    if (ts == 8 && cpu_isa() == 2) {
+        /* GCC does not vectorise the 8-byte loop above (7 GB/s against 40 for the others at 2 MiB) */
+        int64_t done = shuffle8_avx512(src, dst, n);
+        for (int j = 0; j < 8; j++) {
+            for (int64_t i = done; i < n; i++) dst[j * n + i] = src[8 * i + j];
+        }
+    } else {
+        ngff_shuffle_n(src, dst, n, ts);
+    }
     memcpy(dst + n * ts, src + n * ts, (size_t) (length - n * ts));
 }
 
@@ -284,13 +295,15 @@ static void bitunshuffle_wide(const uint8_t *src, uint8_t *dst, int64_t m, int t
     }
 }
 
-#define BITSHUFFLE_DRIVERS(isa, target_spec)                                                                   \
+/* Tile drivers for elements [i_start, m); rows are m / 8 bytes apart. */
+#define BITSHUFFLE_TILES(isa, target_spec)                                                                     \
     __attribute__((target(target_spec)))                                                                       \
-    static void bitshuffle_##isa(const uint8_t *restrict src, uint8_t *restrict dst, int64_t m, int ts) {      \
+    static void bitshuffle_tiles_##isa(const uint8_t *restrict src, uint8_t *restrict dst, int64_t m, int ts,  \
+                                       int64_t i_start) {                                                      \
         if (8 * (int64_t) ts > TILE_BYTES) { bitshuffle_wide(src, dst, m, ts); return; }                       \
         _Alignas(64) uint8_t tile[TILE_BYTES];                                                                 \
         int64_t stride = m / 8, per = tile_elems(ts);                                                          \
-        for (int64_t i0 = 0; i0 < m; i0 += per) {                                                              \
+        for (int64_t i0 = i_start; i0 < m; i0 += per) {                                                        \
             int64_t t = m - i0 < per ? m - i0 : per;                                                           \
             const uint8_t *planes = src + i0 * ts;                                                             \
             if (ts > 1) { planes_from_elems(src + i0 * ts, tile, t, ts); planes = tile; }                      \
@@ -300,11 +313,12 @@ static void bitunshuffle_wide(const uint8_t *src, uint8_t *dst, int64_t m, int t
         }                                                                                                      \
     }                                                                                                          \
     __attribute__((target(target_spec)))                                                                       \
-    static void bitunshuffle_##isa(const uint8_t *restrict src, uint8_t *restrict dst, int64_t m, int ts) {    \
+    static void bitunshuffle_tiles_##isa(const uint8_t *restrict src, uint8_t *restrict dst, int64_t m, int ts,\
+                                         int64_t i_start) {                                                    \
         if (8 * (int64_t) ts > TILE_BYTES) { bitunshuffle_wide(src, dst, m, ts); return; }                     \
         _Alignas(64) uint8_t tile[TILE_BYTES];                                                                 \
         int64_t stride = m / 8, per = tile_elems(ts);                                                          \
-        for (int64_t i0 = 0; i0 < m; i0 += per) {                                                              \
+        for (int64_t i0 = i_start; i0 < m; i0 += per) {                                                        \
             int64_t t = m - i0 < per ? m - i0 : per;                                                           \
             uint8_t *planes = ts > 1 ? tile : dst + i0;                                                        \
             for (int j = 0; j < ts; j++) {                                                                     \
@@ -314,9 +328,175 @@ static void bitunshuffle_wide(const uint8_t *src, uint8_t *dst, int64_t m, int t
         }                                                                                                      \
     }
 
-BITSHUFFLE_DRIVERS(sse2, "sse2")
-BITSHUFFLE_DRIVERS(avx2, "avx2")
-BITSHUFFLE_DRIVERS(avx512, "avx512f,avx512bw")
+BITSHUFFLE_TILES(sse2, "sse2")
+BITSHUFFLE_TILES(avx2, "avx2")
+BITSHUFFLE_TILES(avx512, "avx512f,avx512bw")
+
+static void bitshuffle_sse2(const uint8_t *restrict src, uint8_t *restrict dst, int64_t m, int ts) {
+    bitshuffle_tiles_sse2(src, dst, m, ts, 0);
+}
+static void bitunshuffle_sse2(const uint8_t *restrict src, uint8_t *restrict dst, int64_t m, int ts) {
+    bitunshuffle_tiles_sse2(src, dst, m, ts, 0);
+}
+static void bitshuffle_avx2(const uint8_t *restrict src, uint8_t *restrict dst, int64_t m, int ts) {
+    bitshuffle_tiles_avx2(src, dst, m, ts, 0);
+}
+static void bitunshuffle_avx2(const uint8_t *restrict src, uint8_t *restrict dst, int64_t m, int ts) {
+    bitunshuffle_tiles_avx2(src, dst, m, ts, 0);
+}
+
+/*
+ * AVX-512 for 2-, 4- and 8-byte elements: 64 elements at a time with the byte transpose in registers. A
+ * byte shuffle inside each 128-bit lane groups the bytes of the lane's elements by byte index; cross-lane
+ * permutes then gather each byte index into one 64-byte plane vector, in element order.
+ */
+#define AVX512 __attribute__((target("avx512f,avx512bw"))) static inline
+
+/* Lane shuffle giving qword 0 the low and qword 1 the high bytes of 8 two-byte elements, and its inverse
+ * (which also pairs byte j of two 8-byte elements into word j). */
+AVX512 __m512i lane_split2(void) {
+    return _mm512_broadcast_i32x4(_mm_setr_epi8(0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15));
+}
+AVX512 __m512i lane_join2(void) {
+    return _mm512_broadcast_i32x4(_mm_setr_epi8(0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15));
+}
+/* The 4x4 byte transpose of 4 four-byte elements; it is its own inverse. */
+AVX512 __m512i lane_split4(void) {
+    return _mm512_broadcast_i32x4(_mm_setr_epi8(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15));
+}
+
+AVX512 void elems2(const __m512i p[2], uint8_t *dst) {
+    __m512i a = _mm512_permutex2var_epi64(p[0], _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11), p[1]);
+    __m512i b = _mm512_permutex2var_epi64(p[0], _mm512_setr_epi64(4, 12, 5, 13, 6, 14, 7, 15), p[1]);
+    _mm512_storeu_si512((void *) dst, _mm512_shuffle_epi8(a, lane_join2()));
+    _mm512_storeu_si512((void *) (dst + 64), _mm512_shuffle_epi8(b, lane_join2()));
+}
+
+AVX512 void elems4(const __m512i p[4], uint8_t *dst) {
+    __m512i t01a = _mm512_shuffle_i64x2(p[0], p[1], 0x44), t23a = _mm512_shuffle_i64x2(p[0], p[1], 0xEE);
+    __m512i t01b = _mm512_shuffle_i64x2(p[2], p[3], 0x44), t23b = _mm512_shuffle_i64x2(p[2], p[3], 0xEE);
+    /* lane L of the first vector of a pair: planes 0..3 of elements 4L..; the second: elements 16 + 4L.. */
+    const __m512i first = _mm512_setr_epi32(0, 8, 16, 24, 1, 9, 17, 25, 2, 10, 18, 26, 3, 11, 19, 27);
+    const __m512i second = _mm512_setr_epi32(4, 12, 20, 28, 5, 13, 21, 29, 6, 14, 22, 30, 7, 15, 23, 31);
+    __m512i v[4] = {_mm512_permutex2var_epi32(t01a, first, t01b), _mm512_permutex2var_epi32(t01a, second, t01b),
+                    _mm512_permutex2var_epi32(t23a, first, t23b), _mm512_permutex2var_epi32(t23a, second, t23b)};
+    for (int q = 0; q < 4; q++) _mm512_storeu_si512((void *) (dst + 64 * q), _mm512_shuffle_epi8(v[q], lane_split4()));
+}
+
+/* Out chunk (128-bit) q of vector j = in chunk j of vector q, for vectors 0..3: a 4x4 transpose of chunks. */
+AVX512 void chunks4x4(const __m512i in[4], __m512i out[4]) {
+    __m512i x = _mm512_shuffle_i64x2(in[0], in[1], 0x88), y = _mm512_shuffle_i64x2(in[0], in[1], 0xDD);
+    __m512i z = _mm512_shuffle_i64x2(in[2], in[3], 0x88), w = _mm512_shuffle_i64x2(in[2], in[3], 0xDD);
+    out[0] = _mm512_shuffle_i64x2(x, z, 0x88);
+    out[1] = _mm512_shuffle_i64x2(y, w, 0x88);
+    out[2] = _mm512_shuffle_i64x2(x, z, 0xDD);
+    out[3] = _mm512_shuffle_i64x2(y, w, 0xDD);
+}
+
+/* Word index tables for 8-byte elements: lane r (0..7) of a vector pair holds elements 2r, 2r + 1. */
+AVX512 __m512i gather8(int first_plane) {
+    _Alignas(64) uint16_t idx[32];
+    for (int w = 0; w < 32; w++) {
+        int j = first_plane + w / 8, r = w % 8;
+        idx[w] = (uint16_t) ((r < 4 ? 0 : 32) + (r % 4) * 8 + j);
+    }
+    return _mm512_load_si512((const void *) idx);
+}
+AVX512 __m512i scatter8(int second) {
+    _Alignas(64) uint16_t idx[32];
+    for (int w = 0; w < 32; w++) {
+        int lane = w / 8, j = w % 8, r = lane + 4 * second;
+        idx[w] = (uint16_t) (j < 4 ? j * 8 + r : 32 + (j - 4) * 8 + r);
+    }
+    return _mm512_load_si512((const void *) idx);
+}
+
+AVX512 void planes8(const uint8_t *src, __m512i p[8], const __m512i tab[2]) {
+    __m512i t[8];
+    for (int q = 0; q < 4; q++) {
+        __m512i a = _mm512_shuffle_epi8(_mm512_loadu_si512((const void *) (src + 128 * q)), lane_join2());
+        __m512i b = _mm512_shuffle_epi8(_mm512_loadu_si512((const void *) (src + 128 * q + 64)), lane_join2());
+        t[q] = _mm512_permutex2var_epi16(a, tab[0], b);     /* planes 0..3 of elements 16q.. */
+        t[4 + q] = _mm512_permutex2var_epi16(a, tab[1], b); /* planes 4..7 */
+    }
+    chunks4x4(t, p);
+    chunks4x4(t + 4, p + 4);
+}
+
+AVX512 void elems8(const __m512i p[8], uint8_t *dst, const __m512i tab[2]) {
+    __m512i t[8];
+    chunks4x4(p, t);
+    chunks4x4(p + 4, t + 4);
+    for (int q = 0; q < 4; q++) {
+        __m512i a = _mm512_permutex2var_epi16(t[q], tab[0], t[4 + q]);
+        __m512i b = _mm512_permutex2var_epi16(t[q], tab[1], t[4 + q]);
+        _mm512_storeu_si512((void *) (dst + 128 * q), _mm512_shuffle_epi8(a, lane_split2()));
+        _mm512_storeu_si512((void *) (dst + 128 * q + 64), _mm512_shuffle_epi8(b, lane_split2()));
+    }
+}
+
+/* 8-byte elements to 8 planes of n bytes, 64 elements at a time; returns the elements done. */
+__attribute__((target("avx512f,avx512bw")))
+static int64_t shuffle8_avx512(const uint8_t *restrict src, uint8_t *restrict dst, int64_t n) {
+    const __m512i tab[2] = {gather8(0), gather8(4)};
+    __m512i p[8];
+    int64_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        planes8(src + 8 * i, p, tab);
+        for (int j = 0; j < 8; j++) _mm512_storeu_si512((void *) (dst + j * n + i), p[j]);
+    }
+    return i;
+}
+
+/*
+ * Rows are m / 8 bytes apart: with power-of-two sizes every row of a plane maps to the same L1 set, so the
+ * rows are written (and read) in runs of a tile's t / 8 bytes, never 8 bytes per row in turn.
+ */
+/* Measured: for 2- and 4-byte elements GCC's own vectorisation of planes_from_elems beats planes2/planes4
+ * going forwards (24 against 19 GB/s at 2 MiB), so only 8-byte elements take the register transpose there. */
+__attribute__((target("avx512f,avx512bw")))
+static void bitshuffle_avx512(const uint8_t *restrict src, uint8_t *restrict dst, int64_t m, int ts) {
+    if (ts != 8) { bitshuffle_tiles_avx512(src, dst, m, ts, 0); return; }
+    _Alignas(64) uint8_t tile[TILE_BYTES];
+    int64_t stride = m / 8, per = tile_elems(ts);
+    const __m512i tab[2] = {gather8(0), gather8(4)};
+    __m512i p[8];
+    for (int64_t i0 = 0; i0 < m; i0 += per) {
+        int64_t t = m - i0 < per ? m - i0 : per, i = 0;
+        const uint8_t *s = src + i0 * ts;
+        for (; i + 64 <= t; i += 64) {
+            planes8(s + 8 * i, p, tab);
+            for (int j = 0; j < ts; j++) _mm512_storeu_si512((void *) (tile + j * t + i), p[j]);
+        }
+        for (int j = 0; j < ts; j++) {
+            for (int64_t e = i; e < t; e++) tile[j * t + e] = s[e * ts + j];
+        }
+        for (int j = 0; j < ts; j++) bits_fwd_avx512(tile + j * t, dst + 8 * (int64_t) j * stride + i0 / 8, stride, t);
+    }
+}
+
+__attribute__((target("avx512f,avx512bw")))
+static void bitunshuffle_avx512(const uint8_t *restrict src, uint8_t *restrict dst, int64_t m, int ts) {
+    if (ts != 2 && ts != 4 && ts != 8) { bitunshuffle_tiles_avx512(src, dst, m, ts, 0); return; }
+    _Alignas(64) uint8_t tile[TILE_BYTES];
+    int64_t stride = m / 8, per = tile_elems(ts);
+    const __m512i tab[2] = {scatter8(0), scatter8(1)};
+    __m512i p[8];
+    for (int64_t i0 = 0; i0 < m; i0 += per) {
+        int64_t t = m - i0 < per ? m - i0 : per, i = 0;
+        uint8_t *d = dst + i0 * ts;
+        for (int j = 0; j < ts; j++) bits_inv_avx512(src + 8 * (int64_t) j * stride + i0 / 8, stride, tile + j * t, t);
+        for (; i + 64 <= t; i += 64) {
+            for (int j = 0; j < ts; j++) p[j] = _mm512_loadu_si512((const void *) (tile + j * t + i));
+            if (ts == 2) elems2(p, d + 2 * i);
+            else if (ts == 4) elems4(p, d + 4 * i);
+            else elems8(p, d + 8 * i, tab);
+        }
+        for (int j = 0; j < ts; j++) {
+            for (int64_t e = i; e < t; e++) d[e * ts + j] = tile[j * t + e];
+        }
+    }
+}
 
 typedef void (*bit_kernel)(const uint8_t *restrict, uint8_t *restrict, int64_t, int);
 
