@@ -12,7 +12,9 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The shuffle kernels on one buffer per operation, to compare with {@code MemcpyRuler.heap} of the same size
- * (ops/s of equal sizes compare directly): byte and bit (un)shuffle, scalar, Vector API and the C kernels of native/.
+ * (ops/s of equal sizes compare directly): byte and bit (un)shuffle, scalar, Vector API and the C kernels of
+ * native/ ({@code native}: the loader's pick; {@code native-avx2}, {@code native-sse2}: the bit shuffles pinned
+ * to that instruction set, byte shuffles as {@code native}).
  */
 @State(Scope.Thread)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xss4m", "-Xms2g", "-Xmx2g",
@@ -22,10 +24,10 @@ public class ShuffleKernelBenchmark extends BenchmarkBase {
     @Param({"65536", "2097152"})
     public int size;
 
-    @Param({"2", "4"})
+    @Param({"1", "2", "4", "8"})
     public int typesize;
 
-    @Param({"scalar", "vector", "native"})
+    @Param({"scalar", "vector", "native", "native-avx2", "native-sse2"})
     public String kernels;
 
     private ShuffleKernels k;
@@ -38,6 +40,8 @@ public class ShuffleKernelBenchmark extends BenchmarkBase {
         k = switch (kernels) {
             case "vector" -> Kernels.vector();
             case "native" -> Kernels.nativeKernels();
+            case "native-avx2" -> Kernels.nativeKernels("avx2");
+            case "native-sse2" -> Kernels.nativeKernels("sse2");
             default -> Kernels.scalar();
         };
         src = CodecData.noisy(Math.max(1, size / (2 * 256 * 256)), 3);

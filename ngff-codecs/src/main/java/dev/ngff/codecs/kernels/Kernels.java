@@ -2,8 +2,8 @@ package dev.ngff.codecs.kernels;
 
 /**
  * Chooses the kernels at run time, once, when this class initialises: the C kernels of {@code native/} for
- * byte shuffles when they loaded ({@link NativeKernels#isAvailable()}), and for bit shuffles the Vector API
- * version when the {@code jdk.incubator.vector} module is in the boot layer, else the scalar one. The
+ * byte and bit shuffles when they loaded ({@link NativeKernels#isAvailable()}), else the Vector API version
+ * when the {@code jdk.incubator.vector} module is in the boot layer, else the scalar one. The
  * property {@code ngff.kernels} set to {@code java} keeps to Java, {@code scalar} to the scalar kernels.
  * Every choice gives identical output.
  */
@@ -32,7 +32,8 @@ public final class Kernels {
         VECTOR_CAUSE = cause;
         String choice = System.getProperty("ngff.kernels", "");
         ShuffleKernels javaBest = v != null && !choice.equals("scalar") ? v : ScalarKernels.INSTANCE;
-        // JMH: the C byte (un)shuffle runs 8-20x the Java loops (0.6-0.98x memcpy); its bit shuffles are the Java ones
+        // JMH (docs/kernels.md, 2 MiB): the C byte (un)shuffles run 8-20x the Java loops, the C bit shuffles
+        // 1.5-2x the Vector API ones
         BEST = NativeKernels.isAvailable() && choice.isEmpty() ? NativeKernels.INSTANCE : javaBest;
     }
 
@@ -55,6 +56,17 @@ public final class Kernels {
             throw new IllegalStateException("native kernels unavailable: " + NativeKernels.unavailabilityCause());
         }
         return NativeKernels.INSTANCE;
+    }
+
+    /**
+     * The C kernels with their bit shuffles pinned to one instruction set ({@code sse2}, {@code avx2} or
+     * {@code avx512}), to compare them on one machine; {@link IllegalStateException} when the library did not
+     * load or this CPU cannot run that set.
+     */
+    public static ShuffleKernels nativeKernels(String isa) {
+        return NativeKernels.forIsa(isa).orElseThrow(() -> new IllegalStateException("native " + isa
+                + " kernels unavailable: " + (NativeKernels.isAvailable() ? "this CPU runs only "
+                + NativeKernels.supportedIsas() : NativeKernels.unavailabilityCause())));
     }
 
     /** The plain-Java kernels (always available). */

@@ -12,25 +12,41 @@ import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Optional;
 
 /**
- * The C kernels of {@code native/} (byte shuffle and unshuffle, built by GCC for AVX-512, AVX2 and baseline
+ * The C kernels of {@code native/} (byte and bit shuffles, built by GCC for AVX-512, AVX2 and baseline
  * x86-64 with the choice made at load time), called through {@code java.lang.foreign} on the Java arrays
  * themselves (critical downcalls, no copies). The library ships in this jar for linux-x86_64; elsewhere, or
  * when the build had no C compiler, {@link #isAvailable()} is false and {@link #unavailabilityCause()} says
- * why. Bit shuffle and byte swap go to the Java kernels. Stateless and thread-safe.
+ * why. Byte swap goes to the Java kernels. The bit shuffles need no scratch (the C code works in L1-sized
+ * tiles on its own stack); the argument is still checked, as the contract says. Stateless and thread-safe.
+ *
+ * <p>Besides the instance the loader's CPU check picks, {@link #forIsa} gives instances pinned to one
+ * instruction set for the bit shuffles, so tests and benchmarks compare all of them on one machine.
  */
 public final class NativeKernels implements ShuffleKernels {
     private static final String RESOURCE = "linux-x86_64/libngffkernels.so";
     private static final MethodHandle SHUFFLE;
     private static final MethodHandle UNSHUFFLE;
+    private static final MethodHandle BITSHUFFLE;
+    private static final MethodHandle BITUNSHUFFLE;
+    private static final MethodHandle BITSHUFFLE_ISA;
+    private static final MethodHandle BITUNSHUFFLE_ISA;
     private static final String CAUSE;
     private static final int ISA;
+    /** Instruction set names by the C library's numbers (ngff_kernels_isa). */
+    private static final List<String> ISA_NAMES = List.of("sse2", "avx2", "avx512");
     static final NativeKernels INSTANCE;
 
     static {
         MethodHandle sh = null;
         MethodHandle un = null;
+        MethodHandle bsh = null;
+        MethodHandle bun = null;
+        MethodHandle bshIsa = null;
+        MethodHandle bunIsa = null;
         String cause = null;
         int isa = -1;
         String platform = System.getProperty("os.name") + "-" + System.getProperty("os.arch");
@@ -51,23 +67,59 @@ public final class NativeKernels implements ShuffleKernels {
                     Linker.Option critical = Linker.Option.critical(true);
                     sh = linker.downcallHandle(lib.findOrThrow("ngff_shuffle"), fd, critical);
                     un = linker.downcallHandle(lib.findOrThrow("ngff_unshuffle"), fd, critical);
+                    bsh = linker.downcallHandle(lib.findOrThrow("ngff_bitshuffle"), fd, critical);
+                    bun = linker.downcallHandle(lib.findOrThrow("ngff_bitunshuffle"), fd, critical);
+                    FunctionDescriptor fdIsa = FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                            ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
+                    bshIsa = linker.downcallHandle(lib.findOrThrow("ngff_bitshuffle_isa"), fdIsa, critical);
+                    bunIsa = linker.downcallHandle(lib.findOrThrow("ngff_bitunshuffle_isa"), fdIsa, critical);
                     isa = (int) linker.downcallHandle(lib.findOrThrow("ngff_kernels_isa"),
                             FunctionDescriptor.of(ValueLayout.JAVA_INT)).invokeExact();
                 }
             } catch (Throwable e) {
                 sh = null;
                 un = null;
+                bsh = null;
+                bun = null;
+                bshIsa = null;
+                bunIsa = null;
                 cause = "the native kernels failed to load: " + e;
             }
         }
         SHUFFLE = sh;
         UNSHUFFLE = un;
+        BITSHUFFLE = bsh;
+        BITUNSHUFFLE = bun;
+        BITSHUFFLE_ISA = bshIsa;
+        BITUNSHUFFLE_ISA = bunIsa;
         CAUSE = cause;
         ISA = isa;
-        INSTANCE = sh != null ? new NativeKernels() : null;
+        INSTANCE = sh != null ? new NativeKernels(-1) : null;
     }
 
-    private NativeKernels() {
+    /** The instruction set the bit shuffles are pinned to, or -1 for the one the loader picked. */
+    private final int pinnedIsa;
+
+    private NativeKernels(int pinnedIsa) {
+        this.pinnedIsa = pinnedIsa;
+    }
+
+    /**
+     * Kernels whose bit shuffles use one instruction set ({@code sse2}, {@code avx2} or {@code avx512});
+     * byte shuffles still use the loader's choice. Empty when the library did not load, the name is
+     * unknown, or this CPU cannot run that set.
+     */
+    static Optional<NativeKernels> forIsa(String isa) {
+        int level = ISA_NAMES.indexOf(isa);
+        if (INSTANCE == null || level < 0 || level > ISA) {
+            return Optional.empty();
+        }
+        return Optional.of(new NativeKernels(level));
+    }
+
+    /** The instruction sets this CPU runs, narrowest first (empty when the library did not load). */
+    static List<String> supportedIsas() {
+        return INSTANCE == null ? List.of() : ISA_NAMES.subList(0, ISA + 1);
     }
 
     /** Whether the C kernels loaded. */
@@ -82,11 +134,7 @@ public final class NativeKernels implements ShuffleKernels {
 
     @Override
     public String name() {
-        return "native-" + switch (ISA) {
-            case 2 -> "avx512";
-            case 1 -> "avx2";
-            default -> "x86-64";
-        };
+        return pinnedIsa < 0 ? "native-" + ISA_NAMES.get(ISA) : "native-bits-" + ISA_NAMES.get(pinnedIsa);
     }
 
     private static void call(MethodHandle h, byte[] src, int srcOff, byte[] dst, int dstOff, int length, int typesize) {
@@ -110,14 +158,34 @@ public final class NativeKernels implements ShuffleKernels {
         call(UNSHUFFLE, src, srcOff, dst, dstOff, length, typesize);
     }
 
+    private void bitCall(MethodHandle auto, MethodHandle pinned, byte[] src, int srcOff, byte[] dst, int dstOff,
+                         int length, int typesize, byte[] scratch) {
+        ShuffleKernels.check(src, srcOff, dst, dstOff, length, typesize);
+        ShuffleKernels.checkScratch(scratch, length);
+        if (pinnedIsa < 0) {
+            call(auto, src, srcOff, dst, dstOff, length, typesize);
+            return;
+        }
+        int rc;
+        try {
+            rc = (int) pinned.invokeExact(MemorySegment.ofArray(src).asSlice(srcOff, length),
+                    MemorySegment.ofArray(dst).asSlice(dstOff, length), (long) length, typesize, pinnedIsa);
+        } catch (Throwable e) {
+            throw new IllegalStateException("native kernel failed", e);
+        }
+        if (rc != 0) {
+            throw new IllegalStateException("this CPU cannot run the " + ISA_NAMES.get(pinnedIsa) + " bit shuffle");
+        }
+    }
+
     @Override
     public void bitshuffle(byte[] src, int srcOff, byte[] dst, int dstOff, int length, int typesize, byte[] scratch) {
-        Kernels.java().bitshuffle(src, srcOff, dst, dstOff, length, typesize, scratch);
+        bitCall(BITSHUFFLE, BITSHUFFLE_ISA, src, srcOff, dst, dstOff, length, typesize, scratch);
     }
 
     @Override
     public void bitunshuffle(byte[] src, int srcOff, byte[] dst, int dstOff, int length, int typesize, byte[] scratch) {
-        Kernels.java().bitunshuffle(src, srcOff, dst, dstOff, length, typesize, scratch);
+        bitCall(BITUNSHUFFLE, BITUNSHUFFLE_ISA, src, srcOff, dst, dstOff, length, typesize, scratch);
     }
 
     @Override

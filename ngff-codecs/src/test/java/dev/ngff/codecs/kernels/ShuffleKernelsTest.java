@@ -57,6 +57,10 @@ class ShuffleKernelsTest {
         }
         if (NativeKernels.isAvailable()) {
             all.add(Kernels.nativeKernels());
+            // every instruction set this CPU runs, not only the one the loader picked
+            for (String isa : NativeKernels.supportedIsas()) {
+                all.add(Kernels.nativeKernels(isa));
+            }
         } else {
             // optional by design: a build without gcc, or another platform, runs the Java kernels
             System.err.println("*** native kernels not tested: " + NativeKernels.unavailabilityCause() + " ***");
@@ -142,6 +146,60 @@ class ShuffleKernelsTest {
                 assertThat(run(c, 6, k, shuffled)).as("%s unshuffleWide %s", k.name(), c).isEqualTo(c.data);
             }
         }
+    }
+
+    /** Bit shuffles only, element sizes 1..16, lengths that span several of the C kernels' 16 KiB tiles. */
+    @Provide
+    Arbitrary<Case> bitCases() {
+        Arbitrary<Integer> length = Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(2, Arbitraries.integers().between(0, 2_000)),
+                net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(2_000, 400_000)));
+        return Combinators.combine(length, Arbitraries.integers().between(1, 16), Arbitraries.integers().between(0, 9),
+                Arbitraries.integers().between(0, 9), Arbitraries.longs()).as((n, ts, so, dO, seed) -> {
+                    byte[] b = new byte[n];
+                    new Random(seed).nextBytes(b);
+                    return new Case(b, ts, so, dO);
+                });
+    }
+
+    @Property(tries = 150)
+    void everyBitShuffleMatchesTheScalarReference(@ForAll("bitCases") Case c) {
+        byte[] bits = run(c, 2, Kernels.scalar(), c.data);
+        assertThat(bits).as("scalar bitshuffle %s", c).isEqualTo(naiveBitshuffle(c.data, c.typesize));
+        for (ShuffleKernels k : implementations()) {
+            assertThat(run(c, 2, k, c.data)).as("%s bitshuffle %s", k.name(), c).isEqualTo(bits);
+            assertThat(run(c, 3, k, bits)).as("%s bitunshuffle %s", k.name(), c).isEqualTo(c.data);
+        }
+    }
+
+    @Test
+    void wideElementsTakeTheUntiledPath() {
+        // 8 elements of more than 2 KiB do not fit one C tile: the C code walks the planes instead
+        for (int ts : new int[] {2047, 2048, 2049, 5000}) {
+            Case c = new Case(new byte[ts * 17 + 3], ts, 1, 2);
+            new Random(ts).nextBytes(c.data());
+            byte[] bits = naiveBitshuffle(c.data(), ts);
+            for (ShuffleKernels k : implementations()) {
+                assertThat(run(c, 2, k, c.data())).as("%s bitshuffle %s", k.name(), c).isEqualTo(bits);
+                assertThat(run(c, 3, k, bits)).as("%s bitunshuffle %s", k.name(), c).isEqualTo(c.data());
+            }
+        }
+    }
+
+    @Test
+    void nativeVariantsCoverTheCpu() {
+        if (!NativeKernels.isAvailable()) {
+            assertThatThrownBy(() -> Kernels.nativeKernels("sse2")).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(NativeKernels.unavailabilityCause());
+            return;
+        }
+        List<String> isas = NativeKernels.supportedIsas();
+        // x86-64 always has SSE2; the loader's pick is the widest set
+        assertThat(isas).first().isEqualTo("sse2");
+        assertThat(Kernels.nativeKernels().name()).isEqualTo("native-" + isas.getLast());
+        assertThat(Kernels.nativeKernels(isas.getLast()).name()).isEqualTo("native-bits-" + isas.getLast());
+        assertThatThrownBy(() -> Kernels.nativeKernels("neon")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("neon");
     }
 
     @Test
