@@ -26,6 +26,8 @@ public final class CodecRegistry {
             Map.entry("numcodecs.bz2", "add the dev.ngff:ngff-codecs artifact"),
             Map.entry("numcodecs.zfpy", "needs dev.ngff:ngff-codecs and the native zfp library (libzfp.so.1, "
                     + "Debian package libzfp1, or NGFF_ZFP_LIBRARY)"),
+            Map.entry("zfp", "needs dev.ngff:ngff-codecs and the native zfp library (libzfp.so.1, "
+                    + "Debian package libzfp1, or NGFF_ZFP_LIBRARY)"),
             Map.entry("numcodecs.pcodec", "needs dev.ngff:ngff-codecs built with its native pcodec library (native/pco, built by "
                     + "cargo for linux-x86_64, or NGFF_PCO_LIBRARY)"),
             Map.entry("pcodec", "needs dev.ngff:ngff-codecs built with its native pcodec library (native/pco, built by "
