@@ -104,9 +104,15 @@ class ZfpyCodecTest {
      */
     @TestFactory
     Stream<DynamicTest> ourEncodingIsZfpys() throws Exception {
-        return Fixtures.numcodecs("zfpy").stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
+        var oneDimensional = new java.util.ArrayList<Fixtures.NumcodecsCase>();
+        for (var c : Fixtures.numcodecs("zfpy")) {
+            if (Npy.read(c.array()).shape().length == 1) {
+                oneDimensional.add(c);
+            }
+        }
+        assertThat(oneDimensional).hasSizeGreaterThanOrEqualTo(4);
+        return oneDimensional.stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
             Npy npy = Npy.read(c.array());
-            Assumptions.assumeTrue(npy.shape().length == 1, "n-d fixtures come from an older zfpy");
             DataType t = NumpyDtype.parse(npy.descr(), "npy").dataType();
             ZfpyCodec codec = (ZfpyCodec) CodecRegistry.standard().create(c.spec());
             ChunkSpec spec = new ChunkSpec(npy.shape(), t, FillValue.zero(t));
