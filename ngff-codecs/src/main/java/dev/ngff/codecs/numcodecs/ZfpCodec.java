@@ -158,6 +158,23 @@ public final class ZfpCodec implements ArrayToBytesCodec {
         return out;
     }
 
+    /**
+     * Unknown (-1), but checks the chunk: arrays call this when they open, so a data type, mode or rank zfp
+     * cannot store fails there, as an {@link IllegalArgumentException} reported as invalid metadata.
+     */
+    @Override
+    public long encodedSizeBound(ChunkSpec spec) {
+        try {
+            plan(spec.dataType());
+        } catch (UnsupportedExtensionException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        if (spec.rank() < 1 || spec.rank() > 4) {
+            throw new IllegalArgumentException(name + ": zfp compresses arrays of 1 to 4 dimensions, not " + spec.rank());
+        }
+        return -1;
+    }
+
     @Override
     public boolean skipsFillChunks() {
         return true;

@@ -156,6 +156,23 @@ public final class ZfpyCodec implements ArrayToBytesCodec {
         throw new UnsupportedExtensionException(NAME + ": zfp stores int32, int64, float32 and float64, not " + t);
     }
 
+    /**
+     * Unknown (-1), but checks the chunk: arrays call this when they open, so a data type or a rank zfpy
+     * cannot store fails there, as an {@link IllegalArgumentException} reported as invalid metadata.
+     */
+    @Override
+    public long encodedSizeBound(ChunkSpec spec) {
+        try {
+            zfpType(spec.dataType());
+        } catch (UnsupportedExtensionException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        if (spec.rank() < 1 || spec.rank() > 4) {
+            throw new IllegalArgumentException(NAME + ": zfp compresses arrays of 1 to 4 dimensions, not " + spec.rank());
+        }
+        return -1;
+    }
+
     @Override
     public boolean skipsFillChunks() {
         return true;

@@ -242,10 +242,20 @@ public final class PcodecCodec implements ArrayToBytesCodec {
         return new String(err, 0, len, StandardCharsets.UTF_8);
     }
 
+    /**
+     * The largest stream a chunk of this spec compresses to. Arrays call this when they open, so a data type
+     * pcodec cannot store fails there, as an {@link IllegalArgumentException} that the array reports as
+     * invalid metadata naming the type and the codec.
+     */
     @Override
     public long encodedSizeBound(ChunkSpec spec) {
+        NumberType nt;
         try {
-            NumberType nt = numberType(spec.dataType());
+            nt = numberType(spec.dataType());
+        } catch (UnsupportedExtensionException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        try {
             long n = Math.multiplyExact(spec.elementCount(), (long) nt.perElement());
             return (long) pco.maxCompressedSize.invokeExact(nt.code(), n, (long) config.equalPagesUpTo());
         } catch (Throwable t) {

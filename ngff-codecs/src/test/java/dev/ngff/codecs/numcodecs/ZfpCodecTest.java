@@ -194,4 +194,29 @@ class ZfpCodecTest {
             assertThat(codec.decode(Bytes.wrap(off), spec(DataType.INT16, 33)).asBytes().toArray()).isEqualTo(in.asBytes().toArray());
         }
     }
+
+    /** A type or rank zfp cannot store is refused when the array opens, naming type (or rank) and codec. */
+    @Test
+    void arraysRefuseWhatZfpCannotStoreWhenOpening() throws Exception {
+        try (var ctx = dev.ngff.exec.ExecutionContext.create()) {
+            var store = new dev.ngff.store.MemoryStore();
+            record Bad(String codec, String config, DataType type, long[] shape, String mentions) {
+            }
+            for (Bad b : List.of(new Bad("numcodecs.zfpy", "{}", DataType.UINT16, new long[] {8}, "uint16"),
+                    new Bad("zfp", "{\"mode\": \"reversible\"}", DataType.FLOAT16, new long[] {8}, "float16"),
+                    new Bad("zfp", "{\"mode\": \"fixed_accuracy\", \"tolerance\": 1}", DataType.INT32, new long[] {8}, "int32"),
+                    new Bad("zfp", "{\"mode\": \"reversible\"}", DataType.INT32, new long[] {2, 2, 2, 2, 2}, "dimensions"))) {
+                var meta = dev.ngff.metadata.ArrayMetadata.builder(b.type(), b.shape())
+                        .codecs(new CodecSpec(b.codec(), (ObjectNode) JSON.readTree(b.config()))).build();
+                assertThatThrownBy(() -> dev.ngff.array.Zarr.createArray(store, dev.ngff.store.Key.of("a"), meta, ctx)).as("%s", b)
+                        .isInstanceOf(InvalidMetadataException.class).hasMessageContaining(b.mentions()).hasMessageContaining("zfp");
+            }
+            var ok = dev.ngff.metadata.ArrayMetadata.builder(DataType.UINT16, 30, 40).chunks(8, 16)
+                    .codecs(new CodecSpec("zfp", (ObjectNode) JSON.readTree("{\"mode\": \"reversible\"}"))).build();
+            var a = dev.ngff.array.Zarr.createArray(store, dev.ngff.store.Key.of("ok"), ok, ctx);
+            NdBuffer data = random(DataType.UINT16, new long[] {30, 40}, 8);
+            a.write(data);
+            assertThat(dev.ngff.array.Zarr.openArray(store, dev.ngff.store.Key.of("ok"), ctx).read().contentEquals(data)).isTrue();
+        }
+    }
 }

@@ -273,4 +273,28 @@ class PcodecCodecTest {
                     .as(bad).isInstanceOf(InvalidMetadataException.class).hasMessageContaining("numcodecs.pcodec");
         }
     }
+
+    /** Through a real array, v2 and v3: writes, reads back, and refuses a type pcodec cannot store when opening. */
+    @Test
+    void arraysUsePcodecAndRefuseUnsupportedTypesWhenOpening() throws Exception {
+        try (var ctx = dev.ngff.exec.ExecutionContext.create()) {
+            var store = new dev.ngff.store.MemoryStore();
+            for (int format : new int[] {2, 3}) {
+                var meta = dev.ngff.metadata.ArrayMetadata.builder(DataType.INT64, 30, 40).zarrFormat(format).chunks(8, 16)
+                        .codecs(new CodecSpec("numcodecs.pcodec", (ObjectNode) JSON.readTree("{\"level\": 4}"))).build();
+                var key = dev.ngff.store.Key.of("v" + format);
+                var a = dev.ngff.array.Zarr.createArray(store, key, meta, ctx);
+                NdBuffer data = data(DataType.INT64, new long[] {30, 40}, format, true);
+                a.write(data);
+                assertThat(dev.ngff.array.Zarr.openArray(store, key, ctx).read().contentEquals(data)).as("v%d", format).isTrue();
+                var bad = dev.ngff.metadata.ArrayMetadata.builder(DataType.UINT8, 30).zarrFormat(format).chunks(8)
+                        .codecs(new CodecSpec("numcodecs.pcodec", JSON.createObjectNode())).build();
+                assertThatThrownBy(() -> dev.ngff.array.Zarr.createArray(store, dev.ngff.store.Key.of("bad" + format), bad, ctx))
+                        .isInstanceOf(InvalidMetadataException.class).hasMessageContaining("uint8").hasMessageContaining("pcodec");
+            }
+            String v2 = new String(store.read(dev.ngff.store.Key.of("v2/.zarray"), dev.ngff.store.ByteRange.WHOLE).orElseThrow().toArray(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(JSON.readTree(v2).path("compressor").path("id").asText()).isEqualTo("pcodec");
+        }
+    }
 }
