@@ -1,7 +1,8 @@
 """zarr-python against ngff-engine for numcodecs codecs and NumPy datetime types.
 
 Usage: zarr_python_extensions.py read ROOT NAME [NAME ...]
-         prints {name: {"zarr": sha256 | "error: ...", "dtype": str}} for arrays we wrote;
+         prints {name: {"zarr": sha256 | "error: ...", "zarrs": sha256 | "error: ...", "dtype": str}} for
+         arrays we wrote ("zarrs": read through the zarrs codec pipeline);
        zarr_python_extensions.py write ROOT
          writes arrays with zarr-python and prints {name: {"sha256": ..., "dtype": str, "shape": [...]}}.
 Digests are over the elements in C order, little-endian (datetimes as their int64 counts).
@@ -42,6 +43,11 @@ def read(root, names):
             out[name] = {"zarr": digest(arr[...]), "dtype": str(arr.dtype)}
         except Exception as e:  # reported; the Java side asserts
             out[name] = {"zarr": "error: %s: %s" % (type(e).__name__, e)}
+        try:  # the same array through zarrs (Rust), strict: no fallback to zarr-python's own codecs
+            with zarr.config.set({"codec_pipeline.path": "zarrs.ZarrsCodecPipeline", "codec_pipeline.strict": True}):
+                out[name]["zarrs"] = digest(zarr.open_array(os.path.join(root, name), mode="r")[...])
+        except Exception as e:
+            out[name]["zarrs"] = "error: %s: %s" % (type(e).__name__, e)
     return out
 
 
