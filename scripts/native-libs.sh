@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the optional native libraries that ngff-codecs loads through java.lang.foreign (libzfp1 for
-# numcodecs.zfpy). Without them the codecs that need them fail with an error naming the library, and the
-# tests that need them fail under CI=true.
+# numcodecs.zfpy and zfp) and the Rust toolchain and crates for native/pco (pcodec, built by the Maven
+# build). Without them the codecs that need them fail with an error naming the library, and the tests that
+# need them fail under CI=true.
 set -euo pipefail
+bash "$(dirname "$0")/rust-pco.sh"
 if ldconfig -p 2>/dev/null | grep -q 'libzfp\.so\.1'; then
     exit 0
 fi

@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/peers-venv.sh    # zarr-python, zarrs pipeline, tensorstore, numcodecs, ome-zarr, ome-zarr-models
 bash scripts/peers-npm.sh     # zarrita, the JavaScript reader and writer of the conformance matrix
-bash scripts/native-libs.sh   # libzfp1 for numcodecs.zfpy
+bash scripts/native-libs.sh   # libzfp1 for numcodecs.zfpy and zfp; cargo and the crates for native/pco (pcodec)

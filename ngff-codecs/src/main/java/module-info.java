@@ -17,11 +17,13 @@ module dev.ngff.codecs {
     exports dev.ngff.codecs.kernels;
     exports dev.ngff.codecs.lz4;
     exports dev.ngff.codecs.numcodecs;
+    exports dev.ngff.codecs.pcodec;
     exports dev.ngff.codecs.shuffle;
 
     provides dev.ngff.codec.CodecProvider with dev.ngff.codecs.ZstdCodecProvider,
             dev.ngff.codecs.blosc.BloscCodecProvider,
             dev.ngff.codecs.lz4.Lz4CodecProvider,
             dev.ngff.codecs.numcodecs.NumcodecsCodecProvider,
+            dev.ngff.codecs.pcodec.PcodecCodecProvider,
             dev.ngff.codecs.shuffle.ShuffleCodecProvider;
 }

@@ -26,7 +26,12 @@ public final class CodecRegistry implements dev.ngff.metadata.CodecStages {
             Map.entry("numcodecs.bz2", "add the dev.ngff:ngff-codecs artifact"),
             Map.entry("numcodecs.zfpy", "needs dev.ngff:ngff-codecs and the native zfp library (libzfp.so.1, "
                     + "Debian package libzfp1, or NGFF_ZFP_LIBRARY)"),
-            Map.entry("numcodecs.pcodec", "needs the native pcodec (pco) library, which ngff-engine cannot use yet"));
+            Map.entry("zfp", "needs dev.ngff:ngff-codecs and the native zfp library (libzfp.so.1, "
+                    + "Debian package libzfp1, or NGFF_ZFP_LIBRARY)"),
+            Map.entry("numcodecs.pcodec", "needs dev.ngff:ngff-codecs built with its native pcodec library (native/pco, built by "
+                    + "cargo for linux-x86_64, or NGFF_PCO_LIBRARY)"),
+            Map.entry("pcodec", "needs dev.ngff:ngff-codecs built with its native pcodec library (native/pco, built by "
+                    + "cargo for linux-x86_64, or NGFF_PCO_LIBRARY)"));
 
     private final Map<String, CodecProvider> providers;
 

@@ -36,6 +36,9 @@ public record V2Details(String dtype, char order, JsonNode compressor, JsonNode 
         return v3Name.startsWith("numcodecs.") ? v3Name.substring("numcodecs.".length()) : v3Name;
     }
 
+    /** numcodecs codecs that serialise the array themselves: in v2 they are the compressor, with no bytes codec. */
+    private static final java.util.Set<String> ARRAY_TO_BYTES_COMPRESSORS = java.util.Set.of("numcodecs.zfpy", "numcodecs.pcodec");
+
     /** The v3 codec name for a v2 codec id, as zarr-python 3 names them. */
     public static String v3Name(String v2Id) {
         return switch (v2Id) {
@@ -73,6 +76,15 @@ public record V2Details(String dtype, char order, JsonNode compressor, JsonNode 
                 bytesAt = k; // the object codec is the first filter of a |O array
                 filters.add(toV2Codec(chain.get(k)));
                 break;
+            }
+            if (ARRAY_TO_BYTES_COMPRESSORS.contains(chain.get(k).name())) {
+                // numcodecs' array-to-bytes codecs are v2 compressors that take the (little-endian) array itself
+                if (k != chain.size() - 1) {
+                    throw new IllegalArgumentException("Zarr v2 has one compressor: nothing can follow '"
+                            + chain.get(k).name() + "', got " + chain);
+                }
+                return new V2Details(new NumpyDtype(type, false).format(), ord, toV2Codec(chain.get(k)),
+                        filters.isEmpty() ? NullNode.instance : filters, fill.toV2(type), String.valueOf(enc.separator()), null);
             }
             filters.add(toV2Codec(chain.get(k)));
         }

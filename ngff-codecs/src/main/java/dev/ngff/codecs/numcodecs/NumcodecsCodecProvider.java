@@ -11,6 +11,7 @@ import dev.ngff.error.NgffException;
 import dev.ngff.metadata.CodecSpec;
 import dev.ngff.metadata.DataType;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -32,6 +33,8 @@ public final class NumcodecsCodecProvider implements CodecProvider {
                 "numcodecs.packbits", "numcodecs.astype"));
         if (ZfpyCodec.isAvailable()) { // otherwise the registry's hint names the missing library
             names.add("numcodecs.zfpy");
+            names.add("zfp");
+            names.add("zarrs.zfp");
         }
         return Set.copyOf(names);
     }
@@ -91,6 +94,7 @@ public final class NumcodecsCodecProvider implements CodecProvider {
                     yield new AsTypeCodec(NumpyScalars.dtype(c.requiredString("encode_dtype"), c.where() + " encode_dtype"),
                             NumpyScalars.dtype(c.requiredString("decode_dtype"), c.where() + " decode_dtype"));
                 }
+                case "zfp", "zarrs.zfp" -> new ZfpCodec(spec.name(), zfpMode(spec));
                 case "numcodecs.zfpy" -> {
                     CodecConfig.numcodecs(spec, Set.of("mode", "tolerance", "rate", "precision", "compression_kwargs"));
                     yield new ZfpyCodec(spec.configuration());
@@ -101,6 +105,42 @@ public final class NumcodecsCodecProvider implements CodecProvider {
             throw new InvalidMetadataException("codec '" + spec.name() + "' configuration " + spec.configuration()
                     + ": " + e.getMessage());
         }
+    }
+
+    /** zarrs' zfp configuration (zarr-extensions codecs/zfp/schema.json): a mode and exactly its parameters. */
+    private static ZfpMode zfpMode(CodecSpec spec) throws NgffException {
+        String mode = CodecConfig.of(spec, Set.of("mode", "rate", "precision", "tolerance", "minbits", "maxbits", "maxprec",
+                "minexp")).requiredString("mode");
+        return switch (mode) {
+            case "reversible" -> {
+                CodecConfig.of(spec, Set.of("mode"));
+                yield new ZfpMode.Reversible();
+            }
+            case "fixed_rate" -> new ZfpMode.FixedRate(CodecConfig.of(spec, Set.of("mode", "rate")).number("rate"));
+            case "fixed_precision" -> new ZfpMode.FixedPrecision(
+                    required(spec, "precision").intValue("precision", 0, 0, 64));
+            case "fixed_accuracy" -> new ZfpMode.FixedAccuracy(CodecConfig.of(spec, Set.of("mode", "tolerance")).number("tolerance"));
+            case "expert" -> {
+                CodecConfig c = CodecConfig.of(spec, Set.of("mode", "minbits", "maxbits", "maxprec", "minexp"));
+                for (String f : List.of("minbits", "maxbits", "maxprec", "minexp")) {
+                    if (!c.has(f)) {
+                        throw c.invalid(f + " is required in expert mode");
+                    }
+                }
+                yield new ZfpMode.Expert(c.intValue("minbits", 0, 0, Integer.MAX_VALUE), c.intValue("maxbits", 0, 0, Integer.MAX_VALUE),
+                        c.intValue("maxprec", 0, 0, 64), c.intValue("minexp", 0, Integer.MIN_VALUE, Integer.MAX_VALUE));
+            }
+            default -> throw CodecConfig.of(spec, Set.of("mode")).invalid("mode must be one of reversible, fixed_rate, "
+                    + "fixed_precision, fixed_accuracy, expert; got \"" + mode + "\"");
+        };
+    }
+
+    private static CodecConfig required(CodecSpec spec, String field) throws NgffException {
+        CodecConfig c = CodecConfig.of(spec, Set.of("mode", field));
+        if (!c.has(field)) {
+            throw c.invalid(field + " is required");
+        }
+        return c;
     }
 
     private static Checksum32Codec checksum(CodecSpec spec, Checksum32Codec.Algorithm algorithm) throws NgffException {

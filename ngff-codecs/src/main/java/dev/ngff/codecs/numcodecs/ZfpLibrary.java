@@ -9,6 +9,7 @@ import java.lang.invoke.MethodHandle;
 import java.util.Optional;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -16,7 +17,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * FFM bindings to the system's zfp library ({@code libzfp.so.1}, Debian package {@code libzfp1}), or the
  * file named by the environment variable {@code NGFF_ZFP_LIBRARY}. Looked up once; when it cannot be
  * loaded, {@link #isAvailable()} is false and {@link #unavailabilityCause()} says why. Only the calls the
- * zfpy decoder needs are bound; zfp's streams are opaque pointers here. The handles are thread-safe; the
+ * zfpy and zfp codecs need are bound; zfp's streams are opaque pointers here. The handles are thread-safe; the
  * zfp objects they make are used by one thread at a time.
  */
 final class ZfpLibrary {
@@ -37,6 +38,19 @@ final class ZfpLibrary {
     final MethodHandle fieldSetPointer; // void zfp_field_set_pointer(zfp_field*, void*)
     final MethodHandle maximumSize;     // size_t zfp_stream_maximum_size(const zfp_stream*, const zfp_field*)
     final MethodHandle decompress;      // size_t zfp_decompress(zfp_stream*, zfp_field*)
+    final MethodHandle compress;        // size_t zfp_compress(zfp_stream*, const zfp_field*)
+    final MethodHandle writeHeader;     // size_t zfp_write_header(zfp_stream*, const zfp_field*, uint)
+    final MethodHandle setBitStream;    // void zfp_stream_set_bit_stream(zfp_stream*, bitstream*)
+    final MethodHandle rewind;          // void zfp_stream_rewind(zfp_stream*)
+    final MethodHandle setRate;         // double zfp_stream_set_rate(zfp_stream*, double, zfp_type, uint dims, zfp_bool align)
+    final MethodHandle setPrecision;    // uint zfp_stream_set_precision(zfp_stream*, uint)
+    final MethodHandle setAccuracy;     // double zfp_stream_set_accuracy(zfp_stream*, double)
+    final MethodHandle setReversible;   // void zfp_stream_set_reversible(zfp_stream*)
+    final MethodHandle setParams;       // zfp_bool zfp_stream_set_params(zfp_stream*, uint, uint, uint, int)
+    final MethodHandle field1d;         // zfp_field* zfp_field_1d(void*, zfp_type, size_t nx)
+    final MethodHandle field2d;         // zfp_field* zfp_field_2d(void*, zfp_type, size_t nx, size_t ny)
+    final MethodHandle field3d;         // zfp_field* zfp_field_3d(void*, zfp_type, size_t nx, size_t ny, size_t nz)
+    final MethodHandle field4d;         // zfp_field* zfp_field_4d(void*, zfp_type, size_t nx, ny, nz, nw)
 
     private static final class Holder {
         static final Object INSTANCE = load();
@@ -56,6 +70,23 @@ final class ZfpLibrary {
         fieldSetPointer = bind(linker, lib, "zfp_field_set_pointer", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
         maximumSize = bind(linker, lib, "zfp_stream_maximum_size", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS));
         decompress = bind(linker, lib, "zfp_decompress", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS));
+        compress = bind(linker, lib, "zfp_compress", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS));
+        writeHeader = bind(linker, lib, "zfp_write_header", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_INT));
+        setBitStream = bind(linker, lib, "zfp_stream_set_bit_stream", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
+        rewind = bind(linker, lib, "zfp_stream_rewind", FunctionDescriptor.ofVoid(ADDRESS));
+        setRate = bind(linker, lib, "zfp_stream_set_rate",
+                FunctionDescriptor.of(JAVA_DOUBLE, ADDRESS, JAVA_DOUBLE, JAVA_INT, JAVA_INT, JAVA_INT));
+        setPrecision = bind(linker, lib, "zfp_stream_set_precision", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        setAccuracy = bind(linker, lib, "zfp_stream_set_accuracy", FunctionDescriptor.of(JAVA_DOUBLE, ADDRESS, JAVA_DOUBLE));
+        setReversible = bind(linker, lib, "zfp_stream_set_reversible", FunctionDescriptor.ofVoid(ADDRESS));
+        setParams = bind(linker, lib, "zfp_stream_set_params",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+        field1d = bind(linker, lib, "zfp_field_1d", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG));
+        field2d = bind(linker, lib, "zfp_field_2d", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG));
+        field3d = bind(linker, lib, "zfp_field_3d",
+                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG));
+        field4d = bind(linker, lib, "zfp_field_4d",
+                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG));
     }
 
     private static MethodHandle bind(Linker linker, SymbolLookup lib, String name, FunctionDescriptor fd) {

@@ -17,22 +17,56 @@ import java.lang.foreign.MemorySegment;
  * numcodecs' {@code zfpy} ({@code numcodecs.zfpy} in v3, an array-to-bytes codec): a zfp stream with a
  * full header, as {@code zfpy.compress_numpy} writes it, decoded by the system's zfp library through
  * {@code java.lang.foreign} ({@link ZfpLibrary}). The header gives the scalar type, the shape and the
- * compression mode, so the configuration is kept only to be written back. Decoding checks the header's
- * type and element count against the chunk before zfp writes anything, and hands zfp an input padded to
- * the largest stream the header allows, so a truncated or hostile stream cannot make it read past the
- * buffer. Encoding is not supported. Without the library, making the codec fails with an
+ * compression mode, so decoding ignores the configuration. Decoding checks the header's type and element
+ * count against the chunk before zfp writes anything, and hands zfp an input padded to the largest stream
+ * the header allows, so a truncated or hostile stream cannot make it read past the buffer.
+ *
+ * <p>Encoding follows numcodecs' {@code ZFPY.encode}: {@code mode} 4 (fixed accuracy) uses
+ * {@code tolerance}, 2 (fixed rate) {@code rate}, 3 (fixed precision) {@code precision}; a negative value
+ * (numcodecs' default -1) selects zfp's reversible (lossless) mode, as {@code zfpy.compress_numpy} does, and so
+ * does mode 5 (which numcodecs' encoder itself cannot take, but decodes). Expert mode (1) cannot be encoded
+ * (numcodecs cannot either). The output is zfpy's byte for byte. The stream starts
+ * with a full zfp header, as zfpy writes it; the chunk's shape (1 to 4 dimensions) is the zfp field's.
+ * Types: int32, int64, float32, float64. Without the library, making the codec fails with an
  * {@link UnsupportedExtensionException} naming it. Immutable and thread-safe.
  */
 public final class ZfpyCodec implements ArrayToBytesCodec {
     private static final String NAME = "numcodecs.zfpy";
     private static final long HEADER_PAD = 64;
     private final ObjectNode configuration;
+    private final ZfpMode encodeMode; // null: expert mode, which numcodecs cannot encode either
     private final ZfpLibrary zfp;
 
     ZfpyCodec(ObjectNode configuration) throws UnsupportedExtensionException {
         this.configuration = configuration.deepCopy();
+        this.encodeMode = encodeMode(configuration);
         this.zfp = ZfpLibrary.get().orElseThrow(() -> new UnsupportedExtensionException(NAME + " needs the native zfp library: "
                 + ZfpLibrary.unavailabilityCause().orElse("")));
+    }
+
+    /** The mode numcodecs' encoder uses for this configuration; IllegalArgumentException for a bad one. */
+    static ZfpMode encodeMode(ObjectNode c) {
+        int mode = number(c, "mode", 4);
+        return switch (mode) {
+            case 1 -> null;
+            case 2 -> c.path("rate").asDouble(-1) >= 0 ? new ZfpMode.FixedRate(c.path("rate").asDouble()) : new ZfpMode.Reversible();
+            case 3 -> number(c, "precision", -1) >= 0 ? new ZfpMode.FixedPrecision(number(c, "precision", -1)) : new ZfpMode.Reversible();
+            case 4 -> c.path("tolerance").asDouble(-1) >= 0 ? new ZfpMode.FixedAccuracy(c.path("tolerance").asDouble())
+                    : new ZfpMode.Reversible();
+            case 5 -> new ZfpMode.Reversible();
+            default -> throw new IllegalArgumentException("mode must be one of zfpy's modes 1..5, got " + mode);
+        };
+    }
+
+    private static int number(ObjectNode c, String field, int dflt) {
+        var n = c.path(field);
+        if (n.isMissingNode() || n.isNull()) {
+            return dflt;
+        }
+        if (!n.isNumber() || !n.canConvertToExactIntegral() || !n.canConvertToInt()) {
+            throw new IllegalArgumentException(field + " must be an integer, got " + n);
+        }
+        return n.intValue();
     }
 
     /** Whether zfpy chunks can be decoded on this machine (the zfp library loads). */
@@ -47,7 +81,11 @@ public final class ZfpyCodec implements ArrayToBytesCodec {
 
     @Override
     public Bytes encode(NdBuffer chunk, ChunkSpec spec) throws UnsupportedExtensionException {
-        throw new UnsupportedExtensionException(NAME + ": encoding is not supported (decoding only)");
+        int type = zfpType(spec.dataType());
+        if (encodeMode == null) {
+            throw new UnsupportedExtensionException(NAME + ": expert mode (1) cannot be encoded (numcodecs cannot either)");
+        }
+        return Bytes.wrap(ZfpStreams.compress(zfp, NAME, encodeMode, spec.shape().length, type, spec.shape(), chunk.segment(), true));
     }
 
     @Override
@@ -116,6 +154,23 @@ public final class ZfpyCodec implements ArrayToBytesCodec {
             return 4;
         }
         throw new UnsupportedExtensionException(NAME + ": zfp stores int32, int64, float32 and float64, not " + t);
+    }
+
+    /**
+     * Unknown (-1), but checks the chunk: arrays call this when they open, so a data type or a rank zfpy
+     * cannot store fails there, as an {@link IllegalArgumentException} reported as invalid metadata.
+     */
+    @Override
+    public long encodedSizeBound(ChunkSpec spec) {
+        try {
+            zfpType(spec.dataType());
+        } catch (UnsupportedExtensionException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        if (spec.rank() < 1 || spec.rank() > 4) {
+            throw new IllegalArgumentException(NAME + ": zfp compresses arrays of 1 to 4 dimensions, not " + spec.rank());
+        }
+        return -1;
     }
 
     @Override
