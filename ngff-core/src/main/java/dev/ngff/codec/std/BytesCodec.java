@@ -82,6 +82,12 @@ public final class BytesCodec implements ArrayToBytesCodec {
         return NdBuffer.wrap(spec.dataType(), spec.shape(), out);
     }
 
+    /** True for little-endian and single-byte components: encoding is then a view of the elements. */
+    @Override
+    public boolean encodesAsLayout(DataType type) {
+        return !swaps(type);
+    }
+
     @Override
     public long encodedSizeBound(ChunkSpec spec) {
         return spec.byteSize();

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ngff.buffer.Buffers;
 import dev.ngff.buffer.Bytes;
+import dev.ngff.buffer.Layouts;
 import dev.ngff.buffer.NdBuffer;
+import dev.ngff.buffer.ObjectPool;
 import dev.ngff.codec.ArrayToBytesCodec;
 import dev.ngff.codec.BytesToBytesCodec;
 import dev.ngff.codec.ChunkSource;
@@ -49,6 +51,9 @@ public final class ShardingCodec implements ArrayToBytesCodec {
     private final CodecPipeline inner;
     private final CodecPipeline index;
     private final boolean indexAtEnd;
+    /** Scratch memory for inner chunks that do not lie contiguously in a destination; grown on demand. */
+    private final ObjectPool<MemorySegment> scratch = new ObjectPool<>(ObjectPool.defaultCapacity(),
+            () -> MemorySegment.NULL);
 
     public ShardingCodec(long[] innerShape, CodecPipeline inner, CodecPipeline index, boolean indexAtEnd)
             throws InvalidMetadataException {
@@ -434,11 +439,14 @@ public final class ShardingCodec implements ArrayToBytesCodec {
         return Optional.of(new Fetched(parts, anyMissing));
     }
 
-    /** Decodes one inner chunk and copies the part of it inside the box into {@code dest} at {@code destOffset}. */
+    /**
+     * Decodes one inner chunk and puts the part of it inside the box into {@code dest} at
+     * {@code destOffset}: straight into place when the inner chunk lies there whole and contiguously,
+     * else through pooled scratch memory (or the decoded buffer) and one strided copy.
+     */
     private void decodePartInto(InnerPart p, ChunkSpec innerSpec, long[] offset, long[] shape, NdBuffer dest,
                                 long[] destOffset, String where) throws IOException {
         int rank = p.coord().length;
-        NdBuffer chunk = decodeInner(p.bytes(), innerSpec, p.linear(), where);
         long[] srcOff = new long[rank];
         long[] dstOff = new long[rank];
         long[] box = new long[rank];
@@ -450,7 +458,36 @@ public final class ShardingCodec implements ArrayToBytesCodec {
             dstOff[d] = destOffset[d] + from - offset[d];
             box[d] = to - from;
         }
-        NdBuffer.copy(chunk, srcOff, dest, dstOff, box);
+        if (!inner.decodesIntoLayout(innerSpec.dataType())) {
+            NdBuffer chunk = decodeInner(p.bytes(), innerSpec, p.linear(), where);
+            NdBuffer.copy(chunk, srcOff, dest, dstOff, box);
+            return;
+        }
+        MemorySegment direct = Layouts.contiguousRegion(innerShape, box, dest, dstOff);
+        if (direct != null) {
+            decodeInnerInto(p, innerSpec, direct, where);
+            return;
+        }
+        long size = innerSpec.byteSize();
+        MemorySegment tmp = scratch.acquire();
+        if (tmp.byteSize() < size) {
+            tmp = Buffers.allocate(size);
+        }
+        try {
+            MemorySegment target = tmp.asSlice(0, size);
+            decodeInnerInto(p, innerSpec, target, where);
+            NdBuffer.copy(NdBuffer.wrap(innerSpec.dataType(), innerShape, target), srcOff, dest, dstOff, box);
+        } finally {
+            scratch.release(tmp);
+        }
+    }
+
+    private void decodeInnerInto(InnerPart p, ChunkSpec innerSpec, MemorySegment target, String where) throws IOException {
+        try {
+            inner.decodeInto(p.bytes(), innerSpec, target);
+        } catch (CorruptDataException e) {
+            throw new CorruptDataException(where + ": inner chunk " + p.linear() + ": " + e.getMessage(), e);
+        }
     }
 
     private Optional<NdBuffer> decodePart(ChunkSource source, ChunkSpec spec, long[] offset, long[] shape) throws IOException {
