@@ -71,6 +71,8 @@ public final class ZstdCodec implements BytesToBytesCodec {
     /** Reused libzstd contexts: creating one per call costs a native allocation and its tables. */
     private final ObjectPool<ZstdDecompressCtx> decompressors;
     private final ObjectPool<ZstdCompressCtx> compressors;
+    /** Worst-case-sized output buffers for encoding, grown on demand. */
+    private final ObjectPool<byte[]> scratch = new ObjectPool<>(ObjectPool.defaultCapacity(), () -> new byte[0]);
 
     /**
      * A codec answering to {@code name} ({@code zstd} or {@code numcodecs.zstd}, used in {@link #spec()}
@@ -161,9 +163,17 @@ public final class ZstdCodec implements BytesToBytesCodec {
                     src = decoded.toArrayUnsafe(); // a read-only heap view hides its array
                     srcOff = 0;
                 }
-                byte[] out = new byte[(int) bound];
-                int written = ctx.compressByteArray(out, 0, out.length, src, srcOff, (int) n);
-                result = trim(MemorySegment.ofArray(out), written);
+                // into pooled scratch of the worst-case size, then one exact copy: no oversized garbage per chunk
+                byte[] out = scratch.acquire();
+                if (out.length < bound) {
+                    out = new byte[(int) bound];
+                }
+                try {
+                    int written = ctx.compressByteArray(out, 0, (int) bound, src, srcOff, (int) n);
+                    result = Bytes.wrap(Arrays.copyOf(out, written));
+                } finally {
+                    scratch.release(out);
+                }
             }
             reusable = true;
             return result;

@@ -179,12 +179,7 @@ public final class ShardingCodec implements ArrayToBytesCodec {
             for (int d = 0; d < g.length; d++) {
                 origin[d] = coord[d] * innerShape[d];
             }
-            tasks.add(() -> {
-                NdBuffer sub = single ? shard : shard.copyRegion(origin, innerShape);
-                if (!sub.allEqual(fill)) {
-                    encoded[slot] = inner.encode(sub, innerSpec);
-                }
-            });
+            tasks.add(() -> encoded[slot] = encodeInner(shard, single, origin, innerSpec, fill));
             increment(coord, g);
         }
         runner.runAll(tasks);
@@ -227,6 +222,41 @@ public final class ShardingCodec implements ArrayToBytesCodec {
             all.add(idxBytes);
         }
         return all;
+    }
+
+    /**
+     * Encodes one inner chunk, or returns null when every element is the fill value. The inner chunk is
+     * gathered into pooled scratch memory when a compressor follows (its output never aliases the input,
+     * checked below); without one the encoding is a view of the input, so it gets its own copy.
+     */
+    private Bytes encodeInner(NdBuffer shard, boolean single, long[] origin, ChunkSpec innerSpec, byte[] fill)
+            throws IOException {
+        if (single) {
+            return shard.allEqual(fill) ? null : inner.encode(shard, innerSpec);
+        }
+        if (inner.bytesToBytes().isEmpty() || !inner.arrayToArray().isEmpty()) {
+            NdBuffer sub = shard.copyRegion(origin, innerShape);
+            return sub.allEqual(fill) ? null : inner.encode(sub, innerSpec);
+        }
+        long size = innerSpec.byteSize();
+        MemorySegment tmp = scratch.acquire();
+        if (tmp.byteSize() < size) {
+            tmp = Buffers.allocate(size);
+        }
+        try {
+            NdBuffer sub = NdBuffer.wrap(innerSpec.dataType(), innerShape, tmp.asSlice(0, size));
+            NdBuffer.copy(shard, origin, sub, new long[origin.length], innerShape);
+            if (sub.allEqual(fill)) {
+                return null;
+            }
+            Bytes enc = inner.encode(sub, innerSpec);
+            if (enc.segment().asOverlappingSlice(tmp).isPresent()) {
+                enc = Bytes.wrap(enc.toArray()); // a codec that passed its input through: keep a copy
+            }
+            return enc;
+        } finally {
+            scratch.release(tmp);
+        }
     }
 
     private static void increment(long[] coord, long[] g) {
