@@ -199,7 +199,7 @@ public final class FileSystemStore implements Store {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size != dest.byteSize()) {
-                return size == 0 && Files.isDirectory(file) ? -1 : size;
+                return Files.isDirectory(file) ? -1 : size; // a directory is no object, whatever size it reports
             }
             try {
                 readFully(ch, dest);
