@@ -34,6 +34,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * through one handle are safe, also to the same chunk (read-modify-write is locked per chunk); writers
  * in other handles or processes must not write the same chunk at the same time. A handle sees the
  * metadata as it was when opened; {@link #resize} and {@link #withAttributes} return new handles.
+ *
+ * <p>Reads of chains without array-to-array codecs and with little-endian {@code bytes} decode whole
+ * chunks straight into the destination where they lie there contiguously; the others go through
+ * chunk-sized scratch buffers that the handle keeps for reuse (at most {@code cpuConcurrency} of them).
  */
 public final class ZarrArray implements ZarrNode {
     private static final int LOCK_STRIPES = 256;
