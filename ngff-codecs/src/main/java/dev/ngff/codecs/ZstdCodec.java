@@ -13,7 +13,11 @@ import dev.ngff.error.UnsupportedExtensionException;
 import dev.ngff.metadata.CodecSpec;
 import dev.ngff.metadata.Json;
 
+import dev.ngff.buffer.ObjectPool;
+
+import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.lang.ref.Cleaner;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
@@ -38,8 +42,9 @@ import java.util.Arrays;
  * oversized input is a {@link CorruptDataException} whose message carries libzstd's error name.
  *
  * <p>Chunks of 2 GiB or more cannot go through zstd-jni's {@code int}-sized calls and are refused with an
- * {@link UnsupportedExtensionException}. Instances are immutable and thread-safe: every call uses its own
- * libzstd context.
+ * {@link UnsupportedExtensionException}. Instances are immutable and thread-safe: each call takes a libzstd context from
+ * a small pool owned by the instance (reused across calls and threads, closed when the instance is
+ * collected), so steady-state decoding into caller memory ({@link #decodeInto}) allocates nothing.
  */
 public final class ZstdCodec implements BytesToBytesCodec {
     /** Lowest level libzstd accepts ({@code ZSTD_minCLevel()}). */
@@ -57,9 +62,17 @@ public final class ZstdCodec implements BytesToBytesCodec {
     private static final int TRIM_SLACK = 4096;
     private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
+    /** Frees the native contexts a codec pooled once the codec is unreachable (zstd-jni contexts have no cleaner of their own). */
+    private static final Cleaner CLEANER = Cleaner.create();
+
     private final String name;
     private final int level;
     private final boolean checksum;
+    /** Reused libzstd contexts: creating one per call costs a native allocation and its tables. */
+    private final ObjectPool<ZstdDecompressCtx> decompressors;
+    private final ObjectPool<ZstdCompressCtx> compressors;
+    /** Worst-case-sized output buffers for encoding, grown on demand. */
+    private final ObjectPool<byte[]> scratch = new ObjectPool<>(ObjectPool.defaultCapacity(), () -> new byte[0]);
 
     /**
      * A codec answering to {@code name} ({@code zstd} or {@code numcodecs.zstd}, used in {@link #spec()}
@@ -77,6 +90,24 @@ public final class ZstdCodec implements BytesToBytesCodec {
         this.name = name;
         this.level = level;
         this.checksum = checksum;
+        ObjectPool<ZstdDecompressCtx> d = new ObjectPool<>(ObjectPool.defaultCapacity(), ZstdDecompressCtx::new,
+                ZstdDecompressCtx::close);
+        ObjectPool<ZstdCompressCtx> c = new ObjectPool<>(ObjectPool.defaultCapacity(),
+                () -> newCompressor(level, checksum), ZstdCompressCtx::close);
+        this.decompressors = d;
+        this.compressors = c;
+        CLEANER.register(this, () -> {
+            d.discardIdle();
+            c.discardIdle();
+        });
+    }
+
+    private static ZstdCompressCtx newCompressor(int level, boolean checksum) {
+        ZstdCompressCtx ctx = new ZstdCompressCtx();
+        ctx.setLevel(Math.min(level, MAX_LEVEL));
+        ctx.setChecksum(checksum);
+        ctx.setContentSize(true);
+        return ctx;
     }
 
     /** The level as configured (possibly above {@link #MAX_LEVEL}). */
@@ -115,24 +146,42 @@ public final class ZstdCodec implements BytesToBytesCodec {
             throw new UnsupportedExtensionException(name + ": cannot compress a chunk of " + n
                     + " bytes; zstd-jni takes at most " + (MAX_CALL_SIZE - (MAX_CALL_SIZE >> 8)) + " bytes per call");
         }
-        try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
-            ctx.setLevel(Math.min(level, MAX_LEVEL));
-            ctx.setChecksum(checksum);
-            ctx.setContentSize(true);
+        ZstdCompressCtx ctx = compressors.acquire();
+        boolean reusable = false;
+        try {
+            Bytes result;
             if (decoded.segment().isNative()) {
                 // direct buffers in and out: the input is read in place
                 MemorySegment out = Arena.ofAuto().allocate(bound);
                 int written = ctx.compressDirectByteBuffer(out.asByteBuffer(), 0, (int) bound,
                         decoded.asByteBuffer(), 0, (int) n);
-                return trim(out, written);
+                result = trim(out, written);
+            } else {
+                byte[] src = decoded.arrayUnsafe();
+                int srcOff = decoded.arrayOffset();
+                if (src == null) {
+                    src = decoded.toArrayUnsafe(); // a read-only heap view hides its array
+                    srcOff = 0;
+                }
+                // into pooled scratch of the worst-case size, then one exact copy: no oversized garbage per chunk
+                byte[] out = scratch.acquire();
+                if (out.length < bound) {
+                    out = new byte[(int) bound];
+                }
+                try {
+                    int written = ctx.compressByteArray(out, 0, (int) bound, src, srcOff, (int) n);
+                    result = Bytes.wrap(Arrays.copyOf(out, written));
+                } finally {
+                    scratch.release(out);
+                }
             }
-            byte[] src = decoded.toArrayUnsafe();
-            byte[] out = new byte[(int) bound];
-            int written = ctx.compressByteArray(out, 0, out.length, src, 0, src.length);
-            return trim(MemorySegment.ofArray(out), written);
+            reusable = true;
+            return result;
         } catch (ZstdException e) {
             // only a bug (ours or libzstd's) gets here: the output is sized by ZSTD_COMPRESSBOUND
             throw new IllegalStateException(name + ": compression failed: " + errorName(e), e);
+        } finally {
+            giveBack(compressors, ctx, reusable);
         }
     }
 
@@ -157,36 +206,105 @@ public final class ZstdCodec implements BytesToBytesCodec {
                     + " bytes; zstd-jni takes at most " + MAX_CALL_SIZE + " bytes per call");
         }
         long declared = contentSize(encoded.segment(), maxDecodedSize);
+        if (declared != UNKNOWN) {
+            if (declared > MAX_CALL_SIZE) {
+                throw new UnsupportedExtensionException(name + ": frames declare " + declared
+                        + " bytes; chunks of 2 GiB or more are not supported");
+            }
+            byte[] out = new byte[(int) declared];
+            decodeKnownSize(encoded, MemorySegment.ofArray(out), declared);
+            return Bytes.wrap(out);
+        }
         ByteBuffer src = encoded.segment().isNative()
                 ? encoded.asByteBuffer()
                 : ByteBuffer.wrap(encoded.toArrayUnsafe());
-        try (ZstdDecompressCtx ctx = new ZstdDecompressCtx()) {
-            return declared == UNKNOWN
-                    ? decodeStreaming(ctx, src, maxDecodedSize)
-                    : decodeKnownSize(ctx, src, declared);
+        ZstdDecompressCtx ctx = decompressors.acquire();
+        boolean reusable = false;
+        try {
+            Bytes out = decodeStreaming(ctx, src, maxDecodedSize);
+            reusable = true;
+            return out;
         } catch (ZstdException e) {
             throw new CorruptDataException(name + ": corrupt data: " + errorName(e), e);
+        } finally {
+            giveBack(decompressors, ctx, reusable);
         }
     }
 
-    private Bytes decodeKnownSize(ZstdDecompressCtx ctx, ByteBuffer src, long size)
-            throws CorruptDataException, UnsupportedExtensionException {
-        if (size > MAX_CALL_SIZE) {
-            throw new UnsupportedExtensionException(name + ": frames declare " + size
-                    + " bytes; chunks of 2 GiB or more are not supported");
+    /**
+     * Decodes straight into {@code dest} when the frame headers record their content size (they must
+     * sum to exactly {@code dest.byteSize()}); frames without one are streamed and copied.
+     */
+    @Override
+    public void decodeInto(Bytes encoded, ChunkSpec spec, MemorySegment dest) throws IOException {
+        if (encoded.size() > MAX_CALL_SIZE || dest.byteSize() > MAX_CALL_SIZE) {
+            BytesToBytesCodec.super.decodeInto(encoded, spec, dest);
+            return;
         }
-        byte[] out = new byte[(int) size];
-        int n = src.isDirect()
-                ? ctx.decompressDirectByteBufferToByteArray(out, 0, out.length, src, 0, src.limit())
-                : ctx.decompressByteArray(out, 0, out.length, src.array(), 0, src.limit());
-        if (n != size) {
-            throw new CorruptDataException(name + ": decoded " + n + " bytes, the frame headers declare " + size);
+        long declared = contentSize(encoded.segment(), dest.byteSize());
+        if (declared == UNKNOWN) {
+            BytesToBytesCodec.super.decodeInto(encoded, spec, dest);
+            return;
         }
-        return Bytes.wrap(out);
+        if (declared != dest.byteSize()) {
+            throw new CorruptDataException(name + ": the frame headers declare " + declared + " bytes, expected "
+                    + dest.byteSize());
+        }
+        decodeKnownSize(encoded, dest, declared);
+    }
+
+    /** One-shot decoding of frames that declare {@code size} bytes in all into {@code dest} (exactly that size). */
+    private void decodeKnownSize(Bytes encoded, MemorySegment dest, long size) throws CorruptDataException {
+        ZstdDecompressCtx ctx = decompressors.acquire();
+        boolean reusable = false;
+        try {
+            int srcLen = (int) encoded.size();
+            byte[] srcArray = encoded.arrayUnsafe();
+            int srcOff = encoded.arrayOffset();
+            if (srcArray == null && !encoded.segment().isNative()) {
+                srcArray = encoded.toArrayUnsafe(); // a read-only heap view hides its array
+                srcOff = 0;
+            }
+            byte[] dstArray = dest.isNative() ? null : (byte[]) dest.heapBase().orElseThrow();
+            int n;
+            if (srcArray != null && dstArray != null) {
+                n = ctx.decompressByteArray(dstArray, (int) dest.address(), (int) size, srcArray, srcOff, srcLen);
+            } else if (srcArray != null) {
+                n = ctx.decompressByteArrayToDirectByteBuffer(dest.asByteBuffer(), 0, (int) size, srcArray,
+                        srcOff, srcLen);
+            } else if (dstArray != null) {
+                n = ctx.decompressDirectByteBufferToByteArray(dstArray, (int) dest.address(), (int) size,
+                        encoded.asByteBuffer(), 0, srcLen);
+            } else {
+                n = ctx.decompressDirectByteBuffer(dest.asByteBuffer(), 0, (int) size, encoded.asByteBuffer(), 0, srcLen);
+            }
+            if (n != size) {
+                throw new CorruptDataException(name + ": decoded " + n + " bytes, the frame headers declare " + size);
+            }
+            reusable = true;
+        } catch (ZstdException e) {
+            throw new CorruptDataException(name + ": corrupt data: " + errorName(e), e);
+        } finally {
+            giveBack(decompressors, ctx, reusable);
+        }
+    }
+
+    /** Returns a context to its pool after a call that completed; one left in an unknown state by an error is closed. */
+    private static <T extends java.io.Closeable> void giveBack(ObjectPool<T> pool, T ctx, boolean reusable) {
+        if (reusable) {
+            pool.release(ctx);
+            return;
+        }
+        try {
+            ctx.close();
+        } catch (IOException e) {
+            // closing a native context does not fail
+        }
     }
 
     /** Streams frames whose size is not recorded, growing the output up to {@code max} and no further. */
     private Bytes decodeStreaming(ZstdDecompressCtx ctx, ByteBuffer src, long max) throws CorruptDataException {
+        ctx.reset(); // a pooled context may hold the session of an earlier stream
         long cap = Math.min(max, MAX_CALL_SIZE);
         byte[] out = new byte[(int) Math.min(cap, Math.max(64 << 10, Math.min(4L * src.limit(), MAX_CALL_SIZE)))];
         int pos = 0;

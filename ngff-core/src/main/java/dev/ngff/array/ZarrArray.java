@@ -1,7 +1,10 @@
 package dev.ngff.array;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ngff.buffer.Buffers;
 import dev.ngff.buffer.Bytes;
+import dev.ngff.buffer.Layouts;
+import dev.ngff.buffer.ObjectPool;
 import dev.ngff.buffer.NdBuffer;
 import dev.ngff.codec.ChunkSpec;
 import dev.ngff.codec.CodecPipeline;
@@ -31,6 +34,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * through one handle are safe, also to the same chunk (read-modify-write is locked per chunk); writers
  * in other handles or processes must not write the same chunk at the same time. A handle sees the
  * metadata as it was when opened; {@link #resize} and {@link #withAttributes} return new handles.
+ *
+ * <p>Reads of chains without array-to-array codecs and with little-endian {@code bytes} decode whole
+ * chunks straight into the destination where they lie there contiguously; the others go through
+ * chunk-sized scratch buffers that the handle keeps for reuse (at most {@code cpuConcurrency} of them).
  */
 public final class ZarrArray implements ZarrNode {
     private static final int LOCK_STRIPES = 256;
@@ -45,6 +52,10 @@ public final class ZarrArray implements ZarrNode {
     private final ReentrantLock[] locks;
     /** The sharding codec when it is the whole pipeline: reads then decode inner chunks in parallel, straight into place. */
     private final ShardingCodec shardingOnly;
+    /** Whether whole chunks decode straight into an array's memory ({@link CodecPipeline#decodesIntoLayout}). */
+    private final boolean decodesIntoLayout;
+    /** Chunk-sized scratch memory for chunks that do not lie contiguously in the destination. */
+    private final ObjectPool<MemorySegment> scratch;
 
     private ZarrArray(ReadableStore store, Key path, ArrayMetadata meta, CodecPipeline pipeline, ExecutionContext ctx,
                       boolean writeEmptyChunks) {
@@ -61,6 +72,10 @@ public final class ZarrArray implements ZarrNode {
         }
         this.shardingOnly = pipeline.arrayToArray().isEmpty() && pipeline.bytesToBytes().isEmpty()
                 && pipeline.arrayToBytes() instanceof ShardingCodec sc ? sc : null;
+        this.decodesIntoLayout = shardingOnly == null && pipeline.decodesIntoLayout(meta.dataType());
+        long chunkBytes = decodesIntoLayout
+                ? Math.multiplyExact(NdBuffer.elementCount(meta.chunkShape()), (long) meta.dataType().byteSize()) : 0;
+        this.scratch = new ObjectPool<>(ctx.config().cpuConcurrency(), () -> Buffers.allocate(chunkBytes));
     }
 
     /** A handle on an array whose metadata is already known (see {@link Zarr#openArray}). */
@@ -203,6 +218,14 @@ public final class ZarrArray implements ZarrNode {
             }
             return;
         }
+        if (decodesIntoLayout) {
+            try {
+                readWholeChunkInto(key, spec, inChunk, box, dest, inDest, fill);
+            } catch (CorruptDataException e) {
+                throw new CorruptDataException(describe(store, path) + " chunk '" + key + "': " + e.getMessage(), e);
+            }
+            return;
+        }
         Optional<NdBuffer> part;
         try {
             part = ctx.cpuWithHold(hold -> () -> pipeline.partialDecoder(source.holding(hold), spec).decode(inChunk, box));
@@ -213,6 +236,48 @@ public final class ZarrArray implements ZarrNode {
             fillBox(dest, inDest, box, fill);
         } else {
             NdBuffer.copy(part.get(), new long[rank], dest, inDest, box);
+        }
+    }
+
+    /**
+     * Reads a chunk whose decoded bytes are its elements in {@link NdBuffer}'s layout: straight into the
+     * destination when the chunk lies there contiguously (it is whole inside the region and spans the
+     * destination's trailing extents), else into pooled scratch memory followed by one strided copy.
+     * Uncompressed chunks are read by the store itself into that memory.
+     */
+    private void readWholeChunkInto(Key key, ChunkSpec spec, long[] inChunk, long[] box, NdBuffer dest, long[] inDest,
+                                    byte[] fill) throws IOException {
+        long size = spec.byteSize();
+        MemorySegment direct = Layouts.contiguousRegion(spec.shape(), box, dest, inDest);
+        MemorySegment target = direct != null ? direct : scratch.acquire();
+        try {
+            boolean stored;
+            if (pipeline.bytesToBytes().isEmpty()) {
+                long got = ctx.io(() -> store.readInto(key, target));
+                if (got >= 0 && got != size) {
+                    throw new CorruptDataException("bytes codec: got " + got + " bytes, expected " + size
+                            + " for a chunk of " + spec.dataType() + " " + Arrays.toString(spec.shape()));
+                }
+                stored = got >= 0;
+            } else {
+                Optional<Bytes> encoded = ctx.io(() -> store.read(key, ByteRange.WHOLE));
+                stored = encoded.isPresent();
+                if (stored) {
+                    ctx.cpu(() -> {
+                        pipeline.decodeInto(encoded.get(), spec, target);
+                        return null;
+                    });
+                }
+            }
+            if (!stored) {
+                fillBox(dest, inDest, box, fill);
+            } else if (direct == null) {
+                NdBuffer.copy(NdBuffer.wrap(spec.dataType(), spec.shape(), target), inChunk, dest, inDest, box);
+            }
+        } finally {
+            if (direct == null) {
+                scratch.release(target);
+            }
         }
     }
 

@@ -15,15 +15,29 @@ public final class Bytes {
     private final MemorySegment segment;
     /** The heap array under the segment when it covers a whole array exactly, for copy-free array access. */
     private final byte[] wholeArray;
+    /** The heap array under the segment and where the view starts in it, or null (off-heap, or unknown). */
+    private final byte[] baseArray;
+    private final int baseOffset;
 
     private Bytes(MemorySegment segment) {
-        this(segment, null);
+        this(segment, null, null, 0);
     }
 
     private Bytes(MemorySegment segment, byte[] wholeArray) {
-        this.wholeArray = wholeArray == null && !segment.isReadOnly()
-                && segment.heapBase().orElse(null) instanceof byte[] a
-                && segment.address() == 0 && a.length == segment.byteSize() ? a : wholeArray;
+        this(segment, wholeArray, wholeArray, 0);
+    }
+
+    private Bytes(MemorySegment segment, byte[] wholeArray, byte[] baseArray, int baseOffset) {
+        byte[] base = baseArray;
+        int offset = baseOffset;
+        if (base == null && !segment.isReadOnly() && segment.heapBase().orElse(null) instanceof byte[] a) {
+            base = a;
+            offset = (int) segment.address();
+        }
+        this.baseArray = base;
+        this.baseOffset = offset;
+        this.wholeArray = wholeArray == null && base != null && offset == 0 && base.length == segment.byteSize()
+                ? base : wholeArray;
         this.segment = segment.isReadOnly() ? segment : segment.asReadOnly();
     }
 
@@ -33,7 +47,7 @@ public final class Bytes {
     }
 
     public static Bytes wrap(byte[] array, int offset, int length) {
-        return new Bytes(MemorySegment.ofArray(array).asSlice(offset, length));
+        return new Bytes(MemorySegment.ofArray(array).asSlice(offset, length), null, array, offset);
     }
 
     /** Wraps (does not copy) a segment; the caller must not modify it afterwards. */
@@ -63,11 +77,26 @@ public final class Bytes {
     }
 
     public Bytes slice(long offset, long length) {
-        return new Bytes(segment.asSlice(offset, length));
+        MemorySegment s = segment.asSlice(offset, length);
+        return baseArray == null ? new Bytes(s) : new Bytes(s, null, baseArray, baseOffset + (int) offset);
     }
 
     public Bytes slice(long offset) {
-        return new Bytes(segment.asSlice(offset));
+        return slice(offset, segment.byteSize() - offset);
+    }
+
+    /**
+     * The Java array under this view, for libraries with {@code byte[]} APIs, or null when the bytes
+     * are off-heap (or their array is not known); the view starts at {@link #arrayOffset()}. Callers
+     * must not modify the array.
+     */
+    public byte[] arrayUnsafe() {
+        return baseArray;
+    }
+
+    /** Where this view starts in {@link #arrayUnsafe()}; 0 when there is no array. */
+    public int arrayOffset() {
+        return baseOffset;
     }
 
     /** The read-only segment underneath. */

@@ -41,6 +41,15 @@ public non-sealed interface ArrayToBytesCodec extends Codec {
         };
     }
 
+    /**
+     * Whether the encoded bytes of a chunk of {@code type} are its elements themselves, in C order and
+     * little-endian, the layout of {@link NdBuffer}: then a reader may decode the bytes-to-bytes stages
+     * straight into an array's memory. False unless a codec says otherwise.
+     */
+    default boolean encodesAsLayout(dev.ngff.metadata.DataType type) {
+        return false;
+    }
+
     /** Upper bound of the encoded size of a chunk of this spec, or -1 when unknown. */
     default long encodedSizeBound(ChunkSpec spec) {
         return -1;

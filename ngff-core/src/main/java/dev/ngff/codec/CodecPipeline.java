@@ -166,7 +166,16 @@ public final class CodecPipeline implements ArrayToBytesCodec {
         if (bytesToBytes.isEmpty()) {
             return encoded;
         }
-        // bounds on each stage's output, innermost first, so no stage can be told to allocate without limit
+        long[] bounds = stageBounds(innerSpec);
+        Bytes b = encoded;
+        for (int i = bytesToBytes.size() - 1; i >= 0; i--) {
+            b = bytesToBytes.get(i).decode(b, spec, bounds[i]);
+        }
+        return b;
+    }
+
+    /** Bounds on each bytes-to-bytes stage's output, innermost first, so no stage can be told to allocate without limit. */
+    private long[] stageBounds(ChunkSpec innerSpec) {
         long[] bounds = new long[bytesToBytes.size() + 1];
         long a2bBound = arrayToBytes.encodedSizeBound(innerSpec);
         bounds[0] = a2bBound < 0 ? ArrayMetadata.MAX_CHUNK_BYTES : Math.min(a2bBound, ArrayMetadata.MAX_CHUNK_BYTES);
@@ -174,11 +183,49 @@ public final class CodecPipeline implements ArrayToBytesCodec {
             long next = bytesToBytes.get(i).encodedSizeBound(bounds[i]);
             bounds[i + 1] = next < 0 ? ArrayMetadata.MAX_CHUNK_BYTES : Math.min(next, ArrayMetadata.MAX_CHUNK_BYTES);
         }
+        return bounds;
+    }
+
+    /**
+     * Whether {@link #decodeInto} applies to chunks of {@code type}: no array-to-array codecs, and an
+     * array-to-bytes codec whose bytes are the elements in {@link NdBuffer}'s layout (little-endian
+     * {@code bytes}). Then a chunk's last decoding stage can write straight into an array's memory.
+     */
+    public boolean decodesIntoLayout(dev.ngff.metadata.DataType type) {
+        return arrayToArray.isEmpty() && arrayToBytes.encodesAsLayout(type);
+    }
+
+    /**
+     * Decodes a whole chunk of {@code spec} into {@code dest}, which holds exactly {@code spec.byteSize()}
+     * bytes, in C order and little-endian, as {@link #decode} would return them. The innermost
+     * bytes-to-bytes codec writes straight into {@code dest} ({@link BytesToBytesCodec#decodeInto});
+     * without one the encoded bytes are copied. Input that decodes to any other size is a
+     * {@link CorruptDataException}; nothing is written outside {@code dest}.
+     *
+     * @throws IllegalStateException when {@link #decodesIntoLayout} is false for the spec's type
+     */
+    public void decodeInto(Bytes encoded, ChunkSpec spec, java.lang.foreign.MemorySegment dest) throws IOException {
+        if (!decodesIntoLayout(spec.dataType())) {
+            throw new IllegalStateException("this codec chain does not decode " + spec.dataType() + " into place: " + specs);
+        }
+        long size = spec.byteSize();
+        if (dest.byteSize() != size) {
+            throw new IllegalArgumentException("destination of " + dest.byteSize() + " bytes for a chunk of " + size);
+        }
+        if (bytesToBytes.isEmpty()) {
+            if (encoded.size() != size) {
+                throw new CorruptDataException("bytes codec: got " + encoded.size() + " bytes, expected " + size
+                        + " for a chunk of " + spec.dataType() + " " + java.util.Arrays.toString(spec.shape()));
+            }
+            encoded.copyTo(dest, 0);
+            return;
+        }
+        long[] bounds = stageBounds(spec);
         Bytes b = encoded;
-        for (int i = bytesToBytes.size() - 1; i >= 0; i--) {
+        for (int i = bytesToBytes.size() - 1; i >= 1; i--) {
             b = bytesToBytes.get(i).decode(b, spec, bounds[i]);
         }
-        return b;
+        bytesToBytes.getFirst().decodeInto(b, spec, dest);
     }
 
     private static void checkShape(NdBuffer b, ChunkSpec s) throws CorruptDataException {

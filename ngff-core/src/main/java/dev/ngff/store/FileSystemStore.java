@@ -184,6 +184,71 @@ public final class FileSystemStore implements Store {
         return Bytes.wrap(segment);
     }
 
+    /**
+     * Reads straight into {@code dest}: positional reads into off-heap memory; for heap memory of
+     * {@link #MAP_COPY_THRESHOLD} bytes or more the file is mapped and copied once (a positional read
+     * into heap memory would pass through a temporary direct buffer, two copies).
+     */
+    @Override
+    public long readInto(Key key, MemorySegment dest) throws IOException {
+        if (key.isRoot()) {
+            return -1;
+        }
+        Path file = path(key);
+        ByteRange whole = ByteRange.WHOLE;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size != dest.byteSize()) {
+                return Files.isDirectory(file) ? -1 : size; // a directory is no object, whatever size it reports
+            }
+            try {
+                readFully(ch, dest);
+            } catch (IOException e) {
+                if (Files.isDirectory(file)) {
+                    return -1;
+                }
+                throw e;
+            }
+            return size;
+        } catch (NoSuchFileException e) {
+            return -1;
+        } catch (FileSystemException e) {
+            if (!Files.exists(file)) {
+                return -1;
+            }
+            throw StoreErrors.failure(this, "reading", key, whole, e);
+        } catch (IOException e) {
+            throw StoreErrors.failure(this, "reading", key, whole, e);
+        }
+    }
+
+    /** Heap destinations at least this large are filled from a mapping rather than by positional reads. */
+    static final long MAP_COPY_THRESHOLD = 1 << 20;
+
+    private static void readFully(FileChannel ch, MemorySegment dest) throws IOException {
+        long n = dest.byteSize();
+        if (n == 0) {
+            return;
+        }
+        if (!dest.isNative() && n >= MAP_COPY_THRESHOLD) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment.copy(ch.map(FileChannel.MapMode.READ_ONLY, 0, n, arena), 0, dest, 0, n);
+            }
+            return;
+        }
+        long done = 0;
+        while (done < n) {
+            // ByteBuffer views hold at most 2 GiB - 1 bytes
+            ByteBuffer bb = dest.asSlice(done, Math.min(n - done, Integer.MAX_VALUE - 16)).asByteBuffer();
+            while (bb.hasRemaining()) {
+                if (ch.read(bb, done + bb.position()) < 0) {
+                    throw new java.io.EOFException("file ended after " + (done + bb.position()) + " of " + n + " bytes");
+                }
+            }
+            done += bb.capacity();
+        }
+    }
+
     @Override
     public boolean exists(Key key) throws IOException {
         return !key.isRoot() && Files.isRegularFile(path(key));

@@ -28,6 +28,25 @@ public interface ReadableStore extends Closeable {
     }
 
     /**
+     * Reads a whole object into caller memory when its size is exactly {@code dest.byteSize()}, for
+     * readers that know the size (uncompressed fixed-size chunks). Returns the object's size, or -1 when
+     * it is missing; the bytes are in {@code dest} only when the returned size equals
+     * {@code dest.byteSize()} (otherwise {@code dest}'s content is unspecified and the caller reports
+     * the mismatch). Never writes outside {@code dest}. The default reads with {@link #read(Key)} and
+     * copies; stores that can read straight into caller memory override it.
+     */
+    default long readInto(Key key, java.lang.foreign.MemorySegment dest) throws IOException {
+        Optional<Bytes> b = read(key, ByteRange.WHOLE);
+        if (b.isEmpty()) {
+            return -1;
+        }
+        if (b.get().size() == dest.byteSize()) {
+            b.get().copyTo(dest, 0);
+        }
+        return b.get().size();
+    }
+
+    /**
      * Reads several ranges of one object, in the order given. Empty if the object is missing. Stores
      * that can coalesce nearby ranges into fewer requests override this.
      */

@@ -39,6 +39,9 @@ import static org.assertj.core.api.Assertions.fail;
  * <li>every truncation of a small encoding, and a sample for a large one, is a {@link CorruptDataException};</li>
  * <li>garbage and bit flips give a {@link CorruptDataException} or (for codecs without integrity checks)
  *     some output within the bound, never another exception;</li>
+ * <li>{@link BytesToBytesCodec#decodeInto} writes exactly what {@code decode} returns, into heap slices and
+ *     off-heap memory, and never a byte outside the destination; a destination of any other size than the
+ *     decoded one, and truncated input, are {@link CorruptDataException}s;</li>
  * <li>one instance serves 8 threads at once;</li>
  * <li>{@link CodecRegistry#standard()} rebuilds an equal codec from {@link Codec#spec()}.</li>
  * </ul>
@@ -286,6 +289,113 @@ public abstract class BytesToBytesCodecContract {
             fail(where(c, what) + ": decoded without noticing the corruption");
         }
         assertThat(out.size()).as("output within the bound, %s", where(c, what)).isLessThanOrEqualTo(bound);
+    }
+
+    private static final byte GUARD = (byte) 0xA5;
+
+    /** Decodes into the middle of a larger segment filled with guard bytes and checks the guards. */
+    private static void decodeIntoGuarded(BytesToBytesCodec c, Bytes enc, ChunkSpec spec, MemorySegment outer, long size,
+                                          String what) throws Exception {
+        outer.fill(GUARD);
+        MemorySegment dest = outer.asSlice(64, size);
+        try {
+            c.decodeInto(enc, spec, dest);
+        } finally {
+            for (long i = 0; i < 64; i++) {
+                assertThat(outer.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i)).as("byte %d before the destination, %s", 64 - i, what)
+                        .isEqualTo(GUARD);
+                assertThat(outer.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 64 + size + i))
+                        .as("byte %d after the destination, %s", i, what).isEqualTo(GUARD);
+            }
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> decodeIntoEqualsDecode() throws Exception {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (BytesToBytesCodec c : codecs()) {
+            for (Content kind : Content.values()) {
+                for (int n : new int[] {0, 1, 7, 100, 4097, 65537, 1 << 20}) {
+                    tests.add(DynamicTest.dynamicTest(c.spec() + ", " + kind + ", " + n + " bytes", () -> {
+                        long seed = 41L * n + kind.ordinal();
+                        byte[] data = content(kind, n, seed);
+                        Bytes enc = encode(c, Bytes.wrap(data));
+                        byte[] expected = c.decode(enc, specFor(n), n).toArray();
+                        String what = where(c, kind + " " + n + " bytes, seed " + seed);
+                        MemorySegment heap = MemorySegment.ofArray(new byte[n + 128]);
+                        decodeIntoGuarded(c, enc, specFor(n), heap, n, "heap, " + what);
+                        assertThat(heap.asSlice(64, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE))
+                                .as("heap destination, %s", what).isEqualTo(expected);
+                        MemorySegment off = Arena.ofAuto().allocate(n + 128);
+                        decodeIntoGuarded(c, enc, specFor(n), off, n, "off-heap, " + what);
+                        assertThat(off.asSlice(64, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE))
+                                .as("off-heap destination, %s", what).isEqualTo(expected);
+                        // the encoding off-heap and as a slice of a bigger array
+                        MemorySegment encOff = Arena.ofAuto().allocate(Math.max(1, enc.size()));
+                        enc.copyTo(encOff, 0);
+                        decodeIntoGuarded(c, Bytes.wrap(encOff.asSlice(0, enc.size())), specFor(n), heap, n,
+                                "off-heap encoding, " + what);
+                        assertThat(heap.asSlice(64, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE))
+                                .as("off-heap encoding, %s", what).isEqualTo(expected);
+                        byte[] padded = new byte[(int) enc.size() + 9];
+                        enc.copyTo(MemorySegment.ofArray(padded), 5);
+                        decodeIntoGuarded(c, Bytes.wrap(padded, 5, (int) enc.size()), specFor(n), heap, n,
+                                "encoding inside a bigger array, " + what);
+                        assertThat(heap.asSlice(64, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE))
+                                .as("encoding inside a bigger array, %s", what).isEqualTo(expected);
+                    }));
+                }
+            }
+        }
+        return tests.stream();
+    }
+
+    @Test
+    void decodeIntoADestinationOfAnotherSizeIsCorruptData() throws Exception {
+        for (BytesToBytesCodec c : codecs()) {
+            for (Content kind : List.of(Content.ZEROS, Content.TEXT_LIKE, Content.RANDOM)) {
+                for (int n : new int[] {1, 100, 4097, 65537, 1 << 20}) {
+                    byte[] data = content(kind, n, n + 3);
+                    Bytes enc = encode(c, Bytes.wrap(data));
+                    long decodedSize = c.decode(enc, specFor(n), n).size();
+                    for (long size : new long[] {0, decodedSize / 2, decodedSize - 1, decodedSize + 1, 2 * decodedSize + 8}) {
+                        if (size == decodedSize || size < 0) {
+                            continue;
+                        }
+                        String what = where(c, kind + " " + n + " bytes, seed " + (n + 3) + ", destination of " + size);
+                        for (MemorySegment outer : List.of(MemorySegment.ofArray(new byte[(int) size + 128]),
+                                Arena.ofAuto().allocate(size + 128))) {
+                            assertThatThrownBy(() -> decodeIntoGuarded(c, enc, specFor(size), outer, size, what))
+                                    .as(what).isInstanceOf(CorruptDataException.class);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void decodeIntoFromTruncatedInputIsCorruptData() throws Exception {
+        for (BytesToBytesCodec c : codecs()) {
+            for (Content kind : List.of(Content.TEXT_LIKE, Content.RANDOM)) {
+                byte[] data = content(kind, 3000, 43);
+                Bytes enc = encode(c, Bytes.wrap(data));
+                Random r = new Random(47);
+                TreeSet<Long> cuts = new TreeSet<>(List.of(0L, 1L, 4L, enc.size() / 2, enc.size() - 4, enc.size() - 1));
+                for (int i = 0; i < 20; i++) {
+                    cuts.add((long) r.nextInt((int) enc.size()));
+                }
+                for (long k : cuts) {
+                    if (k < 0 || k >= enc.size()) {
+                        continue;
+                    }
+                    String what = where(c, kind + " 3000 bytes, seed 43, prefix of " + k);
+                    MemorySegment outer = MemorySegment.ofArray(new byte[3000 + 128]);
+                    assertThatThrownBy(() -> decodeIntoGuarded(c, enc.slice(0, k), specFor(3000), outer, 3000, what))
+                            .as(what).isInstanceOf(CorruptDataException.class);
+                }
+            }
+        }
     }
 
     @Test

@@ -264,4 +264,20 @@ class FileSystemStoreTest extends StoreContract {
         assertThat(tail.get(0)).isEqualTo((byte) 3);
         assertThat(s.read(Key.of("huge"), ByteRange.suffix(2)).orElseThrow().toArray()).containsExactly(0, 7);
     }
+
+    @Test
+    void readIntoLargeHeapAndOffHeapDestinations(@TempDir java.nio.file.Path dir) throws Exception {
+        // 3 MiB: heap destinations of 1 MiB or more are filled from a mapping, off-heap ones by positional reads
+        byte[] data = new byte[3 << 20];
+        new java.util.Random(3).nextBytes(data);
+        FileSystemStore s = FileSystemStore.open(dir);
+        Key k = Key.of("a/c/0");
+        s.write(k, dev.ngff.buffer.Bytes.wrap(data));
+        for (java.lang.foreign.MemorySegment dest : java.util.List.of(java.lang.foreign.MemorySegment.ofArray(new byte[data.length]),
+                java.lang.foreign.Arena.ofAuto().allocate(data.length))) {
+            assertThat(s.readInto(k, dest)).isEqualTo(data.length);
+            assertThat(dest.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)).as(dest.isNative() ? "off-heap" : "heap")
+                    .isEqualTo(data);
+        }
+    }
 }

@@ -93,6 +93,41 @@ public abstract class ReadableStoreContract {
     // ---------------------------------------------------------------- missing keys
 
     @Test
+    void readIntoFillsOnlyADestinationOfTheExactSize() throws Exception {
+        ReadableStore s = store(sample());
+        for (boolean offHeap : new boolean[] {false, true}) {
+            for (var e : Map.of(SMALL, SMALL_BYTES, LARGE, LARGE_BYTES, EMPTY, new byte[0]).entrySet()) {
+                byte[] want = e.getValue();
+                for (int delta : new int[] {0, -1, 1}) {
+                    int size = want.length + delta;
+                    if (size < 0) {
+                        continue;
+                    }
+                    java.lang.foreign.MemorySegment outer = offHeap
+                            ? java.lang.foreign.Arena.ofAuto().allocate(size + 32)
+                            : java.lang.foreign.MemorySegment.ofArray(new byte[size + 32]);
+                    outer.fill((byte) 0x5A);
+                    java.lang.foreign.MemorySegment dest = outer.asSlice(16, size);
+                    String what = e.getKey() + " into " + (offHeap ? "off-heap" : "heap") + " memory of " + size + " bytes";
+                    assertThat(s.readInto(e.getKey(), dest)).as(what).isEqualTo(want.length);
+                    if (delta == 0) {
+                        assertThat(dest.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)).as(what).isEqualTo(want);
+                    }
+                    for (long i = 0; i < 16; i++) {
+                        assertThat(outer.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i)).as("guard before, %s", what)
+                                .isEqualTo((byte) 0x5A);
+                        assertThat(outer.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 16 + size + i))
+                                .as("guard after, %s", what).isEqualTo((byte) 0x5A);
+                    }
+                }
+            }
+        }
+        java.lang.foreign.MemorySegment any = java.lang.foreign.MemorySegment.ofArray(new byte[10]);
+        assertThat(s.readInto(Key.of("group/array/c/9/9"), any)).as("a missing key").isEqualTo(-1);
+        assertThat(s.readInto(Key.of("group/array"), any)).as("a prefix, not an object").isEqualTo(-1);
+    }
+
+    @Test
     void missingKeyIsEmptyForEveryKindOfRead() throws Exception {
         ReadableStore s = store(sample());
         Key missing = Key.of("group/array/c/9/9");

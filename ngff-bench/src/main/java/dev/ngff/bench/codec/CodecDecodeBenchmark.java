@@ -47,11 +47,13 @@ public class CodecDecodeBenchmark extends BenchmarkBase {
     private byte[] encodedArray;
     private ChunkSpec spec;
     private int size;
+    private java.lang.foreign.MemorySegment destination;
 
     @Setup
     public void setUp() throws IOException {
         byte[] raw = data.equals("noisy") ? CodecData.noisy(PLANES, 1) : CodecData.ramp(PLANES);
         size = raw.length;
+        destination = java.lang.foreign.MemorySegment.ofArray(new byte[size]);
         spec = new ChunkSpec(new long[] {PLANES, 256, 256}, DataType.UINT16, FillValue.zero(DataType.UINT16));
         ours = switch (codec) {
             case "blosc-lz4-shuffle" -> BloscCodec.v3(BloscCompressor.LZ4, 5, BloscShuffle.SHUFFLE, 2, 0);
@@ -81,6 +83,13 @@ public class CodecDecodeBenchmark extends BenchmarkBase {
     @Benchmark
     public Bytes ours() throws IOException {
         return ours.decode(encoded, spec, size);
+    }
+
+    /** Decoding into a caller-given destination (the read path's decode-into): ~0 B/op in steady state. */
+    @Benchmark
+    public java.lang.foreign.MemorySegment oursInto() throws IOException {
+        ours.decodeInto(encoded, spec, destination);
+        return destination;
     }
 
     /** c-blosc's own decompression of the same frame (blosc codecs only; others report the same as ours). */

@@ -10,6 +10,7 @@ import dev.ngff.error.UnsupportedExtensionException;
 import dev.ngff.metadata.CodecSpec;
 import dev.ngff.metadata.Json;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
 /**
@@ -26,7 +27,7 @@ import java.util.Objects;
  * shuffle; any typesize and blocksize; memcpy'd frames), whatever this instance's configuration: the frame
  * header says how it was made. Hostile headers are refused before allocation (see {@link BloscFrames}).
  * Encoding supports every compressor but snappy. Instances are immutable and thread-safe; temporaries live
- * in per-thread workspaces.
+ * in pooled workspaces.
  *
  * @param name      {@code blosc} or {@code numcodecs.blosc}
  * @param style     how the configuration is written
@@ -128,6 +129,27 @@ public record BloscCodec(String name, Style style, BloscCompressor cname, int cl
         }
         HeapBytes in = HeapBytes.of(encoded);
         return Bytes.wrap(BloscFrames.decode(name, in.array(), in.offset(), in.length(), maxDecodedSize));
+    }
+
+    /** Decodes straight into heap memory (off-heap destinations take the copying default); nbytes must equal its size. */
+    @Override
+    public void decodeInto(Bytes encoded, ChunkSpec spec, MemorySegment dest)
+            throws java.io.IOException {
+        if (dest.isNative() || dest.byteSize() > BloscFrames.MAX_BUFFERSIZE) {
+            BytesToBytesCodec.super.decodeInto(encoded, spec, dest);
+            return;
+        }
+        if (encoded.size() > Integer.MAX_VALUE) {
+            throw new CorruptDataException(name + ": " + encoded.size() + " bytes is larger than any blosc frame");
+        }
+        HeapBytes in = HeapBytes.of(encoded);
+        BloscFrames.Header h = BloscFrames.header(name, in.array(), in.offset(), in.length(), dest.byteSize());
+        if (h.nbytes() != dest.byteSize()) {
+            throw new CorruptDataException(name + ": header field nbytes declares " + h.nbytes() + " decoded bytes, expected "
+                    + dest.byteSize());
+        }
+        BloscFrames.decodeInto(name, h, in.array(), in.offset(), (byte[]) dest.heapBase().orElseThrow(),
+                (int) dest.address());
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
+import dev.ngff.buffer.ObjectPool;
 import dev.ngff.codecs.kernels.Kernels;
 import dev.ngff.codecs.kernels.ShuffleKernels;
 import dev.ngff.error.CorruptDataException;
@@ -29,7 +30,7 @@ import java.util.zip.Inflater;
  * before anything is allocated; a violation is a {@link CorruptDataException} that names the field.
  *
  * <p>The compressors run in Java or JNI libraries that bound-check their input: lz4-java's safe decompressor,
- * zstd-jni, {@link Inflater}, and our own BloscLZ and Snappy decoders. Per-thread workspaces hold every
+ * zstd-jni, {@link Inflater}, and our own BloscLZ and Snappy decoders. Pooled workspaces hold every
  * temporary, so steady-state decoding allocates only the output array.
  */
 final class BloscFrames {
@@ -62,7 +63,7 @@ final class BloscFrames {
     private BloscFrames() {
     }
 
-    /** Per-thread temporaries: grown on demand, never shrunk (bounded by the largest block seen). */
+    /** Temporaries of one call at a time: grown on demand, never shrunk (bounded by the largest block seen). */
     static final class Workspace {
         byte[] block = new byte[0];
         byte[] scratch = new byte[0];
@@ -115,6 +116,20 @@ final class BloscFrames {
             return zstdOut;
         }
 
+        /** Frees the native zlib state of a workspace the pool drops. */
+        void end() {
+            inflater.end();
+            if (zstdIn != null) {
+                zstdIn.close();
+            }
+            if (zstdOut != null) {
+                zstdOut.close();
+            }
+            if (deflater != null) {
+                deflater.end();
+            }
+        }
+
         Deflater deflater(int level) {
             if (deflater == null || deflaterLevel != level) {
                 if (deflater != null) {
@@ -128,11 +143,12 @@ final class BloscFrames {
         }
     }
 
-    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
-
-    static Workspace workspace() {
-        return WORKSPACE.get();
-    }
+    /**
+     * Workspaces shared by all calls: chunk tasks run on virtual threads, one per task, where a
+     * per-thread workspace would be rebuilt (its inflater included) for every chunk. A cache only, bounded.
+     */
+    private static final ObjectPool<Workspace> WORKSPACES = new ObjectPool<>(ObjectPool.defaultCapacity(),
+            Workspace::new, Workspace::end);
 
     static int readInt(byte[] b, int at) {
         return (int) INT_LE.get(b, at);
@@ -210,6 +226,16 @@ final class BloscFrames {
 
     static void decodeInto(String name, Header h, byte[] in, int off, byte[] out, int outOff)
             throws CorruptDataException, UnsupportedExtensionException {
+        Workspace ws = WORKSPACES.acquire();
+        try {
+            decodeInto(name, h, in, off, out, outOff, ws);
+        } finally {
+            WORKSPACES.release(ws);
+        }
+    }
+
+    private static void decodeInto(String name, Header h, byte[] in, int off, byte[] out, int outOff, Workspace ws)
+            throws CorruptDataException, UnsupportedExtensionException {
         int nbytes = h.nbytes();
         if (nbytes == 0) {
             return;
@@ -236,7 +262,6 @@ final class BloscFrames {
         boolean byteShuffled = (h.flags() & FLAG_SHUFFLE) != 0 && typesize > 1;
         boolean bitShuffled = (h.flags() & FLAG_BITSHUFFLE) != 0;
         boolean dontSplit = (h.flags() & FLAG_DONT_SPLIT) != 0;
-        Workspace ws = workspace();
         int fullBlock = Math.min(blocksize, nbytes);
         byte[] tmp = byteShuffled || bitShuffled ? ws.block(fullBlock) : null;
         ShuffleKernels kernels = Kernels.best();
@@ -402,7 +427,17 @@ final class BloscFrames {
         if (!split) {
             flags |= FLAG_DONT_SPLIT;
         }
-        Workspace ws = workspace();
+        Workspace ws = WORKSPACES.acquire();
+        try {
+            return encode(src, off, len, comp, clevel, shuffle, typesize, blocksize, nblocks, flags, split, ws);
+        } finally {
+            WORKSPACES.release(ws);
+        }
+    }
+
+    private static byte[] encode(byte[] src, int off, int len, BloscCompressor comp, int clevel, BloscShuffle shuffle,
+                                 int typesize, int blocksize, int nblocks, int flags, boolean split, Workspace ws)
+            throws UnsupportedExtensionException {
         byte[] out = ws.staging(len + HEADER);
         int cbytes = 0;
         if (clevel > 0 && len >= MIN_BUFFERSIZE && (long) HEADER + 4L * nblocks < len) {

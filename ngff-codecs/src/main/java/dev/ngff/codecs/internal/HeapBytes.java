@@ -6,8 +6,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * A {@link Bytes} view as a Java array range, for libraries with {@code byte[]} APIs: the array under a view of a
- * whole heap array without a copy, a fresh copy of a heap slice, and a copy of an off-heap view into a per-thread buffer (valid until the same
+ * A {@link Bytes} view as a Java array range, for libraries with {@code byte[]} APIs: the array under a heap view
+ * without a copy (with the view's offset), a fresh copy of a heap view whose array is unknown, and a copy of an off-heap view into a per-thread buffer (valid until the same
  * thread's next call). Callers never write into the array.
  */
 public record HeapBytes(byte[] array, int offset, int length) {
@@ -20,8 +20,11 @@ public record HeapBytes(byte[] array, int offset, int length) {
             throw new IllegalArgumentException("a view of " + s.byteSize() + " bytes does not fit a Java array");
         }
         int n = (int) s.byteSize();
+        if (bytes.arrayUnsafe() != null) {
+            return new HeapBytes(bytes.arrayUnsafe(), bytes.arrayOffset(), n);
+        }
         if (!s.isNative()) {
-            // no copy for a view of a whole array; a heap slice is copied (read-only segments hide their array)
+            // a read-only heap view whose array is not known: copied
             return new HeapBytes(bytes.toArrayUnsafe(), 0, n);
         }
         byte[][] holder = COPY.get();

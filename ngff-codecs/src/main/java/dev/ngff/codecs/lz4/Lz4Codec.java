@@ -14,6 +14,7 @@ import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4SafeDecompressor;
 
+import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -32,6 +33,8 @@ import java.util.Arrays;
 public record Lz4Codec(String name, int acceleration) implements BytesToBytesCodec {
     /** LZ4_MAX_INPUT_SIZE. */
     public static final int MAX_INPUT = 0x7E000000;
+    private static final java.lang.foreign.ValueLayout.OfInt PREFIX =
+            java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
     private static final LZ4Compressor COMPRESSOR = LZ4.fastCompressor();
@@ -69,6 +72,53 @@ public record Lz4Codec(String name, int acceleration) implements BytesToBytesCod
         INT_LE.set(out, 0, in.length());
         int n = COMPRESSOR.compress(in.array(), in.offset(), in.length(), out, 4, out.length - 4);
         return Bytes.wrap(out.length - (4 + n) > 4096 ? Arrays.copyOf(out, 4 + n) : out, 0, 4 + n);
+    }
+
+    /** Decodes the block straight into {@code dest}; the size prefix must equal its size. */
+    @Override
+    public void decodeInto(Bytes encoded, ChunkSpec spec, MemorySegment dest) throws CorruptDataException {
+        if (encoded.size() < 4) {
+            throw new CorruptDataException(name + ": truncated input: " + encoded.size()
+                    + " bytes, the size prefix alone takes 4");
+        }
+        if (encoded.size() > Integer.MAX_VALUE - 16 || dest.byteSize() > MAX_INPUT) {
+            throw new CorruptDataException(name + ": " + encoded.size() + " encoded or " + dest.byteSize()
+                    + " decoded bytes is larger than any LZ4 block");
+        }
+        long declared = Integer.toUnsignedLong(encoded.segment().get(PREFIX, 0));
+        if (declared != dest.byteSize()) {
+            throw new CorruptDataException(name + ": the size prefix declares " + declared + " decoded bytes, expected "
+                    + dest.byteSize());
+        }
+        int n = (int) declared;
+        int inLen = (int) encoded.size() - 4;
+        if (inLen == 0) {
+            if (n != 0) {
+                throw new CorruptDataException(name + ": no LZ4 block after a size prefix of " + n);
+            }
+            return;
+        }
+        int got;
+        try {
+            byte[] src = encoded.arrayUnsafe();
+            int srcOff = encoded.arrayOffset() + 4;
+            if (src == null && !encoded.segment().isNative()) {
+                src = encoded.toArrayUnsafe(); // a read-only heap view hides its array
+                srcOff = 4;
+            }
+            byte[] dst = dest.isNative() ? null : (byte[]) dest.heapBase().orElseThrow();
+            if (src != null && dst != null) {
+                got = DECOMPRESSOR.decompress(src, srcOff, inLen, dst, (int) dest.address(), n);
+            } else {
+                java.nio.ByteBuffer in = src != null ? java.nio.ByteBuffer.wrap(src) : encoded.asByteBuffer();
+                got = DECOMPRESSOR.decompress(in, src != null ? srcOff : 4, inLen, dest.asByteBuffer(), 0, n);
+            }
+        } catch (LZ4Exception e) {
+            throw new CorruptDataException(name + ": corrupt LZ4 block: " + e.getMessage(), e);
+        }
+        if (got != n) {
+            throw new CorruptDataException(name + ": the LZ4 block decoded to " + got + " bytes, the size prefix declares " + n);
+        }
     }
 
     @Override

@@ -82,6 +82,15 @@ public final class BytesCodec implements ArrayToBytesCodec {
         return NdBuffer.wrap(spec.dataType(), spec.shape(), out);
     }
 
+    /**
+     * True for little-endian and single-byte components of fixed-size types: encoding is then a view of
+     * the elements. Variable-length types never reach this codec (it refuses them), but say no anyway.
+     */
+    @Override
+    public boolean encodesAsLayout(DataType type) {
+        return !type.isVariableLength() && !swaps(type);
+    }
+
     @Override
     public long encodedSizeBound(ChunkSpec spec) {
         return spec.byteSize();

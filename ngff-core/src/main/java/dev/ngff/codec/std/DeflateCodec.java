@@ -8,6 +8,10 @@ import dev.ngff.error.CorruptDataException;
 import dev.ngff.metadata.CodecSpec;
 import dev.ngff.metadata.Json;
 
+import dev.ngff.buffer.ObjectPool;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
@@ -25,6 +29,8 @@ public final class DeflateCodec implements BytesToBytesCodec {
     private final Wrapper wrapper;
     private final String name;
     private final int level;
+    /** Reused inflaters (raw for gzip members, zlib-wrapped otherwise); each frees its native state when collected. */
+    private final ObjectPool<Inflater> inflaters;
 
     public DeflateCodec(Wrapper wrapper, String name, int level) {
         if (level < -1 || level > 9) { // -1: zlib's default (6), which numcodecs writes
@@ -33,6 +39,8 @@ public final class DeflateCodec implements BytesToBytesCodec {
         this.wrapper = wrapper;
         this.name = name;
         this.level = level;
+        boolean raw = wrapper == Wrapper.GZIP;
+        this.inflaters = new ObjectPool<>(ObjectPool.defaultCapacity(), () -> new Inflater(raw), Inflater::end);
     }
 
     @Override
@@ -89,6 +97,78 @@ public final class DeflateCodec implements BytesToBytesCodec {
     @Override
     public Bytes decode(Bytes encoded, ChunkSpec spec, long maxDecodedSize) throws CorruptDataException {
         return wrapper == Wrapper.GZIP ? gunzip(encoded, maxDecodedSize) : inflate(encoded, 0, false, maxDecodedSize).bytes;
+    }
+
+    /**
+     * Inflates straight into {@code dest}, which the stream must fill exactly; gzip data with more than
+     * one member takes the copying default.
+     */
+    @Override
+    public void decodeInto(Bytes encoded, ChunkSpec spec, MemorySegment dest) throws IOException {
+        if (dest.byteSize() > Integer.MAX_VALUE - 16 || encoded.size() > Integer.MAX_VALUE - 16) {
+            BytesToBytesCodec.super.decodeInto(encoded, spec, dest);
+            return;
+        }
+        int size = (int) encoded.size();
+        int start = wrapper == Wrapper.GZIP ? skipHeader(encoded, 0) : 0;
+        Inflater inf = inflaters.acquire();
+        inf.reset();
+        int consumed;
+        try {
+            inf.setInput(encoded.asByteBuffer().position(start));
+            ByteBuffer out = dest.asByteBuffer();
+            while (!inf.finished()) {
+                if (!out.hasRemaining()) {
+                    // full: valid only if the stream ends here
+                    if (inf.inflate(new byte[1]) > 0) {
+                        throw new CorruptDataException(name + ": decompressed data exceeds the expected " + dest.byteSize()
+                                + " bytes");
+                    }
+                    if (inf.finished()) {
+                        break;
+                    }
+                    throw new CorruptDataException(name + ": truncated stream after " + dest.byteSize()
+                            + " decompressed bytes");
+                }
+                int n = inf.inflate(out);
+                if (n == 0 && !inf.finished() && (inf.needsInput() || inf.needsDictionary())) {
+                    throw new CorruptDataException(name + ": truncated stream after " + out.position()
+                            + " decompressed bytes");
+                }
+            }
+            if (out.hasRemaining()) {
+                throw new CorruptDataException(name + ": decoded " + out.position() + " bytes, expected " + dest.byteSize());
+            }
+            consumed = (int) inf.getBytesRead();
+        } catch (DataFormatException e) {
+            throw new CorruptDataException(name + ": corrupt DEFLATE data: " + e.getMessage(), e);
+        } finally {
+            inflaters.release(inf);
+        }
+        if (wrapper != Wrapper.GZIP) {
+            return;
+        }
+        int trailer = start + consumed;
+        if (trailer + 8 > size) {
+            throw new CorruptDataException("gzip: missing trailer (stream truncated at byte " + size + ")");
+        }
+        int pos = trailer + 8;
+        while (pos < size && encoded.get(pos) == 0) { // padding some writers leave between members
+            pos++;
+        }
+        if (pos < size) {
+            BytesToBytesCodec.super.decodeInto(encoded, spec, dest); // several members
+            return;
+        }
+        ByteBuffer t = encoded.asByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        CRC32 crc = new CRC32();
+        crc.update(dest.asByteBuffer());
+        if (t.getInt(trailer) != (int) crc.getValue()) {
+            throw new CorruptDataException("gzip: CRC32 mismatch");
+        }
+        if (t.getInt(trailer + 4) != (int) dest.byteSize()) {
+            throw new CorruptDataException("gzip: length mismatch in trailer");
+        }
     }
 
     private record Inflated(Bytes bytes, int consumed) {

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ngff.buffer.Buffers;
 import dev.ngff.buffer.Bytes;
+import dev.ngff.buffer.Layouts;
 import dev.ngff.buffer.NdBuffer;
+import dev.ngff.buffer.ObjectPool;
 import dev.ngff.codec.ArrayToBytesCodec;
 import dev.ngff.codec.BytesToBytesCodec;
 import dev.ngff.codec.ChunkSource;
@@ -49,6 +51,9 @@ public final class ShardingCodec implements ArrayToBytesCodec {
     private final CodecPipeline inner;
     private final CodecPipeline index;
     private final boolean indexAtEnd;
+    /** Scratch memory for gathering inner chunks to encode; grown on demand. */
+    private final ObjectPool<MemorySegment> scratch = new ObjectPool<>(ObjectPool.defaultCapacity(),
+            () -> MemorySegment.NULL);
 
     public ShardingCodec(long[] innerShape, CodecPipeline inner, CodecPipeline index, boolean indexAtEnd)
             throws InvalidMetadataException {
@@ -180,12 +185,7 @@ public final class ShardingCodec implements ArrayToBytesCodec {
             for (int d = 0; d < g.length; d++) {
                 origin[d] = coord[d] * innerShape[d];
             }
-            tasks.add(() -> {
-                NdBuffer sub = single ? shard : shard.copyRegion(origin, innerShape);
-                if (!sub.allEqual(fill)) {
-                    encoded[slot] = inner.encode(sub, innerSpec);
-                }
-            });
+            tasks.add(() -> encoded[slot] = encodeInner(shard, single, origin, innerSpec, fill));
             increment(coord, g);
         }
         runner.runAll(tasks);
@@ -228,6 +228,41 @@ public final class ShardingCodec implements ArrayToBytesCodec {
             all.add(idxBytes);
         }
         return all;
+    }
+
+    /**
+     * Encodes one inner chunk, or returns null when every element is the fill value. The inner chunk is
+     * gathered into pooled scratch memory when a compressor follows (its output never aliases the input,
+     * checked below); without one the encoding is a view of the input, so it gets its own copy.
+     */
+    private Bytes encodeInner(NdBuffer shard, boolean single, long[] origin, ChunkSpec innerSpec, byte[] fill)
+            throws IOException {
+        if (single) {
+            return shard.allEqual(fill) ? null : inner.encode(shard, innerSpec);
+        }
+        if (inner.bytesToBytes().isEmpty() || !inner.arrayToArray().isEmpty()) {
+            NdBuffer sub = shard.copyRegion(origin, innerShape);
+            return sub.allEqual(fill) ? null : inner.encode(sub, innerSpec);
+        }
+        long size = innerSpec.byteSize();
+        MemorySegment tmp = scratch.acquire();
+        if (tmp.byteSize() < size) {
+            tmp = Buffers.allocate(size);
+        }
+        try {
+            NdBuffer sub = NdBuffer.wrap(innerSpec.dataType(), innerShape, tmp.asSlice(0, size));
+            NdBuffer.copy(shard, origin, sub, new long[origin.length], innerShape);
+            if (sub.allEqual(fill)) {
+                return null;
+            }
+            Bytes enc = inner.encode(sub, innerSpec);
+            if (enc.segment().asOverlappingSlice(tmp).isPresent()) {
+                enc = Bytes.wrap(enc.toArray()); // a codec that passed its input through: keep a copy
+            }
+            return enc;
+        } finally {
+            scratch.release(tmp);
+        }
     }
 
     private static void increment(long[] coord, long[] g) {
@@ -440,11 +475,14 @@ public final class ShardingCodec implements ArrayToBytesCodec {
         return Optional.of(new Fetched(parts, anyMissing));
     }
 
-    /** Decodes one inner chunk and copies the part of it inside the box into {@code dest} at {@code destOffset}. */
+    /**
+     * Decodes one inner chunk and puts the part of it inside the box into {@code dest} at
+     * {@code destOffset}: straight into place when the inner chunk lies there whole and contiguously,
+     * else into a buffer of its own and one strided copy.
+     */
     private void decodePartInto(InnerPart p, ChunkSpec innerSpec, long[] offset, long[] shape, NdBuffer dest,
                                 long[] destOffset, String where) throws IOException {
         int rank = p.coord().length;
-        NdBuffer chunk = decodeInner(p.bytes(), innerSpec, p.linear(), where);
         long[] srcOff = new long[rank];
         long[] dstOff = new long[rank];
         long[] box = new long[rank];
@@ -456,7 +494,29 @@ public final class ShardingCodec implements ArrayToBytesCodec {
             dstOff[d] = destOffset[d] + from - offset[d];
             box[d] = to - from;
         }
-        NdBuffer.copy(chunk, srcOff, dest, dstOff, box);
+        if (!inner.decodesIntoLayout(innerSpec.dataType())) {
+            NdBuffer chunk = decodeInner(p.bytes(), innerSpec, p.linear(), where);
+            NdBuffer.copy(chunk, srcOff, dest, dstOff, box);
+            return;
+        }
+        MemorySegment direct = Layouts.contiguousRegion(innerShape, box, dest, dstOff);
+        if (direct != null) {
+            decodeInnerInto(p, innerSpec, direct, where);
+            return;
+        }
+        // a fresh buffer, not pooled scratch: measured (512^3 sharded read-all, 64^3 inner chunks, 2 cores), a
+        // reused 512 KiB buffer last written on the other core made warm reads 1.4x slower than fresh memory
+        MemorySegment target = Buffers.allocate(innerSpec.byteSize());
+        decodeInnerInto(p, innerSpec, target, where);
+        NdBuffer.copy(NdBuffer.wrap(innerSpec.dataType(), innerShape, target), srcOff, dest, dstOff, box);
+    }
+
+    private void decodeInnerInto(InnerPart p, ChunkSpec innerSpec, MemorySegment target, String where) throws IOException {
+        try {
+            inner.decodeInto(p.bytes(), innerSpec, target);
+        } catch (CorruptDataException e) {
+            throw new CorruptDataException(where + ": inner chunk " + p.linear() + ": " + e.getMessage(), e);
+        }
     }
 
     private Optional<NdBuffer> decodePart(ChunkSource source, ChunkSpec spec, long[] offset, long[] shape) throws IOException {
