@@ -7,6 +7,7 @@ import dev.ngff.buffer.NdBuffer;
 import dev.ngff.codec.ArrayToBytesCodec;
 import dev.ngff.codec.ChunkSpec;
 import dev.ngff.error.CorruptDataException;
+import dev.ngff.error.InvalidMetadataException;
 import dev.ngff.error.UnsupportedExtensionException;
 import dev.ngff.metadata.CodecSpec;
 import dev.ngff.metadata.DataType;
@@ -158,17 +159,23 @@ public final class ZfpCodec implements ArrayToBytesCodec {
         return out;
     }
 
+    /** Refuses, when an array opens, a data type zfp cannot store, naming the type and the codec. */
+    @Override
+    public void checkDataType(DataType type, String where) throws InvalidMetadataException {
+        try {
+            plan(type);
+        } catch (UnsupportedExtensionException e) {
+            throw new InvalidMetadataException(where + ": " + e.getMessage(), e);
+        }
+    }
+
     /**
-     * Unknown (-1), but checks the chunk: arrays call this when they open, so a data type, mode or rank zfp
-     * cannot store fails there, as an {@link IllegalArgumentException} reported as invalid metadata.
+     * Unknown (-1), but checks the chunk: arrays call this when they open, so a rank zfp cannot store fails
+     * there, as an {@link IllegalArgumentException} reported as invalid metadata (data types and modes:
+     * {@link #checkDataType}).
      */
     @Override
     public long encodedSizeBound(ChunkSpec spec) {
-        try {
-            plan(spec.dataType());
-        } catch (UnsupportedExtensionException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
         if (spec.rank() < 1 || spec.rank() > 4) {
             throw new IllegalArgumentException(name + ": zfp compresses arrays of 1 to 4 dimensions, not " + spec.rank());
         }

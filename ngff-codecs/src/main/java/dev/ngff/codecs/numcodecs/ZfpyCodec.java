@@ -6,6 +6,7 @@ import dev.ngff.buffer.NdBuffer;
 import dev.ngff.codec.ArrayToBytesCodec;
 import dev.ngff.codec.ChunkSpec;
 import dev.ngff.error.CorruptDataException;
+import dev.ngff.error.InvalidMetadataException;
 import dev.ngff.error.UnsupportedExtensionException;
 import dev.ngff.metadata.CodecSpec;
 import dev.ngff.metadata.DataType;
@@ -156,17 +157,22 @@ public final class ZfpyCodec implements ArrayToBytesCodec {
         throw new UnsupportedExtensionException(NAME + ": zfp stores int32, int64, float32 and float64, not " + t);
     }
 
+    /** Refuses, when an array opens, a data type zfp cannot store, naming the type and the codec. */
+    @Override
+    public void checkDataType(DataType type, String where) throws InvalidMetadataException {
+        try {
+            zfpType(type);
+        } catch (UnsupportedExtensionException e) {
+            throw new InvalidMetadataException(where + ": " + e.getMessage(), e);
+        }
+    }
+
     /**
-     * Unknown (-1), but checks the chunk: arrays call this when they open, so a data type or a rank zfpy
-     * cannot store fails there, as an {@link IllegalArgumentException} reported as invalid metadata.
+     * Unknown (-1), but checks the chunk: arrays call this when they open, so a rank zfp
+     * cannot store fails there (data types: {@link #checkDataType}), as an {@link IllegalArgumentException} reported as invalid metadata.
      */
     @Override
     public long encodedSizeBound(ChunkSpec spec) {
-        try {
-            zfpType(spec.dataType());
-        } catch (UnsupportedExtensionException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
         if (spec.rank() < 1 || spec.rank() > 4) {
             throw new IllegalArgumentException(NAME + ": zfp compresses arrays of 1 to 4 dimensions, not " + spec.rank());
         }

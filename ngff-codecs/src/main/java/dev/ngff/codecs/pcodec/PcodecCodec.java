@@ -7,6 +7,7 @@ import dev.ngff.buffer.NdBuffer;
 import dev.ngff.codec.ArrayToBytesCodec;
 import dev.ngff.codec.ChunkSpec;
 import dev.ngff.error.CorruptDataException;
+import dev.ngff.error.InvalidMetadataException;
 import dev.ngff.error.UnsupportedExtensionException;
 import dev.ngff.metadata.CodecSpec;
 import dev.ngff.metadata.DataType;
@@ -247,6 +248,16 @@ public final class PcodecCodec implements ArrayToBytesCodec {
      * pcodec cannot store fails there, as an {@link IllegalArgumentException} that the array reports as
      * invalid metadata naming the type and the codec.
      */
+    /** Refuses, when an array opens, a data type pcodec cannot store, naming the type and the codec. */
+    @Override
+    public void checkDataType(DataType type, String where) throws InvalidMetadataException {
+        try {
+            numberType(type);
+        } catch (UnsupportedExtensionException e) {
+            throw new InvalidMetadataException(where + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public long encodedSizeBound(ChunkSpec spec) {
         NumberType nt;
