@@ -32,7 +32,7 @@ class VariableLengthArrayTest {
 
     /** The pipeline shapes a string array can have: plain, compressed, transposed, sharded (and combinations). */
     enum Shape {
-        PLAIN, GZIP, TRANSPOSE_GZIP, SHARDED, SHARDED_TRANSPOSE_GZIP, V2_PLAIN, V2_GZIP, V2_ORDER_F;
+        PLAIN, GZIP, TRANSPOSE_GZIP, SHARDED, SHARDED_GZIP, SHARDED_TRANSPOSE_GZIP, V2_PLAIN, V2_GZIP, V2_ORDER_F;
 
         List<CodecSpec> codecs(DataType t) {
             CodecSpec vlen = Codecs.defaultArrayToBytes(t);
@@ -42,6 +42,9 @@ class VariableLengthArrayTest {
                 case TRANSPOSE_GZIP -> List.of(Codecs.transpose(1, 0), vlen, Codecs.gzip(1));
                 case V2_ORDER_F -> List.of(Codecs.transpose(1, 0), vlen);
                 case SHARDED -> List.of(Codecs.sharding(new long[] {2, 3}, List.of(vlen), Codecs.defaultShardIndexCodecs(), true));
+                // a compressor after the vlen codec inside a shard: the encoder's gather-into-scratch path
+                case SHARDED_GZIP -> List.of(Codecs.sharding(new long[] {2, 3}, List.of(vlen, Codecs.gzip(1)),
+                        Codecs.defaultShardIndexCodecs(), true));
                 case SHARDED_TRANSPOSE_GZIP -> List.of(Codecs.sharding(new long[] {2, 3},
                         List.of(Codecs.transpose(1, 0), vlen, Codecs.gzip(1)), Codecs.defaultShardIndexCodecs(), false));
             };

@@ -240,7 +240,8 @@ public final class ShardingCodec implements ArrayToBytesCodec {
         if (single) {
             return shard.allEqual(fill) ? null : inner.encode(shard, innerSpec);
         }
-        if (inner.bytesToBytes().isEmpty() || !inner.arrayToArray().isEmpty()) {
+        // variable-length elements have no memory layout to gather into scratch
+        if (inner.bytesToBytes().isEmpty() || !inner.arrayToArray().isEmpty() || innerSpec.dataType().isVariableLength()) {
             NdBuffer sub = shard.copyRegion(origin, innerShape);
             return sub.allEqual(fill) ? null : inner.encode(sub, innerSpec);
         }
