@@ -13,6 +13,9 @@ import dev.ngff.metadata.CodecSpec;
 import dev.ngff.metadata.DataType;
 import dev.ngff.metadata.FillValue;
 import dev.ngff.metadata.Json;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -130,6 +133,25 @@ class ZarrsVlenCodecTest extends ArrayToBytesCodecContract {
         // invalid UTF-8 in a text array, named by element
         assertThatThrownBy(() -> c.decode(Bytes.wrap(startChunk(24, new long[] {0, 1, 2}, new byte[] {'a', (byte) 0xff})), s))
                 .isInstanceOf(CorruptDataException.class).hasMessageContaining("element 1");
+    }
+
+    /** Any corruption of a valid chunk decodes to something or is a CorruptDataException; nothing else escapes. */
+    @Property(tries = 300)
+    void mutatedChunksFailOnlyAsCorruptData(@ForAll long seed, @ForAll boolean end, @ForAll @IntRange(min = 1, max = 8) int flips)
+            throws Exception {
+        java.util.Random r = new java.util.Random(seed);
+        ZarrsVlenCodec c = create(end ? END : START);
+        ChunkSpec s = spec(DataType.STRING, 3, 4);
+        byte[] enc = c.encode(dev.ngff.testing.TestArrays.random(DataType.STRING, new long[] {3, 4}, seed), s).toArray();
+        for (int k = 0; k < flips; k++) {
+            enc[r.nextInt(enc.length)] ^= (byte) (1 << r.nextInt(8));
+        }
+        try {
+            NdBuffer out = c.decode(Bytes.wrap(enc), s);
+            assertThat(out.shape()).containsExactly(3, 4);
+        } catch (CorruptDataException expected) {
+            // the checked error is the only acceptable failure
+        }
     }
 
     @ParameterizedTest
