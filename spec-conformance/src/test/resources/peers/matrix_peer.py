@@ -136,7 +136,17 @@ def region_slices(region):
 # ---- Zarr v3 documents in parts -----------------------------------------------------------------------
 
 ARRAY_TO_ARRAY = {"transpose"}
-ARRAY_TO_BYTES = {"bytes", "sharding_indexed", "vlen-utf8", "vlen-bytes"}
+ARRAY_TO_BYTES = {"bytes", "sharding_indexed", "vlen-utf8", "vlen-bytes", "numcodecs.pcodec", "numcodecs.zfpy"}
+
+
+def configure_zarr(zarr):
+    """zarr-python 3.1.3's default config names "zarr.codecs.numcodecs.PCodec" for numcodecs.pcodec but registers
+    the class as "zarr.codecs.numcodecs.pcodec" ("Unknown codec" otherwise): point the config at the registered name."""
+    codecs = dict(zarr.config.get("codecs"))
+    if codecs.get("numcodecs.pcodec") == "zarr.codecs.numcodecs.PCodec":
+        codecs["numcodecs.pcodec"] = "zarr.codecs.numcodecs.pcodec"
+        zarr.config.set({"codecs": codecs})
+    return zarr
 
 
 def v3_parts(doc):
@@ -173,6 +183,7 @@ def zarr_fill(doc):
 
 def zarr_write(path, doc, region):
     import zarr
+    configure_zarr(zarr)
     if doc["zarr_format"] == 3:
         filters, serializer, compressors = v3_parts(doc)
         arr = zarr.create_array(
@@ -200,6 +211,7 @@ def zarr_write(path, doc, region):
 
 def zarr_read(path):
     import zarr
+    configure_zarr(zarr)
     arr = zarr.open_array(path, mode="r")
     return arr[...], list(arr.shape), str(arr.dtype)
 

@@ -17,7 +17,8 @@ import java.util.Set;
 
 /**
  * numcodecs' variable-length layout, as zarr-python writes it for {@code vlen-utf8} and {@code vlen-bytes}
- * (v3 array-to-bytes codecs, and v2 filters of {@code |O} arrays) and zarrs for {@code zarrs.vlen_v2}: a
+ * (v3 array-to-bytes codecs, and v2 filters of {@code |O} arrays) and zarrs for {@code zarrs.vlen_v2} and {@code vlen-array} (numcodecs' VLenArray name, which zarrs writes
+ * byte for byte like vlen-bytes): a
  * u32 little-endian element count, then for each element in C order a u32 little-endian byte length and
  * the bytes. The two names differ only in what they promise about the bytes; both serve text and bytes
  * arrays alike (zarrs writes either onto either type), and a text array's elements must be valid UTF-8.
@@ -28,7 +29,7 @@ import java.util.Set;
  */
 public final class VlenCodec implements ArrayToBytesCodec {
     /** The names this layout is written under. */
-    public static final Set<String> NAMES = Set.of("vlen-utf8", "vlen-bytes", "zarrs.vlen_v2");
+    public static final Set<String> NAMES = Set.of("vlen-utf8", "vlen-bytes", "zarrs.vlen_v2", "vlen-array");
     private static final ValueLayout.OfInt U32_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final String name;

@@ -34,9 +34,11 @@ record Catalogue(List<DtypeEntry> dtypes, List<CodecVariant> codecs, List<ShapeC
      * A codec variant: how it appears in a v3 chain ({@code filters}, {@code serializer}, {@code compressors})
      * and in a v2 {@code .zarray} ({@code filters}, {@code compressor}); either may be null when the format
      * cannot express it. {@code engine} lists the codec names ngff-engine needs (null: those in the chain);
-     * {@code kinds} restricts the data type kinds (null: all).
+     * {@code kinds} restricts the data type kinds (null: all); {@code dtypes} restricts the data types by name
+     * (null: all), for codecs that take only some widths of a kind (pcodec: 16 to 64 bits).
      */
-    record CodecVariant(String id, String pending, List<String> engine, List<String> kinds, ObjectNode v3, ObjectNode v2) {
+    record CodecVariant(String id, String pending, List<String> engine, List<String> kinds, List<String> dtypes,
+                        ObjectNode v3, ObjectNode v2) {
         CodecVariant {
             Objects.requireNonNull(id, "id");
             if (v3 == null && v2 == null) {
@@ -74,7 +76,7 @@ record Catalogue(List<DtypeEntry> dtypes, List<CodecVariant> codecs, List<ShapeC
         List<CodecVariant> codecs = new ArrayList<>();
         for (JsonNode c : root.get("codecs")) {
             codecs.add(new CodecVariant(c.get("id").asText(), text(c, "pending"), strings(c.get("engine")),
-                    strings(c.get("kinds")), (ObjectNode) c.get("v3"), (ObjectNode) c.get("v2")));
+                    strings(c.get("kinds")), strings(c.get("dtypes")), (ObjectNode) c.get("v3"), (ObjectNode) c.get("v2")));
         }
         List<ShapeCase> shapes = new ArrayList<>();
         for (JsonNode s : root.get("shapes")) {

@@ -91,7 +91,7 @@ final class CoveringDesign {
     }
 
     static boolean accepts(CodecVariant c, DtypeEntry d) {
-        return c.kinds() == null || c.kinds().contains(kindOf(d.name()));
+        return (c.kinds() == null || c.kinds().contains(kindOf(d.name()))) && (c.dtypes() == null || c.dtypes().contains(d.name()));
     }
 
     static String kindOf(String dtype) {

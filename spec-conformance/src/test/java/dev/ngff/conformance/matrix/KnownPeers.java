@@ -28,6 +28,15 @@ final class KnownPeers {
                     + " divisible by the shard's inner chunk_shape'; https://github.com/zarr-developers/zarr-python/issues/2050"
                     + " (the spec point: https://github.com/zarr-developers/zarr-specs/issues/241)");
 
+    /** numcodecs' pcodec and zfpy work on native-order arrays only; zarr-python applies the v2 '>' dtype after them. */
+    private static final Limit NUMCODECS_NATIVE_BIG_ENDIAN = Limit.both(
+            c -> c.format() == 2 && usesCodec(c, "pcodec", "zfpy") && c.endian().equals("big"),
+            "numcodecs' PCodec and ZFPY take only native-order arrays: writing a v2 '>' array fails ('TypeError:"
+                    + " Unsupported data type: dtype('>i2')', zfpy 'TypeError: Unknown dtype: >i8'), and reading one they"
+                    + " decode to native-order values that zarr-python then views as the '>' dtype, byte-swapped (numcodecs"
+                    + " decodes our chunk of v2.pcodec.int16.F.be... to int16 15437, -25956, ...: the right values; zarrs"
+                    + " writes such arrays and we read them)");
+
     static MatrixPeer zarrPython() {
         return new MatrixPeer("zarr-python", "zarr-python 3.1.3 (default codec pipeline), numcodecs 0.16.6",
                 MatrixPeer.Runtime.PYTHON, EnumSet.allOf(Direction.class), List.of(
@@ -55,7 +64,16 @@ final class KnownPeers {
                 Limit.only(Direction.PEER_WRITES, c -> c.format() == 3 && c.order().equals("F") && isSharded(c)
                                 && c.missing().equals("first-chunks"),
                         "zarr-python raises NotImplementedError when a write covers part of a shard and a transpose"
-                                + " codec comes before sharding_indexed")));
+                                + " codec comes before sharding_indexed"),
+                NUMCODECS_NATIVE_BIG_ENDIAN,
+                Limit.only(Direction.PEER_WRITES, c -> c.format() == 3 && usesCodec(c, "pcodec", "zfpy"),
+                        "zarr-python 3.1.3 hands numcodecs.pcodec and numcodecs.zfpy non-contiguous chunk views when it"
+                                + " writes v3, which they refuse: pcodec 'ValueError: an array with contiguous memory is"
+                                + " required', zfpy 'ValueError: The zfp codec does not support F order arrays' (it reads"
+                                + " such arrays)"),
+                Limit.only(Direction.PEER_WRITES, c -> c.format() == 2 && usesCodec(c, "zfpy") && c.order().equals("F"),
+                        "numcodecs' ZFPY refuses order-F chunks: 'ValueError: The zfp codec does not support F order"
+                                + " arrays'")));
     }
 
     static MatrixPeer zarrs() {
@@ -71,6 +89,10 @@ final class KnownPeers {
                 Limit.both(c -> usesCodec(c, "crc32", "adler32", "fletcher32", "lzma", "lz4", "delta", "packbits"),
                         "zarrs 0.2.3 has no numcodecs crc32, adler32, fletcher32, lzma, lz4, delta or packbits codec"
                                 + " (v2 or v3): 'UnsupportedMetadataError()' (no message) in strict mode, for"
+                                + " arrays it creates as for arrays it opens"),
+                Limit.both(c -> usesCodec(c, "zfpy"),
+                        "the zarrs 0.2.3 pipeline has no numcodecs.zfpy (v2 zfpy or v3 numcodecs.zfpy; zarrs' own zfp"
+                                + " codec is named zfp): 'UnsupportedMetadataError()' (no message) in strict mode, for"
                                 + " arrays it creates as for arrays it opens"),
                 Limit.only(Direction.NGFF_WRITES, c -> c.format() == 2 && c.endian().equals("big"),
                         "the zarrs pipeline refuses to read into a big-endian NumPy array, which zarr-python asks"
@@ -103,6 +125,9 @@ final class KnownPeers {
                 Limit.both(c -> c.format() == 2 && c.codec().v2() != null && c.codec().v2().path("filters").size() > 0,
                         "tensorstore's zarr (v2) driver accepts no filters: 'Error parsing object member \"filters\":"
                                 + " filters are not supported' (reading our .zarray as creating its own)"),
+                Limit.both(c -> c.format() == 2 && usesCodec(c, "pcodec", "zfpy"),
+                        "tensorstore's zarr (v2) driver has no pcodec or zfpy compressor: 'Error parsing object member"
+                                + " \"id\": \"pcodec\" is not registered' (reading our .zarray as creating its own)"),
                 Limit.both(c -> c.format() == 2 && usesCodec(c, "lz4", "lzma"),
                         "tensorstore's zarr (v2) driver has no lz4 or lzma compressor (it has blosc, zlib, gzip, bz2"
                                 + " and zstd): 'Error parsing object member \"id\": \"lz4\" is not registered'"),
@@ -136,6 +161,9 @@ final class KnownPeers {
                 Limit.both(c -> usesCodec(c, "crc32", "adler32", "fletcher32", "bz2", "lzma", "packbits"),
                         "zarrita 0.7.5 has no numcodecs crc32, adler32, fletcher32, bz2, lzma or packbits codec"
                                 + " (a v2 id maps to numcodecs.<id>): 'Unknown codec: numcodecs.adler32'"),
+                Limit.both(c -> usesCodec(c, "pcodec", "zfpy"),
+                        "zarrita 0.7.5 has no pcodec or zfpy codec: 'UnknownCodecError: Unknown codec: numcodecs.pcodec'"
+                                + " ('numcodecs.zfpy' likewise)"),
                 Limit.only(Direction.PEER_WRITES, c -> c.keys().equals("v2dot"),
                         "zarrita's create writes only the default chunk key encoding"),
                 Limit.only(Direction.PEER_WRITES, c -> uses(c, "gzip") || uses(c, "numcodecs.zlib") || uses(c, "crc32c"),

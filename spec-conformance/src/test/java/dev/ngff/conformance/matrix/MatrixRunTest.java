@@ -17,7 +17,7 @@ class MatrixRunTest {
         ObjectNode v3 = Json.object();
         ObjectNode c = v3.putArray("compressors").addObject();
         c.put("name", codecName);
-        Catalogue.CodecVariant variant = new Catalogue.CodecVariant("x", pending, null, null, v3, null);
+        Catalogue.CodecVariant variant = new Catalogue.CodecVariant("x", pending, null, null, null, v3, null);
         return new Cell(3, variant, new Catalogue.DtypeEntry(dtype, dtypePending), "C", "little",
                 new Catalogue.ShapeCase("s", new long[] {4}, new long[] {2}), "zero", "none", "slash");
     }
