@@ -49,10 +49,10 @@ public final class FillValue {
         switch (type.kind()) {
             case BOOL -> b.put((byte) (value != 0 ? 1 : 0));
             case INT, UINT -> putInteger(b, type, BigInteger.valueOf((long) value));
-            case FLOAT -> putFloat(b, type.byteSize(), value);
+            case FLOAT -> putFloat(b, type.byteSize(), type.miniFloat(), value);
             case COMPLEX -> {
-                putFloat(b, type.byteSize() / 2, value);
-                putFloat(b, type.byteSize() / 2, 0);
+                putFloat(b, type.byteSize() / 2, type.miniFloat(), value);
+                putFloat(b, type.byteSize() / 2, type.miniFloat(), 0);
             }
             case RAW -> throw new IllegalArgumentException("raw bits fill values are bytes, not numbers");
             case STRING, BYTES -> throw new IllegalArgumentException(type + " fill values are text or bytes, not numbers");
@@ -101,13 +101,13 @@ public final class FillValue {
                 b.put((byte) (node.booleanValue() ? 1 : 0));
             }
             case INT, UINT -> putInteger(b, type, integerOf(node, type, pointer));
-            case FLOAT -> putFloatNode(b, type.byteSize(), node, pointer);
+            case FLOAT -> putFloatNode(b, type.byteSize(), type.miniFloat(), node, pointer);
             case COMPLEX -> {
                 if (!node.isArray() || node.size() != 2) {
                     throw new InvalidMetadataException(pointer + ": fill_value for " + type + " must be [real, imag], got " + node);
                 }
-                putFloatNode(b, type.byteSize() / 2, node.get(0), pointer + "/0");
-                putFloatNode(b, type.byteSize() / 2, node.get(1), pointer + "/1");
+                putFloatNode(b, type.byteSize() / 2, type.miniFloat(), node.get(0), pointer + "/0");
+                putFloatNode(b, type.byteSize() / 2, type.miniFloat(), node.get(1), pointer + "/1");
             }
             case RAW -> putRaw(b, type, node, pointer);
             case STRING, BYTES -> throw new IllegalStateException("handled above");
@@ -164,11 +164,11 @@ public final class FillValue {
         return switch (type.kind()) {
             case BOOL -> f.booleanNode(element[0] != 0);
             case INT, UINT -> integerNode(b, type);
-            case FLOAT -> floatNode(b, 0, type.byteSize());
+            case FLOAT -> floatNode(b, 0, type.byteSize(), type.miniFloat());
             case COMPLEX -> {
                 ArrayNode a = f.arrayNode();
-                a.add(floatNode(b, 0, type.byteSize() / 2));
-                a.add(floatNode(b, type.byteSize() / 2, type.byteSize() / 2));
+                a.add(floatNode(b, 0, type.byteSize() / 2, type.miniFloat()));
+                a.add(floatNode(b, type.byteSize() / 2, type.byteSize() / 2, type.miniFloat()));
                 yield a;
             }
             case RAW -> {
@@ -217,14 +217,14 @@ public final class FillValue {
                 }
             }
             case INT, UINT -> putInteger(b, type, integerOf(node, type, pointer));
-            case FLOAT -> putFloatNode(b, type.byteSize(), node, pointer);
+            case FLOAT -> putFloatNode(b, type.byteSize(), type.miniFloat(), node, pointer);
             case COMPLEX -> {
                 if (node.isArray() && node.size() == 2) {
-                    putFloatNode(b, type.byteSize() / 2, node.get(0), pointer + "/0");
-                    putFloatNode(b, type.byteSize() / 2, node.get(1), pointer + "/1");
+                    putFloatNode(b, type.byteSize() / 2, type.miniFloat(), node.get(0), pointer + "/0");
+                    putFloatNode(b, type.byteSize() / 2, type.miniFloat(), node.get(1), pointer + "/1");
                 } else {
-                    putFloatNode(b, type.byteSize() / 2, node, pointer);
-                    putFloat(b, type.byteSize() / 2, 0);
+                    putFloatNode(b, type.byteSize() / 2, type.miniFloat(), node, pointer);
+                    putFloat(b, type.byteSize() / 2, type.miniFloat(), 0);
                 }
             }
             case RAW -> {
@@ -311,7 +311,7 @@ public final class FillValue {
         } else {
             throw new InvalidMetadataException(pointer + ": fill_value for " + type + " must be an integer, got " + node);
         }
-        int bits = type.byteSize() * 8;
+        int bits = type.subByte() != null ? type.subByte().bits() : type.byteSize() * 8;
         BigInteger min = type.kind() == DataType.Kind.INT ? BigInteger.ONE.shiftLeft(bits - 1).negate() : BigInteger.ZERO;
         BigInteger max = type.kind() == DataType.Kind.INT
                 ? BigInteger.ONE.shiftLeft(bits - 1).subtract(BigInteger.ONE)
@@ -344,27 +344,27 @@ public final class FillValue {
         };
     }
 
-    private static void putFloatNode(ByteBuffer b, int size, JsonNode node, String pointer) throws InvalidMetadataException {
+    private static void putFloatNode(ByteBuffer b, int size, MiniFloat fmt, JsonNode node, String pointer) throws InvalidMetadataException {
         if (node == null) {
             throw new InvalidMetadataException(pointer + ": missing floating-point fill value");
         }
         if (node.isNumber()) {
-            putFloat(b, size, node.doubleValue());
+            putFloat(b, size, fmt, node.doubleValue());
             return;
         }
         if (node.isTextual()) {
             String s = node.textValue();
             switch (s) {
                 case "NaN" -> {
-                    putFloat(b, size, Double.NaN);
+                    putFloat(b, size, fmt, Double.NaN);
                     return;
                 }
                 case "Infinity" -> {
-                    putFloat(b, size, Double.POSITIVE_INFINITY);
+                    putFloat(b, size, fmt, Double.POSITIVE_INFINITY);
                     return;
                 }
                 case "-Infinity" -> {
-                    putFloat(b, size, Double.NEGATIVE_INFINITY);
+                    putFloat(b, size, fmt, Double.NEGATIVE_INFINITY);
                     return;
                 }
                 default -> {
@@ -382,7 +382,16 @@ public final class FillValue {
                 + " (expected a number, \"NaN\", \"Infinity\", \"-Infinity\" or a hex bit pattern of " + size + " bytes)");
     }
 
-    private static void putFloat(ByteBuffer b, int size, double v) {
+    private static void putFloat(ByteBuffer b, int size, MiniFloat fmt, double v) {
+        if (fmt != null) {
+            int bits = fmt.fromDouble(v);
+            if (size == 1) {
+                b.put((byte) bits);
+            } else {
+                b.putShort((short) bits);
+            }
+            return;
+        }
         switch (size) {
             case 2 -> b.putShort(Float.floatToFloat16((float) v));
             case 4 -> b.putFloat((float) v);
@@ -390,11 +399,15 @@ public final class FillValue {
         }
     }
 
-    private static JsonNode floatNode(ByteBuffer b, int offset, int size) {
+    private static JsonNode floatNode(ByteBuffer b, int offset, int size, MiniFloat fmt) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         double v;
         boolean canonicalNaN;
-        switch (size) {
+        if (fmt != null) {
+            int bits = size == 1 ? Byte.toUnsignedInt(b.get(offset)) : Short.toUnsignedInt(b.getShort(offset));
+            v = fmt.toDouble(bits);
+            canonicalNaN = bits == fmt.canonicalNaN();
+        } else switch (size) {
             case 2 -> {
                 short h = b.getShort(offset);
                 v = Float.float16ToFloat(h);
