@@ -54,7 +54,9 @@ class ZarrsFixturesTest {
             "zfp", "numcodecs.bitround", "numcodecs.quantize");
     static final Set<String> SUPPORTED_DTYPES = Set.of("bool", "int8", "int16", "int32", "int64", "uint8", "uint16",
             "uint32", "uint64", "float16", "float32", "float64", "complex64", "complex128", "complex_float32", "complex_float64",
-            "r24" /* raw bits: core supports r<8k> */, "numpy.datetime64", "numpy.timedelta64", "string", "bytes");
+            "r24" /* raw bits: core supports r<8k> */, "numpy.datetime64", "numpy.timedelta64", "string", "bytes",
+            "bfloat16", "float8_e4m3", "float8_e5m2", "complex_float16", "complex_bfloat16", "complex_float8_e4m3",
+            "complex_float8_e5m2", "int2", "int4", "uint2", "uint4");
 
     static boolean codecSupported(String name) {
         // CI installs libzfp and builds the pcodec library: there a missing one must fail, not read as unsupported
@@ -515,12 +517,42 @@ class ZarrsFixturesTest {
                 }
             }
         }
+        assertSnapshotNumbers(s, b);
         // region read crossing chunk (and shard) borders must equal the slice of the whole
         NdBuffer r = a.read(new long[] {1, 5}, new long[] {5, 9});
         for (int i = 0; i < 5; i++) {
             for (int j = 0; j < 9; j++) {
                 long lin = (1 + i) * 24L + 5 + j;
-                assertThat(r.getAsDouble(i * 9L + j)).as("%s region [%d][%d]", s, i, j).isEqualTo(b.getAsDouble(lin));
+                assertThat(Double.doubleToLongBits(r.getAsDouble(i * 9L + j))).as("%s region [%d][%d]", s, i, j)
+                        .isEqualTo(Double.doubleToLongBits(b.getAsDouble(lin)));
+            }
+        }
+    }
+
+    /**
+     * The decoded numbers, read through NdBuffer's typed accessors, against the formula itself (not its bytes):
+     * 0.5 i (+ 0.25 i imaginary) for the binary16/bfloat16 types, the float8 formats' values of the bytes
+     * i mod 128, and the sub-byte integer patterns.
+     */
+    private static void assertSnapshotNumbers(Snapshot s, NdBuffer b) {
+        DataType t = b.dataType();
+        for (int i = 0; i < 192; i++) {
+            if (t.subByte() != null) {
+                int m = 1 << t.subByte().bits();
+                assertThat(b.getAsLong(i)).as("%s element %d", s, i).isEqualTo(t.kind() == DataType.Kind.INT ? i % m - m / 2 : i % m);
+            } else if (t.miniFloat() != null && t.miniFloat().byteSize() == 1) {
+                // i mod 128 covers NaNs (e4m3 0x79..0x7f, e5m2 0x7d..0x7f): compare values with NaN equal to NaN
+                assertThat(Double.doubleToLongBits(b.getAsDouble(i))).as("%s element %d", s, i)
+                        .isEqualTo(Double.doubleToLongBits(t.miniFloat().toDouble(i % 128)));
+                if (t.kind() == DataType.Kind.COMPLEX) {
+                    assertThat(Double.doubleToLongBits(b.getImagAsDouble(i))).as("%s element %d imag", s, i)
+                            .isEqualTo(Double.doubleToLongBits(t.miniFloat().toDouble((i + 1) % 128)));
+                }
+            } else if (t.kind() == DataType.Kind.FLOAT && t.temporal() == null) {
+                assertThat(b.getAsDouble(i)).as("%s element %d", s, i).isEqualTo(0.5 * i);
+            } else if (t.kind() == DataType.Kind.COMPLEX) {
+                assertThat(b.getAsDouble(i)).as("%s element %d real", s, i).isEqualTo(0.5 * i);
+                assertThat(b.getImagAsDouble(i)).as("%s element %d imag", s, i).isEqualTo(0.25 * i);
             }
         }
     }
@@ -560,6 +592,20 @@ class ZarrsFixturesTest {
     static byte[] expectedSnapshotBytes(DataType t, int n) {
         ByteBuffer b = ByteBuffer.allocate(n * t.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < n; i++) {
+            if (t.subByte() != null) {
+                // int2: (i % 4) - 2, uint2: i % 4, int4: (i % 16) - 8, uint4: i % 16; one byte each, sign-extended
+                int m = 1 << t.subByte().bits();
+                b.put((byte) (t.kind() == DataType.Kind.INT ? i % m - m / 2 : i % m));
+                continue;
+            }
+            if (t.miniFloat() != null && t.miniFloat().byteSize() == 1) {
+                // the float8 snapshots hold raw bytes: i mod 128, and (i + 1) mod 128 for the imaginary part
+                b.put((byte) (i % 128));
+                if (t.kind() == DataType.Kind.COMPLEX) {
+                    b.put((byte) ((i + 1) % 128));
+                }
+                continue;
+            }
             switch (t.kind()) {
                 case BOOL -> b.put((byte) (i % 2));
                 case INT, UINT -> {
@@ -570,10 +616,10 @@ class ZarrsFixturesTest {
                         default -> b.putLong(i);
                     }
                 }
-                case FLOAT -> putFloat(b, t.byteSize(), 0.5 * i);
+                case FLOAT -> putFloat(b, t, 0.5 * i);
                 case COMPLEX -> {
-                    putFloat(b, t.byteSize() / 2, 0.5 * i);
-                    putFloat(b, t.byteSize() / 2, 0.25 * i);
+                    putFloat(b, t, 0.5 * i);
+                    putFloat(b, t, 0.25 * i);
                 }
                 case RAW -> {
                     // r24 in the snapshots: every byte of element i is i mod 256
@@ -586,8 +632,13 @@ class ZarrsFixturesTest {
         return b.array();
     }
 
-    private static void putFloat(ByteBuffer b, int size, double v) {
-        switch (size) {
+    /** A float (or complex component) of type t; bfloat16 as the upper half of binary32 (0.5 i and 0.25 i are exact there). */
+    private static void putFloat(ByteBuffer b, DataType t, double v) {
+        if (t.miniFloat() == dev.ngff.metadata.MiniFloat.BFLOAT16) {
+            b.putShort((short) (Float.floatToRawIntBits((float) v) >>> 16));
+            return;
+        }
+        switch (t.componentSize()) {
             case 2 -> b.putShort(Float.floatToFloat16((float) v));
             case 4 -> b.putFloat((float) v);
             default -> b.putDouble(v);
