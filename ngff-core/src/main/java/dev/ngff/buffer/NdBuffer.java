@@ -240,8 +240,18 @@ public final class NdBuffer {
         return Utf8.decode(elements[Math.toIntExact(linearIndex)]);
     }
 
-    /** A copy of the bytes at a linear (C-order) index. */
+    /**
+     * A copy of the bytes at a linear (C-order) index: a variable-length element's bytes, or a fixed-size
+     * element's {@link DataType#byteSize()} little-endian bytes (for {@code zarrs.optional}: the value, then
+     * the validity byte).
+     */
     public byte[] elementBytes(long linearIndex) {
+        if (elements == null) {
+            int size = dataType.byteSize();
+            byte[] out = new byte[size];
+            MemorySegment.copy(data, ValueLayout.JAVA_BYTE, linearIndex * size, out, 0, size);
+            return out;
+        }
         return elementBytesUnsafe(linearIndex).clone();
     }
 
@@ -251,8 +261,19 @@ public final class NdBuffer {
         return elements[Math.toIntExact(linearIndex)];
     }
 
-    /** Stores a copy of bytes at a linear index; in a text buffer they must be valid UTF-8. */
+    /**
+     * Stores a copy of bytes at a linear index; in a text buffer they must be valid UTF-8; for a fixed-size
+     * type they must be exactly one element's little-endian bytes.
+     */
     public void setElementBytes(long linearIndex, byte[] value) {
+        if (elements == null) {
+            int size = dataType.byteSize();
+            if (value.length != size) {
+                throw new IllegalArgumentException("element of " + value.length + " bytes for " + dataType + " (" + size + " bytes)");
+            }
+            MemorySegment.copy(value, 0, data, ValueLayout.JAVA_BYTE, linearIndex * size, size);
+            return;
+        }
         setElementBytes(linearIndex, value.clone(), true);
     }
 

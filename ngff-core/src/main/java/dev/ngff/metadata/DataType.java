@@ -31,7 +31,35 @@ public record DataType(Kind kind, int byteSize, Flavor flavor) {
      * The meaning layered on a storage type: a datetime unit, UTF-32 text, a non-IEEE-binary16/32/64 float
      * format ({@link MiniFloat}), or an integer narrower than a byte ({@link SubByte}).
      */
-    public sealed interface Flavor permits Temporal, FixedUtf32, MiniFloat, SubByte {
+    public sealed interface Flavor permits Temporal, FixedUtf32, MiniFloat, SubByte, OptionalOf {
+    }
+
+    /**
+     * zarrs' {@code zarrs.optional} data type (read also under the name {@code optional}): each element is
+     * missing, or a value of a fixed-size {@code inner} type (itself possibly optional). It is a RAW type of
+     * {@code inner.byteSize() + 1} bytes: the inner element's bytes, then one validity byte (1 present, 0
+     * missing; a missing element's value bytes are zero), so that the all-zero element, the default fill
+     * value, is "missing". Only the {@code zarrs.optional} codec stores it (a validity mask and the present
+     * values, each through its own codec chain).
+     *
+     * @param inner the type of present values; fixed-size
+     */
+    public record OptionalOf(DataType inner) implements Flavor {
+        public OptionalOf {
+            if (inner == null || inner.isVariableLength()) {
+                throw new IllegalArgumentException("zarrs.optional of a variable-length type (" + inner + ") is not supported");
+            }
+        }
+    }
+
+    /** {@code zarrs.optional} of a fixed-size type. */
+    public static DataType optional(DataType inner) {
+        return new DataType(Kind.RAW, inner.byteSize() + 1, new OptionalOf(inner));
+    }
+
+    /** The present-value type of a {@code zarrs.optional} type, or null for every other type. */
+    public DataType optionalInner() {
+        return flavor instanceof OptionalOf o ? o.inner() : null;
     }
 
     /**
@@ -187,6 +215,10 @@ public record DataType(Kind kind, int byteSize, Flavor flavor) {
             throw new IllegalArgumentException(f.v3Name() + " is a FLOAT of " + f.byteSize() + " bytes or a COMPLEX of "
                     + 2 * f.byteSize() + ", not " + kind + " of " + byteSize);
         }
+        if (flavor instanceof OptionalOf o && (kind != Kind.RAW || byteSize != o.inner().byteSize() + 1)) {
+            throw new IllegalArgumentException("zarrs.optional(" + o.inner() + ") is raw data of " + (o.inner().byteSize() + 1)
+                    + " bytes, not " + kind + " of " + byteSize);
+        }
         if (flavor instanceof SubByte && ((kind != Kind.INT && kind != Kind.UINT) || byteSize != 1)) {
             throw new IllegalArgumentException("sub-byte integers are one-byte INT or UINT types, not " + kind + " of " + byteSize);
         }
@@ -225,6 +257,9 @@ public record DataType(Kind kind, int byteSize, Flavor flavor) {
         }
         if (flavor instanceof MiniFloat f) {
             return kind == Kind.COMPLEX ? "complex_" + f.v3Name() : f.v3Name();
+        }
+        if (flavor instanceof OptionalOf) {
+            return "zarrs.optional";
         }
         if (flavor instanceof SubByte sb) {
             return (kind == Kind.INT ? "int" : "uint") + sb.bits();
@@ -317,6 +352,7 @@ public record DataType(Kind kind, int byteSize, Flavor flavor) {
             case FixedUtf32 u -> name() + "[" + byteSize / 4 + "]";
             case MiniFloat f -> name();
             case SubByte b -> name();
+            case OptionalOf o -> name() + "(" + o.inner() + ")";
             case null -> name();
         };
     }

@@ -83,6 +83,18 @@ public final class FillValue {
 
     /** Parses a v3 {@code fill_value}; {@code pointer} names its place for error messages. */
     public static FillValue fromV3(JsonNode node, DataType type, String pointer) throws InvalidMetadataException {
+        if (type.optionalInner() != null) {
+            // null is "missing" (all zero); zarrs writes a present value x as [x] ([null] is Some(None) for a
+            // nested optional); a bare inner value is read too
+            if (node == null || node.isNull()) {
+                return zero(type);
+            }
+            boolean wrapped = node.isArray() && node.size() == 1;
+            byte[] inner = fromV3(wrapped ? node.get(0) : node, type.optionalInner(), wrapped ? pointer + "/0" : pointer).element;
+            byte[] e = Arrays.copyOf(inner, inner.length + 1);
+            e[inner.length] = 1;
+            return new FillValue(e);
+        }
         if (node == null || node.isNull()) {
             throw new InvalidMetadataException(pointer + ": fill_value is required in Zarr v3 and must not be null");
         }
@@ -151,6 +163,12 @@ public final class FillValue {
     /** The canonical v3 JSON for this fill value. */
     public JsonNode toV3(DataType type) {
         JsonNodeFactory f = JsonNodeFactory.instance;
+        if (type.optionalInner() != null) {
+            if (element[element.length - 1] == 0) {
+                return f.nullNode();
+            }
+            return f.arrayNode().add(new FillValue(Arrays.copyOf(element, element.length - 1)).toV3(type.optionalInner()));
+        }
         if (type.isFixedUtf32()) {
             return f.textNode(utf32Text(element));
         }

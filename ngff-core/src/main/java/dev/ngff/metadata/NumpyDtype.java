@@ -18,7 +18,8 @@ public record NumpyDtype(DataType dataType, boolean bigEndian) {
         if (dataType == null) {
             throw new IllegalArgumentException("dataType is null");
         }
-        if (dataType.miniFloat() != null || dataType.subByte() != null || dataType.equals(DataType.COMPLEX_FLOAT16)) {
+        if (dataType.miniFloat() != null || dataType.subByte() != null || dataType.optionalInner() != null
+                || dataType.equals(DataType.COMPLEX_FLOAT16)) {
             throw new IllegalArgumentException(dataType + " has no NumPy dtype, so Zarr v2 cannot store it; use Zarr v3");
         }
     }

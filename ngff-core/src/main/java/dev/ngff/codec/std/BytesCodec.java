@@ -53,6 +53,15 @@ public final class BytesCodec implements ArrayToBytesCodec {
         return new CodecSpec("bytes", c);
     }
 
+    @Override
+    public void checkDataType(DataType type, String where) throws dev.ngff.error.InvalidMetadataException {
+        ArrayToBytesCodec.super.checkDataType(type, where);
+        if (type.optionalInner() != null) {
+            throw new dev.ngff.error.InvalidMetadataException(where + ": the bytes codec cannot store the data type '" + type
+                    + "' (use the zarrs.optional codec)");
+        }
+    }
+
     private boolean swaps(DataType t) {
         return isBigEndian() && t.componentSize() > 1;
     }

@@ -14,7 +14,7 @@ import java.util.Set;
 
 /**
  * Provides the codecs that need nothing beyond the JDK: bytes, transpose, gzip, zlib, crc32c, sharding_indexed,
- * and the variable-length layouts vlen-utf8, vlen-bytes, zarrs.vlen_v2.
+ * the variable-length layouts vlen-utf8, vlen-bytes, zarrs.vlen_v2, and zarrs' optional (validity mask plus values).
  */
 public final class CoreCodecProvider implements CodecProvider {
     /** The service loader and direct callers create it; it has no state. */
@@ -25,7 +25,7 @@ public final class CoreCodecProvider implements CodecProvider {
     @Override
     public Set<String> names() {
         return Set.of("bytes", "transpose", "gzip", "numcodecs.gzip", "numcodecs.zlib", "zlib", "crc32c",
-                "sharding_indexed", "vlen-utf8", "vlen-bytes", "zarrs.vlen_v2");
+                "sharding_indexed", "vlen-utf8", "vlen-bytes", "zarrs.vlen_v2", "zarrs.optional", "optional");
     }
 
     @Override
@@ -45,6 +45,8 @@ public final class CoreCodecProvider implements CodecProvider {
                 case "numcodecs.zlib", "zlib" -> new DeflateCodec(DeflateCodec.Wrapper.ZLIB, spec.name(), level(spec, where, 1));
                 case "crc32c" -> new Crc32cCodec();
                 case "sharding_indexed" -> sharding(spec, registry, where);
+                case "zarrs.optional", "optional" -> new OptionalCodec(spec.name(),
+                        subPipeline(spec, "mask_codecs", registry, where), subPipeline(spec, "data_codecs", registry, where));
                 case "vlen-utf8", "vlen-bytes", "zarrs.vlen_v2" -> {
                     if (!spec.configuration().isEmpty()) {
                         throw new InvalidMetadataException(where + ": " + spec.name() + " takes no configuration");
@@ -56,6 +58,15 @@ public final class CoreCodecProvider implements CodecProvider {
         } catch (IllegalArgumentException e) {
             throw new InvalidMetadataException(where + ": " + e.getMessage());
         }
+    }
+
+    /** A codec chain nested in a codec's configuration (the optional codec's mask_codecs and data_codecs). */
+    private static CodecPipeline subPipeline(CodecSpec spec, String member, CodecRegistry registry, String where) throws NgffException {
+        JsonNode list = spec.get(member);
+        if (!list.isArray() || list.isEmpty()) {
+            throw new InvalidMetadataException(where + ": " + member + " must be a non-empty array of codecs");
+        }
+        return CodecPipeline.build(MetadataFormat.parseCodecList(list, "/" + member, where), registry, where + " " + member);
     }
 
     private static int level(CodecSpec spec, String where, int dflt) throws InvalidMetadataException {
