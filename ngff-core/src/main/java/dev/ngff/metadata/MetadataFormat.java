@@ -182,8 +182,8 @@ public final class MetadataFormat {
             }
             DataType inner = parseV3DataType(conf, doc);
             if (inner.isVariableLength()) {
-                throw new UnsupportedExtensionException(doc + ": /data_type: '" + name + "' of the variable-length type '"
-                        + inner + "' is not supported (only fixed-size inner data types)");
+                throw new UnsupportedExtensionException(doc + ": /data_type: '" + name + "(" + inner
+                        + ")' is not supported: the inner data type must be fixed-size");
             }
             return DataType.optional(inner);
         }
