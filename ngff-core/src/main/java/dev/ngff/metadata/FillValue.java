@@ -48,7 +48,14 @@ public final class FillValue {
         ByteBuffer b = le(type.byteSize());
         switch (type.kind()) {
             case BOOL -> b.put((byte) (value != 0 ? 1 : 0));
-            case INT, UINT -> putInteger(b, type, BigInteger.valueOf((long) value));
+            case INT, UINT -> {
+                DataType.SubByte sb = type.subByte();
+                boolean signed = type.kind() == DataType.Kind.INT;
+                if (sb != null && (value < sb.min(signed) || value > sb.max(signed))) {
+                    throw new IllegalArgumentException(value + " is out of range for " + type);
+                }
+                putInteger(b, type, BigInteger.valueOf((long) value));
+            }
             case FLOAT -> putFloat(b, type.byteSize(), type.miniFloat(), value);
             case COMPLEX -> {
                 putFloat(b, type.byteSize() / 2, type.miniFloat(), value);
