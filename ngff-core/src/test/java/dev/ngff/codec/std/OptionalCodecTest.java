@@ -224,6 +224,19 @@ class OptionalCodecTest extends ArrayToBytesCodecContract {
     }
 
     @Test
+    void nestedOptionalArraysWithDefaultCodecs(@TempDir Path dir) throws Exception {
+        DataType t = DataType.optional(DataType.optional(DataType.FLOAT64));
+        try (ExecutionContext ctx = ExecutionContext.create()) {
+            FileSystemStore store = FileSystemStore.open(dir);
+            ZarrArray a = Zarr.createArray(store, Key.of("n"), ArrayMetadata.builder(t, 10).chunks(4).build(), ctx);
+            NdBuffer data = dev.ngff.testing.TestArrays.random(t, new long[] {10}, 42);
+            a.write(data);
+            assertThat(Zarr.openArray(store, Key.of("n"), ctx).read().contentEquals(data)).isTrue();
+            assertThat(Files.readString(dir.resolve("n/zarr.json"))).contains("\"mask_codecs\"").contains("\"data_codecs\"");
+        }
+    }
+
+    @Test
     void bytesCodecRefusesOptionalTypes() {
         assertThatThrownBy(() -> BytesCodec.littleEndian().checkDataType(OPT_U8, "a"))
                 .isInstanceOf(InvalidMetadataException.class).hasMessageContaining("zarrs.optional");
