@@ -25,8 +25,9 @@ final class NpyHeader {
             case BOOL -> "|b1";
             case INT -> (n == 1 ? "|" : "<") + "i" + n;
             case UINT -> (n == 1 ? "|" : "<") + "u" + n;
-            case FLOAT -> "<f" + n;
-            case COMPLEX -> "<c" + n;
+            // NumPy has no bfloat16, float8 or complex32: their raw bytes (ml_dtypes' view(...) restores them)
+            case FLOAT -> t.miniFloat() != null ? "|V" + n : "<f" + n;
+            case COMPLEX -> t.miniFloat() != null || n == 4 ? "|V" + n : "<c" + n;
             case RAW -> "|V" + n;
             // .npy stores Python objects only as pickles; export refuses these types before it gets here
             case STRING, BYTES -> throw new IllegalArgumentException(".npy has no variable-length " + t + " type");

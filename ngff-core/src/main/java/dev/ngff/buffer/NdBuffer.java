@@ -1,6 +1,7 @@
 package dev.ngff.buffer;
 
 import dev.ngff.metadata.DataType;
+import dev.ngff.metadata.MiniFloat;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -239,8 +240,18 @@ public final class NdBuffer {
         return Utf8.decode(elements[Math.toIntExact(linearIndex)]);
     }
 
-    /** A copy of the bytes at a linear (C-order) index. */
+    /**
+     * A copy of the bytes at a linear (C-order) index: a variable-length element's bytes, or a fixed-size
+     * element's {@link DataType#byteSize()} little-endian bytes (for {@code zarrs.optional}: the value, then
+     * the validity byte).
+     */
     public byte[] elementBytes(long linearIndex) {
+        if (elements == null) {
+            int size = dataType.byteSize();
+            byte[] out = new byte[size];
+            MemorySegment.copy(data, ValueLayout.JAVA_BYTE, linearIndex * size, out, 0, size);
+            return out;
+        }
         return elementBytesUnsafe(linearIndex).clone();
     }
 
@@ -250,8 +261,19 @@ public final class NdBuffer {
         return elements[Math.toIntExact(linearIndex)];
     }
 
-    /** Stores a copy of bytes at a linear index; in a text buffer they must be valid UTF-8. */
+    /**
+     * Stores a copy of bytes at a linear index; in a text buffer they must be valid UTF-8; for a fixed-size
+     * type they must be exactly one element's little-endian bytes.
+     */
     public void setElementBytes(long linearIndex, byte[] value) {
+        if (elements == null) {
+            int size = dataType.byteSize();
+            if (value.length != size) {
+                throw new IllegalArgumentException("element of " + value.length + " bytes for " + dataType + " (" + size + " bytes)");
+            }
+            MemorySegment.copy(value, 0, data, ValueLayout.JAVA_BYTE, linearIndex * size, size);
+            return;
+        }
         setElementBytes(linearIndex, value.clone(), true);
     }
 
@@ -357,7 +379,8 @@ public final class NdBuffer {
 
     /**
      * Element at a linear (C-order) index, widened to double: integers exactly up to 2^53, unsigned
-     * types as unsigned, float16 converted, bool as 0/1, complex as its real part.
+     * types as unsigned, float16, bfloat16 and the float8 types converted exactly, bool as 0/1, complex as
+     * its real part ({@link #getImagAsDouble} reads the other).
      */
     public double getAsDouble(long linearIndex) {
         requireFixed("getAsDouble");
@@ -379,14 +402,108 @@ public final class NdBuffer {
                     yield v >= 0 ? v : (double) (v >>> 1) * 2.0 + (v & 1);
                 }
             };
-            case FLOAT, COMPLEX -> switch (dataType.componentSize()) {
-                case 2 -> Float.float16ToFloat(data.get(SHORT, off));
-                case 4 -> data.get(FLOAT, off);
-                default -> data.get(DOUBLE, off);
-            };
+            case FLOAT, COMPLEX -> component(off);
             case RAW -> Byte.toUnsignedInt(data.get(ValueLayout.JAVA_BYTE, off));
             case STRING, BYTES -> throw new IllegalStateException("unreachable");
         };
+    }
+
+    /** A FLOAT value, or a COMPLEX component, at a byte offset, converted exactly to double. */
+    private double component(long off) {
+        DataType.Kind k = dataType.kind();
+        if (k != DataType.Kind.FLOAT && k != DataType.Kind.COMPLEX) {
+            throw new IllegalStateException(dataType + " is not a floating-point type");
+        }
+        MiniFloat fmt = dataType.miniFloat();
+        if (fmt != null) {
+            return fmt.toDouble(fmt.byteSize() == 1 ? Byte.toUnsignedInt(data.get(ValueLayout.JAVA_BYTE, off))
+                    : Short.toUnsignedInt(data.get(SHORT, off)));
+        }
+        return switch (dataType.componentSize()) {
+            case 2 -> Float.float16ToFloat(data.get(SHORT, off));
+            case 4 -> data.get(FLOAT, off);
+            default -> data.get(DOUBLE, off);
+        };
+    }
+
+    /** Stores a double into a FLOAT value or COMPLEX component, rounded to nearest (ties to even) for narrow formats. */
+    private void setComponent(long off, double v) {
+        MiniFloat fmt = dataType.miniFloat();
+        if (fmt != null) {
+            int bits = fmt.fromDouble(v);
+            if (fmt.byteSize() == 1) {
+                data.set(ValueLayout.JAVA_BYTE, off, (byte) bits);
+            } else {
+                data.set(SHORT, off, (short) bits);
+            }
+            return;
+        }
+        switch (dataType.componentSize()) {
+            case 2 -> data.set(SHORT, off, Float.floatToFloat16((float) v));
+            case 4 -> data.set(FLOAT, off, (float) v);
+            default -> data.set(DOUBLE, off, v);
+        }
+    }
+
+    /** The imaginary part of a COMPLEX element at a linear index, as double (exact for every complex type). */
+    public double getImagAsDouble(long linearIndex) {
+        requireFixed("getImagAsDouble");
+        if (dataType.kind() != DataType.Kind.COMPLEX) {
+            throw new IllegalStateException(dataType + " is not a complex type");
+        }
+        return component(linearIndex * dataType.byteSize() + dataType.componentSize());
+    }
+
+    /**
+     * Stores a number into the FLOAT element at a linear index, rounded to the type (to nearest, ties to
+     * even; beyond the largest finite value: infinity). For float16, float32 and float64 this is the
+     * plain narrowing cast; for {@code bfloat16} and the float8 types it is the formats' own rounding.
+     *
+     * @throws IllegalStateException when the type is not FLOAT
+     */
+    public void setAsDouble(long linearIndex, double value) {
+        requireFixed("setAsDouble");
+        if (dataType.kind() != DataType.Kind.FLOAT) {
+            throw new IllegalStateException("setAsDouble needs a FLOAT type, not " + dataType);
+        }
+        setComponent(linearIndex * dataType.byteSize(), value);
+    }
+
+    /** Stores a complex number into the COMPLEX element at a linear index, each part rounded as {@link #setAsDouble}. */
+    public void setComplex(long linearIndex, double real, double imag) {
+        requireFixed("setComplex");
+        if (dataType.kind() != DataType.Kind.COMPLEX) {
+            throw new IllegalStateException("setComplex needs a COMPLEX type, not " + dataType);
+        }
+        long off = linearIndex * dataType.byteSize();
+        setComponent(off, real);
+        setComponent(off + dataType.componentSize(), imag);
+    }
+
+    /**
+     * Stores an integer into the INT or UINT element at a linear index; for {@code int2}/{@code int4}/
+     * {@code uint2}/{@code uint4} one byte holding the value (sign-extended when signed).
+     *
+     * @throws IllegalArgumentException when the value does not fit a 2- or 4-bit type (wider types keep the low bits)
+     * @throws IllegalStateException    when the type is not INT or UINT
+     */
+    public void setAsLong(long linearIndex, long value) {
+        requireFixed("setAsLong");
+        if (!dataType.isInteger()) {
+            throw new IllegalStateException("setAsLong needs an integer type, not " + dataType);
+        }
+        DataType.SubByte sb = dataType.subByte();
+        boolean signed = dataType.kind() == DataType.Kind.INT;
+        if (sb != null && (value < sb.min(signed) || value > sb.max(signed))) {
+            throw new IllegalArgumentException(value + " does not fit " + dataType + " (" + sb.min(signed) + ".." + sb.max(signed) + ")");
+        }
+        long off = linearIndex * dataType.byteSize();
+        switch (dataType.byteSize()) {
+            case 1 -> data.set(ValueLayout.JAVA_BYTE, off, (byte) value);
+            case 2 -> data.set(SHORT, off, (short) value);
+            case 4 -> data.set(INT, off, (int) value);
+            default -> data.set(LONG, off, value);
+        }
     }
 
     /** Element at a linear index as a raw integer: the bits, sign-extended for signed integers. */

@@ -37,12 +37,30 @@ public final class Codecs {
         return CodecSpec.of("vlen-bytes");
     }
 
-    /** The array-to-bytes codec a new array of {@code type} gets by default: vlen for text and bytes, else little-endian bytes. */
+    /**
+     * The array-to-bytes codec a new array of {@code type} gets by default: vlen for text and bytes,
+     * {@code zarrs.optional} for optional types (mask through {@code bytes}, values through their own default),
+     * else little-endian bytes.
+     */
     public static CodecSpec defaultArrayToBytes(DataType type) {
         if (type.isVariableLength()) {
             return type.kind() == DataType.Kind.STRING ? vlenUtf8() : vlenBytes();
         }
+        if (type.optionalInner() != null) {
+            // zarrs packs the mask with packbits; bytes (one byte per element) needs no extension codec
+            return optional(java.util.List.of(bytes("little")), java.util.List.of(defaultArrayToBytes(type.optionalInner())));
+        }
         return bytes("little");
+    }
+
+    /** zarrs' {@code zarrs.optional} codec: the validity mask through {@code maskCodecs}, present values through {@code dataCodecs}. */
+    public static CodecSpec optional(java.util.List<CodecSpec> maskCodecs, java.util.List<CodecSpec> dataCodecs) {
+        com.fasterxml.jackson.databind.node.ObjectNode c = Json.object();
+        var mask = c.putArray("mask_codecs");
+        maskCodecs.forEach(m -> mask.add(m.toJson()));
+        var data = c.putArray("data_codecs");
+        dataCodecs.forEach(d -> data.add(d.toJson()));
+        return new CodecSpec("zarrs.optional", c);
     }
 
     public static CodecSpec crc32c() {

@@ -27,8 +27,64 @@ import dev.ngff.error.UnsupportedExtensionException;
 public record DataType(Kind kind, int byteSize, Flavor flavor) {
     public enum Kind { BOOL, INT, UINT, FLOAT, COMPLEX, RAW, STRING, BYTES }
 
-    /** The NumPy meaning layered on a storage type: a datetime unit or UTF-32 text. */
-    public sealed interface Flavor permits Temporal, FixedUtf32 {
+    /**
+     * The meaning layered on a storage type: a datetime unit, UTF-32 text, a non-IEEE-binary16/32/64 float
+     * format ({@link MiniFloat}), or an integer narrower than a byte ({@link SubByte}).
+     */
+    public sealed interface Flavor permits Temporal, FixedUtf32, MiniFloat, SubByte, OptionalOf {
+    }
+
+    /**
+     * zarrs' {@code zarrs.optional} data type (read also under the name {@code optional}): each element is
+     * missing, or a value of a fixed-size {@code inner} type (itself possibly optional). It is a RAW type of
+     * {@code inner.byteSize() + 1} bytes: the inner element's bytes, then one validity byte (1 present, 0
+     * missing; a missing element's value bytes are zero), so that the all-zero element, the default fill
+     * value, is "missing". Only the {@code zarrs.optional} codec stores it (a validity mask and the present
+     * values, each through its own codec chain).
+     *
+     * @param inner the type of present values; fixed-size
+     */
+    public record OptionalOf(DataType inner) implements Flavor {
+        public OptionalOf {
+            if (inner == null || inner.isVariableLength()) {
+                throw new IllegalArgumentException("zarrs.optional of a variable-length type (" + inner + ") is not supported");
+            }
+        }
+    }
+
+    /** {@code zarrs.optional} of a fixed-size type. */
+    public static DataType optional(DataType inner) {
+        return new DataType(Kind.RAW, inner.byteSize() + 1, new OptionalOf(inner));
+    }
+
+    /** The present-value type of a {@code zarrs.optional} type, or null for every other type. */
+    public DataType optionalInner() {
+        return flavor instanceof OptionalOf o ? o.inner() : null;
+    }
+
+    /**
+     * An integer of 2 or 4 bits ({@code int2}, {@code int4}, {@code uint2}, {@code uint4}) on an INT or UINT
+     * type of one byte. In memory, and under the {@code bytes} codec, each element is one byte holding the
+     * value (sign-extended for INT); {@code packbits} stores only the low {@code bits}.
+     *
+     * @param bits 2 or 4
+     */
+    public record SubByte(int bits) implements Flavor {
+        public SubByte {
+            if (bits != 2 && bits != 4) {
+                throw new IllegalArgumentException("sub-byte integers have 2 or 4 bits, got " + bits);
+            }
+        }
+
+        /** The smallest value of this width: {@code -2^(bits-1)} when signed, else 0. */
+        public long min(boolean signed) {
+            return signed ? -(1L << (bits - 1)) : 0;
+        }
+
+        /** The largest value of this width: {@code 2^(bits-1) - 1} when signed, else {@code 2^bits - 1}. */
+        public long max(boolean signed) {
+            return signed ? (1L << (bits - 1)) - 1 : (1L << bits) - 1;
+        }
     }
 
     /** Fixed-length UTF-32 text on a RAW type of 4 bytes per code point. */
@@ -70,7 +126,7 @@ public record DataType(Kind kind, int byteSize, Flavor flavor) {
         }
     }
 
-    /** A type without a temporal unit. */
+    /** A type without a flavor. */
     public DataType(Kind kind, int byteSize) {
         this(kind, byteSize, null);
     }
@@ -81,6 +137,16 @@ public record DataType(Kind kind, int byteSize, Flavor flavor) {
             throw new IllegalArgumentException("fixed-length UTF-32 strings hold 1.." + (1 << 18) + " code points, got " + codePoints);
         }
         return new DataType(Kind.RAW, 4 * codePoints, new FixedUtf32());
+    }
+
+    /** The float format of a FLOAT or COMPLEX type that is not IEEE binary16/32/64, or null. */
+    public MiniFloat miniFloat() {
+        return flavor instanceof MiniFloat f ? f : null;
+    }
+
+    /** The width of a 2- or 4-bit integer type, or null for every other type. */
+    public SubByte subByte() {
+        return flavor instanceof SubByte b ? b : null;
     }
 
     /** The datetime/timedelta unit, or null when this is not a NumPy time type. */
@@ -117,6 +183,18 @@ public record DataType(Kind kind, int byteSize, Flavor flavor) {
     public static final DataType FLOAT64 = new DataType(Kind.FLOAT, 8);
     public static final DataType COMPLEX64 = new DataType(Kind.COMPLEX, 8);
     public static final DataType COMPLEX128 = new DataType(Kind.COMPLEX, 16);
+    /** A pair of IEEE binary16 (no NumPy equivalent). */
+    public static final DataType COMPLEX_FLOAT16 = new DataType(Kind.COMPLEX, 4);
+    public static final DataType BFLOAT16 = new DataType(Kind.FLOAT, 2, MiniFloat.BFLOAT16);
+    public static final DataType FLOAT8_E4M3 = new DataType(Kind.FLOAT, 1, MiniFloat.FLOAT8_E4M3);
+    public static final DataType FLOAT8_E5M2 = new DataType(Kind.FLOAT, 1, MiniFloat.FLOAT8_E5M2);
+    public static final DataType COMPLEX_BFLOAT16 = new DataType(Kind.COMPLEX, 4, MiniFloat.BFLOAT16);
+    public static final DataType COMPLEX_FLOAT8_E4M3 = new DataType(Kind.COMPLEX, 2, MiniFloat.FLOAT8_E4M3);
+    public static final DataType COMPLEX_FLOAT8_E5M2 = new DataType(Kind.COMPLEX, 2, MiniFloat.FLOAT8_E5M2);
+    public static final DataType INT2 = new DataType(Kind.INT, 1, new SubByte(2));
+    public static final DataType INT4 = new DataType(Kind.INT, 1, new SubByte(4));
+    public static final DataType UINT2 = new DataType(Kind.UINT, 1, new SubByte(2));
+    public static final DataType UINT4 = new DataType(Kind.UINT, 1, new SubByte(4));
     /** Variable-length UTF-8 text: v3 {@code string}, v2 {@code |O} + {@code vlen-utf8}. */
     public static final DataType STRING = new DataType(Kind.STRING, 0);
     /** Variable-length bytes: v3 {@code variable_length_bytes} (alias {@code bytes}), v2 {@code |O} + {@code vlen-bytes}. */
@@ -132,11 +210,24 @@ public record DataType(Kind kind, int byteSize, Flavor flavor) {
         if (flavor instanceof FixedUtf32 && (kind != Kind.RAW || byteSize % 4 != 0)) {
             throw new IllegalArgumentException("fixed-length UTF-32 is raw data of 4 bytes per code point, not " + kind + " of " + byteSize);
         }
+        if (flavor instanceof MiniFloat f && (kind == Kind.FLOAT ? byteSize != f.byteSize()
+                : kind != Kind.COMPLEX || byteSize != 2 * f.byteSize())) {
+            throw new IllegalArgumentException(f.v3Name() + " is a FLOAT of " + f.byteSize() + " bytes or a COMPLEX of "
+                    + 2 * f.byteSize() + ", not " + kind + " of " + byteSize);
+        }
+        if (flavor instanceof OptionalOf o && (kind != Kind.RAW || byteSize != o.inner().byteSize() + 1)) {
+            throw new IllegalArgumentException("zarrs.optional(" + o.inner() + ") is raw data of " + (o.inner().byteSize() + 1)
+                    + " bytes, not " + kind + " of " + byteSize);
+        }
+        if (flavor instanceof SubByte && ((kind != Kind.INT && kind != Kind.UINT) || byteSize != 1)) {
+            throw new IllegalArgumentException("sub-byte integers are one-byte INT or UINT types, not " + kind + " of " + byteSize);
+        }
+        boolean mini = flavor instanceof MiniFloat;
         boolean ok = switch (kind) {
             case BOOL -> byteSize == 1;
             case INT, UINT -> byteSize == 1 || byteSize == 2 || byteSize == 4 || byteSize == 8;
-            case FLOAT -> byteSize == 2 || byteSize == 4 || byteSize == 8;
-            case COMPLEX -> byteSize == 8 || byteSize == 16;
+            case FLOAT -> mini || byteSize == 2 || byteSize == 4 || byteSize == 8;
+            case COMPLEX -> mini || byteSize == 4 || byteSize == 8 || byteSize == 16;
             case RAW -> byteSize >= 1 && byteSize <= (1 << 20);
             case STRING, BYTES -> byteSize == 0 && flavor == null;
         };
@@ -163,6 +254,18 @@ public record DataType(Kind kind, int byteSize, Flavor flavor) {
         }
         if (flavor instanceof FixedUtf32) {
             return "fixed_length_utf32";
+        }
+        if (flavor instanceof MiniFloat f) {
+            return kind == Kind.COMPLEX ? "complex_" + f.v3Name() : f.v3Name();
+        }
+        if (flavor instanceof OptionalOf) {
+            return "zarrs.optional";
+        }
+        if (flavor instanceof SubByte sb) {
+            return (kind == Kind.INT ? "int" : "uint") + sb.bits();
+        }
+        if (kind == Kind.COMPLEX && byteSize == 4) {
+            return "complex_float16";
         }
         return switch (kind) {
             case BOOL -> "bool";
@@ -194,6 +297,17 @@ public record DataType(Kind kind, int byteSize, Flavor flavor) {
             case "float64" -> FLOAT64;
             case "complex64", "complex_float32" -> COMPLEX64;
             case "complex128", "complex_float64" -> COMPLEX128;
+            case "complex_float16" -> COMPLEX_FLOAT16;
+            case "bfloat16" -> BFLOAT16;
+            case "float8_e4m3" -> FLOAT8_E4M3;
+            case "float8_e5m2" -> FLOAT8_E5M2;
+            case "complex_bfloat16" -> COMPLEX_BFLOAT16;
+            case "complex_float8_e4m3" -> COMPLEX_FLOAT8_E4M3;
+            case "complex_float8_e5m2" -> COMPLEX_FLOAT8_E5M2;
+            case "int2" -> INT2;
+            case "int4" -> INT4;
+            case "uint2" -> UINT2;
+            case "uint4" -> UINT4;
             case "string" -> STRING;
             case "variable_length_bytes", "bytes" -> BYTES;
             default -> null;
@@ -236,6 +350,9 @@ public record DataType(Kind kind, int byteSize, Flavor flavor) {
         return switch (flavor) {
             case Temporal t -> name() + "[" + t.code() + "]";
             case FixedUtf32 u -> name() + "[" + byteSize / 4 + "]";
+            case MiniFloat f -> name();
+            case SubByte b -> name();
+            case OptionalOf o -> name() + "(" + o.inner() + ")";
             case null -> name();
         };
     }

@@ -48,11 +48,18 @@ public final class FillValue {
         ByteBuffer b = le(type.byteSize());
         switch (type.kind()) {
             case BOOL -> b.put((byte) (value != 0 ? 1 : 0));
-            case INT, UINT -> putInteger(b, type, BigInteger.valueOf((long) value));
-            case FLOAT -> putFloat(b, type.byteSize(), value);
+            case INT, UINT -> {
+                DataType.SubByte sb = type.subByte();
+                boolean signed = type.kind() == DataType.Kind.INT;
+                if (sb != null && (value < sb.min(signed) || value > sb.max(signed))) {
+                    throw new IllegalArgumentException(value + " is out of range for " + type);
+                }
+                putInteger(b, type, BigInteger.valueOf((long) value));
+            }
+            case FLOAT -> putFloat(b, type.byteSize(), type.miniFloat(), value);
             case COMPLEX -> {
-                putFloat(b, type.byteSize() / 2, value);
-                putFloat(b, type.byteSize() / 2, 0);
+                putFloat(b, type.byteSize() / 2, type.miniFloat(), value);
+                putFloat(b, type.byteSize() / 2, type.miniFloat(), 0);
             }
             case RAW -> throw new IllegalArgumentException("raw bits fill values are bytes, not numbers");
             case STRING, BYTES -> throw new IllegalArgumentException(type + " fill values are text or bytes, not numbers");
@@ -83,6 +90,18 @@ public final class FillValue {
 
     /** Parses a v3 {@code fill_value}; {@code pointer} names its place for error messages. */
     public static FillValue fromV3(JsonNode node, DataType type, String pointer) throws InvalidMetadataException {
+        if (type.optionalInner() != null) {
+            // null is "missing" (all zero); zarrs writes a present value x as [x] ([null] is Some(None) for a
+            // nested optional); a bare inner value is read too
+            if (node == null || node.isNull()) {
+                return zero(type);
+            }
+            boolean wrapped = node.isArray() && node.size() == 1;
+            byte[] inner = fromV3(wrapped ? node.get(0) : node, type.optionalInner(), wrapped ? pointer + "/0" : pointer).element;
+            byte[] e = Arrays.copyOf(inner, inner.length + 1);
+            e[inner.length] = 1;
+            return new FillValue(e);
+        }
         if (node == null || node.isNull()) {
             throw new InvalidMetadataException(pointer + ": fill_value is required in Zarr v3 and must not be null");
         }
@@ -101,13 +120,13 @@ public final class FillValue {
                 b.put((byte) (node.booleanValue() ? 1 : 0));
             }
             case INT, UINT -> putInteger(b, type, integerOf(node, type, pointer));
-            case FLOAT -> putFloatNode(b, type.byteSize(), node, pointer);
+            case FLOAT -> putFloatNode(b, type.byteSize(), type.miniFloat(), node, pointer);
             case COMPLEX -> {
                 if (!node.isArray() || node.size() != 2) {
                     throw new InvalidMetadataException(pointer + ": fill_value for " + type + " must be [real, imag], got " + node);
                 }
-                putFloatNode(b, type.byteSize() / 2, node.get(0), pointer + "/0");
-                putFloatNode(b, type.byteSize() / 2, node.get(1), pointer + "/1");
+                putFloatNode(b, type.byteSize() / 2, type.miniFloat(), node.get(0), pointer + "/0");
+                putFloatNode(b, type.byteSize() / 2, type.miniFloat(), node.get(1), pointer + "/1");
             }
             case RAW -> putRaw(b, type, node, pointer);
             case STRING, BYTES -> throw new IllegalStateException("handled above");
@@ -151,6 +170,12 @@ public final class FillValue {
     /** The canonical v3 JSON for this fill value. */
     public JsonNode toV3(DataType type) {
         JsonNodeFactory f = JsonNodeFactory.instance;
+        if (type.optionalInner() != null) {
+            if (element[element.length - 1] == 0) {
+                return f.nullNode();
+            }
+            return f.arrayNode().add(new FillValue(Arrays.copyOf(element, element.length - 1)).toV3(type.optionalInner()));
+        }
         if (type.isFixedUtf32()) {
             return f.textNode(utf32Text(element));
         }
@@ -164,11 +189,11 @@ public final class FillValue {
         return switch (type.kind()) {
             case BOOL -> f.booleanNode(element[0] != 0);
             case INT, UINT -> integerNode(b, type);
-            case FLOAT -> floatNode(b, 0, type.byteSize());
+            case FLOAT -> floatNode(b, 0, type.byteSize(), type.miniFloat());
             case COMPLEX -> {
                 ArrayNode a = f.arrayNode();
-                a.add(floatNode(b, 0, type.byteSize() / 2));
-                a.add(floatNode(b, type.byteSize() / 2, type.byteSize() / 2));
+                a.add(floatNode(b, 0, type.byteSize() / 2, type.miniFloat()));
+                a.add(floatNode(b, type.byteSize() / 2, type.byteSize() / 2, type.miniFloat()));
                 yield a;
             }
             case RAW -> {
@@ -217,14 +242,14 @@ public final class FillValue {
                 }
             }
             case INT, UINT -> putInteger(b, type, integerOf(node, type, pointer));
-            case FLOAT -> putFloatNode(b, type.byteSize(), node, pointer);
+            case FLOAT -> putFloatNode(b, type.byteSize(), type.miniFloat(), node, pointer);
             case COMPLEX -> {
                 if (node.isArray() && node.size() == 2) {
-                    putFloatNode(b, type.byteSize() / 2, node.get(0), pointer + "/0");
-                    putFloatNode(b, type.byteSize() / 2, node.get(1), pointer + "/1");
+                    putFloatNode(b, type.byteSize() / 2, type.miniFloat(), node.get(0), pointer + "/0");
+                    putFloatNode(b, type.byteSize() / 2, type.miniFloat(), node.get(1), pointer + "/1");
                 } else {
-                    putFloatNode(b, type.byteSize() / 2, node, pointer);
-                    putFloat(b, type.byteSize() / 2, 0);
+                    putFloatNode(b, type.byteSize() / 2, type.miniFloat(), node, pointer);
+                    putFloat(b, type.byteSize() / 2, type.miniFloat(), 0);
                 }
             }
             case RAW -> {
@@ -311,7 +336,7 @@ public final class FillValue {
         } else {
             throw new InvalidMetadataException(pointer + ": fill_value for " + type + " must be an integer, got " + node);
         }
-        int bits = type.byteSize() * 8;
+        int bits = type.subByte() != null ? type.subByte().bits() : type.byteSize() * 8;
         BigInteger min = type.kind() == DataType.Kind.INT ? BigInteger.ONE.shiftLeft(bits - 1).negate() : BigInteger.ZERO;
         BigInteger max = type.kind() == DataType.Kind.INT
                 ? BigInteger.ONE.shiftLeft(bits - 1).subtract(BigInteger.ONE)
@@ -344,27 +369,27 @@ public final class FillValue {
         };
     }
 
-    private static void putFloatNode(ByteBuffer b, int size, JsonNode node, String pointer) throws InvalidMetadataException {
+    private static void putFloatNode(ByteBuffer b, int size, MiniFloat fmt, JsonNode node, String pointer) throws InvalidMetadataException {
         if (node == null) {
             throw new InvalidMetadataException(pointer + ": missing floating-point fill value");
         }
         if (node.isNumber()) {
-            putFloat(b, size, node.doubleValue());
+            putFloat(b, size, fmt, node.doubleValue());
             return;
         }
         if (node.isTextual()) {
             String s = node.textValue();
             switch (s) {
                 case "NaN" -> {
-                    putFloat(b, size, Double.NaN);
+                    putFloat(b, size, fmt, Double.NaN);
                     return;
                 }
                 case "Infinity" -> {
-                    putFloat(b, size, Double.POSITIVE_INFINITY);
+                    putFloat(b, size, fmt, Double.POSITIVE_INFINITY);
                     return;
                 }
                 case "-Infinity" -> {
-                    putFloat(b, size, Double.NEGATIVE_INFINITY);
+                    putFloat(b, size, fmt, Double.NEGATIVE_INFINITY);
                     return;
                 }
                 default -> {
@@ -382,7 +407,16 @@ public final class FillValue {
                 + " (expected a number, \"NaN\", \"Infinity\", \"-Infinity\" or a hex bit pattern of " + size + " bytes)");
     }
 
-    private static void putFloat(ByteBuffer b, int size, double v) {
+    private static void putFloat(ByteBuffer b, int size, MiniFloat fmt, double v) {
+        if (fmt != null) {
+            int bits = fmt.fromDouble(v);
+            if (size == 1) {
+                b.put((byte) bits);
+            } else {
+                b.putShort((short) bits);
+            }
+            return;
+        }
         switch (size) {
             case 2 -> b.putShort(Float.floatToFloat16((float) v));
             case 4 -> b.putFloat((float) v);
@@ -390,11 +424,15 @@ public final class FillValue {
         }
     }
 
-    private static JsonNode floatNode(ByteBuffer b, int offset, int size) {
+    private static JsonNode floatNode(ByteBuffer b, int offset, int size, MiniFloat fmt) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         double v;
         boolean canonicalNaN;
-        switch (size) {
+        if (fmt != null) {
+            int bits = size == 1 ? Byte.toUnsignedInt(b.get(offset)) : Short.toUnsignedInt(b.getShort(offset));
+            v = fmt.toDouble(bits);
+            canonicalNaN = bits == fmt.canonicalNaN();
+        } else switch (size) {
             case 2 -> {
                 short h = b.getShort(offset);
                 v = Float.float16ToFloat(h);

@@ -174,6 +174,19 @@ public final class MetadataFormat {
         if (name.equals("numpy.datetime64") || name.equals("numpy.timedelta64")) {
             return parseTemporal(name, node.path("configuration"), doc);
         }
+        if (name.equals("zarrs.optional") || name.equals("optional")) {
+            JsonNode conf = node.path("configuration");
+            if (!conf.isObject() || !conf.path("name").isTextual()) {
+                throw new InvalidMetadataException(doc + ": /data_type: " + name
+                        + " needs a configuration naming the inner data type ({\"name\": ..., \"configuration\": ...}), got " + conf);
+            }
+            DataType inner = parseV3DataType(conf, doc);
+            if (inner.isVariableLength()) {
+                throw new UnsupportedExtensionException(doc + ": /data_type: '" + name + "(" + inner
+                        + ")' is not supported: the inner data type must be fixed-size");
+            }
+            return DataType.optional(inner);
+        }
         if (name.equals("fixed_length_utf32")) {
             JsonNode len = node.path("configuration").path("length_bytes");
             if (!len.canConvertToExactIntegral() || !len.canConvertToInt() || len.intValue() % 4 != 0) {
@@ -215,6 +228,17 @@ public final class MetadataFormat {
         n.put("name", type.name());
         if (type.isFixedUtf32()) {
             n.putObject("configuration").put("length_bytes", type.byteSize());
+            return n;
+        }
+        if (type.optionalInner() != null) {
+            JsonNode inner = dataTypeJson(type.optionalInner());
+            ObjectNode c = n.putObject("configuration");
+            if (inner.isTextual()) {
+                c.put("name", inner.textValue());
+                c.putObject("configuration");
+            } else {
+                c.setAll((ObjectNode) inner);
+            }
             return n;
         }
         if (type.temporal() == null) {

@@ -14,6 +14,16 @@ import java.util.regex.Pattern;
  * @param bigEndian true when stored big-endian (never for one-byte types)
  */
 public record NumpyDtype(DataType dataType, boolean bigEndian) {
+    public NumpyDtype {
+        if (dataType == null) {
+            throw new IllegalArgumentException("dataType is null");
+        }
+        if (dataType.miniFloat() != null || dataType.subByte() != null || dataType.optionalInner() != null
+                || dataType.equals(DataType.COMPLEX_FLOAT16)) {
+            throw new IllegalArgumentException(dataType + " has no NumPy dtype, so Zarr v2 cannot store it; use Zarr v3");
+        }
+    }
+
     private static final Pattern SIMPLE = Pattern.compile("([<>|=]?)([a-zA-Z])(\\d*)(\\[.*])?");
 
     /** Parses a v2 dtype string; {@code pointer} names its place in the document. */

@@ -15,7 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FillValuePropertiesTest {
     private static final List<DataType> TYPES = List.of(DataType.BOOL, DataType.INT8, DataType.INT16, DataType.INT32,
             DataType.INT64, DataType.UINT8, DataType.UINT16, DataType.UINT32, DataType.UINT64, DataType.FLOAT16,
-            DataType.FLOAT32, DataType.FLOAT64, DataType.COMPLEX64, DataType.COMPLEX128, DataType.rawBits(8), DataType.rawBits(40));
+            DataType.FLOAT32, DataType.FLOAT64, DataType.COMPLEX64, DataType.COMPLEX128, DataType.rawBits(8), DataType.rawBits(40),
+            DataType.BFLOAT16, DataType.FLOAT8_E4M3, DataType.FLOAT8_E5M2, DataType.COMPLEX_FLOAT16, DataType.COMPLEX_BFLOAT16,
+            DataType.COMPLEX_FLOAT8_E4M3, DataType.COMPLEX_FLOAT8_E5M2, DataType.INT2, DataType.INT4, DataType.UINT2, DataType.UINT4);
 
     record Sample(DataType type, byte[] bytes) {
     }
@@ -26,6 +28,10 @@ class FillValuePropertiesTest {
                 .map(b -> {
                     if (t == DataType.BOOL) {
                         b[0] &= 1;
+                    }
+                    if (t.subByte() != null) { // one byte holding the value, sign-extended when signed
+                        int shift = 32 - t.subByte().bits();
+                        b[0] = (byte) (t.kind() == DataType.Kind.INT ? (b[0] << shift) >> shift : (b[0] << shift) >>> shift);
                     }
                     return new Sample(t, b);
                 }));

@@ -36,7 +36,31 @@ public final class TestArrays {
                 seg.set(ValueLayout.JAVA_BYTE, i, (byte) (seg.get(ValueLayout.JAVA_BYTE, i) & 1));
             }
         }
+        for (long i = 0; i < b.elementCount(); i++) {
+            canonicalize(type, seg, i * type.byteSize());
+        }
         return b;
+    }
+
+    /** Makes random bytes a valid element: sub-byte integers sign- or zero-extended; optionals 0/1 flags, zero when missing. */
+    private static void canonicalize(DataType type, java.lang.foreign.MemorySegment seg, long off) {
+        if (type.subByte() != null) {
+            int shift = 32 - type.subByte().bits();
+            byte v = seg.get(ValueLayout.JAVA_BYTE, off);
+            seg.set(ValueLayout.JAVA_BYTE, off, (byte) (type.kind() == DataType.Kind.INT ? (v << shift) >> shift : (v << shift) >>> shift));
+        } else if (type.optionalInner() != null) {
+            DataType inner = type.optionalInner();
+            long flag = off + inner.byteSize();
+            boolean present = (seg.get(ValueLayout.JAVA_BYTE, flag) & 1) != 0;
+            seg.set(ValueLayout.JAVA_BYTE, flag, (byte) (present ? 1 : 0));
+            if (present) {
+                canonicalize(inner, seg, off);
+            } else {
+                seg.asSlice(off, inner.byteSize()).fill((byte) 0);
+            }
+        } else if (type == DataType.BOOL) {
+            seg.set(ValueLayout.JAVA_BYTE, off, (byte) (seg.get(ValueLayout.JAVA_BYTE, off) & 1));
+        }
     }
 
     /** int32 buffer whose element at linear index i is i. */

@@ -53,12 +53,24 @@ public final class BytesCodec implements ArrayToBytesCodec {
         return new CodecSpec("bytes", c);
     }
 
+    @Override
+    public void checkDataType(DataType type, String where) throws dev.ngff.error.InvalidMetadataException {
+        ArrayToBytesCodec.super.checkDataType(type, where);
+        if (type.optionalInner() != null) {
+            throw new dev.ngff.error.InvalidMetadataException(where + ": the bytes codec cannot store the data type '" + type
+                    + "' (use the zarrs.optional codec)");
+        }
+    }
+
     private boolean swaps(DataType t) {
         return isBigEndian() && t.componentSize() > 1;
     }
 
     @Override
     public Bytes encode(NdBuffer chunk, ChunkSpec spec) {
+        if (chunk.dataType().subByte() != null) {
+            requireInRange(chunk.segment(), chunk.dataType());
+        }
         if (!swaps(chunk.dataType())) {
             return chunk.asBytes();
         }
@@ -73,6 +85,9 @@ public final class BytesCodec implements ArrayToBytesCodec {
         if (encoded.size() != expected) {
             throw new CorruptDataException("bytes codec: got " + encoded.size() + " bytes, expected " + expected
                     + " for a chunk of " + spec.dataType() + " " + java.util.Arrays.toString(spec.shape()));
+        }
+        if (spec.dataType().subByte() != null) {
+            return NdBuffer.wrap(spec.dataType(), spec.shape(), normalizeSubByte(encoded.segment(), spec.dataType()));
         }
         if (!swaps(spec.dataType())) {
             return NdBuffer.wrap(spec.dataType(), spec.shape(), encoded.segment());
@@ -94,6 +109,48 @@ public final class BytesCodec implements ArrayToBytesCodec {
     @Override
     public long encodedSizeBound(ChunkSpec spec) {
         return spec.byteSize();
+    }
+
+    /** The canonical byte of a 2- or 4-bit value: its low bits, sign-extended when signed. */
+    private static byte canonical(byte b, int bits, boolean signed) {
+        int shift = 32 - bits;
+        return (byte) (signed ? (b << shift) >> shift : (b << shift) >>> shift);
+    }
+
+    /**
+     * Sub-byte integers are stored one per byte; like the zarr-extensions definitions of the sub-byte float
+     * types, only the low bits count. Returns {@code in} itself when every byte is already canonical.
+     */
+    private static MemorySegment normalizeSubByte(MemorySegment in, DataType t) {
+        int bits = t.subByte().bits();
+        boolean signed = t.kind() == DataType.Kind.INT;
+        long n = in.byteSize();
+        for (long i = 0; i < n; i++) {
+            byte b = in.get(ValueLayout.JAVA_BYTE, i);
+            if (b != canonical(b, bits, signed)) {
+                MemorySegment out = Buffers.allocate(n);
+                out.copyFrom(in);
+                for (long j = i; j < n; j++) {
+                    out.set(ValueLayout.JAVA_BYTE, j, canonical(out.get(ValueLayout.JAVA_BYTE, j), bits, signed));
+                }
+                return out;
+            }
+        }
+        return in;
+    }
+
+    /** Refuses to write a sub-byte integer element whose byte holds a value outside the type's range. */
+    private static void requireInRange(MemorySegment in, DataType t) {
+        int bits = t.subByte().bits();
+        boolean signed = t.kind() == DataType.Kind.INT;
+        long n = in.byteSize();
+        for (long i = 0; i < n; i++) {
+            byte b = in.get(ValueLayout.JAVA_BYTE, i);
+            if (b != canonical(b, bits, signed)) {
+                throw new IllegalArgumentException("element " + i + " holds " + (signed ? b : Byte.toUnsignedInt(b))
+                        + ", which does not fit " + t + " (" + t.subByte().min(signed) + ".." + t.subByte().max(signed) + ")");
+            }
+        }
     }
 
     private static void swap(MemorySegment in, MemorySegment out, int size) {

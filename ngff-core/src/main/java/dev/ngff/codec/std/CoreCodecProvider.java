@@ -14,8 +14,8 @@ import java.util.Set;
 
 /**
  * Provides the codecs that need nothing beyond the JDK: bytes, transpose, gzip, zlib, crc32c, sharding_indexed,
- * the zarr-extensions reshape and packbits, zarrs' squeeze, and the variable-length layouts vlen-utf8,
- * vlen-bytes, vlen-array, zarrs.vlen_v2 and zarrs.vlen.
+ * the zarr-extensions reshape and packbits, zarrs' squeeze, the variable-length layouts vlen-utf8,
+ * vlen-bytes, vlen-array, zarrs.vlen_v2 and zarrs.vlen, and zarrs' optional (validity mask plus values).
  */
 public final class CoreCodecProvider implements CodecProvider {
     /** The service loader and direct callers create it; it has no state. */
@@ -27,7 +27,7 @@ public final class CoreCodecProvider implements CodecProvider {
     public Set<String> names() {
         return Set.of("bytes", "transpose", "gzip", "numcodecs.gzip", "numcodecs.zlib", "zlib", "crc32c",
                 "sharding_indexed", "vlen-utf8", "vlen-bytes", "zarrs.vlen_v2", "vlen-array", "reshape", SqueezeCodec.NAME,
-                ZarrsVlenCodec.NAME, ZarrPackBitsCodec.NAME);
+                ZarrsVlenCodec.NAME, ZarrPackBitsCodec.NAME, "zarrs.optional", "optional");
     }
 
     @Override
@@ -47,6 +47,8 @@ public final class CoreCodecProvider implements CodecProvider {
                 case "numcodecs.zlib", "zlib" -> new DeflateCodec(DeflateCodec.Wrapper.ZLIB, spec.name(), level(spec, where, 1));
                 case "crc32c" -> new Crc32cCodec();
                 case "sharding_indexed" -> sharding(spec, registry, where);
+                case "zarrs.optional", "optional" -> new OptionalCodec(spec.name(),
+                        subPipeline(spec, "mask_codecs", registry, where), subPipeline(spec, "data_codecs", registry, where));
                 case "vlen-utf8", "vlen-bytes", "zarrs.vlen_v2", "vlen-array" -> {
                     if (!spec.configuration().isEmpty()) {
                         throw new InvalidMetadataException(where + ": " + spec.name() + " takes no configuration");
@@ -132,6 +134,15 @@ public final class CoreCodecProvider implements CodecProvider {
         }
         return new ZarrsVlenCodec(index, data, indexType,
                 location.equals("start") ? ZarrsVlenCodec.IndexLocation.START : ZarrsVlenCodec.IndexLocation.END);
+    }
+
+    /** A codec chain nested in a codec's configuration (the optional codec's mask_codecs and data_codecs). */
+    private static CodecPipeline subPipeline(CodecSpec spec, String member, CodecRegistry registry, String where) throws NgffException {
+        JsonNode list = spec.get(member);
+        if (!list.isArray() || list.isEmpty()) {
+            throw new InvalidMetadataException(where + ": " + member + " must be a non-empty array of codecs");
+        }
+        return CodecPipeline.build(MetadataFormat.parseCodecList(list, "/" + member, where), registry, where + " " + member);
     }
 
     private static int level(CodecSpec spec, String where, int dflt) throws InvalidMetadataException {

@@ -92,4 +92,41 @@ class BytesCodecTest extends ArrayToBytesCodecContract {
     void unknownEndiannessIsRejected() {
         assertThatThrownBy(() -> new BytesCodec("middle")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void subByteIntegersKeepOnlyTheirLowBitsOnDecode() throws Exception {
+        // int4: 0x18 is 8 + a stray high bit, reads as -8; 0x07 stays 7; uint2: 0xfe reads as 2
+        NdBuffer i4 = LITTLE.decode(Bytes.wrap(bytes(0x18, 0x07, 0xf9)), spec(DataType.INT4, 3));
+        assertThat(new long[] {i4.getAsLong(0), i4.getAsLong(1), i4.getAsLong(2)}).containsExactly(-8, 7, -7);
+        NdBuffer u2 = LITTLE.decode(Bytes.wrap(bytes(0xfe, 0x03)), spec(DataType.UINT2, 2));
+        assertThat(new long[] {u2.getAsLong(0), u2.getAsLong(1)}).containsExactly(2, 3);
+        // canonical bytes come back unchanged, and every canonical int2 byte survives a round trip
+        for (int v = -2; v <= 1; v++) {
+            NdBuffer a = NdBuffer.allocate(DataType.INT2, 1);
+            a.setAsLong(0, v);
+            assertThat(LITTLE.decode(LITTLE.encode(a, spec(DataType.INT2, 1)), spec(DataType.INT2, 1)).getAsLong(0)).isEqualTo(v);
+        }
+    }
+
+    @Test
+    void subByteIntegersOutOfRangeAreNotWritten() {
+        NdBuffer a = NdBuffer.allocate(DataType.UINT4, 2);
+        a.setByte((byte) 16, 1);
+        assertThatThrownBy(() -> LITTLE.encode(a, spec(DataType.UINT4, 2))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("element 1").hasMessageContaining("uint4");
+        assertThatThrownBy(() -> a.setAsLong(0, -1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void bfloat16AndComplexFloat8ByteOrder() throws Exception {
+        NdBuffer a = NdBuffer.allocate(DataType.BFLOAT16, 1);
+        a.setAsDouble(0, 1.0); // 0x3f80
+        assertThat(BIG.encode(a, spec(DataType.BFLOAT16, 1)).toArray()).isEqualTo(bytes(0x3f, 0x80));
+        NdBuffer c = NdBuffer.allocate(DataType.COMPLEX_FLOAT8_E4M3, 1);
+        c.setComplex(0, 1.0, -2.0); // 0x38, 0xc0: one byte per component, nothing to swap
+        assertThat(BIG.encode(c, spec(DataType.COMPLEX_FLOAT8_E4M3, 1)).toArray()).isEqualTo(bytes(0x38, 0xc0));
+        NdBuffer back = BIG.decode(Bytes.wrap(bytes(0x38, 0xc0)), spec(DataType.COMPLEX_FLOAT8_E4M3, 1));
+        assertThat(back.getAsDouble(0)).isEqualTo(1.0);
+        assertThat(back.getImagAsDouble(0)).isEqualTo(-2.0);
+    }
 }

@@ -41,8 +41,8 @@ class MatrixRunTest {
 
     @Test
     void aPendingDataTypeIsNotImplementedYet() {
-        assertThat(run.engineGap(cell("gzip", null, "bfloat16", "feat/somewhere")))
-                .hasValueSatisfying(g -> assertThat(g).contains("bfloat16").contains("feat/somewhere"));
+        assertThat(run.engineGap(cell("gzip", null, "float8_e4m3fnuz", "feat/somewhere")))
+                .hasValueSatisfying(g -> assertThat(g).contains("float8_e4m3fnuz").contains("feat/somewhere"));
     }
 
     @Test
