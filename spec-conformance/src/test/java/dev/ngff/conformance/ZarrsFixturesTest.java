@@ -35,6 +35,7 @@ import static dev.ngff.conformance.FixtureSupport.openArray;
 import static dev.ngff.conformance.FixtureSupport.openGroup;
 import static dev.ngff.conformance.FixtureSupport.rel;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The zarrs test data ({@code fixtures/zarrs}, see its README.md): arrays written by zarr-python 2/3 and by
@@ -519,6 +520,10 @@ class ZarrsFixturesTest {
             }
             return;
         }
+        if (s.codecs().contains("numcodecs.fletcher32") && s.dataType().startsWith("zarrs.optional")) {
+            assertCarriesZarrsFletcher32OfAllButAnOddLastByte(s);
+            return;
+        }
         ZarrArray a = openArray(s.dir());
         assertThat(a.shape()).containsExactly(8, 24);
         assertThat(a.chunkShape()).containsExactly(4, 6);
@@ -630,6 +635,56 @@ class ZarrsFixturesTest {
      * Element {@code i} of zarrs' variable-length snapshots: text {@code str_0007}; bytes {@code i mod 256}
      * repeated {@code i mod 8 + 1} times.
      */
+    /**
+     * zarrs leaves an odd last byte out of its Fletcher-32 (zarrs/zarrs#460, open), and optional chunks are
+     * the only snapshot chunks of odd length. We keep HDF5's and numcodecs' checksum, so reading these
+     * arrays must fail naming the mismatch; to show that this is zarrs' bug and not ours, every stored chunk
+     * is checked to carry exactly zarrs' form: HDF5's checksum of all but an odd last byte.
+     */
+    private static void assertCarriesZarrsFletcher32OfAllButAnOddLastByte(Snapshot s) throws IOException {
+        List<Path> chunks;
+        try (Stream<Path> w = Files.walk(s.dir().resolve("c"))) {
+            chunks = w.filter(Files::isRegularFile).sorted().toList();
+        }
+        boolean anyOdd = false;
+        for (Path c : chunks) {
+            byte[] all = Files.readAllBytes(c);
+            int n = all.length - 4;
+            int stored = ByteBuffer.wrap(all, n, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            assertThat(stored).as("%s: %s", s, c).isEqualTo(hdf5Fletcher32(all, n - (n & 1)));
+            anyOdd |= (n & 1) != 0;
+        }
+        assertThat(anyOdd).as("%s has a chunk of odd length", s).isTrue();
+        assertThatThrownBy(() -> openArray(s.dir()).read()).isInstanceOf(dev.ngff.error.CorruptDataException.class)
+                .hasMessageContaining("fletcher32: checksum mismatch");
+    }
+
+    /** HDF5's Fletcher-32 over the first {@code n} bytes, written out here as an independent reference. */
+    private static int hdf5Fletcher32(byte[] d, int n) {
+        long s1 = 0;
+        long s2 = 0;
+        int i = 0;
+        for (int words = n / 2; words > 0; ) {
+            int t = Math.min(words, 360);
+            words -= t;
+            for (int k = 0; k < t; k++, i += 2) {
+                s1 += ((d[i] & 0xff) << 8) | (d[i + 1] & 0xff);
+                s2 += s1;
+            }
+            s1 = (s1 & 0xffff) + (s1 >>> 16);
+            s2 = (s2 & 0xffff) + (s2 >>> 16);
+        }
+        if ((n & 1) != 0) {
+            s1 += (d[i] & 0xff) << 8;
+            s2 += s1;
+            s1 = (s1 & 0xffff) + (s1 >>> 16);
+            s2 = (s2 & 0xffff) + (s2 >>> 16);
+        }
+        s1 = (s1 & 0xffff) + (s1 >>> 16);
+        s2 = (s2 & 0xffff) + (s2 >>> 16);
+        return (int) ((s2 << 16) | s1);
+    }
+
     static byte[] expectedSnapshotElement(DataType t, int i) {
         if (t.kind() == DataType.Kind.STRING) {
             return String.format("str_%04d", i).getBytes(java.nio.charset.StandardCharsets.UTF_8);

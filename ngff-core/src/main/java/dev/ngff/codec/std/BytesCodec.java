@@ -98,12 +98,13 @@ public final class BytesCodec implements ArrayToBytesCodec {
     }
 
     /**
-     * True for little-endian and single-byte components of fixed-size types: encoding is then a view of
-     * the elements. Variable-length types never reach this codec (it refuses them), but say no anyway.
+     * True for little-endian and single-byte components of fixed-size types other than sub-byte integers:
+     * encoding is then a view of the elements. Variable-length types never reach this codec (it refuses them), but say no anyway.
      */
     @Override
     public boolean encodesAsLayout(DataType type) {
-        return !type.isVariableLength() && !swaps(type);
+        // sub-byte integers are normalised on decode (only their low bits count), so they are no plain view
+        return !type.isVariableLength() && type.subByte() == null && !swaps(type);
     }
 
     @Override
