@@ -60,7 +60,8 @@ public final class BitRoundCodec implements ArrayToArrayCodec {
         if (t.kind() != DataType.Kind.FLOAT) {
             throw new UnsupportedExtensionException(name + ": only float arrays (16 to 64 bit) can be bit-rounded, got " + t);
         }
-        int bits = switch (t.byteSize()) {
+        // bfloat16 and the float8 types carry their own mantissa width; the IEEE types follow from their size
+        int bits = t.miniFloat() != null ? t.miniFloat().mantissaBits() : switch (t.byteSize()) {
             case 2 -> 10;
             case 4 -> 23;
             default -> 52;
@@ -80,6 +81,11 @@ public final class BitRoundCodec implements ArrayToArrayCodec {
         for (long i = 0, n = chunk.elementCount(); i < n; i++) {
             // numcodecs works on the signed integer view: b += ((b >> maskbits) & 1) + half_quantum1; b &= mask
             switch (t.byteSize()) {
+                case 1 -> {
+                    byte b = in.get(ValueLayout.JAVA_BYTE, i);
+                    b = (byte) (b + (((b >> maskbits) & 1) + halfQuantum1));
+                    o.set(ValueLayout.JAVA_BYTE, i, (byte) (b & mask));
+                }
                 case 2 -> {
                     short b = in.get(SHORT, i * 2);
                     b = (short) (b + (((b >> maskbits) & 1) + halfQuantum1));

@@ -158,6 +158,31 @@ class FilterPropertiesTest {
         assertThat(c.decode(once, s).contentEquals(once)).isTrue();
     }
 
+    /**
+     * bfloat16 is the upper half of a float32, so rounding it to k mantissa bits must equal rounding the
+     * widened float32 to k bits and keeping its upper half: every one of the 65536 patterns, k = 0..7.
+     */
+    @Test
+    void bitroundOfBfloat16AgreesWithFloat32() throws Exception {
+        NdBuffer bf = NdBuffer.allocate(DataType.BFLOAT16, 65536);
+        NdBuffer f32 = NdBuffer.allocate(DataType.FLOAT32, 65536);
+        for (int i = 0; i < 65536; i++) {
+            bf.segment().set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, 2L * i, (short) i);
+            f32.segment().set(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, 4L * i, i << 16);
+        }
+        for (int k = 0; k <= 7; k++) {
+            NdBuffer r16 = new BitRoundCodec("bitround", k).encode(bf, spec(DataType.BFLOAT16, 65536));
+            NdBuffer r32 = new BitRoundCodec("bitround", k).encode(f32, spec(DataType.FLOAT32, 65536));
+            for (int i = 0; i < 65536; i++) {
+                short got = r16.segment().get(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, 2L * i);
+                int wide = r32.segment().get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, 4L * i);
+                assertThat(got).as("keepbits %d, pattern %04x", k, i).isEqualTo((short) (wide >>> 16));
+            }
+        }
+        assertThatThrownBy(() -> new BitRoundCodec("bitround", 8).encode(bf, spec(DataType.BFLOAT16, 65536)))
+                .isInstanceOf(UnsupportedExtensionException.class).hasMessageContaining("keepbits 8");
+    }
+
     /** zarrs' bitround fixtures (keepbits 3): our encoding of the documented inputs is the stored chunk. */
     @Test
     void bitroundMatchesTheZarrsFixtures() throws Exception {
