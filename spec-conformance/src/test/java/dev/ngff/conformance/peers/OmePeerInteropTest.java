@@ -26,13 +26,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static dev.ngff.conformance.peers.Peers.sha256;
 
 /**
  * OME-Zarr peers judge our metadata: ome-zarr-models (pydantic models of 0.4 and 0.5) accepts the images,
@@ -51,12 +50,6 @@ class OmePeerInteropTest {
 
     private static Path script() throws Exception {
         return Peers.script("ome_peers.py", Path.of(System.getProperty("java.io.tmpdir")).resolve("ngff-ome-peers-" + System.nanoTime()));
-    }
-
-    private static String sha256(NdBuffer b) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        md.update(b.segment().asByteBuffer());
-        return HexFormat.of().formatHex(md.digest());
     }
 
     private static NdBuffer pattern(long[] shape, int level) {

@@ -17,14 +17,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.ngff.conformance.peers.Peers.sha256;
 
 /**
  * Real peers judge compatibility: zarr-python 3 and tensorstore read every array we write and must see
@@ -68,12 +67,6 @@ class PeerInteropTest {
             }
         }
         return b;
-    }
-
-    private static String sha256(NdBuffer b) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        md.update(b.segment().asByteBuffer());
-        return HexFormat.of().formatHex(md.digest());
     }
 
     private record Written(String name, NdBuffer expected) {

@@ -56,4 +56,16 @@ final class Peers {
         }
         return new String(out, StandardCharsets.UTF_8);
     }
+
+    /** SHA-256 of a fixed-size buffer's bytes, hex: what the peer scripts print for the arrays they read. */
+    static String sha256(dev.ngff.buffer.NdBuffer b) throws Exception {
+        java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+        md.update(b.segment().asByteBuffer());
+        return java.util.HexFormat.of().formatHex(md.digest());
+    }
+
+    /** A codec spec from its name and configuration JSON. */
+    static dev.ngff.metadata.CodecSpec spec(String name, String json) throws Exception {
+        return new dev.ngff.metadata.CodecSpec(name, (com.fasterxml.jackson.databind.node.ObjectNode) dev.ngff.metadata.Json.parse(json, name));
+    }
 }

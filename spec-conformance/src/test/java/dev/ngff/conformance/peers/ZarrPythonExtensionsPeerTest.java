@@ -1,13 +1,11 @@
 package dev.ngff.conformance.peers;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ngff.array.Zarr;
 import dev.ngff.array.ZarrArray;
 import dev.ngff.buffer.NdBuffer;
 import dev.ngff.exec.ExecutionContext;
 import dev.ngff.metadata.ArrayMetadata;
-import dev.ngff.metadata.CodecSpec;
 import dev.ngff.metadata.Codecs;
 import dev.ngff.metadata.DataType;
 import dev.ngff.metadata.Json;
@@ -19,14 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.ngff.conformance.peers.Peers.sha256;
+import static dev.ngff.conformance.peers.Peers.spec;
 
 /**
  * zarr-python 3 (with numcodecs) against us for what ngff-codecs' numcodecs package and the NumPy
@@ -40,16 +38,6 @@ class ZarrPythonExtensionsPeerTest {
     @AfterEach
     void close() {
         ctx.close();
-    }
-
-    private static String sha256(NdBuffer b) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        md.update(b.segment().asByteBuffer());
-        return HexFormat.of().formatHex(md.digest());
-    }
-
-    private static CodecSpec spec(String name, String json) throws Exception {
-        return new CodecSpec(name, (ObjectNode) Json.parse(json, name));
     }
 
     /** Element i (C order): a spread of values per type (datetimes: seconds around 2005). */
