@@ -240,14 +240,14 @@ pub unsafe extern "C" fn ngff_pco_compress(
 /// Uncompressed bytes per GDeflate page, as zarrs' codec cuts them.
 const GDEFLATE_PAGE: usize = 65536;
 
-/// The largest compressed size of `n` input bytes at `level` (1..=12) and, in `npages`, the page count.
+/// The largest compressed size of `n` input bytes at `level` (0..=12) and, in `npages`, the page count.
 /// Returns a negative error code for a bad level.
 ///
 /// # Safety
 /// `npages` must point at a writable `usize` (or be null).
 #[no_mangle]
 pub unsafe extern "C" fn ngff_gdeflate_compress_bound(level: u32, n: usize, npages: *mut usize) -> i64 {
-    if !(1..=12).contains(&level) {
+    if !(0..=12).contains(&level) {
         return ERR_ARGUMENT;
     }
     let comp = gdeflate_sys::libdeflate_alloc_gdeflate_compressor(level as i32);
@@ -284,8 +284,8 @@ pub unsafe extern "C" fn ngff_gdeflate_compress(
     err_len: *mut usize,
 ) -> i64 {
     guarded(err, err_cap, err_len, || {
-        if !(1..=12).contains(&level) {
-            return Err(Failure(ERR_ARGUMENT, format!("gdeflate level {level} is not in 1..=12")));
+        if !(0..=12).contains(&level) {
+            return Err(Failure(ERR_ARGUMENT, format!("gdeflate level {level} is not in 0..=12")));
         }
         let comp = gdeflate_sys::libdeflate_alloc_gdeflate_compressor(level as i32);
         if comp.is_null() {
