@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Makes sure the ngff-codecs build can build native/pco (pcodec through the Rust pco crate): cargo on PATH
+# Makes sure the ngff-codecs build can build native/pco (pcodec through the Rust pco crate, zarrs.gdeflate through
+# gdeflate-sys, whose C sources need gcc): cargo on PATH
 # (installed with rustup's minimal profile when missing) and the locked crates fetched. Without it the build
-# still succeeds, but pcodec is unavailable, and under CI=true its tests fail.
+# still succeeds, but pcodec and gdeflate are unavailable, and under CI=true their tests fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then

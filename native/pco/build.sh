@@ -1,13 +1,13 @@
 #!/bin/sh
-# Builds libngffpco.so (the C ABI over the pco crate, src/lib.rs) into $1 on linux-x86_64 with cargo.
+# Builds libngffpco.so (the C ABI over the pco and gdeflate-sys crates, src/lib.rs) into $1 on linux-x86_64 with cargo.
 # Without cargo, or when the build fails, it says why (and writes the reason next to where the library
-# would be, for PcodecLibrary.unavailabilityCause()) and succeeds: the build goes on without pcodec.
+# would be, for PcodecLibrary.unavailabilityCause()) and succeeds: the build goes on without pcodec and gdeflate.
 out="$1"
 here="$(cd "$(dirname "$0")" && pwd)"
 mkdir -p "$out"
 rm -f "$out/libngffpco.so" "$out/unavailable.txt"
 skip() {
-    echo "pcodec native library: skipped, $1"
+    echo "native library libngffpco.so (pcodec, gdeflate): skipped, $1"
     printf '%s\n' "$1" > "$out/unavailable.txt"
     exit 0
 }
@@ -23,4 +23,4 @@ if ! "$CARGO" build --release --locked --quiet --manifest-path "$here/Cargo.toml
     skip "cargo build --release --locked failed in native/pco (see the build log)"
 fi
 cp "$here/target/release/libngff_pco.so" "$out/libngffpco.so"
-echo "pcodec native library: built $out/libngffpco.so"
+echo "native library libngffpco.so (pcodec, gdeflate): built $out/libngffpco.so"

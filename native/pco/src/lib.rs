@@ -232,3 +232,131 @@ pub unsafe extern "C" fn ngff_pco_compress(
         dispatch!(type_byte, compress_typed, src, n, &config, dst)
     })
 }
+
+// ---------------------------------------------------------------------------------------------------
+// GDeflate (NVIDIA's page-wise DEFLATE variant, through the gdeflate-sys crate), as zarrs.gdeflate
+// uses it: the input is cut into pages of 65536 bytes, each page compressed on its own.
+
+/// Uncompressed bytes per GDeflate page, as zarrs' codec cuts them.
+const GDEFLATE_PAGE: usize = 65536;
+
+/// The largest compressed size of `n` input bytes at `level` (0..=12) and, in `npages`, the page count.
+/// Returns a negative error code for a bad level.
+///
+/// # Safety
+/// `npages` must point at a writable `usize` (or be null).
+#[no_mangle]
+pub unsafe extern "C" fn ngff_gdeflate_compress_bound(level: u32, n: usize, npages: *mut usize) -> i64 {
+    if !(0..=12).contains(&level) {
+        return ERR_ARGUMENT;
+    }
+    let comp = gdeflate_sys::libdeflate_alloc_gdeflate_compressor(level as i32);
+    if comp.is_null() {
+        return ERR_ARGUMENT;
+    }
+    let mut pages = 0usize;
+    let bound = gdeflate_sys::libdeflate_gdeflate_compress_bound(comp, n, &mut pages);
+    gdeflate_sys::libdeflate_free_gdeflate_compressor(comp);
+    if !npages.is_null() {
+        *npages = pages;
+    }
+    bound as i64
+}
+
+/// Compresses `src_len` bytes page by page (as zarrs does) into `dst` (`dst_cap` bytes, at least
+/// [`ngff_gdeflate_compress_bound`]), pages back to back; the compressed size of page i goes to
+/// `page_sizes[i]` (room for `max_pages`). Returns the page count, or a negative error code.
+///
+/// # Safety
+/// `src` readable for `src_len`, `dst` writable for `dst_cap`, `page_sizes` writable for `max_pages`
+/// usizes; `err`/`err_len` as for [`ngff_pco_decompress`].
+#[no_mangle]
+pub unsafe extern "C" fn ngff_gdeflate_compress(
+    level: u32,
+    src: *const u8,
+    src_len: usize,
+    dst: *mut u8,
+    dst_cap: usize,
+    page_sizes: *mut usize,
+    max_pages: usize,
+    err: *mut u8,
+    err_cap: usize,
+    err_len: *mut usize,
+) -> i64 {
+    guarded(err, err_cap, err_len, || {
+        if !(0..=12).contains(&level) {
+            return Err(Failure(ERR_ARGUMENT, format!("gdeflate level {level} is not in 0..=12")));
+        }
+        let comp = gdeflate_sys::libdeflate_alloc_gdeflate_compressor(level as i32);
+        if comp.is_null() {
+            return Err(Failure(ERR_ARGUMENT, "gdeflate compressor allocation failed".to_string()));
+        }
+        let result = (|| {
+            let mut npages = 0usize;
+            gdeflate_sys::libdeflate_gdeflate_compress_bound(comp, src_len, &mut npages);
+            if npages > max_pages {
+                return Err(Failure(ERR_ARGUMENT, format!("{npages} pages need more than {max_pages} slots")));
+            }
+            let mut written = 0usize;
+            for i in 0..npages {
+                let start = i * GDEFLATE_PAGE;
+                let end = (start + GDEFLATE_PAGE).min(src_len);
+                let mut out = gdeflate_sys::libdeflate_gdeflate_out_page {
+                    data: dst.add(written).cast(),
+                    nbytes: dst_cap - written,
+                };
+                let size = gdeflate_sys::libdeflate_gdeflate_compress(
+                    comp,
+                    src.add(start).cast(),
+                    end - start,
+                    &mut out,
+                    1,
+                );
+                if size == 0 {
+                    return Err(Failure(ERR_ARGUMENT, format!("gdeflate compression of page {i} failed (output space)")));
+                }
+                *page_sizes.add(i) = size;
+                written += size;
+            }
+            Ok(npages as i64)
+        })();
+        gdeflate_sys::libdeflate_free_gdeflate_compressor(comp);
+        result
+    })
+}
+
+/// Decompresses one GDeflate page of `src_len` bytes into `dst`, which must come out at exactly
+/// `dst_len` bytes (no more is ever written). Returns `dst_len`, or a negative error code: corrupt data,
+/// or a page that decodes to a different length (ERR_COUNT).
+///
+/// # Safety
+/// `src` readable for `src_len`, `dst` writable for `dst_len`; `err`/`err_len` as for
+/// [`ngff_pco_decompress`].
+#[no_mangle]
+pub unsafe extern "C" fn ngff_gdeflate_decompress_page(
+    src: *const u8,
+    src_len: usize,
+    dst: *mut u8,
+    dst_len: usize,
+    err: *mut u8,
+    err_cap: usize,
+    err_len: *mut usize,
+) -> i64 {
+    guarded(err, err_cap, err_len, || {
+        let decomp = gdeflate_sys::libdeflate_alloc_gdeflate_decompressor();
+        if decomp.is_null() {
+            return Err(Failure(ERR_ARGUMENT, "gdeflate decompressor allocation failed".to_string()));
+        }
+        let mut page = gdeflate_sys::libdeflate_gdeflate_in_page { data: src.cast(), nbytes: src_len };
+        let mut actual = 0usize;
+        let code = gdeflate_sys::libdeflate_gdeflate_decompress(decomp, &mut page, 1, dst.cast(), dst_len, &mut actual);
+        gdeflate_sys::libdeflate_free_gdeflate_decompressor(decomp);
+        match code {
+            0 if actual == dst_len => Ok(dst_len as i64),
+            0 => Err(Failure(ERR_COUNT, format!("page decodes to {actual} bytes, expected {dst_len}"))),
+            3 => Err(Failure(ERR_COUNT, format!("page decodes to more than {dst_len} bytes"))),
+            2 => Err(Failure(ERR_TRUNCATED, "page ends early".to_string())),
+            _ => Err(Failure(ERR_CORRUPT, "not valid GDeflate data".to_string())),
+        }
+    })
+}

@@ -14,6 +14,7 @@ module dev.ngff.codecs {
 
     exports dev.ngff.codecs;
     exports dev.ngff.codecs.blosc;
+    exports dev.ngff.codecs.gdeflate;
     exports dev.ngff.codecs.kernels;
     exports dev.ngff.codecs.lz4;
     exports dev.ngff.codecs.numcodecs;
@@ -22,6 +23,7 @@ module dev.ngff.codecs {
 
     provides dev.ngff.codec.CodecProvider with dev.ngff.codecs.ZstdCodecProvider,
             dev.ngff.codecs.blosc.BloscCodecProvider,
+            dev.ngff.codecs.gdeflate.GdeflateCodecProvider,
             dev.ngff.codecs.lz4.Lz4CodecProvider,
             dev.ngff.codecs.numcodecs.NumcodecsCodecProvider,
             dev.ngff.codecs.pcodec.PcodecCodecProvider,

@@ -31,7 +31,9 @@ public final class CodecRegistry implements dev.ngff.metadata.CodecStages {
             Map.entry("numcodecs.pcodec", "needs dev.ngff:ngff-codecs built with its native pcodec library (native/pco, built by "
                     + "cargo for linux-x86_64, or NGFF_PCO_LIBRARY)"),
             Map.entry("pcodec", "needs dev.ngff:ngff-codecs built with its native pcodec library (native/pco, built by "
-                    + "cargo for linux-x86_64, or NGFF_PCO_LIBRARY)"));
+                    + "cargo for linux-x86_64, or NGFF_PCO_LIBRARY)"),
+            Map.entry("zarrs.gdeflate", "needs dev.ngff:ngff-codecs built with its native library libngffpco.so (native/pco, "
+                    + "built by cargo for linux-x86_64, or NGFF_PCO_LIBRARY)"));
 
     private final Map<String, CodecProvider> providers;
 

@@ -46,7 +46,7 @@ class PcodecUnavailableTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(out).as(out).contains("available=false").contains("listed=false")
-                .contains("cause=cannot load the pcodec library libngffpco.so from NGFF_PCO_LIBRARY=/nonexistent/libngff_pco.so")
+                .contains("cause=cannot load the native library libngffpco.so from NGFF_PCO_LIBRARY=/nonexistent/libngff_pco.so")
                 .containsPattern("error=.*numcodecs\\.pcodec.*needs .*pcodec library");
     }
 }
