@@ -12,6 +12,8 @@ import dev.ngff.error.CorruptDataException;
 import dev.ngff.error.InvalidMetadataException;
 import dev.ngff.exec.ExecutionContext;
 import dev.ngff.metadata.ArrayMetadata;
+import dev.ngff.metadata.CodecSpec;
+import dev.ngff.metadata.Codecs;
 import dev.ngff.metadata.DataType;
 import dev.ngff.metadata.FillValue;
 import dev.ngff.metadata.Json;
@@ -206,6 +208,44 @@ class OptionalVariableLengthTest extends ArrayToBytesCodecContract {
         assertThat(b.toStrings()).containsOnly((String) null);
         assertThat(DataType.optional(DataType.STRING).toString()).isEqualTo("zarrs.optional(string)");
         assertThatThrownBy(() -> DataType.optional(OPT_STR)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void transposeMovesMissingElements() {
+        NdBuffer b = NdBuffer.allocate(OPT_STR, 2, 3);
+        b.setString("a", 0, 0);
+        b.setString("c", 0, 2);
+        b.setString("e", 1, 1);
+        TransposeCodec t = new TransposeCodec(new int[] {1, 0});
+        NdBuffer moved = t.encode(b, new ChunkSpec(new long[] {2, 3}, OPT_STR, FillValue.zero(OPT_STR)));
+        assertThat(moved.toStrings()).containsExactly("a", null, null, "e", "c", null);
+        assertThat(t.decode(moved, new ChunkSpec(new long[] {2, 3}, OPT_STR, FillValue.zero(OPT_STR))).contentEquals(b)).isTrue();
+    }
+
+    /** Sharded optional text with transpose and gzip inside: inner chunks all missing are not stored. */
+    @Test
+    void shardedWithTransposeAndGzip(@TempDir Path dir) throws Exception {
+        CodecSpec optional = Codecs.optional(List.of(Codecs.bytes("little")), List.of(Codecs.vlenUtf8()));
+        try (ExecutionContext ctx = ExecutionContext.create()) {
+            FileSystemStore store = FileSystemStore.open(dir);
+            ArrayMetadata meta = ArrayMetadata.builder(OPT_STR, 8, 8).chunks(8, 8)
+                    .codecs(Codecs.sharding(new long[] {4, 4}, List.of(Codecs.transpose(1, 0), optional, Codecs.gzip(5)),
+                            Codecs.defaultShardIndexCodecs(), true)).build();
+            ZarrArray a = Zarr.createArray(store, Key.of("s"), meta, ctx);
+            NdBuffer data = NdBuffer.allocate(OPT_STR, 8, 8);
+            for (int r = 0; r < 8; r++) {
+                for (int k = 0; k < 8; k++) {
+                    if (r >= 4 && k < 4) {
+                        continue; // one inner chunk wholly missing: the fill value
+                    }
+                    data.setString((r + k) % 3 == 0 ? null : r + "," + k, r, k);
+                }
+            }
+            a.write(data);
+            assertThat(Zarr.openArray(store, Key.of("s"), ctx).read().contentEquals(data)).isTrue();
+            NdBuffer region = Zarr.openArray(store, Key.of("s"), ctx).read(new long[] {3, 2}, new long[] {2, 3});
+            assertThat(region.toStrings()).containsExactly("3,2", null, "3,4", null, null, "4,4");
+        }
     }
 
     /** Whole arrays with default codecs: missing elements, present empty text, a present fill value, transpose. */
