@@ -210,6 +210,32 @@ class OptionalVariableLengthTest extends ArrayToBytesCodecContract {
         assertThatThrownBy(() -> DataType.optional(OPT_STR)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    private static ArrayMetadata parse(String dataType, String fill) throws Exception {
+        String doc = "{\"zarr_format\": 3, \"node_type\": \"array\", \"shape\": [4], \"data_type\": " + dataType
+                + ", \"chunk_grid\": {\"name\": \"regular\", \"configuration\": {\"chunk_shape\": [2]}},"
+                + " \"chunk_key_encoding\": {\"name\": \"default\"}, \"fill_value\": " + fill + ", \"codecs\": [{\"name\":"
+                + " \"zarrs.optional\", \"configuration\": {\"mask_codecs\": [{\"name\": \"bytes\"}], \"data_codecs\":"
+                + " [{\"name\": \"vlen-utf8\"}]}}]}";
+        return (ArrayMetadata) MetadataFormat.parseV3(Json.parse(doc, "t"), "t");
+    }
+
+    @Test
+    void metadataFillValuesAndRefusals() throws Exception {
+        String optStr = "{\"name\": \"zarrs.optional\", \"configuration\": {\"name\": \"string\", \"configuration\": {}}}";
+        assertThat(parse(optStr, "null").fillValue().bytes()).containsExactly(0);
+        assertThat(parse(optStr, "[\"\"]").fillValue().bytes()).containsExactly(1);
+        assertThat(parse(optStr, "[\"ab\"]").fillValue().bytes()).containsExactly('a', 'b', 1);
+        assertThat(parse(optStr, "[\"ab\"]").fillValue().toV3(OPT_STR).toString()).isEqualTo("[\"ab\"]");
+        assertThatThrownBy(() -> parse(optStr, "[5]")).isInstanceOf(InvalidMetadataException.class)
+                .hasMessageContaining("/fill_value/0");
+        String nested = "{\"name\": \"zarrs.optional\", \"configuration\": " + optStr + "}";
+        assertThatThrownBy(() -> parse(nested, "null")).isInstanceOf(dev.ngff.error.UnsupportedExtensionException.class)
+                .hasMessageContaining("zarrs.optional(string)");
+        // the plain vlen codec as the array-to-bytes codec of an optional type is refused when the array opens
+        assertThatThrownBy(() -> CodecPipeline.of(List.of(VlenCodec.utf8()), "t").checkDataType(OPT_STR, "t"))
+                .isInstanceOf(InvalidMetadataException.class).hasMessageContaining("missing elements");
+    }
+
     @Test
     void transposeMovesMissingElements() {
         NdBuffer b = NdBuffer.allocate(OPT_STR, 2, 3);
