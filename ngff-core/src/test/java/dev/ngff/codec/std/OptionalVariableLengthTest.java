@@ -231,6 +231,8 @@ class OptionalVariableLengthTest extends ArrayToBytesCodecContract {
         String nested = "{\"name\": \"zarrs.optional\", \"configuration\": " + optStr + "}";
         assertThatThrownBy(() -> parse(nested, "null")).isInstanceOf(dev.ngff.error.UnsupportedExtensionException.class)
                 .hasMessageContaining("zarrs.optional(string)");
+        assertThatThrownBy(() -> ArrayMetadata.builder(OPT_STR, 4).fillValue(FillValue.ofText("x")).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be [0] (missing)");
         // the plain vlen codec as the array-to-bytes codec of an optional type is refused when the array opens
         assertThatThrownBy(() -> CodecPipeline.of(List.of(VlenCodec.utf8()), "t").checkDataType(OPT_STR, "t"))
                 .isInstanceOf(InvalidMetadataException.class).hasMessageContaining("missing elements");
