@@ -19,6 +19,14 @@ import java.util.Arrays;
  * linear {@link #elementBytes}, and the factories {@link #ofStrings} / {@link #ofBytes}. Element arrays are
  * never modified in place: setters store copies, getters return copies. Region copies, fills and
  * {@link #allEqual} work on both forms.
+ *
+ * <p>A {@code zarrs.optional} type over text or bytes ({@link DataType#isOptionalVariableLength()}) uses the
+ * same form, where a {@code null} element is "missing": {@link #allocate} fills with missing, the element
+ * getters ({@link #getString}, {@link #getBytes}, {@link #elementText}, {@link #elementBytes},
+ * {@link #elementBytesUnsafe}, {@link #toStrings}, {@link #toByteArrays}) return {@code null} for a missing
+ * element, and the setters take {@code null} to mark one missing. {@link #fill} and {@link #allEqual} take
+ * the fill value's form: the value's bytes then a validity byte ({@code [0]} is missing). In every other
+ * buffer elements are never null.
  */
 public final class NdBuffer {
     static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
@@ -88,11 +96,16 @@ public final class NdBuffer {
         return (int) n;
     }
 
-    /** A zero-filled buffer; for variable-length types every element is empty. */
+    /**
+     * A zero-filled buffer; for variable-length types every element is empty, for an optional over a
+     * variable-length type every element is missing (null).
+     */
     public static NdBuffer allocate(DataType dataType, long... shape) {
         if (dataType.isVariableLength()) {
             byte[][] e = new byte[variableLengthCount(dataType, shape)][];
-            Arrays.fill(e, EMPTY);
+            if (!dataType.isOptionalVariableLength()) {
+                Arrays.fill(e, EMPTY);
+            }
             return new NdBuffer(dataType, shape, e);
         }
         long bytes = Math.multiplyExact(elementCount(shape), (long) dataType.byteSize());
@@ -127,14 +140,16 @@ public final class NdBuffer {
     /**
      * A variable-length buffer that takes ownership of {@code elements} (no copy): neither the array nor
      * its entries may be changed by the caller afterwards. For decoders, which validate what they pass
-     * (text must be valid UTF-8).
+     * (text must be valid UTF-8). Null entries (missing) are allowed only for an optional type.
      */
     public static NdBuffer wrapElements(DataType dataType, long[] shape, byte[][] elements) {
         if (!dataType.isVariableLength()) {
             throw new IllegalArgumentException(dataType + " is not a variable-length type");
         }
-        for (byte[] e : elements) {
-            java.util.Objects.requireNonNull(e, "null element");
+        if (!dataType.isOptionalVariableLength()) {
+            for (byte[] e : elements) {
+                java.util.Objects.requireNonNull(e, "null element in a buffer of " + dataType + ", which has no missing elements");
+            }
         }
         return new NdBuffer(dataType, shape, elements);
     }
@@ -214,36 +229,37 @@ public final class NdBuffer {
 
     // ---- variable-length elements ----------------------------------------------------------------
 
-    /** The text at a coordinate ({@link DataType#STRING}; for bytes buffers the bytes read as UTF-8). */
+    /** The text at a coordinate ({@link DataType#STRING}; for bytes buffers the bytes read as UTF-8); null if missing. */
     public String getString(long... idx) {
         return elementText(index(idx));
     }
 
-    /** A copy of the bytes at a coordinate (UTF-8 for text). */
+    /** A copy of the bytes at a coordinate (UTF-8 for text); null if missing. */
     public byte[] getBytes(long... idx) {
         return elementBytes(index(idx));
     }
 
-    /** Stores text at a coordinate; a lone surrogate is an IllegalArgumentException. */
+    /** Stores text at a coordinate (null: missing, optional types only); a lone surrogate is an IllegalArgumentException. */
     public void setString(String value, long... idx) {
-        setElementBytes(index(idx), Utf8.encode(value), false);
+        setElementBytes(index(idx), value == null ? null : Utf8.encode(value), false);
     }
 
-    /** Stores a copy of bytes at a coordinate; in a text buffer they must be valid UTF-8. */
+    /** Stores a copy of bytes at a coordinate (null: missing, optional types only); in a text buffer they must be valid UTF-8. */
     public void setBytes(byte[] value, long... idx) {
-        setElementBytes(index(idx), value.clone(), true);
+        setElementBytes(index(idx), value == null ? null : value.clone(), true);
     }
 
-    /** The text at a linear (C-order) index. */
+    /** The text at a linear (C-order) index; null if missing. */
     public String elementText(long linearIndex) {
         requireVariable("elementText");
-        return Utf8.decode(elements[Math.toIntExact(linearIndex)]);
+        byte[] e = elements[Math.toIntExact(linearIndex)];
+        return e == null ? null : Utf8.decode(e);
     }
 
     /**
      * A copy of the bytes at a linear (C-order) index: a variable-length element's bytes, or a fixed-size
      * element's {@link DataType#byteSize()} little-endian bytes (for {@code zarrs.optional}: the value, then
-     * the validity byte).
+     * the validity byte); null for a missing element of an optional variable-length type.
      */
     public byte[] elementBytes(long linearIndex) {
         if (elements == null) {
@@ -252,10 +268,11 @@ public final class NdBuffer {
             MemorySegment.copy(data, ValueLayout.JAVA_BYTE, linearIndex * size, out, 0, size);
             return out;
         }
-        return elementBytesUnsafe(linearIndex).clone();
+        byte[] e = elementBytesUnsafe(linearIndex);
+        return e == null ? null : e.clone();
     }
 
-    /** The bytes at a linear index without a copy, for encoders; callers must not modify them. */
+    /** The bytes at a linear index without a copy (null if missing), for encoders; callers must not modify them. */
     public byte[] elementBytesUnsafe(long linearIndex) {
         requireVariable("elementBytes");
         return elements[Math.toIntExact(linearIndex)];
@@ -263,7 +280,7 @@ public final class NdBuffer {
 
     /**
      * Stores a copy of bytes at a linear index; in a text buffer they must be valid UTF-8; for a fixed-size
-     * type they must be exactly one element's little-endian bytes.
+     * type they must be exactly one element's little-endian bytes; null marks an optional element missing.
      */
     public void setElementBytes(long linearIndex, byte[] value) {
         if (elements == null) {
@@ -274,33 +291,37 @@ public final class NdBuffer {
             MemorySegment.copy(value, 0, data, ValueLayout.JAVA_BYTE, linearIndex * size, size);
             return;
         }
-        setElementBytes(linearIndex, value.clone(), true);
+        setElementBytes(linearIndex, value == null ? null : value.clone(), true);
     }
 
     private void setElementBytes(long linearIndex, byte[] owned, boolean validate) {
         requireVariable("setElementBytes");
-        if (validate && dataType.kind() == DataType.Kind.STRING && Utf8.firstInvalid(owned, 0, owned.length) >= 0) {
+        if (owned == null && !dataType.isOptionalVariableLength()) {
+            throw new IllegalArgumentException("element " + linearIndex + ": null (missing) in a buffer of " + dataType
+                    + ", which has no missing elements");
+        }
+        if (owned != null && validate && dataType.kind() == DataType.Kind.STRING && Utf8.firstInvalid(owned, 0, owned.length) >= 0) {
             throw new IllegalArgumentException("element " + linearIndex + ": bytes are not valid UTF-8 for a string buffer");
         }
         elements[Math.toIntExact(linearIndex)] = owned;
     }
 
-    /** Every element as text, C order. */
+    /** Every element as text, C order; null for missing ones. */
     public String[] toStrings() {
         requireVariable("toStrings");
         String[] out = new String[elements.length];
         for (int i = 0; i < out.length; i++) {
-            out[i] = Utf8.decode(elements[i]);
+            out[i] = elements[i] == null ? null : Utf8.decode(elements[i]);
         }
         return out;
     }
 
-    /** Copies of every element's bytes, C order. */
+    /** Copies of every element's bytes, C order; null for missing ones. */
     public byte[][] toByteArrays() {
         requireVariable("toByteArrays");
         byte[][] out = new byte[elements.length][];
         for (int i = 0; i < out.length; i++) {
-            out[i] = elements[i].clone();
+            out[i] = elements[i] == null ? null : elements[i].clone();
         }
         return out;
     }
@@ -523,7 +544,7 @@ public final class NdBuffer {
     /** Fills every element with one element's little-endian bytes (for variable-length types: its whole bytes). */
     public void fill(byte[] element) {
         if (elements != null) {
-            Arrays.fill(elements, element.clone());
+            Arrays.fill(elements, dataType.isOptionalVariableLength() ? untagged(element) : element.clone());
             return;
         }
         if (element.length != dataType.byteSize()) {
@@ -554,9 +575,29 @@ public final class NdBuffer {
         }
     }
 
-    /** True if every element equals the given element bytes. */
+    /**
+     * An optional variable-length element from the fill-value form (value bytes, then a validity byte):
+     * null when the validity byte is 0.
+     */
+    private byte[] untagged(byte[] tagged) {
+        if (tagged.length == 0) {
+            throw new IllegalArgumentException("an element of " + dataType + " needs its validity byte, got no bytes");
+        }
+        return tagged[tagged.length - 1] == 0 ? null : Arrays.copyOf(tagged, tagged.length - 1);
+    }
+
+    /** True if every element equals the given element bytes (for optional variable-length types: the fill-value form). */
     public boolean allEqual(byte[] element) {
         if (elements != null) {
+            if (dataType.isOptionalVariableLength()) {
+                byte[] want = untagged(element);
+                for (byte[] e : elements) {
+                    if (!Arrays.equals(e, want)) {
+                        return false;
+                    }
+                }
+                return true;
+            }
             for (byte[] e : elements) {
                 if (e != element && !Arrays.equals(e, element)) {
                     return false;

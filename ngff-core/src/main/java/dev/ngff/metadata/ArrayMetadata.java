@@ -82,6 +82,15 @@ public record ArrayMetadata(
         if (!dataType.isVariableLength() && fillValue.bytesUnsafe().length != dataType.byteSize()) {
             throw new IllegalArgumentException("fill value of " + fillValue.bytesUnsafe().length + " bytes for " + dataType);
         }
+        if (dataType.isOptionalVariableLength()) {
+            // the value's bytes then a validity byte: [0] alone is missing, [..., 1] present
+            byte[] f = fillValue.bytesUnsafe();
+            int flag = f.length == 0 ? -1 : f[f.length - 1];
+            if (flag != 1 && !(flag == 0 && f.length == 1)) {
+                throw new IllegalArgumentException("fill value of " + dataType + " must be [0] (missing) or the value's bytes"
+                        + " then 1 (present), got " + java.util.HexFormat.of().formatHex(f));
+            }
+        }
         codecs = List.copyOf(codecs);
         if (codecs.isEmpty()) {
             throw new IllegalArgumentException("the codec chain must not be empty (it needs an array-to-bytes codec)");

@@ -43,12 +43,12 @@ public final class Codecs {
      * else little-endian bytes.
      */
     public static CodecSpec defaultArrayToBytes(DataType type) {
-        if (type.isVariableLength()) {
-            return type.kind() == DataType.Kind.STRING ? vlenUtf8() : vlenBytes();
-        }
         if (type.optionalInner() != null) {
             // zarrs packs the mask with packbits; bytes (one byte per element) needs no extension codec
             return optional(java.util.List.of(bytes("little")), java.util.List.of(defaultArrayToBytes(type.optionalInner())));
+        }
+        if (type.isVariableLength()) {
+            return type.kind() == DataType.Kind.STRING ? vlenUtf8() : vlenBytes();
         }
         return bytes("little");
     }

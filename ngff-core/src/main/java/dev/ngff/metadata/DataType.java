@@ -36,25 +36,41 @@ public record DataType(Kind kind, int byteSize, Flavor flavor) {
 
     /**
      * zarrs' {@code zarrs.optional} data type (read also under the name {@code optional}): each element is
-     * missing, or a value of a fixed-size {@code inner} type (itself possibly optional). It is a RAW type of
-     * {@code inner.byteSize() + 1} bytes: the inner element's bytes, then one validity byte (1 present, 0
-     * missing; a missing element's value bytes are zero), so that the all-zero element, the default fill
-     * value, is "missing". Only the {@code zarrs.optional} codec stores it (a validity mask and the present
-     * values, each through its own codec chain).
+     * missing, or a value of the {@code inner} type. Over a fixed-size inner type (itself possibly optional) it
+     * is a RAW type of {@code inner.byteSize() + 1} bytes: the inner element's bytes, then one validity byte
+     * (1 present, 0 missing; a missing element's value bytes are zero), so that the all-zero element, the
+     * default fill value, is "missing". Over a variable-length inner type ({@link #STRING} or {@link #BYTES})
+     * it is itself variable-length, of the inner kind with a {@link #byteSize()} of 0: its buffers hold a
+     * {@code byte[]} per present element and {@code null} per missing one
+     * ({@link dev.ngff.buffer.NdBuffer}). Its fill value, like the fixed-size form's, is the value's bytes
+     * then a validity byte ({@code [0]} is missing). Only the {@code zarrs.optional} codec stores either form
+     * (a validity mask and the present values, each through its own codec chain).
      *
-     * @param inner the type of present values; fixed-size
+     * @param inner the type of present values; a variable-length inner type must not itself be optional
      */
     public record OptionalOf(DataType inner) implements Flavor {
         public OptionalOf {
-            if (inner == null || inner.isVariableLength()) {
-                throw new IllegalArgumentException("zarrs.optional of a variable-length type (" + inner + ") is not supported");
+            if (inner == null) {
+                throw new IllegalArgumentException("zarrs.optional needs an inner data type");
+            }
+            if (inner.isVariableLength() && inner.optionalInner() != null) {
+                // a null element could not tell "missing" from "present but missing inside"
+                throw new IllegalArgumentException("zarrs.optional of a variable-length optional type (" + inner + ") is not supported");
             }
         }
     }
 
-    /** {@code zarrs.optional} of a fixed-size type. */
+    /** {@code zarrs.optional} of {@code inner}: fixed-size RAW, or variable-length over a variable-length inner. */
     public static DataType optional(DataType inner) {
+        if (inner.isVariableLength()) {
+            return new DataType(inner.kind(), 0, new OptionalOf(inner));
+        }
         return new DataType(Kind.RAW, inner.byteSize() + 1, new OptionalOf(inner));
+    }
+
+    /** Whether this is {@code zarrs.optional} over a variable-length type (byte[] elements, null = missing). */
+    public boolean isOptionalVariableLength() {
+        return flavor instanceof OptionalOf o && o.inner().isVariableLength();
     }
 
     /** The present-value type of a {@code zarrs.optional} type, or null for every other type. */
@@ -215,7 +231,12 @@ public record DataType(Kind kind, int byteSize, Flavor flavor) {
             throw new IllegalArgumentException(f.v3Name() + " is a FLOAT of " + f.byteSize() + " bytes or a COMPLEX of "
                     + 2 * f.byteSize() + ", not " + kind + " of " + byteSize);
         }
-        if (flavor instanceof OptionalOf o && (kind != Kind.RAW || byteSize != o.inner().byteSize() + 1)) {
+        if (flavor instanceof OptionalOf o && o.inner().isVariableLength()) {
+            if (kind != o.inner().kind() || byteSize != 0) {
+                throw new IllegalArgumentException("zarrs.optional(" + o.inner() + ") is variable-length " + o.inner().kind()
+                        + " of 0 bytes, not " + kind + " of " + byteSize);
+            }
+        } else if (flavor instanceof OptionalOf o && (kind != Kind.RAW || byteSize != o.inner().byteSize() + 1)) {
             throw new IllegalArgumentException("zarrs.optional(" + o.inner() + ") is raw data of " + (o.inner().byteSize() + 1)
                     + " bytes, not " + kind + " of " + byteSize);
         }
@@ -229,7 +250,7 @@ public record DataType(Kind kind, int byteSize, Flavor flavor) {
             case FLOAT -> mini || byteSize == 2 || byteSize == 4 || byteSize == 8;
             case COMPLEX -> mini || byteSize == 4 || byteSize == 8 || byteSize == 16;
             case RAW -> byteSize >= 1 && byteSize <= (1 << 20);
-            case STRING, BYTES -> byteSize == 0 && flavor == null;
+            case STRING, BYTES -> byteSize == 0 && (flavor == null || flavor instanceof OptionalOf);
         };
         if (!ok) {
             throw new IllegalArgumentException("no " + kind + " data type of " + byteSize + " bytes");

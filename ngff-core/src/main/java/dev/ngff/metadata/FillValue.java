@@ -18,7 +18,9 @@ import java.util.HexFormat;
  * complex pairs, byte arrays, base64).
  *
  * <p>For the variable-length types the bytes are the whole fill element: the UTF-8 of the text for
- * {@link DataType#STRING}, the raw bytes for {@link DataType#BYTES}; their length is the element's.
+ * {@link DataType#STRING}, the raw bytes for {@link DataType#BYTES}; their length is the element's. For
+ * {@code zarrs.optional} types, fixed-size or not, they are the value's bytes then one validity byte (1
+ * present, 0 missing); a missing fill is {@code [0]} for a variable-length inner type.
  */
 public final class FillValue {
     private static final BigInteger TWO_64 = BigInteger.ONE.shiftLeft(64);
@@ -35,7 +37,8 @@ public final class FillValue {
 
     /** All-zero bytes: 0, 0.0, false; the empty string or byte sequence for variable-length types. */
     public static FillValue zero(DataType type) {
-        return new FillValue(new byte[type.byteSize()]);
+        // an optional over a variable-length type: the lone validity byte 0, "missing"
+        return new FillValue(new byte[type.isOptionalVariableLength() ? 1 : type.byteSize()]);
     }
 
     /** A text fill value for {@link DataType#STRING} (its UTF-8 bytes); lone surrogates are refused. */

@@ -181,9 +181,9 @@ public final class MetadataFormat {
                         + " needs a configuration naming the inner data type ({\"name\": ..., \"configuration\": ...}), got " + conf);
             }
             DataType inner = parseV3DataType(conf, doc);
-            if (inner.isVariableLength()) {
+            if (inner.isOptionalVariableLength()) {
                 throw new UnsupportedExtensionException(doc + ": /data_type: '" + name + "(" + inner
-                        + ")' is not supported: the inner data type must be fixed-size");
+                        + ")' is not supported: an optional over a variable-length optional type");
             }
             return DataType.optional(inner);
         }

@@ -11,13 +11,18 @@ public final class TestArrays {
     private TestArrays() {
     }
 
-    /** Random bytes for every element (any bit pattern, NaNs included for floats). */
+    /**
+     * Random bytes for every element (any bit pattern, NaNs included for floats); for an optional over a
+     * variable-length type about a third of the elements are missing.
+     */
     public static NdBuffer random(DataType type, long[] shape, long seed) {
         NdBuffer b = NdBuffer.allocate(type, shape);
         Random r = new Random(seed);
         if (type.isVariableLength()) {
             for (long i = 0; i < b.elementCount(); i++) {
-                if (type.kind() == DataType.Kind.STRING) {
+                if (type.isOptionalVariableLength() && r.nextInt(3) == 0) {
+                    b.setElementBytes(i, null); // missing
+                } else if (type.kind() == DataType.Kind.STRING) {
                     b.setElementBytes(i, dev.ngff.buffer.Utf8.encode(randomText(r)));
                 } else {
                     byte[] e = new byte[r.nextInt(4) == 0 ? 0 : r.nextInt(40)];

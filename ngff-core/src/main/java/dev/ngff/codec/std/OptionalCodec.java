@@ -27,7 +27,8 @@ import java.nio.ByteOrder;
  * {@code bool} array of the chunk's shape through {@code mask_codecs} (zarrs writes {@code packbits}); the data
  * is the present values only, in C order, as a one-dimensional array of the inner type through
  * {@code data_codecs} (a nested optional type nests the layout there), or nothing at all when no element is
- * present. Immutable and thread-safe when its
+ * present. Over a variable-length inner type the chunk is the byte[] form with null for missing elements,
+ * and the data is the present elements through {@code data_codecs} (a vlen codec). Immutable and thread-safe when its
  * two pipelines are.
  */
 public final class OptionalCodec implements ArrayToBytesCodec {
@@ -69,6 +70,9 @@ public final class OptionalCodec implements ArrayToBytesCodec {
 
     @Override
     public Bytes encode(NdBuffer chunk, ChunkSpec spec) throws IOException {
+        if (chunk.dataType().isOptionalVariableLength()) {
+            return encodeVariable(chunk);
+        }
         DataType inner = chunk.dataType().optionalInner();
         int size = chunk.dataType().byteSize();
         int innerSize = inner.byteSize();
@@ -89,7 +93,33 @@ public final class OptionalCodec implements ArrayToBytesCodec {
                 MemorySegment.copy(src, i * size, values.segment(), k++ * innerSize, innerSize);
             }
         }
-        Bytes m = mask.encode(valid, new ChunkSpec(chunk.shape(), DataType.BOOL, FillValue.zero(DataType.BOOL)));
+        return assemble(valid, values, present, inner);
+    }
+
+    private Bytes encodeVariable(NdBuffer chunk) throws IOException {
+        DataType inner = chunk.dataType().optionalInner();
+        int n = Math.toIntExact(chunk.elementCount());
+        NdBuffer valid = NdBuffer.allocate(DataType.BOOL, chunk.shape());
+        int present = 0;
+        for (int i = 0; i < n; i++) {
+            if (chunk.elementBytesUnsafe(i) != null) {
+                valid.segment().set(ValueLayout.JAVA_BYTE, i, (byte) 1);
+                present++;
+            }
+        }
+        byte[][] kept = new byte[present][];
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            byte[] e = chunk.elementBytesUnsafe(i);
+            if (e != null) {
+                kept[k++] = e; // shared, never mutated
+            }
+        }
+        return assemble(valid, NdBuffer.wrapElements(inner, new long[] {present}, kept), present, inner);
+    }
+
+    private Bytes assemble(NdBuffer valid, NdBuffer values, long present, DataType inner) throws IOException {
+        Bytes m = mask.encode(valid, new ChunkSpec(valid.shape(), DataType.BOOL, FillValue.zero(DataType.BOOL)));
         // no present values: zarrs stores no data bytes at all (not even a nested optional's header)
         Bytes d = present == 0 ? Bytes.EMPTY : data.encode(values, new ChunkSpec(new long[] {present}, inner, FillValue.zero(inner)));
         MemorySegment head = Buffers.allocate(HEADER);
@@ -123,9 +153,22 @@ public final class OptionalCodec implements ArrayToBytesCodec {
             if (dataLen != 0) {
                 throw new CorruptDataException(name + ": the mask marks every element missing, but " + dataLen + " data bytes follow");
             }
-            return NdBuffer.allocate(type, spec.shape()); // all zero: every element missing
+            return NdBuffer.allocate(type, spec.shape()); // all zero (or all null): every element missing
         }
         NdBuffer values = data.decode(encoded.slice(HEADER + maskLen, dataLen), new ChunkSpec(new long[] {present}, inner, FillValue.zero(inner)));
+        if (values.elementCount() != present) {
+            throw new CorruptDataException(name + ": the mask marks " + present + " elements present, the data holds " + values.elementCount());
+        }
+        if (type.isOptionalVariableLength()) {
+            byte[][] out = new byte[Math.toIntExact(n)][];
+            int k = 0;
+            for (int i = 0; i < out.length; i++) {
+                if (valid.segment().get(ValueLayout.JAVA_BYTE, i) != 0) {
+                    out[i] = values.elementBytesUnsafe(k++); // the decoder's own array, validated by it
+                }
+            }
+            return NdBuffer.wrapElements(type, spec.shape(), out);
+        }
         int size = type.byteSize();
         int innerSize = inner.byteSize();
         NdBuffer out = NdBuffer.allocate(type, spec.shape());

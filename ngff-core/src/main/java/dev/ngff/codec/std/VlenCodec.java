@@ -57,6 +57,10 @@ public final class VlenCodec implements ArrayToBytesCodec {
     /** Only variable-length types: a fixed-size array has no lengths to write. */
     @Override
     public void checkDataType(DataType type, String where) throws InvalidMetadataException {
+        if (type.isOptionalVariableLength()) {
+            throw new InvalidMetadataException(where + ": codec '" + name + "' cannot store missing elements of '" + type
+                    + "': use the zarrs.optional codec, with this codec in its data_codecs");
+        }
         if (!type.isVariableLength()) {
             throw new InvalidMetadataException(where + ": codec '" + name + "' encodes variable-length strings or bytes,"
                     + " not the fixed-size data type '" + type + "' (use the 'bytes' codec)");
@@ -69,7 +73,12 @@ public final class VlenCodec implements ArrayToBytesCodec {
         int n = Math.toIntExact(chunk.elementCount());
         long size = 4L + 4L * n;
         for (int i = 0; i < n; i++) {
-            size += chunk.elementBytesUnsafe(i).length;
+            byte[] e0 = chunk.elementBytesUnsafe(i);
+            if (e0 == null) {
+                throw new IllegalArgumentException("codec '" + name + "': element " + i + " of the chunk is missing (null);"
+                        + " only the zarrs.optional codec stores missing elements");
+            }
+            size += e0.length;
         }
         if (size > dev.ngff.metadata.ArrayMetadata.MAX_CHUNK_BYTES) {
             throw new IllegalArgumentException("codec '" + name + "': a chunk of " + n + " elements encodes to " + size

@@ -70,6 +70,10 @@ public final class ZarrsVlenCodec implements ArrayToBytesCodec {
 
     @Override
     public void checkDataType(DataType type, String where) throws InvalidMetadataException {
+        if (type.isOptionalVariableLength()) {
+            throw new InvalidMetadataException(where + ": codec '" + NAME + "' cannot store missing elements of '" + type
+                    + "': use the zarrs.optional codec, with this codec in its data_codecs");
+        }
         if (!type.isVariableLength()) {
             throw new InvalidMetadataException(where + ": codec '" + NAME + "' encodes variable-length data, not the"
                     + " fixed-size data type '" + type + "'");
@@ -95,7 +99,12 @@ public final class ZarrsVlenCodec implements ArrayToBytesCodec {
         NdBuffer offsets = NdBuffer.allocate(indexType, n + 1L);
         long total = 0;
         for (int i = 0; i < n; i++) {
-            total += chunk.elementBytesUnsafe(i).length;
+            byte[] e0 = chunk.elementBytesUnsafe(i);
+            if (e0 == null) {
+                throw new IllegalArgumentException("codec '" + NAME + "': element " + i + " of the chunk is missing (null);"
+                        + " only the zarrs.optional codec stores missing elements");
+            }
+            total += e0.length;
             if (total > ArrayMetadata.MAX_CHUNK_BYTES) {
                 throw new IllegalArgumentException("codec '" + NAME + "': the elements of a chunk of " + n
                         + " elements hold more than one chunk may (" + ArrayMetadata.MAX_CHUNK_BYTES + " bytes)");
