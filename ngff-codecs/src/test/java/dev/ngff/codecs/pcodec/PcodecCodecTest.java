@@ -22,7 +22,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -49,15 +48,8 @@ class PcodecCodecTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static void needsLibrary() {
-        if (!PcodecCodec.isAvailable()) {
-            String msg = "PCODEC TESTS SKIPPED: " + PcodecCodec.unavailabilityCause().orElse("?")
-                    + " (the ngff-codecs build needs cargo; scripts/native-libs.sh installs it)";
-            System.err.println(msg);
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError(msg + "; under CI this is a failure");
-            }
-            Assumptions.abort(msg);
-        }
+        dev.ngff.testing.Requirements.require("PCODEC TESTS", PcodecCodec.isAvailable() ? null
+                : PcodecCodec.unavailabilityCause().orElse("?") + " (the ngff-codecs build needs cargo; scripts/native-libs.sh installs it)");
     }
 
     @BeforeAll
