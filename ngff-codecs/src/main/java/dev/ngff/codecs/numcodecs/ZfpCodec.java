@@ -176,9 +176,7 @@ public final class ZfpCodec implements ArrayToBytesCodec {
      */
     @Override
     public long encodedSizeBound(ChunkSpec spec) {
-        if (spec.rank() < 1 || spec.rank() > 4) {
-            throw new IllegalArgumentException(name + ": zfp compresses arrays of 1 to 4 dimensions, not " + spec.rank());
-        }
+        ZfpStreams.checkRank(name, spec.rank());
         return -1;
     }
 

@@ -22,6 +22,13 @@ final class ZfpStreams {
     private ZfpStreams() {
     }
 
+    /** zfp compresses 1 to 4 dimensions; anything else is refused when the array opens. */
+    static void checkRank(String codec, int rank) {
+        if (rank < 1 || rank > 4) {
+            throw new IllegalArgumentException(codec + ": zfp compresses arrays of 1 to 4 dimensions, not " + rank);
+        }
+    }
+
     static int size(int type) {
         return type == INT32 || type == FLOAT ? 4 : 8;
     }

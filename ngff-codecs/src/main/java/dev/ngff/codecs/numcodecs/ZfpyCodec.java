@@ -173,9 +173,7 @@ public final class ZfpyCodec implements ArrayToBytesCodec {
      */
     @Override
     public long encodedSizeBound(ChunkSpec spec) {
-        if (spec.rank() < 1 || spec.rank() > 4) {
-            throw new IllegalArgumentException(NAME + ": zfp compresses arrays of 1 to 4 dimensions, not " + spec.rank());
-        }
+        ZfpStreams.checkRank(NAME, spec.rank());
         return -1;
     }
 
