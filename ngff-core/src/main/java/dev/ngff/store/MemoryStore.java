@@ -23,7 +23,16 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * (null arguments), so the declared {@link java.io.IOException}s never happen.
  */
 public final class MemoryStore implements Store {
-    private final ConcurrentSkipListMap<Key, Bytes> objects = new ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<Key, Stored> objects = new ConcurrentSkipListMap<>();
+    /** Source of versions: each write gets the next number, so a version never comes back. */
+    private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+
+    /** A stored copy and the version its write got. */
+    private record Stored(Bytes bytes, long version) {
+        String tag() {
+            return Long.toString(version);
+        }
+    }
     private final String name;
 
     /** An empty store described as {@code memory:}. */
@@ -39,10 +48,11 @@ public final class MemoryStore implements Store {
     @Override
     public Optional<Bytes> read(Key key, ByteRange range) {
         Objects.requireNonNull(range, "range");
-        Bytes value = objects.get(Objects.requireNonNull(key, "key"));
-        if (value == null) {
+        Stored stored = objects.get(Objects.requireNonNull(key, "key"));
+        if (stored == null) {
             return Optional.empty();
         }
+        Bytes value = stored.bytes();
         long start = range.start(value.size());
         long end = range.end(value.size());
         return Optional.of(value.slice(start, Math.max(0, end - start)));
@@ -56,12 +66,65 @@ public final class MemoryStore implements Store {
     @Override
     public void write(Key key, Bytes value) {
         requireObjectKey(key);
-        objects.put(key, copy(Objects.requireNonNull(value, "value")));
+        objects.put(key, stored(value));
     }
 
     @Override
     public void delete(Key key) {
         objects.remove(Objects.requireNonNull(key, "key"));
+    }
+
+    /** An object's version is the identity of its stored copy: every write makes a new one. */
+    @Override
+    public Optional<String> version(Key key) {
+        return Optional.ofNullable(objects.get(Objects.requireNonNull(key, "key"))).map(Stored::tag);
+    }
+
+    @Override
+    public Optional<String> writeIfAbsent(Key key, Bytes value) {
+        requireObjectKey(key);
+        Stored next = stored(value);
+        return objects.putIfAbsent(key, next) == null ? Optional.of(next.tag()) : Optional.empty();
+    }
+
+    @Override
+    public Optional<String> writeIfVersion(Key key, Bytes value, String expected) {
+        requireObjectKey(key);
+        Objects.requireNonNull(expected, "expected");
+        Stored next = stored(value);
+        boolean[] done = {false};
+        objects.computeIfPresent(key, (k, old) -> {
+            if (old.tag().equals(expected)) {
+                done[0] = true;
+                return next;
+            }
+            return old;
+        });
+        return done[0] ? Optional.of(next.tag()) : Optional.empty();
+    }
+
+    @Override
+    public boolean deleteIfVersion(Key key, String expected) {
+        Objects.requireNonNull(expected, "expected");
+        boolean[] done = {false};
+        objects.computeIfPresent(Objects.requireNonNull(key, "key"), (k, old) -> {
+            if (old.tag().equals(expected)) {
+                done[0] = true;
+                return null;
+            }
+            return old;
+        });
+        return done[0];
+    }
+
+    @Override
+    public java.util.OptionalLong size(Key key) {
+        Stored b = objects.get(Objects.requireNonNull(key, "key"));
+        return b == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(b.bytes().size());
+    }
+
+    private Stored stored(Bytes value) {
+        return new Stored(copy(Objects.requireNonNull(value, "value")), writes.incrementAndGet());
     }
 
     @Override

@@ -82,6 +82,15 @@ public interface ReadableStore extends Closeable {
         return readRanges(key, ranges);
     }
 
+    /**
+     * The size in bytes of an object, or empty when it is missing. The default reads the whole
+     * object; stores override it with a metadata request (a file's attributes, an S3 HEAD).
+     */
+    default java.util.OptionalLong size(Key key) throws IOException {
+        Optional<Bytes> b = read(key, ByteRange.WHOLE);
+        return b.isPresent() ? java.util.OptionalLong.of(b.get().size()) : java.util.OptionalLong.empty();
+    }
+
     /** True if the object exists. */
     default boolean exists(Key key) throws IOException {
         return read(key, ByteRange.of(0, 0)).isPresent();

@@ -4,6 +4,7 @@ import dev.ngff.buffer.Bytes;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A store that can write. Contract: a write is atomic to readers (they see the old object or the new
@@ -26,4 +27,53 @@ public interface WritableStore extends ReadableStore {
     }
 
     void delete(Key key) throws IOException;
+
+    // ---- conditional writes: the ground of writer locks and of every "one writer at a time" rule ----
+    //
+    // Versions are opaque strings that change whenever an object is written (an S3 ETag, a file's
+    // identity and change time). Every conditional call is atomic with respect to every other
+    // conditional call on the same key, from any thread or process that uses the same storage.
+    // Unconditional writes and deletes are not ordered against them: callers that need the guarantee
+    // use only conditional calls on that key. The defaults throw a StoreException saying that the
+    // store cannot do it; stores that can override all four.
+
+    /**
+     * The current version of an object, or empty when it is missing.
+     *
+     * @throws dev.ngff.error.StoreException when the store has no conditional writes, or fails
+     */
+    default Optional<String> version(Key key) throws IOException {
+        throw noConditionalWrites("version");
+    }
+
+    /**
+     * Creates an object only if none exists under {@code key}: of any number of concurrent callers
+     * exactly one succeeds. Returns the new object's version, or empty when an object was already
+     * there (nothing is written then). Like {@link #write(Key, Bytes)}, readers see the whole object
+     * or none.
+     */
+    default Optional<String> writeIfAbsent(Key key, Bytes value) throws IOException {
+        throw noConditionalWrites("create-if-absent");
+    }
+
+    /**
+     * Replaces an object only if its current version is {@code expected}. Returns the new version, or
+     * empty when the object is missing or has another version (nothing is written then).
+     */
+    default Optional<String> writeIfVersion(Key key, Bytes value, String expected) throws IOException {
+        throw noConditionalWrites("write-if-version");
+    }
+
+    /**
+     * Deletes an object only if its current version is {@code expected}. True when it was deleted;
+     * false when it was missing or had another version.
+     */
+    default boolean deleteIfVersion(Key key, String expected) throws IOException {
+        throw noConditionalWrites("delete-if-version");
+    }
+
+    private dev.ngff.error.StoreException noConditionalWrites(String what) {
+        return new dev.ngff.error.StoreException(describe() + " does not support conditional writes (" + what
+                + "), so it cannot hold a writer lock");
+    }
 }

@@ -81,6 +81,33 @@ public final class RecordingStore implements Store {
     }
 
     @Override
+    public Optional<String> version(Key key) throws IOException {
+        return delegate.version(key);
+    }
+
+    @Override
+    public Optional<String> writeIfAbsent(Key key, Bytes value) throws IOException {
+        writes.incrementAndGet();
+        return delegate.writeIfAbsent(key, value);
+    }
+
+    @Override
+    public Optional<String> writeIfVersion(Key key, Bytes value, String expected) throws IOException {
+        writes.incrementAndGet();
+        return delegate.writeIfVersion(key, value, expected);
+    }
+
+    @Override
+    public boolean deleteIfVersion(Key key, String expected) throws IOException {
+        return delegate.deleteIfVersion(key, expected);
+    }
+
+    @Override
+    public java.util.OptionalLong size(Key key) throws IOException {
+        return delegate.size(key);
+    }
+
+    @Override
     public List<Key> list(Key prefix) throws IOException {
         return delegate.list(prefix);
     }
