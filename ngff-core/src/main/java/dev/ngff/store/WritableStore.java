@@ -30,12 +30,17 @@ public interface WritableStore extends ReadableStore {
 
     // ---- conditional writes: the ground of writer locks and of every "one writer at a time" rule ----
     //
-    // Versions are opaque strings that change whenever an object is written (an S3 ETag, a file's
-    // identity and change time). Every conditional call is atomic with respect to every other
+    // Versions are opaque strings that change whenever an object's content changes (an S3 ETag, a
+    // file's identity and change time). Files and memory also change them on every write, even of equal
+    // bytes; where the version is a content hash (S3 ETags of single-PUT objects) rewriting equal bytes
+    // keeps it, so callers that must see every write (a lock's heartbeat) put something that changes,
+    // such as a time, into the value. Every conditional call is atomic with respect to every other
     // conditional call on the same key, from any thread or process that uses the same storage.
     // Unconditional writes and deletes are not ordered against them: callers that need the guarantee
     // use only conditional calls on that key. The defaults throw a StoreException saying that the
-    // store cannot do it; stores that can override all four.
+    // store cannot do it; stores that can override all four. A store whose server cannot do one of them
+    // safely (an S3 server that ignores If-Match on DELETE) throws a StoreException for that one rather
+    // than act unconditionally.
 
     /**
      * The current version of an object, or empty when it is missing.
@@ -67,6 +72,9 @@ public interface WritableStore extends ReadableStore {
     /**
      * Deletes an object only if its current version is {@code expected}. True when it was deleted;
      * false when it was missing or had another version.
+     *
+     * @throws dev.ngff.error.StoreException when the store (or its server) cannot delete conditionally
+     *     in a safe way, or fails; callers then mark the object released with {@link #writeIfVersion}
      */
     default boolean deleteIfVersion(Key key, String expected) throws IOException {
         throw noConditionalWrites("delete-if-version");

@@ -185,6 +185,23 @@ public abstract class StoreContract extends ListableStoreContract {
         return true;
     }
 
+    /**
+     * Why this store's server cannot judge whether racing conditional writes are atomic (a test double
+     * that checks conditions and writes in two steps), or null when it can. The racing tests are skipped
+     * with that reason printed; some other suite must then run them against a real server.
+     */
+    protected String racesNotJudgedBecause() {
+        return null;
+    }
+
+    private void requireRacesJudged() {
+        String reason = racesNotJudgedBecause();
+        if (reason != null) {
+            System.err.println("*** racing conditional writes not judged on " + getClass().getSimpleName() + ": " + reason + " ***");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(reason == null, reason);
+    }
+
     /** Rounds of the racing tests; stores with slow requests may run fewer. */
     protected int raceRounds() {
         return 20;
@@ -235,9 +252,25 @@ public abstract class StoreContract extends ListableStoreContract {
         assertThat(s.version(k)).contains(v3);
     }
 
+    /**
+     * Whether {@link WritableStore#deleteIfVersion} works here; stores whose server cannot do it safely
+     * override this to false, and must then refuse with a {@link dev.ngff.error.StoreException}.
+     */
+    protected boolean conditionalDeletes() {
+        return true;
+    }
+
     @Test
     void deleteIfVersion() throws Exception {
         Store s = store(sample());
+        if (!conditionalDeletes()) {
+            String v = s.writeIfAbsent(Key.of("cas/d"), value("one")).orElseThrow();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.deleteIfVersion(Key.of("cas/d"), v + "-stale"))
+                    .isInstanceOf(dev.ngff.error.StoreException.class).hasMessageContaining(s.describe()).hasMessageContaining("cas/d");
+            assertThat(content(s.read(Key.of("cas/d")))).isEqualTo(bytes("one"));
+            assertThat(s.list(Key.ROOT)).allMatch(k -> !k.name().startsWith(".ngff-"));
+            return;
+        }
         Key k = Key.of("cas/d");
         assertThat(s.deleteIfVersion(k, "no-such-version")).isFalse();
         String v1 = s.writeIfAbsent(k, value("one")).orElseThrow();
@@ -278,6 +311,7 @@ public abstract class StoreContract extends ListableStoreContract {
 
     @Test
     void exactlyOneOfRacingCreatorsWins() throws Exception {
+        requireRacesJudged();
         Store s = store(Map.of());
         int threads = 8;
         int rounds = raceRounds();
@@ -320,6 +354,7 @@ public abstract class StoreContract extends ListableStoreContract {
 
     @Test
     void racingCompareAndSetLosesNoUpdate() throws Exception {
+        requireRacesJudged();
         Store s = store(Map.of());
         Key k = Key.of("counter");
         s.writeIfAbsent(k, value("0")).orElseThrow();
@@ -436,8 +471,21 @@ public abstract class StoreContract extends ListableStoreContract {
         assertThat(reads.get()).isGreaterThanOrEqualTo(10);
     }
 
+    /**
+     * Why this store's server fails writes that race deletes of sibling keys (a server bug to work
+     * around elsewhere), or null. The test is then skipped with that reason printed.
+     */
+    protected String siblingDeleteRacesFailBecause() {
+        return null;
+    }
+
     @Test
     void concurrentWritesAndDeletesUnderOnePrefixNeverFail() throws Exception {
+        String reason = siblingDeleteRacesFailBecause();
+        if (reason != null) {
+            System.err.println("*** " + getClass().getSimpleName() + ": concurrent writes and deletes under one prefix not run: " + reason + " ***");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(reason == null, reason);
         Store s = store(Map.of());
         int threads = 8;
         CyclicBarrier start = new CyclicBarrier(threads);

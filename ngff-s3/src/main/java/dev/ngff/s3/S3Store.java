@@ -84,6 +84,15 @@ import java.util.function.Supplier;
  * only from that version ({@code 412} becomes a {@link VersionChangedException}). The sharding codec
  * uses this to keep a cached shard index tied to the shard it came from.
  *
+ * <p><b>Conditional writes.</b> {@link #version} is the ETag; {@link #writeIfAbsent} is a {@code PUT}
+ * with {@code If-None-Match: *}, {@link #writeIfVersion} one with {@code If-Match}, and
+ * {@link #deleteIfVersion} a {@code DELETE} with {@code If-Match} (refused on servers that ignore that
+ * header, which a one-time probe detects). The server decides, so they are atomic across every client
+ * of the bucket (on a server whose checks are atomic); {@code 412} and
+ * {@code 409 ConditionalRequestConflict} mean the condition was not met. A conditional write whose
+ * request was retried, and whose retry was refused, reads the object back: holding exactly our bytes,
+ * it was our first attempt that succeeded.
+ *
  * <p><b>Consistency.</b> This relies on the strong read-after-write consistency that AWS S3 has
  * guaranteed since December 2020 (and that MinIO and Ceph RGW provide): a read, {@code HEAD} or listing
  * that starts after a write returned sees that write; an overwrite replaces the whole object
@@ -368,6 +377,7 @@ public final class S3Store implements Store {
     }
 
     /** The object's size from a {@code HEAD}, or empty if it is missing. */
+    @Override
     public OptionalLong size(Key key) throws IOException {
         if (key.isRoot()) {
             return OptionalLong.empty();
@@ -613,6 +623,140 @@ public final class S3Store implements Store {
             }
             throw f.toStoreException(this, "deleting", key, null);
         }
+    }
+
+    // ---------------------------------------------------------------- conditional writes
+
+    /**
+     * The object's ETag from a {@code HEAD}. S3 ETags of single-{@code PUT} objects are hashes of their
+     * content, so rewriting equal bytes keeps the version: callers that need every write to show (a
+     * writer lock's heartbeat) put something that changes, such as a time, into the value.
+     */
+    @Override
+    public Optional<String> version(Key key) throws IOException {
+        return etag(key);
+    }
+
+    /**
+     * One {@code PUT} with {@code If-None-Match: *}: the server creates the object only if none exists.
+     * Values go up in one request whatever their size (S3 takes up to 5 GiB in one {@code PUT}).
+     */
+    @Override
+    public Optional<String> writeIfAbsent(Key key, Bytes value) throws IOException {
+        requireObjectKey(key);
+        Objects.requireNonNull(value, "value");
+        return conditionalPut(key, value, "creating", b -> b.ifNoneMatch("*"));
+    }
+
+    /** One {@code PUT} with {@code If-Match: <expected>}. */
+    @Override
+    public Optional<String> writeIfVersion(Key key, Bytes value, String expected) throws IOException {
+        requireObjectKey(key);
+        Objects.requireNonNull(value, "value");
+        Objects.requireNonNull(expected, "expected");
+        return conditionalPut(key, value, "replacing", b -> b.ifMatch(expected));
+    }
+
+    /**
+     * A conditional {@code PUT}. {@code 412 PreconditionFailed}, {@code 409 ConditionalRequestConflict}
+     * (a concurrent conditional write of the key) and {@code 404} (no object to match) mean the condition
+     * was not met. A retried request is ambiguous: the first attempt may have succeeded before its
+     * answer was lost, and the retry then fails its own condition. So when a retry is refused the object
+     * is read back; if it holds exactly our bytes, the write is taken as ours.
+     */
+    private Optional<String> conditionalPut(Key key, Bytes value, String action,
+            java.util.function.UnaryOperator<software.amazon.awssdk.services.s3.model.PutObjectRequest.Builder> condition)
+            throws IOException {
+        String objectKey = location.objectKey(key);
+        long size = value.size();
+        try {
+            var r = execute(Op.PUT, key, null, size, () -> client.putObject(
+                    b -> condition.apply(b.bucket(location.bucket()).key(objectKey).contentLength(size)), body(List.of(value))));
+            return r.eTag() != null ? Optional.of(r.eTag()) : etag(key);
+        } catch (RequestFailed f) {
+            if (!conditionNotMet(f)) {
+                throw f.toStoreException(this, action + " (" + size + " bytes, conditionally)", key, null);
+            }
+            if (f.attempts > 1) {
+                Optional<Versioned> now = readVersioned(key, ByteRange.WHOLE);
+                if (now.isPresent() && now.get().bytes().equals(value)) {
+                    return now.get().version().isPresent() ? now.get().version() : etag(key);
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * {@code DELETE} with {@code If-Match: <expected>}: true when the server deleted the object; false on
+     * {@code 412}, {@code 409 ConditionalRequestConflict} or {@code 404}. AWS S3 honours {@code If-Match}
+     * on deletes (general purpose buckets since September 2025), as does Ceph RGW; some servers accept
+     * the header and ignore it, deleting whatever version is there, which would let a stale caller
+     * delete another's object (MinIO as built by {@code scripts/minio.sh} does). So before its first
+     * conditional delete a store probes its server once: it writes a scratch object
+     * ({@value #PROBE_PREFIX}{@code <uuid>} under the store's prefix), deletes it with a wrong
+     * {@code If-Match}, and removes it again. On a server that deleted it anyway, this method refuses
+     * with a {@link StoreException} rather than delete unsafely; callers (a writer lock) then mark an
+     * object released with {@link #writeIfVersion} instead.
+     *
+     * @throws StoreException if the server ignores {@code If-Match} on deletes, or fails
+     */
+    @Override
+    public boolean deleteIfVersion(Key key, String expected) throws IOException {
+        Objects.requireNonNull(expected, "expected");
+        if (key.isRoot()) {
+            return false;
+        }
+        if (!serverHonoursConditionalDeletes()) {
+            throw new StoreException(description + ": cannot delete '" + key + "' conditionally: the server ignores If-Match"
+                    + " on DELETE (it deleted a probe object whose ETag did not match), so a conditional delete would be unsafe");
+        }
+        try {
+            execute(Op.DELETE, key, null, 0, () -> client.deleteObject(
+                    b -> b.bucket(location.bucket()).key(location.objectKey(key)).ifMatch(expected)));
+            return true;
+        } catch (RequestFailed f) {
+            if (conditionNotMet(f)) {
+                return false;
+            }
+            throw f.toStoreException(this, "deleting (conditionally)", key, null);
+        }
+    }
+
+    /** Name prefix of the scratch object that probes whether the server honours If-Match on DELETE. */
+    public static final String PROBE_PREFIX = ".ngff-conditional-delete-probe-";
+
+    /** Whether the server honours If-Match on DELETE; null until probed. */
+    private volatile Boolean conditionalDeletesHonoured;
+
+    /** Probes once (see {@link #deleteIfVersion}); concurrent first callers may each probe, harmlessly. */
+    boolean serverHonoursConditionalDeletes() throws IOException {
+        Boolean known = conditionalDeletesHonoured;
+        if (known != null) {
+            return known;
+        }
+        Key probe = Key.of(PROBE_PREFIX + java.util.UUID.randomUUID());
+        write(probe, Bytes.wrap(new byte[] {'p'}));
+        boolean honoured;
+        try {
+            execute(Op.DELETE, probe, null, 0, () -> client.deleteObject(
+                    b -> b.bucket(location.bucket()).key(location.objectKey(probe)).ifMatch("\"00000000000000000000000000000000\"")));
+            honoured = false; // it deleted an object whose ETag did not match
+        } catch (RequestFailed f) {
+            if (f.status != 412) {
+                throw f.toStoreException(this, "probing conditional deletes with", probe, null);
+            }
+            honoured = true;
+        } finally {
+            delete(probe);
+        }
+        conditionalDeletesHonoured = honoured;
+        return honoured;
+    }
+
+    private static boolean conditionNotMet(RequestFailed f) {
+        return f.status == 412 || f.status == 409 && "ConditionalRequestConflict".equals(f.code)
+                || f.status == 404 && !"NoSuchBucket".equals(f.code);
     }
 
     /** Deletes with {@code DeleteObjects}, up to 1000 keys per request. */

@@ -24,13 +24,14 @@ import java.util.function.Function;
  * request is read whole (answering {@code Expect: 100-continue} itself), sent upstream on a fresh
  * connection, and the answer passed back, unless the {@link #policy} says otherwise: drop the
  * connection without an answer, reset it, answer {@code 503 SlowDown} or {@code 500 InternalError},
- * pass the answer's head and only part of its body and then close, or flip one byte of the body. Every answer closes the client's
+ * pass the answer's head and only part of its body and then close, flip one byte of the body, or let
+ * the server carry out the request and then reset the connection without its answer (LOSE_ANSWER). Every answer closes the client's
  * connection, so each request starts clean.
  */
 final class FaultProxy implements Closeable {
 
     /** What to do with one request. */
-    enum Fault { NONE, DROP, RESET, SLOW_DOWN, INTERNAL_ERROR, TRUNCATE, CORRUPT }
+    enum Fault { NONE, DROP, RESET, SLOW_DOWN, INTERNAL_ERROR, TRUNCATE, CORRUPT, LOSE_ANSWER }
 
     /** A request as the proxy saw it: method, path and query, Range header ("" if none), 1-based sequence number. */
     record Request(String method, String target, String range, int sequence) {
@@ -162,6 +163,10 @@ final class FaultProxy implements Closeable {
                 }
                 uo.flush();
                 answer = up.getInputStream().readAllBytes();
+            }
+            if (fault == Fault.LOSE_ANSWER) {
+                client.setSoLinger(true, 0); // the server did it; the client never hears
+                return null;
             }
             int split = indexOf(answer, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             String answerHead = new String(answer, 0, split, StandardCharsets.ISO_8859_1);
