@@ -25,12 +25,16 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -68,6 +72,12 @@ public final class FileSystemStore implements Store {
     /** The name prefix of in-flight temporary files. */
     public static final String TEMP_PREFIX = ".tmp-";
 
+    /**
+     * The name of the file in the root whose OS locks order conditional writes (see
+     * {@link #writeIfVersion}). Listings never show it; keys with this name are reserved.
+     */
+    public static final String LOCK_FILE_NAME = ".ngff-conditional-writes.lock";
+
     private static final int MAX_WRITE_ATTEMPTS = 16;
     private static final int MAX_CHUNK = 1 << 30;
 
@@ -85,6 +95,8 @@ public final class FileSystemStore implements Store {
 
     private final Path root;
     private final Options options;
+    /** Whether the file system has the "unix" attribute view (inode, change time in ns) for versions. */
+    private final boolean unixAttributes;
 
     /**
      * A store rooted at {@code root}, which is created on the first write if missing.
@@ -94,6 +106,7 @@ public final class FileSystemStore implements Store {
     public FileSystemStore(Path root, Options options) throws StoreException {
         this.options = Objects.requireNonNull(options, "options");
         this.root = canonicalRoot(Objects.requireNonNull(root, "root"));
+        this.unixAttributes = this.root.getFileSystem().supportedFileAttributeViews().contains("unix");
     }
 
     /** A store rooted at {@code root} with {@link Options#defaults()}. */
@@ -264,7 +277,7 @@ public final class FileSystemStore implements Store {
         for (int attempt = 1; ; attempt++) {
             try {
                 Path dir = createParents(key);
-                writeAtomically(dir, target, value);
+                writeAtomically(dir, target, value, false);
                 return;
             } catch (NoSuchFileException | FileAlreadyExistsException e) {
                 // a concurrent delete pruned a directory we had created, or a temp name collided
@@ -325,15 +338,18 @@ public final class FileSystemStore implements Store {
         return new StoreException(describe() + ": cannot write or delete '" + key + "': " + dir + " is " + what);
     }
 
-    private void writeAtomically(Path dir, Path target, Bytes value) throws IOException {
-        Path tmp = dir.resolve(TEMP_PREFIX + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
+    /**
+     * Writes {@code value} to a temp file in {@code dir}, then renames it over {@code target}. With
+     * {@code distinctVersion} the temp file's change time is first moved past the moment it was created,
+     * so that the new object's {@link #version} differs from that of any object this key held before
+     * (see {@link #version}).
+     */
+    private void writeAtomically(Path dir, Path target, Bytes value, boolean distinctVersion) throws IOException {
+        Path tmp = newTempFile(dir, value);
         boolean moved = false;
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                writeFully(ch, value);
-                if (options.fsync()) {
-                    ch.force(true);
-                }
+            if (distinctVersion) {
+                advanceChangeTime(tmp);
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             moved = true;
@@ -345,6 +361,25 @@ public final class FileSystemStore implements Store {
                 deleteQuietly(tmp);
             }
         }
+    }
+
+    /** A new temp file in {@code dir} holding {@code value} (forced to disk under the fsync option). */
+    private Path newTempFile(Path dir, Bytes value) throws IOException {
+        Path tmp = dir.resolve(TEMP_PREFIX + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
+        FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        boolean written = false;
+        try (FileChannel ch = channel) {
+            writeFully(ch, value);
+            if (options.fsync()) {
+                ch.force(true);
+            }
+            written = true;
+        } finally {
+            if (!written) {
+                deleteQuietly(tmp);
+            }
+        }
+        return tmp;
     }
 
     private static void writeFully(FileChannel ch, Bytes value) throws IOException {
@@ -428,6 +463,237 @@ public final class FileSystemStore implements Store {
             } catch (IOException e) {
                 return; // not empty (DirectoryNotEmptyException), or not ours to remove
             }
+        }
+    }
+
+    // ---------------------------------------------------------------- conditional writes and sizes
+
+    /**
+     * The version of the file at {@code key}: its device and inode numbers, its change time in
+     * nanoseconds and its size (on file systems without these, its file key, creation and modification
+     * times and size). Every write makes a new file, so the inode changes on every write, even of equal
+     * bytes; a conditional write also waits until the change time has moved past the moment it began,
+     * so that an inode the file system reuses never brings back a version that a conditional caller saw
+     * before. Plain {@link #write}s skip that wait (it would slow every chunk write): two plain writes
+     * within one clock tick may, rarely, produce a file with the version of the one before the last.
+     * A version read while a conditional write of the key is under way may be replaced at once (a
+     * conditional call with it then fails, which is safe). Empty for a missing key or a directory.
+     */
+    @Override
+    public Optional<String> version(Key key) throws IOException {
+        if (key.isRoot()) {
+            return Optional.empty();
+        }
+        Path file = path(key);
+        try {
+            return versionOf(file);
+        } catch (IOException e) {
+            throw StoreErrors.failure(this, "reading the version of", key, e);
+        }
+    }
+
+    private Optional<String> versionOf(Path file) throws IOException {
+        try {
+            if (unixAttributes) {
+                Map<String, Object> a = Files.readAttributes(file, "unix:dev,ino,ctime,size,isRegularFile");
+                if (!Boolean.TRUE.equals(a.get("isRegularFile"))) {
+                    return Optional.empty();
+                }
+                Instant ctime = ((FileTime) a.get("ctime")).toInstant();
+                return Optional.of(Long.toHexString((Long) a.get("dev")) + "." + Long.toHexString((Long) a.get("ino"))
+                        + "." + ctime.getEpochSecond() + "." + ctime.getNano() + "." + a.get("size"));
+            }
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            if (!a.isRegularFile()) {
+                return Optional.empty();
+            }
+            return Optional.of(a.fileKey() + "." + a.creationTime().toInstant() + "." + a.lastModifiedTime().toInstant()
+                    + "." + a.size());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (FileSystemException e) {
+            if (!Files.exists(file)) {
+                return Optional.empty(); // a path through a regular file
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Creates the file only if nothing exists at the key, atomically across threads and processes: the
+     * value goes to a temp file, which is then hard-linked to the key (the link fails if the key
+     * exists) and removed. On file systems without hard links the lock that orders conditional calls
+     * (see {@link #writeIfVersion}) makes check-then-rename safe against other conditional calls.
+     *
+     * @throws StoreException if a directory (a prefix) is at the key, or the file system fails
+     */
+    @Override
+    public Optional<String> writeIfAbsent(Key key, Bytes value) throws IOException {
+        requireWritableKey(key);
+        Objects.requireNonNull(value, "value");
+        Path target = path(key);
+        try (ConditionalWriteLocks.Held held = conditionalLock(key)) {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    Path dir = createParents(key);
+                    return createExclusively(dir, target, key, value);
+                } catch (NoSuchFileException e) {
+                    // a concurrent plain delete pruned a directory we had created
+                    if (attempt >= MAX_WRITE_ATTEMPTS) {
+                        throw StoreErrors.failure(this, "creating", key, e);
+                    }
+                }
+            }
+        } catch (StoreException e) {
+            throw e;
+        } catch (IOException e) {
+            throw StoreErrors.failure(this, "creating", key, e);
+        }
+    }
+
+    private Optional<String> createExclusively(Path dir, Path target, Key key, Bytes value) throws IOException {
+        Path tmp = newTempFile(dir, value);
+        try {
+            advanceChangeTime(tmp);
+            try {
+                Files.createLink(target, tmp);
+            } catch (FileAlreadyExistsException e) {
+                return existingAtCreate(target, key);
+            } catch (NoSuchFileException e) {
+                throw e;
+            } catch (UnsupportedOperationException | FileSystemException e) {
+                // no hard links here (FAT, some network file systems): our lock orders us against other conditional calls
+                if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                    return existingAtCreate(target, key);
+                }
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.deleteIfExists(tmp);
+            if (options.fsync()) {
+                forceDirectory(dir);
+            }
+            return versionOf(target);
+        } finally {
+            deleteQuietly(tmp);
+        }
+    }
+
+    private Optional<String> existingAtCreate(Path target, Key key) throws StoreException {
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new StoreException(describe() + ": cannot create '" + key + "': a prefix (directory) is there");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Replaces the file only if its version is {@code expected}. Atomic with respect to every other
+     * conditional call on the key from any thread or process: the calls are ordered by an in-JVM lock
+     * and an OS record lock ({@link FileChannel#lock}) on one byte of the lock file
+     * {@value #LOCK_FILE_NAME} in the root, which listings never show and which stays there. A plain
+     * {@link #write} or {@link #delete} takes no lock and is not ordered against conditional calls.
+     */
+    @Override
+    public Optional<String> writeIfVersion(Key key, Bytes value, String expected) throws IOException {
+        requireWritableKey(key);
+        Objects.requireNonNull(value, "value");
+        Objects.requireNonNull(expected, "expected");
+        Path target = path(key);
+        if (!Files.isDirectory(root)) {
+            return Optional.empty();
+        }
+        try (ConditionalWriteLocks.Held held = conditionalLock(key)) {
+            if (!parentsAreDirectories(key) || !versionOf(target).equals(Optional.of(expected))) {
+                return Optional.empty();
+            }
+            writeAtomically(target.getParent(), target, value, true);
+            return versionOf(target);
+        } catch (StoreException e) {
+            throw e;
+        } catch (IOException e) {
+            throw StoreErrors.failure(this, "replacing", key, e);
+        }
+    }
+
+    /** Deletes the file only if its version is {@code expected}; ordered like {@link #writeIfVersion}. */
+    @Override
+    public boolean deleteIfVersion(Key key, String expected) throws IOException {
+        Objects.requireNonNull(expected, "expected");
+        if (key.isRoot() || !Files.isDirectory(root)) {
+            return false;
+        }
+        Path target = path(key);
+        try (ConditionalWriteLocks.Held held = conditionalLock(key)) {
+            if (!parentsAreDirectories(key) || !versionOf(target).equals(Optional.of(expected))) {
+                return false;
+            }
+            try {
+                Files.delete(target);
+            } catch (NoSuchFileException e) {
+                return false; // a plain delete got there first
+            }
+            if (options.fsync()) {
+                forceDirectory(target.getParent());
+            }
+            prune(target.getParent());
+            return true;
+        } catch (StoreException e) {
+            throw e;
+        } catch (IOException e) {
+            throw StoreErrors.failure(this, "deleting", key, e);
+        }
+    }
+
+    /** The lock that orders conditional calls on {@code key}; creates the root and the lock file if needed. */
+    private ConditionalWriteLocks.Held conditionalLock(Key key) throws IOException {
+        Files.createDirectories(root);
+        return ConditionalWriteLocks.lock(root.toRealPath().resolve(LOCK_FILE_NAME), key);
+    }
+
+    /**
+     * Moves a fresh temp file's change time past the moment it was created (at most a clock tick's
+     * wait; kernels with fine-grained timestamps need none), so that no earlier file of the key, whose
+     * inode the file system may reuse, can have the same change time.
+     */
+    private void advanceChangeTime(Path tmp) throws IOException {
+        FileTime created = changeTime(tmp);
+        for (int i = 0; i < 10_000; i++) {
+            Files.setLastModifiedTime(tmp, FileTime.from(Instant.now()));
+            if (changeTime(tmp).compareTo(created) > 0) {
+                return;
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while waiting for the file system clock");
+            }
+        }
+        throw new StoreException(describe() + ": the change time of " + tmp + " does not advance, so versions cannot be made unique");
+    }
+
+    private FileTime changeTime(Path file) throws IOException {
+        return unixAttributes ? (FileTime) Files.getAttribute(file, "unix:ctime") : Files.getLastModifiedTime(file);
+    }
+
+    /** The size from the file's attributes; empty for a missing key or a directory. */
+    @Override
+    public OptionalLong size(Key key) throws IOException {
+        if (key.isRoot()) {
+            return OptionalLong.empty();
+        }
+        Path file = path(key);
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            return a.isRegularFile() ? OptionalLong.of(a.size()) : OptionalLong.empty();
+        } catch (NoSuchFileException e) {
+            return OptionalLong.empty();
+        } catch (FileSystemException e) {
+            if (!Files.exists(file)) {
+                return OptionalLong.empty();
+            }
+            throw StoreErrors.failure(this, "reading the size of", key, e);
+        } catch (IOException e) {
+            throw StoreErrors.failure(this, "reading the size of", key, e);
         }
     }
 
@@ -575,8 +841,9 @@ public final class FileSystemStore implements Store {
         }
     }
 
+    /** Temp files and the lock file: never listed, never writable as keys. */
     private static boolean isTemp(String name) {
-        return name.startsWith(TEMP_PREFIX);
+        return name.startsWith(TEMP_PREFIX) || name.equals(LOCK_FILE_NAME);
     }
 
     private static void requireWritableKey(Key key) {
@@ -584,7 +851,8 @@ public final class FileSystemStore implements Store {
             throw new IllegalArgumentException("the root key names no object");
         }
         if (isTemp(key.name())) {
-            throw new IllegalArgumentException("key '" + key + "': names starting with " + TEMP_PREFIX + " are reserved for temporary files");
+            throw new IllegalArgumentException("key '" + key + "': names starting with " + TEMP_PREFIX + " and the name "
+                    + LOCK_FILE_NAME + " are reserved for temporary files and locks");
         }
     }
 

@@ -235,6 +235,71 @@ class FileSystemStoreTest extends StoreContract {
         assertThat(s.listDir(Key.ROOT).objects()).containsExactly(Key.of("ok"));
     }
 
+    // ---------------------------------------------------------------- conditional writes
+
+    @Test
+    void twoStoresOverOneRootShareTheConditionalLock() throws Exception {
+        Path root = root();
+        FileSystemStore a = FileSystemStore.open(root);
+        FileSystemStore b = new FileSystemStore(dir.resolve("store/../store"), new FileSystemStore.Options(true));
+        Key k = Key.of("counter");
+        a.writeIfAbsent(k, value("0")).orElseThrow();
+        List<java.util.concurrent.Callable<Void>> tasks = new java.util.ArrayList<>();
+        for (FileSystemStore s : List.of(a, b, a, b)) {
+            tasks.add(() -> {
+                for (int done = 0; done < 25; ) {
+                    String v = s.version(k).orElseThrow();
+                    long n = Long.parseLong(new String(content(s.read(k)), java.nio.charset.StandardCharsets.US_ASCII));
+                    if (s.writeIfVersion(k, value(Long.toString(n + 1)), v).isPresent()) {
+                        done++;
+                    }
+                }
+                return null;
+            });
+        }
+        runAll(tasks);
+        assertThat(content(a.read(k))).isEqualTo(bytes("100"));
+    }
+
+    @Test
+    void theLockFileIsNeverListedAndItsNameIsReserved() throws Exception {
+        Path root = root();
+        FileSystemStore s = new FileSystemStore(root, new FileSystemStore.Options(true));
+        String v = s.writeIfAbsent(Key.of("a/lock"), value("held")).orElseThrow();
+        assertThat(s.deleteIfVersion(Key.of("a/lock"), v)).isTrue();
+        assertThat(root.resolve(FileSystemStore.LOCK_FILE_NAME)).exists();
+        assertThat(s.list(Key.ROOT)).isEmpty();
+        assertThat(s.listDir(Key.ROOT)).isEqualTo(new ListableStore.Listing(List.of(), List.of()));
+        assertThat(tree(root)).containsExactly(root.resolve(FileSystemStore.LOCK_FILE_NAME));
+        assertThatThrownBy(() -> s.write(Key.of(FileSystemStore.LOCK_FILE_NAME), value("x")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void conditionalWritesOverAPrefixOrThroughALinkFailNamingStoreAndKey() throws Exception {
+        Store s = createStore(sample());
+        assertThatThrownBy(() -> s.writeIfAbsent(Key.of("group/array"), value("x")))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining(s.describe()).hasMessageContaining("group/array");
+        assertThat(s.writeIfVersion(Key.of("group/array"), value("x"), "v")).isEmpty();
+        assertThat(s.deleteIfVersion(Key.of("group/array"), "v")).isFalse();
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        symlink(root().resolve("link"), outside);
+        assertThatThrownBy(() -> s.writeIfAbsent(Key.of("link/x"), value("escaped")))
+                .isInstanceOf(StoreException.class).hasMessageContaining("link/x");
+        assertThat(tree(outside)).isEmpty();
+    }
+
+    @Test
+    void versionsOfAFileWrittenByAnotherToolChangeWhenItIsRewritten() throws Exception {
+        Path root = root();
+        FileSystemStore s = FileSystemStore.open(root);
+        Files.writeString(root.resolve("k"), "same");
+        String v1 = s.version(Key.of("k")).orElseThrow();
+        Files.writeString(root.resolve("k"), "same"); // in place: same inode and size, later change time
+        assertThat(s.version(Key.of("k"))).isPresent().get().isNotEqualTo(v1);
+    }
+
     // ---------------------------------------------------------------- large files
 
     @Test

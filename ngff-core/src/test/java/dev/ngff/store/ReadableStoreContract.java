@@ -298,6 +298,18 @@ public abstract class ReadableStoreContract {
     }
 
     @Test
+    void sizeOfObjects() throws Exception {
+        ReadableStore s = store(sample());
+        assertThat(s.size(SMALL)).hasValue(SMALL_BYTES.length);
+        assertThat(s.size(EMPTY)).hasValue(0);
+        assertThat(s.size(LARGE)).hasValue(LARGE_BYTES.length);
+        assertThat(s.size(ODD)).hasValue(s.read(ODD).orElseThrow().size());
+        assertThat(s.size(Key.of("never/written"))).isEmpty();
+        assertThat(s.size(Key.of("group/array"))).as("a prefix is no object").isEmpty();
+        assertThat(s.size(SMALL.resolve("below"))).isEmpty();
+    }
+
+    @Test
     void concurrentReadersSeeCorrectRanges() throws Exception {
         ReadableStore s = store(sample());
         List<Callable<Void>> tasks = new ArrayList<>();

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -170,6 +171,183 @@ public abstract class StoreContract extends ListableStoreContract {
         s.write(SMALL, value("again"));
         assertThat(content(s.read(SMALL))).isEqualTo(bytes("again"));
         assertThat(s.list(Key.of("group"))).containsExactly(SMALL);
+    }
+
+
+    // ---------------------------------------------------------------- conditional writes
+
+    /**
+     * Whether rewriting an object with equal bytes gives it a new version. True for stores whose
+     * versions name the write (files, memory); false where the version is a hash of the content (an S3
+     * ETag), which the stores override.
+     */
+    protected boolean versionChangesOnEqualRewrite() {
+        return true;
+    }
+
+    /** Rounds of the racing tests; stores with slow requests may run fewer. */
+    protected int raceRounds() {
+        return 20;
+    }
+
+    @Test
+    void versionOfMissingKeysAndPrefixesIsEmpty() throws Exception {
+        Store s = store(sample());
+        assertThat(s.version(Key.of("never/written"))).isEmpty();
+        assertThat(s.version(Key.of("group/array"))).isEmpty();
+        assertThat(s.version(SMALL)).isPresent();
+        assertThat(s.version(SMALL)).isEqualTo(s.version(SMALL));
+    }
+
+    @Test
+    void writeIfAbsentCreatesOnce() throws Exception {
+        Store s = store(sample());
+        Key k = Key.of("locks/writer");
+        Optional<String> v = s.writeIfAbsent(k, value("first"));
+        assertThat(v).isPresent();
+        assertThat(s.version(k)).isEqualTo(v);
+        assertThat(content(s.read(k))).isEqualTo(bytes("first"));
+        assertThat(s.writeIfAbsent(k, value("second"))).isEmpty();
+        assertThat(content(s.read(k))).isEqualTo(bytes("first"));
+        assertThat(s.version(k)).isEqualTo(v);
+        assertThat(s.writeIfAbsent(SMALL, value("x"))).isEmpty();
+        assertThat(content(s.read(SMALL))).isEqualTo(SMALL_BYTES);
+        assertThat(s.list(Key.of("locks"))).containsExactly(k);
+    }
+
+    @Test
+    void writeIfVersionRefusesStaleAndMissing() throws Exception {
+        Store s = store(Map.of());
+        Key k = Key.of("cas/k");
+        assertThat(s.writeIfVersion(k, value("x"), "no-such-version")).isEmpty();
+        assertThat(s.read(k)).isEmpty();
+        String v1 = s.writeIfAbsent(k, value("one")).orElseThrow();
+        String v2 = s.writeIfVersion(k, value("two"), v1).orElseThrow();
+        assertThat(v2).isNotEqualTo(v1);
+        assertThat(s.version(k)).contains(v2);
+        assertThat(s.writeIfVersion(k, value("stale"), v1)).isEmpty();
+        assertThat(content(s.read(k))).isEqualTo(bytes("two"));
+        String v3 = s.writeIfVersion(k, value("three"), v2).orElseThrow();
+        assertThat(v3).isNotEqualTo(v2).isNotEqualTo(v1);
+        assertThat(s.writeIfVersion(k, value("stale"), v1)).isEmpty();
+        assertThat(s.writeIfVersion(k, value("stale"), v2)).isEmpty();
+        assertThat(content(s.read(k))).isEqualTo(bytes("three"));
+        assertThat(s.version(k)).contains(v3);
+    }
+
+    @Test
+    void deleteIfVersion() throws Exception {
+        Store s = store(sample());
+        Key k = Key.of("cas/d");
+        assertThat(s.deleteIfVersion(k, "no-such-version")).isFalse();
+        String v1 = s.writeIfAbsent(k, value("one")).orElseThrow();
+        String v2 = s.writeIfVersion(k, value("two"), v1).orElseThrow();
+        assertThat(s.deleteIfVersion(k, v1)).isFalse();
+        assertThat(content(s.read(k))).isEqualTo(bytes("two"));
+        assertThat(s.deleteIfVersion(k, v2)).isTrue();
+        assertThat(s.read(k)).isEmpty();
+        assertThat(s.version(k)).isEmpty();
+        assertThat(s.deleteIfVersion(k, v2)).isFalse();
+        assertThat(s.list(Key.ROOT)).doesNotContain(k);
+        String v3 = s.writeIfAbsent(k, value("again")).orElseThrow();
+        assertThat(s.writeIfVersion(k, value("stale"), v2)).isEmpty();
+        assertThat(s.version(k)).contains(v3);
+    }
+
+    @Test
+    void versionsChangeOnEveryWrite() throws Exception {
+        Store s = store(Map.of());
+        Key k = Key.of("v/k");
+        s.write(k, value("same"));
+        String v1 = s.version(k).orElseThrow();
+        s.write(k, value("other"));
+        String v2 = s.version(k).orElseThrow();
+        assertThat(v2).isNotEqualTo(v1);
+        s.write(k, value("same"));
+        String v3 = s.version(k).orElseThrow();
+        assertThat(v3).isNotEqualTo(v2);
+        if (versionChangesOnEqualRewrite()) {
+            s.write(k, value("same"));
+            String v4 = s.version(k).orElseThrow();
+            assertThat(v4).isNotEqualTo(v3);
+            String v5 = s.writeIfVersion(k, value("same"), v4).orElseThrow();
+            assertThat(v5).isNotEqualTo(v4).isNotEqualTo(v3);
+            assertThat(s.writeIfVersion(k, value("same"), v4)).isEmpty();
+        }
+    }
+
+    @Test
+    void exactlyOneOfRacingCreatorsWins() throws Exception {
+        Store s = store(Map.of());
+        int threads = 8;
+        int rounds = raceRounds();
+        CyclicBarrier start = new CyclicBarrier(threads);
+        AtomicInteger[] wins = new AtomicInteger[rounds];
+        String[][] winners = new String[rounds][threads];
+        for (int r = 0; r < rounds; r++) {
+            wins[r] = new AtomicInteger();
+        }
+        List<Callable<Void>> tasks = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            tasks.add(() -> {
+                for (int r = 0; r < rounds; r++) {
+                    start.await();
+                    Optional<String> v = s.writeIfAbsent(Key.of("race/" + r + "/lock"), value("holder " + id));
+                    if (v.isPresent()) {
+                        wins[r].incrementAndGet();
+                        winners[r][id] = v.get();
+                    }
+                }
+                return null;
+            });
+        }
+        runAll(tasks);
+        for (int r = 0; r < rounds; r++) {
+            assertThat(wins[r].get()).as("winners of round " + r).isEqualTo(1);
+            Key k = Key.of("race/" + r + "/lock");
+            int winner = -1;
+            for (int t = 0; t < threads; t++) {
+                if (winners[r][t] != null) {
+                    winner = t;
+                }
+            }
+            assertThat(content(s.read(k))).isEqualTo(bytes("holder " + winner));
+            assertThat(s.version(k)).contains(winners[r][winner]);
+        }
+        assertThat(s.list(Key.of("race"))).hasSize(rounds);
+    }
+
+    @Test
+    void racingCompareAndSetLosesNoUpdate() throws Exception {
+        Store s = store(Map.of());
+        Key k = Key.of("counter");
+        s.writeIfAbsent(k, value("0")).orElseThrow();
+        int threads = 4;
+        int perThread = Math.max(5, raceRounds() / 2);
+        CyclicBarrier start = new CyclicBarrier(threads);
+        AtomicInteger refused = new AtomicInteger();
+        List<Callable<Void>> tasks = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            tasks.add(() -> {
+                start.await();
+                for (int done = 0; done < perThread; ) {
+                    String v = s.version(k).orElseThrow();
+                    Optional<Bytes> b = s.read(k);
+                    long n = Long.parseLong(new String(content(b), java.nio.charset.StandardCharsets.US_ASCII));
+                    // the read may be of a newer object than v: then the write below must be refused
+                    if (s.writeIfVersion(k, value(Long.toString(n + 1)), v).isPresent()) {
+                        done++;
+                    } else {
+                        refused.incrementAndGet();
+                    }
+                }
+                return null;
+            });
+        }
+        runAll(tasks);
+        assertThat(new String(content(s.read(k)), java.nio.charset.StandardCharsets.US_ASCII))
+                .isEqualTo(Long.toString((long) threads * perThread));
     }
 
     // ---------------------------------------------------------------- concurrency
