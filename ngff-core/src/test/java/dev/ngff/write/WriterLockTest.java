@@ -35,7 +35,7 @@ class WriterLockTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"memory"})
+    @ValueSource(strings = {"memory", "file"})
     void aSecondWriterGetsOneLineNamingTheHolder(String kind) throws Exception {
         Store s = store(kind);
         Key node = Key.of("img");
@@ -58,7 +58,7 @@ class WriterLockTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"memory"})
+    @ValueSource(strings = {"memory", "file"})
     void releaseDeletesOnlyItsOwnVersion(String kind) throws Exception {
         Store s = store(kind);
         WriterLock mine = WriterLock.acquire(s, Key.ROOT, "mine");
@@ -73,7 +73,7 @@ class WriterLockTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"memory"})
+    @ValueSource(strings = {"memory", "file"})
     void aProvablyDeadHolderIsTakenOver(String kind) throws Exception {
         Store s = store(kind);
         Process p = new ProcessBuilder("true").start();
@@ -93,7 +93,7 @@ class WriterLockTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"memory"})
+    @ValueSource(strings = {"memory", "file"})
     void aHolderOnAnotherHostOrAliveIsBrokenOnlyOnRequest(String kind) throws Exception {
         Store s = store(kind);
         LockHolder remote = new LockHolder("remote", "some-other-host", 1, Optional.empty(), "ngff copy x y", Instant.now());
@@ -112,7 +112,7 @@ class WriterLockTest {
 
     /** Threads race for one lock, round after round: exactly one wins each round, the others are told who. */
     @ParameterizedTest
-    @ValueSource(strings = {"memory"})
+    @ValueSource(strings = {"memory", "file"})
     void racingThreadsGetOneHolder(String kind) throws Exception {
         Store s = store(kind);
         int threads = 8;
