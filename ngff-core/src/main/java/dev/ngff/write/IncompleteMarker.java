@@ -135,10 +135,6 @@ public record IncompleteMarker(String job, String source, Map<String, String> op
     }
 
     private static String text(JsonNode o, String field, String where) throws InvalidMetadataException {
-        JsonNode v = o.path(field);
-        if (!v.isTextual()) {
-            throw new InvalidMetadataException(where + ": /" + field + " must be a string");
-        }
-        return v.asText();
+        return LockHolder.text(o, field, where);
     }
 }

@@ -136,7 +136,8 @@ public record LockHolder(String id, String host, long pid, Optional<Instant> pro
         return fromJson(h, where);
     }
 
-    private static String text(JsonNode o, String field, String where) throws InvalidMetadataException {
+    /** A required string field of a JSON object; {@code where} names the store and key in the error. */
+    static String text(JsonNode o, String field, String where) throws InvalidMetadataException {
         JsonNode v = o.path(field);
         if (!v.isTextual()) {
             throw new InvalidMetadataException(where + ": /" + field + " must be a string");
