@@ -84,6 +84,37 @@ class CopyResumeTest {
     }
 
     @Test
+    void fsyncPoliciesWriteTheSameBytesAndAForeignLockNeedsBreakLock() throws Exception {
+        Path src = dir.resolve("src.zarr");
+        CopySources.hierarchy(src, 5, 16, 64);
+        Path ref = dir.resolve("ref.zarr");
+        assertThat(run("copy", src, ref).code()).isZero();
+        TreeMap<String, byte[]> reference = CopyTrees.files(ref);
+        for (String policy : List.of("commit", "always")) {
+            Path d = dir.resolve(policy + ".zarr");
+            Cli.Result r = run("copy", "--fsync", policy, src, d);
+            assertThat(r.code()).as(r.err()).isZero();
+            CopyTrees.assertIdentical(d, reference, "--fsync " + policy);
+        }
+        Cli.Result bad = run("copy", "--fsync", "sometimes", src, dir.resolve("x.zarr"));
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("none, commit or always");
+
+        Path dst = dir.resolve("locked.zarr");
+        try (FileSystemStore s = FileSystemStore.open(dst)) {
+            WriterLock.acquire(s, Key.ROOT, new dev.ngff.write.LockHolder("other", "scope-pc-7", 4242,
+                    java.util.Optional.empty(), "ngff copy a.zarr locked.zarr", java.time.Instant.now()), WriterLock.Mode.BREAK);
+        }
+        Cli.Result refused = run("copy", src, dst);
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err().strip()).contains("another writer holds the lock", "pid 4242 on host scope-pc-7",
+                "ngff copy a.zarr locked.zarr", "--break-lock").doesNotContain("\n");
+        Cli.Result broke = run("copy", "--break-lock", src, dst);
+        assertThat(broke.code()).as(broke.err()).isZero();
+        CopyTrees.assertIdentical(dst, reference, "copy after --break-lock");
+    }
+
+    @Test
     void hugeSparseGridsCopyTheirStoredChunksAndNeverOverflow() throws Exception {
         long big = 1L << 62;
         Path src = dir.resolve("sparse.zarr");
