@@ -183,11 +183,8 @@ public final class CopyCommand implements Callable<Integer> {
                         if (o.cancelled()) {
                             throw interrupted(dst, resumeCommand);
                         }
-                        if (durability == Durability.COMMIT) {
-                            LocalFiles.force(dst, a.path());
-                        }
                         lock.requireHeld();
-                        out.publish(); // data first, then the array's metadata
+                        out.publish(durability); // data first (forced under --fsync commit), then the array's metadata
                     }
                 }
                 for (Step s : steps.reversed()) { // children before parents, the root last

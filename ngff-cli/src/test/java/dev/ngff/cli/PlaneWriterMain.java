@@ -9,7 +9,7 @@ import dev.ngff.metadata.Codecs;
 import dev.ngff.metadata.DataType;
 import dev.ngff.store.FileSystemStore;
 import dev.ngff.store.Key;
-import dev.ngff.write.LocalFiles;
+import dev.ngff.write.Durability;
 
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ import java.util.List;
  * A plane-by-plane sharded writer for the crash harness, run in its own JVM: appends {@code planes}
  * uint16 planes of {@code size x size} to a 3-D sharded array through {@link ZarrArray#write}, one plane
  * at a time, and publishes the grown extent after each shard-row of planes (the append protocol:
- * {@link ZarrArray#extendTo}, write, force, {@link ZarrArray#publish()}). Element values are
+ * {@link ZarrArray#extendTo}, write, {@link ZarrArray#publish(Durability)} with {@code COMMIT}). Element values are
  * {@link #value}, so a reader can check any plane without the writer.
  *
  * <p>Arguments: directory, planes, size, shard depth.
@@ -55,8 +55,7 @@ public final class PlaneWriterMain {
                 for (int z = z0; z < z0 + rows; z++) {
                     grown.write(new long[]{z, 0, 0}, plane(z, size));
                 }
-                LocalFiles.force(store, Key.ROOT); // data durable before the extent that claims it
-                array = grown.publish();
+                array = grown.publish(Durability.COMMIT); // data durable before the extent that claims it
             }
         }
         System.out.println("wrote " + planes + " planes");

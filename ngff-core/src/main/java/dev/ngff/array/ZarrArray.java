@@ -452,7 +452,25 @@ public final class ZarrArray implements ZarrNode {
      * shape is written (and, under an fsync policy, forced; see {@code docs/write-path.md}). Idempotent.
      */
     public ZarrArray publish() throws IOException {
-        Zarr.writeMetadata(writable(), path, meta);
+        return publish(dev.ngff.write.Durability.NONE);
+    }
+
+    /**
+     * {@link #publish()} under a durability policy: with {@link dev.ngff.write.Durability#COMMIT} the
+     * objects under the array are forced to stable storage before the metadata is written, and the
+     * metadata after ({@link dev.ngff.write.LocalFiles#force}), so a power cut never leaves a published
+     * extent without its data. {@code ALWAYS} is the store's own per-object fsync; {@code NONE} forces nothing.
+     */
+    public ZarrArray publish(dev.ngff.write.Durability durability) throws IOException {
+        WritableStore w = writable();
+        boolean force = durability == dev.ngff.write.Durability.COMMIT && w instanceof dev.ngff.store.Store;
+        if (force) {
+            dev.ngff.write.LocalFiles.force((dev.ngff.store.Store) w, path);
+        }
+        Zarr.writeMetadata(w, path, meta);
+        if (force) {
+            dev.ngff.write.LocalFiles.force((dev.ngff.store.Store) w, path);
+        }
         return this;
     }
 
