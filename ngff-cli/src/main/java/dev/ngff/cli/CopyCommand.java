@@ -40,7 +40,10 @@ import java.util.concurrent.Callable;
         description = "Re-encodes an array or a hierarchy (groups, attributes and arrays, recursively) into a new "
                 + "directory store, optionally changing the Zarr format, chunks, shards and compressor. By default "
                 + "the format, chunks and codecs of the source are kept. Blocks of whole target chunks (shards) are "
-                + "copied in parallel, so memory stays bounded.")
+                + "copied in parallel, so memory stays bounded. The copy holds the target's writer lock "
+                + "(.ngff-lock.json) and marks the target incomplete (.ngff-incomplete.json) until it ends; each "
+                + "array's metadata is written after its data and the root last. An interrupted copy (kill, Ctrl-C, "
+                + "a full disk) is finished with --resume; see docs/write-path.md.")
 public final class CopyCommand implements Callable<Integer> {
 
     @Spec
