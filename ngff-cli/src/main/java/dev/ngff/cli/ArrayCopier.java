@@ -63,6 +63,11 @@ final class ArrayCopier {
                 plan = unitPlan;
             }
         }
+        if (sparse.isEmpty() && plan.count() == Long.MAX_VALUE) {
+            throw new dev.ngff.error.StoreException(src.store().describe() + " array '" + src.path() + "' of shape "
+                    + CodecText.shape(shape) + " has at least 2^63 blocks to visit, and its store cannot list the chunks "
+                    + "it holds; copy it from a store that can list (a directory, a zip, S3)");
+        }
         long count = sparse.map(l -> (long) l.size()).orElse(plan.count());
         BlockPlan blocks = plan;
         AtomicLong skipped = new AtomicLong();
