@@ -64,7 +64,7 @@ final class ArrayCopier {
             }
         }
         if (sparse.isEmpty() && plan.count() == Long.MAX_VALUE) {
-            throw new dev.ngff.error.StoreException(src.store().describe() + " array '" + src.path() + "' of shape "
+            throw new dev.ngff.error.StoreException(src.store().describe() + " array '" + (src.path().isRoot() ? "/" : src.path().path()) + "' of shape "
                     + CodecText.shape(shape) + " has at least 2^63 blocks to visit, and its store cannot list the chunks "
                     + "it holds; copy it from a store that can list (a directory, a zip, S3)");
         }
