@@ -13,15 +13,11 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
-import java.nio.file.FileSystemLoopException;
-import java.nio.file.FileVisitOption;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -29,7 +25,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -56,13 +51,24 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p><b>Confinement.</b> {@link Key} already bans {@code ..}, {@code .}, empty segments, leading
  * slashes, backslashes and NUL; every resolved path is also normalised and checked to lie below the
- * root. Symbolic links inside the root are followed for reads and listings (so a hierarchy may be
- * assembled from linked pieces; whoever can create links in the root is trusted to read), but writes
- * and deletes never pass through one: if a directory on the way to the key is a symbolic link, the
- * write or delete fails with a {@link StoreException} and nothing is created or removed outside the
+ * root. Symbolic links whose targets lie inside the root (after resolving every link) are followed by
+ * reads and listings, so a hierarchy may share pieces by linking them. Links that lead out of the root
+ * are not part of the store: a read, {@link #size}, {@link #version} or {@link #exists} through one is
+ * refused with a one-line {@link StoreException} naming the store and the key (never the target or its
+ * bytes), and listings neither show nor descend into them; {@link Options#followLinksOutOfRoot()}
+ * allows them. A directory found to lie inside the root is remembered, so a read resolves links at
+ * most once per directory; the last component is opened without following links, so ordinary files
+ * cost nothing extra. Writes and deletes never pass through a linked directory, even inside the root:
+ * the write or delete fails with a {@link StoreException} and nothing is created or removed outside the
  * root. A symbolic link at the key itself is replaced by the write (the rename replaces the link, not
  * the file it points to) and removed by a delete. These checks do not defend against another process
- * that swaps directories for links while a write is in progress.
+ * that swaps directories for links while the store is in use.
+ *
+ * <p><b>Conditional writes</b> ({@link #writeIfAbsent}, {@link #writeIfVersion},
+ * {@link #deleteIfVersion}) are atomic with respect to each other across threads and processes that
+ * share the file system (and honour {@link Options#fsync()}); see {@link #version} for what a version
+ * is. They lock one byte of the file {@value #LOCK_FILE_NAME} in the root, which stays there and which
+ * listings never show.
  *
  * <p>Thread-safe. Failures of the file system are {@link StoreException}s naming this store, the key
  * and the byte range. Listings are snapshots in lexicographic key order; {@link #listDir} reports
@@ -85,16 +91,36 @@ public final class FileSystemStore implements Store {
      * Options of a file-system store.
      *
      * @param fsync force each written file and its directory to stable storage before a write returns
+     * @param followLinksOutOfRoot read through symbolic links whose targets lie outside the root (off by
+     *     default: such links are refused, see the class comment)
      */
-    public record Options(boolean fsync) {
-        /** No fsync. */
+    public record Options(boolean fsync, boolean followLinksOutOfRoot) {
+        /** Options with the given fsync setting that refuse links out of the root. */
+        public Options(boolean fsync) {
+            this(fsync, false);
+        }
+
+        /** No fsync; links out of the root refused. */
         public static Options defaults() {
-            return new Options(false);
+            return new Options(false, false);
+        }
+
+        /** These options with {@link #followLinksOutOfRoot()} set as given. */
+        public Options withFollowLinksOutOfRoot(boolean follow) {
+            return new Options(fsync, follow);
         }
     }
 
     private final Path root;
     private final Options options;
+    /** The root's real path once it exists (the root may be created after the store is opened). */
+    private volatile Path realRoot;
+    /**
+     * Directories below the root already found to lie inside it once links are resolved, so that a read
+     * resolves its directory at most once; cleared when it grows large.
+     */
+    private final java.util.Set<Path> confinedDirs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final int MAX_CONFINED_DIRS = 1 << 16;
     /** Whether the file system has the "unix" attribute view (inode, change time in ns) for versions. */
     private final boolean unixAttributes;
 
@@ -150,10 +176,12 @@ public final class FileSystemStore implements Store {
             return Optional.empty();
         }
         Path file = path(key);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel ch = openForRead(key, file)) {
             return readOpen(ch, file, range);
         } catch (NoSuchFileException e) {
             return Optional.empty();
+        } catch (StoreException e) {
+            throw e;
         } catch (FileSystemException e) {
             if (!Files.exists(file)) {
                 return Optional.empty(); // a path through a regular file ("Not a directory")
@@ -209,7 +237,7 @@ public final class FileSystemStore implements Store {
         }
         Path file = path(key);
         ByteRange whole = ByteRange.WHOLE;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel ch = openForRead(key, file)) {
             long size = ch.size();
             if (size != dest.byteSize()) {
                 return Files.isDirectory(file) ? -1 : size; // a directory is no object, whatever size it reports
@@ -225,6 +253,8 @@ public final class FileSystemStore implements Store {
             return size;
         } catch (NoSuchFileException e) {
             return -1;
+        } catch (StoreException e) {
+            throw e;
         } catch (FileSystemException e) {
             if (!Files.exists(file)) {
                 return -1;
@@ -264,7 +294,116 @@ public final class FileSystemStore implements Store {
 
     @Override
     public boolean exists(Key key) throws IOException {
-        return !key.isRoot() && Files.isRegularFile(path(key));
+        if (key.isRoot()) {
+            return false;
+        }
+        try {
+            return Files.isRegularFile(readTarget(key));
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    // ---------------------------------------------------------------- symbolic links on reads
+
+    /**
+     * Opens {@code file} for reading. Unless links out of the root are allowed, the last component is
+     * opened without following a link (no cost for ordinary files); a link there is resolved and
+     * followed only if its target lies inside the root.
+     */
+    private FileChannel openForRead(Key key, Path file) throws IOException {
+        if (options.followLinksOutOfRoot()) {
+            return FileChannel.open(file, StandardOpenOption.READ);
+        }
+        requireConfinedDirectory(key, file.getParent());
+        try {
+            return FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            throw e;
+        } catch (IOException e) {
+            // a link at the key fails the no-follow open (ELOOP, reported as a plain IOException on Linux)
+            if (!Files.isSymbolicLink(file)) {
+                throw e;
+            }
+            return FileChannel.open(confinedLinkTarget(key, file), StandardOpenOption.READ);
+        }
+    }
+
+    /**
+     * The path whose attributes describe {@code key} for a reader: the file itself, or the target of a
+     * link at the key (which must lie inside the root unless allowed otherwise).
+     *
+     * @throws NoSuchFileException if the key names nothing, or a dangling link
+     * @throws StoreException if the key leads out of the root through a link and that is not allowed
+     */
+    private Path readTarget(Key key) throws IOException {
+        Path file = path(key);
+        if (options.followLinksOutOfRoot()) {
+            return file;
+        }
+        requireConfinedDirectory(key, file.getParent());
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (FileSystemException e) {
+            throw new NoSuchFileException(file.toString()); // missing, or a path through a regular file
+        }
+        return a.isSymbolicLink() ? confinedLinkTarget(key, file) : file;
+    }
+
+    /** Checks that {@code dir}, with every link on its way resolved, lies inside the root. */
+    private void requireConfinedDirectory(Key key, Path dir) throws IOException {
+        if (dir.equals(root) || confinedDirs.contains(dir)) {
+            return;
+        }
+        Path real;
+        try {
+            real = dir.toRealPath();
+        } catch (FileSystemException e) {
+            return; // missing, or a path through a file: opening the key finds nothing either
+        }
+        if (!real.startsWith(realRoot())) {
+            throw leavesRoot(key);
+        }
+        if (confinedDirs.size() >= MAX_CONFINED_DIRS) {
+            confinedDirs.clear();
+        }
+        confinedDirs.add(dir);
+    }
+
+    /** The real path of the link at {@code file}, which must lie inside the root. */
+    private Path confinedLinkTarget(Key key, Path file) throws IOException {
+        Path real = file.toRealPath(); // NoSuchFileException for a dangling link: the key is missing
+        if (!real.startsWith(realRoot())) {
+            throw leavesRoot(key);
+        }
+        return real;
+    }
+
+    /** True unless {@code p} is a link whose target is missing or, when that is not allowed, outside the root. */
+    private boolean followable(Path p) throws IOException {
+        if (options.followLinksOutOfRoot()) {
+            return true;
+        }
+        try {
+            return p.toRealPath().startsWith(realRoot());
+        } catch (FileSystemException e) {
+            return false;
+        }
+    }
+
+    private Path realRoot() throws IOException {
+        Path r = realRoot;
+        if (r == null) {
+            r = root.toRealPath();
+            realRoot = r;
+        }
+        return r;
+    }
+
+    private StoreException leavesRoot(Key key) {
+        return new StoreException(describe() + ": reading '" + key + "' refused: it leads through a symbolic link to outside the"
+                + " store's root (open the store with the option to follow links out of the root to allow it)");
     }
 
     // ---------------------------------------------------------------- writes
@@ -484,9 +623,12 @@ public final class FileSystemStore implements Store {
         if (key.isRoot()) {
             return Optional.empty();
         }
-        Path file = path(key);
         try {
-            return versionOf(file);
+            return versionOf(readTarget(key));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (StoreException e) {
+            throw e;
         } catch (IOException e) {
             throw StoreErrors.failure(this, "reading the version of", key, e);
         }
@@ -602,7 +744,7 @@ public final class FileSystemStore implements Store {
             return Optional.empty();
         }
         try (ConditionalWriteLocks.Held held = conditionalLock(key)) {
-            if (!parentsAreDirectories(key) || !versionOf(target).equals(Optional.of(expected))) {
+            if (!parentsAreDirectories(key) || !currentVersion(key).equals(Optional.of(expected))) {
                 return Optional.empty();
             }
             writeAtomically(target.getParent(), target, value, true);
@@ -623,7 +765,7 @@ public final class FileSystemStore implements Store {
         }
         Path target = path(key);
         try (ConditionalWriteLocks.Held held = conditionalLock(key)) {
-            if (!parentsAreDirectories(key) || !versionOf(target).equals(Optional.of(expected))) {
+            if (!parentsAreDirectories(key) || !currentVersion(key).equals(Optional.of(expected))) {
                 return false;
             }
             try {
@@ -640,6 +782,14 @@ public final class FileSystemStore implements Store {
             throw e;
         } catch (IOException e) {
             throw StoreErrors.failure(this, "deleting", key, e);
+        }
+    }
+
+    private Optional<String> currentVersion(Key key) throws IOException {
+        try {
+            return versionOf(readTarget(key));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
         }
     }
 
@@ -681,17 +831,13 @@ public final class FileSystemStore implements Store {
         if (key.isRoot()) {
             return OptionalLong.empty();
         }
-        Path file = path(key);
         try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            BasicFileAttributes a = Files.readAttributes(readTarget(key), BasicFileAttributes.class);
             return a.isRegularFile() ? OptionalLong.of(a.size()) : OptionalLong.empty();
         } catch (NoSuchFileException e) {
             return OptionalLong.empty();
-        } catch (FileSystemException e) {
-            if (!Files.exists(file)) {
-                return OptionalLong.empty();
-            }
-            throw StoreErrors.failure(this, "reading the size of", key, e);
+        } catch (StoreException e) {
+            throw e;
         } catch (IOException e) {
             throw StoreErrors.failure(this, "reading the size of", key, e);
         }
@@ -711,6 +857,9 @@ public final class FileSystemStore implements Store {
         Path start = path(prefix);
         BasicFileAttributes attrs;
         try {
+            if (!prefix.isRoot() && !followable(start)) {
+                return List.of(); // behind a link out of the root: not part of the store
+            }
             attrs = Files.readAttributes(start, BasicFileAttributes.class);
         } catch (NoSuchFileException e) {
             return List.of();
@@ -726,13 +875,13 @@ public final class FileSystemStore implements Store {
         if (!attrs.isDirectory()) {
             return List.of();
         }
-        return walk(prefix, start);
-    }
-
-    private List<Key> walk(Key prefix, Path start) throws StoreException {
         List<Key> out = new ArrayList<>();
         try {
-            Files.walkFileTree(start, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new Collector(prefix, start, out));
+            java.util.Set<Object> ancestors = new java.util.HashSet<>();
+            if (attrs.fileKey() != null) {
+                ancestors.add(attrs.fileKey());
+            }
+            walk(prefix, start, ancestors, out);
         } catch (IOException e) {
             throw StoreErrors.failure(this, "listing", prefix, e);
         }
@@ -740,40 +889,56 @@ public final class FileSystemStore implements Store {
         return out;
     }
 
-    /** Collects regular files below a directory as keys; skips temp files, vanished files and link loops. */
-    private static final class Collector extends SimpleFileVisitor<Path> {
-        private final Key prefix;
-        private final Path start;
-        private final List<Key> out;
-
-        Collector(Key prefix, Path start, List<Key> out) {
-            this.prefix = prefix;
-            this.start = start;
-            this.out = out;
-        }
-
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-            if (attrs.isRegularFile() && !isTemp(file.getFileName().toString())) {
-                toKey(prefix, start.relativize(file)).ifPresent(out::add);
+    /**
+     * Collects the regular files below {@code dir} as keys. Skips temp files, names that are no keys,
+     * entries that vanish meanwhile, dangling links, links out of the root (unless allowed) and link
+     * loops ({@code ancestors} holds the file keys of the directories above).
+     */
+    private void walk(Key dirKey, Path dir, java.util.Set<Object> ancestors, List<Key> out) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                Optional<Key> key = entryKey(dirKey, p);
+                Optional<BasicFileAttributes> attrs = key.isEmpty() ? Optional.empty() : entryAttributes(p);
+                if (attrs.isEmpty()) {
+                    continue;
+                }
+                if (attrs.get().isRegularFile()) {
+                    out.add(key.get());
+                } else if (attrs.get().isDirectory()) {
+                    Object id = attrs.get().fileKey();
+                    if (id != null && !ancestors.add(id)) {
+                        continue; // a link back to a directory above: a loop
+                    }
+                    walk(key.get(), p, ancestors, out);
+                    if (id != null) {
+                        ancestors.remove(id);
+                    }
+                }
             }
-            return FileVisitResult.CONTINUE;
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            // removed by a concurrent delete
         }
+    }
 
-        @Override
-        public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-            if (e instanceof NoSuchFileException || e instanceof FileSystemLoopException) {
-                return FileVisitResult.CONTINUE;
-            }
-            throw e;
-        }
+    /** The key of a directory entry; empty for temp files and names that are no valid key segment. */
+    private static Optional<Key> entryKey(Key dirKey, Path entry) {
+        String name = entry.getFileName().toString();
+        return isTemp(name) ? Optional.empty() : toKey(dirKey, entry.getFileName());
+    }
 
-        @Override
-        public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-            if (e != null && !(e instanceof NoSuchFileException)) {
-                throw e;
+    /**
+     * The attributes of a directory entry, following a link only where reads would: empty if it
+     * vanished, is a dangling link, or is a link out of the root that the options do not allow.
+     */
+    private Optional<BasicFileAttributes> entryAttributes(Path p) throws IOException {
+        try {
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!a.isSymbolicLink()) {
+                return Optional.of(a);
             }
-            return FileVisitResult.CONTINUE;
+            return followable(p) ? Optional.of(Files.readAttributes(p, BasicFileAttributes.class)) : Optional.empty();
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
         }
     }
 
@@ -782,9 +947,20 @@ public final class FileSystemStore implements Store {
         Path dir = path(prefix);
         List<Key> objects = new ArrayList<>();
         List<Key> prefixes = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path p : entries) {
-                classify(prefix, p, objects, prefixes);
+        try {
+            if (!prefix.isRoot() && !followable(dir)) {
+                return new Listing(List.of(), List.of()); // behind a link out of the root
+            }
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+                for (Path p : entries) {
+                    Optional<Key> key = entryKey(prefix, p);
+                    Optional<BasicFileAttributes> attrs = key.isEmpty() ? Optional.empty() : entryAttributes(p);
+                    if (attrs.isPresent() && attrs.get().isDirectory()) {
+                        prefixes.add(key.get());
+                    } else if (attrs.isPresent() && attrs.get().isRegularFile()) {
+                        objects.add(key.get());
+                    }
+                }
             }
         } catch (NoSuchFileException | NotDirectoryException e) {
             return new Listing(List.of(), List.of());
@@ -799,28 +975,6 @@ public final class FileSystemStore implements Store {
         Collections.sort(objects);
         Collections.sort(prefixes);
         return new Listing(objects, prefixes);
-    }
-
-    private static void classify(Key prefix, Path p, List<Key> objects, List<Key> prefixes) throws IOException {
-        String name = p.getFileName().toString();
-        if (isTemp(name)) {
-            return;
-        }
-        Optional<Key> key = toKey(prefix, p.getFileName());
-        if (key.isEmpty()) {
-            return;
-        }
-        BasicFileAttributes attrs;
-        try {
-            attrs = Files.readAttributes(p, BasicFileAttributes.class);
-        } catch (NoSuchFileException e) {
-            return; // deleted meanwhile, or a dangling link
-        }
-        if (attrs.isDirectory()) {
-            prefixes.add(key.get());
-        } else if (attrs.isRegularFile()) {
-            objects.add(key.get());
-        }
     }
 
     // ---------------------------------------------------------------- helpers

@@ -154,6 +154,45 @@ public final class HttpStore implements ReadableStore {
         return existence(key, uri, status);
     }
 
+    /**
+     * The size from a {@code HEAD} request's {@code Content-Length}. Where {@code HEAD} is refused (405,
+     * 501) or answers no length, a one-byte range request probes it: the total of a 206's
+     * {@code Content-Range}, 0 for a 416, a 200's {@code Content-Length}; only a server that answers none
+     * of these has the whole object read.
+     */
+    @Override
+    public OptionalLong size(Key key) throws IOException {
+        if (key.isRoot()) {
+            return OptionalLong.empty();
+        }
+        URI uri = uri(key);
+        HttpResponse<Void> head = send(request(uri).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.discarding(), key, null);
+        int status = head.statusCode();
+        if (status != 405 && status != 501) {
+            if (!existence(key, uri, status)) {
+                return OptionalLong.empty();
+            }
+            OptionalLong length = head.headers().firstValueAsLong("Content-Length");
+            if (length.isPresent()) {
+                return length;
+            }
+        }
+        HttpRequest probe = request(uri).GET().header("Range", "bytes=0-0").build();
+        HttpResponse<Void> response = send(probe, HttpResponse.BodyHandlers.discarding(), key, ByteRange.of(0, 1));
+        OptionalLong size = switch (response.statusCode()) {
+            case 404, 410 -> OptionalLong.empty();
+            case 416 -> OptionalLong.of(0);
+            case 206 -> contentRangeTotal(response);
+            case 200 -> response.headers().firstValueAsLong("Content-Length");
+            default -> throw statusFailure(key, ByteRange.of(0, 1), uri, response.statusCode());
+        };
+        if (size.isEmpty() && response.statusCode() != 404 && response.statusCode() != 410) {
+            return ReadableStore.super.size(key);
+        }
+        return size;
+    }
+
     private boolean existsByGet(Key key, URI uri) throws IOException {
         HttpRequest get = request(uri).GET().header("Range", "bytes=0-0").build();
         HttpResponse<Void> response = send(get, HttpResponse.BodyHandlers.discarding(), key, ByteRange.of(0, 1));

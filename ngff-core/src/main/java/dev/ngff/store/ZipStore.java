@@ -210,6 +210,20 @@ public final class ZipStore implements ListableStore {
         return entries.containsKey(Objects.requireNonNull(key, "key"));
     }
 
+    /**
+     * The uncompressed size that the zip's central directory declares for the entry, read from the
+     * index built at open (no I/O); an entry without a declared size is read to find it.
+     */
+    @Override
+    public java.util.OptionalLong size(Key key) throws IOException {
+        Entry e = entries.get(Objects.requireNonNull(key, "key"));
+        if (e == null) {
+            return java.util.OptionalLong.empty();
+        }
+        long declared = e.zipEntry.getSize();
+        return declared >= 0 ? java.util.OptionalLong.of(declared) : ListableStore.super.size(key);
+    }
+
     private Bytes readStored(Entry e, ByteRange range) throws IOException {
         long size = e.zipEntry.getSize();
         long start = range.start(size);

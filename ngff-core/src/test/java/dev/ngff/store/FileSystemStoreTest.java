@@ -19,7 +19,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * {@link FileSystemStore}: the store contract over files written directly (as other tools would), plus
  * confinement, temp files, directory pruning and large files. Symbolic links: reads and listings follow
- * them, writes and deletes refuse to pass through a linked directory and replace a link at the key.
+ * links whose targets lie inside the root, refuse (reads) or leave out (listings) links out of the root
+ * unless the options allow them; writes and deletes refuse to pass through a linked directory and
+ * replace a link at the key.
  */
 class FileSystemStoreTest extends StoreContract {
 
@@ -102,7 +104,8 @@ class FileSystemStoreTest extends StoreContract {
         symlink(root.resolve("k"), target);
         FileSystemStore s = FileSystemStore.open(root);
 
-        assertThat(content(s.read(Key.of("k")))).isEqualTo(bytes("outside"));
+        FileSystemStore following = new FileSystemStore(root, FileSystemStore.Options.defaults().withFollowLinksOutOfRoot(true));
+        assertThat(content(following.read(Key.of("k")))).isEqualTo(bytes("outside"));
         s.write(Key.of("k"), value("inside"));
         assertThat(target).hasContent("outside");
         assertThat(Files.isSymbolicLink(root.resolve("k"))).isFalse();
@@ -112,16 +115,87 @@ class FileSystemStoreTest extends StoreContract {
     }
 
     @Test
-    void readsAndListingsFollowLinks() throws Exception {
+    void aChunkLinkedOutOfTheRootIsRefusedWithoutShowingItsBytes() throws Exception {
+        Path secret = Files.writeString(Files.createDirectories(dir.resolve("outside")).resolve("passwd"), "SECRET:x:0:0");
+        Path root = root();
+        Files.createDirectories(root.resolve("a/c"));
+        Files.writeString(root.resolve("a/c/1"), "ok");
+        symlink(root.resolve("a/c/0"), secret);
+        FileSystemStore s = FileSystemStore.open(root);
+        Key k = Key.of("a/c/0");
+
+        for (org.assertj.core.api.ThrowableAssert.ThrowingCallable call : List.<org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+                () -> s.read(k), () -> s.read(k, ByteRange.of(0, 4)), () -> s.readInto(k, java.lang.foreign.MemorySegment.ofArray(new byte[12])),
+                () -> s.size(k), () -> s.version(k), () -> s.exists(k))) {
+            assertThatThrownBy(call).isInstanceOf(StoreException.class)
+                    .hasMessageContaining(s.describe()).hasMessageContaining("'a/c/0'").hasMessageContaining("refused").hasMessageContaining("outside the store's root")
+                    .hasMessageNotContaining("SECRET").hasMessageNotContaining("\n").hasMessageNotContaining(secret.toString());
+        }
+        assertThat(s.list(Key.ROOT)).containsExactly(Key.of("a/c/1"));
+        assertThat(s.listDir(Key.of("a/c")).objects()).containsExactly(Key.of("a/c/1"));
+        assertThat(content(s.read(Key.of("a/c/1")))).isEqualTo(bytes("ok"));
+    }
+
+    @Test
+    void aDirectoryLinkedOutOfTheRootIsNoPartOfTheStore() throws Exception {
         Path outside = Files.createDirectories(dir.resolve("outside"));
         Files.writeString(outside.resolve("f"), "linked");
         Path root = root();
         symlink(root.resolve("linked"), outside);
         FileSystemStore s = FileSystemStore.open(root);
 
+        assertThatThrownBy(() -> s.read(Key.of("linked/f"))).isInstanceOf(StoreException.class)
+                .hasMessageContaining(s.describe()).hasMessageContaining("'linked/f'").hasMessageContaining("outside the store's root");
+        assertThatThrownBy(() -> s.size(Key.of("linked/f"))).isInstanceOf(StoreException.class);
+        assertThat(s.list(Key.ROOT)).isEmpty();
+        assertThat(s.list(Key.of("linked"))).isEmpty();
+        assertThat(s.listDir(Key.ROOT)).isEqualTo(new ListableStore.Listing(List.of(), List.of()));
+        assertThat(s.listDir(Key.of("linked"))).isEqualTo(new ListableStore.Listing(List.of(), List.of()));
+    }
+
+    @Test
+    void linksOutOfTheRootAreFollowedWhenTheOptionsAllowIt() throws Exception {
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Files.writeString(outside.resolve("f"), "linked");
+        Path root = root();
+        symlink(root.resolve("linked"), outside);
+        symlink(root.resolve("file"), outside.resolve("f"));
+        FileSystemStore s = new FileSystemStore(root, FileSystemStore.Options.defaults().withFollowLinksOutOfRoot(true));
+
+        assertThat(s.options().followLinksOutOfRoot()).isTrue();
         assertThat(content(s.read(Key.of("linked/f")))).isEqualTo(bytes("linked"));
-        assertThat(s.list(Key.ROOT)).containsExactly(Key.of("linked/f"));
+        assertThat(content(s.read(Key.of("file")))).isEqualTo(bytes("linked"));
+        assertThat(s.size(Key.of("file"))).hasValue(6);
+        assertThat(s.list(Key.ROOT)).containsExactly(Key.of("file"), Key.of("linked/f"));
         assertThat(s.listDir(Key.ROOT).prefixes()).containsExactly(Key.of("linked"));
+    }
+
+    @Test
+    void linksInsideTheRootAreFollowed() throws Exception {
+        Path root = root();
+        Files.createDirectories(root.resolve("data/c"));
+        Files.writeString(root.resolve("data/c/0"), "chunk");
+        symlink(root.resolve("alias"), root.resolve("data"));
+        symlink(root.resolve("data/c/1"), Path.of("0")); // relative, to a sibling
+        FileSystemStore s = FileSystemStore.open(root);
+
+        assertThat(content(s.read(Key.of("alias/c/0")))).isEqualTo(bytes("chunk"));
+        assertThat(content(s.read(Key.of("data/c/1")))).isEqualTo(bytes("chunk"));
+        assertThat(s.size(Key.of("alias/c/1"))).hasValue(5);
+        assertThat(s.exists(Key.of("data/c/1"))).isTrue();
+        assertThat(s.list(Key.ROOT)).containsExactly(Key.of("alias/c/0"), Key.of("alias/c/1"), Key.of("data/c/0"), Key.of("data/c/1"));
+        assertThat(s.listDir(Key.ROOT).prefixes()).containsExactly(Key.of("alias"), Key.of("data"));
+    }
+
+    @Test
+    void danglingLinksReadAsMissing() throws Exception {
+        Path root = root();
+        symlink(root.resolve("gone"), root.resolve("never-there"));
+        FileSystemStore s = FileSystemStore.open(root);
+        assertThat(s.read(Key.of("gone"))).isEmpty();
+        assertThat(s.size(Key.of("gone"))).isEmpty();
+        assertThat(s.exists(Key.of("gone"))).isFalse();
+        assertThat(s.list(Key.ROOT)).isEmpty();
     }
 
     @Test

@@ -98,6 +98,36 @@ class HttpStoreTest {
     }
 
     @Test
+    void sizeAsksForHeadersNotBodies() throws Exception {
+        RangeFileServer withHead = server();
+        try (HttpStore s = new HttpStore(withHead.base())) {
+            assertThat(s.size(K)).hasValue(10);
+            assertThat(s.size(Key.of("missing"))).isEmpty();
+        }
+        assertThat(withHead.log()).containsExactly("HEAD c/0 -", "HEAD missing -");
+
+        RangeFileServer noHead = serve(dir.resolve("second"), Map.of(K, ReadableStoreContract.bytes("0123456789"), Key.of("empty"), new byte[0]),
+                true, false);
+        try (HttpStore s = new HttpStore(noHead.base())) {
+            assertThat(s.size(K)).hasValue(10);
+            assertThat(s.size(Key.of("empty"))).hasValue(0);
+            assertThat(s.size(Key.of("missing"))).isEmpty();
+        }
+        assertThat(noHead.log()).containsExactly("HEAD c/0 -", "GET c/0 bytes=0-0", "HEAD empty -", "GET empty bytes=0-0",
+                "HEAD missing -", "GET missing bytes=0-0");
+    }
+
+    @Test
+    void sizeFailureNamesStoreAndKey() throws Exception {
+        RangeFileServer server = server();
+        server.override("c/0", request -> RangeFileServer.Response.of(500, null));
+        try (HttpStore s = new HttpStore(server.base())) {
+            assertThatThrownBy(() -> s.size(K)).isInstanceOf(StoreException.class)
+                    .hasMessageContaining(s.describe()).hasMessageContaining("c/0").hasMessageContaining("500");
+        }
+    }
+
+    @Test
     void baseGetsATrailingSlashAndSegmentsArePercentEncoded() throws Exception {
         RangeFileServer server = server();
         try (HttpStore s = new HttpStore(server.base())) {
