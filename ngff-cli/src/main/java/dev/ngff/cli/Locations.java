@@ -64,7 +64,7 @@ final class Locations {
         if (fsyncEachObject && store instanceof FileSystemStore fs && !fs.options().fsync()) {
             Path root = fs.root();
             store.close();
-            store = new FileSystemStore(root, new FileSystemStore.Options(true));
+            store = new FileSystemStore(root, new FileSystemStore.Options(true, fs.options().followLinksOutOfRoot()));
         }
         return store;
     }
