@@ -130,7 +130,7 @@ public record IncompleteMarker(String job, String source, Map<String, String> op
     /** One line for people: what is incomplete, who left it so, how to finish it. */
     public String describe(ReadableStore store, Key node) {
         return store.describe() + " '" + (node.isRoot() ? "/" : node.path()) + "' is incomplete: " + job + " from "
-                + source + " started " + startedAt + " by " + writer.describe() + " did not finish; finish it with: "
+                + source + " started " + startedAt + " by " + writer.describe() + " has not finished (it is running, or was interrupted); if it was interrupted, finish it with: "
                 + resume;
     }
 
