@@ -21,7 +21,7 @@ final class BlockPlan {
         long n = 1;
         for (int d = 0; d < shape.length; d++) {
             grid[d] = ceilDiv(shape[d], block[d]);
-            n *= grid[d];
+            n = Sizes.product(n, grid[d]); // saturates: a sparse huge grid is copied by listing, not by count
         }
         this.count = n;
     }
@@ -71,6 +71,7 @@ final class BlockPlan {
         return bytes <= maxBytes ? lcm : target.clone();
     }
 
+    /** The number of blocks, {@code Long.MAX_VALUE} when there are at least that many. */
     long count() {
         return count;
     }
@@ -86,6 +87,11 @@ final class BlockPlan {
 
     long[] blockShape() {
         return block.clone();
+    }
+
+    /** The grid of blocks: how many along each dimension. */
+    long[] grid() {
+        return grid.clone();
     }
 
     /** The offset of block {@code index} (C order over the block grid). */

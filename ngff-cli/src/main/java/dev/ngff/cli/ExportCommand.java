@@ -51,6 +51,7 @@ public final class ExportCommand implements Callable<Integer> {
         }
         try (ReadableStore store = Locations.openReadable(cmd, location);
              ExecutionContext ctx = ExecutionContext.create()) {
+            Locations.requireComplete(store); // also a copy into a directory above this one that has not finished
             ZarrArray array = Zarr.openArray(store, Key.ROOT, ctx);
             if (array.dataType().isVariableLength()) {
                 throw new CommandLine.ParameterException(cmd, location + " holds variable-length " + array.dataType()
@@ -62,6 +63,7 @@ public final class ExportCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cmd, "--region: " + e.getMessage());
             }
+            requireRoom(box.shape(), array.dataType().byteSize());
             long start = System.nanoTime();
             long bytes = NpyWriter.write(array, box, output, Math.max(slabBytes, array.dataType().byteSize()));
             long nanos = System.nanoTime() - start;
@@ -71,6 +73,31 @@ public final class ExportCommand implements Callable<Integer> {
             cmd.getOut().flush();
         }
         return 0;
+    }
+
+    /**
+     * Refuses a region whose bytes overflow a {@code long} or exceed the free space where the file goes,
+     * before anything is written (a huge sparse array exports only as a region).
+     */
+    private void requireRoom(long[] shape, int elementSize) throws IOException {
+        long bytes = elementSize;
+        try {
+            for (long s : shape) {
+                bytes = Math.multiplyExact(bytes, s);
+            }
+        } catch (ArithmeticException e) {
+            throw new dev.ngff.error.StoreException("the region " + CodecText.shape(shape) + " of " + location
+                    + " holds more than 2^63 bytes, which no .npy file " + output + " can hold; export a smaller --region");
+        }
+        Path dir = output.toAbsolutePath().getParent();
+        if (dir != null && java.nio.file.Files.isDirectory(dir)) {
+            long free = java.nio.file.Files.getFileStore(dir).getUsableSpace();
+            if (bytes > free) {
+                throw new dev.ngff.error.StoreException("the region " + CodecText.shape(shape) + " of " + location + " is "
+                        + Sizes.bytes(bytes) + ", more than the " + Sizes.bytes(free) + " free for " + output
+                        + "; export a smaller --region");
+            }
+        }
     }
 
     private Region parseRegion(CommandLine cmd) {

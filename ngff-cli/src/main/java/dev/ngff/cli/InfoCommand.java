@@ -48,6 +48,7 @@ public final class InfoCommand implements Callable<Integer> {
         try (ReadableStore store = Locations.openReadable(spec.commandLine(), location);
              ExecutionContext ctx = ExecutionContext.create()) {
             describe = store.describe();
+            Locations.requireComplete(store); // a destination a copy has not finished
             walk(store, Key.ROOT, ctx, nodes);
             java.util.Optional<dev.ngff.ome.OmeNode> ome = OmeInfo.open(store, ctx);
             if (ome.isPresent()) {

@@ -51,6 +51,43 @@ final class Locations {
     }
 
     /**
+     * Opens a writable store as it is (nothing is checked or deleted). With {@code fsyncEachObject}, a
+     * directory store forces every object to disk as it is written.
+     */
+    static Store openWritable(CommandLine cmd, String location, boolean fsyncEachObject) throws IOException {
+        Store store;
+        try {
+            store = Stores.openWritable(location);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cmd, e.getMessage(), e);
+        }
+        if (fsyncEachObject && store instanceof FileSystemStore fs && !fs.options().fsync()) {
+            Path root = fs.root();
+            store.close();
+            store = new FileSystemStore(root, new FileSystemStore.Options(true, fs.options().followLinksOutOfRoot()));
+        }
+        return store;
+    }
+
+    /**
+     * Throws {@link dev.ngff.error.IncompleteNodeException} when the store, or (for a directory store)
+     * a directory above its root, is marked incomplete by a bulk writer: {@code ngff export b.zarr/raw}
+     * of a copy into {@code b.zarr} that has not finished says so.
+     */
+    static void requireComplete(ReadableStore store) throws IOException {
+        dev.ngff.write.IncompleteMarker.requireComplete(store, Key.ROOT);
+        if (store instanceof FileSystemStore fs) {
+            for (Path dir = fs.root().getParent(); dir != null; dir = dir.getParent()) {
+                if (Files.isRegularFile(dir.resolve(dev.ngff.write.IncompleteMarker.NAME))) {
+                    try (FileSystemStore above = FileSystemStore.open(dir)) {
+                        dev.ngff.write.IncompleteMarker.requireComplete(above, Key.ROOT);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * Refuses a target directory that is the source store's directory, lies inside it or contains it:
      * writing there would destroy the source.
      */

@@ -82,10 +82,11 @@ public final class SampleCommand implements Callable<Integer> {
         try (Store dst = Locations.openTarget(cmd, target, write.overwrite);
              ExecutionContext ctx = ExecutionContext.create()) {
             long start = System.nanoTime();
-            ZarrArray array = Zarr.createArray(dst, Key.ROOT, meta, ctx);
+            ZarrArray array = Zarr.newArray(dst, Key.ROOT, meta, ctx);
             try (Progress bar = Progress.open("sample", total, write.progress, cmd.getErr())) {
                 generate(array, volume, bar);
             }
+            array.publish(); // data first: a killed run leaves no array that reads as zeros
             long nanos = System.nanoTime() - start;
             StoredChunks stored = StoredChunks.of(dst, Key.ROOT).orElseThrow();
             cmd.getOut().println(Sizes.summary("wrote", total, nanos, stored.chunks(), stored.bytes())

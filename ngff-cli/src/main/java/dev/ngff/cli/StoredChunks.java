@@ -25,6 +25,9 @@ record StoredChunks(long chunks, long bytes) {
     private static final Set<String> METADATA = Set.of(Zarr.ZARR_JSON, Zarr.ZARRAY, Zarr.ZATTRS, Zarr.ZGROUP,
             Zarr.ZMETADATA);
 
+    /** The name prefix of the write path's own objects (lock, incomplete marker, journal): no chunks. */
+    private static final String WRITER_OBJECTS = ".ngff-";
+
     /** The stored chunks of the array at {@code path}, or empty when the store cannot list. */
     static Optional<StoredChunks> of(ReadableStore store, Key path) throws IOException {
         if (!(store instanceof ListableStore ls)) {
@@ -41,6 +44,7 @@ record StoredChunks(long chunks, long bytes) {
         long bytes = 0;
         for (Key k : keys) {
             if (!k.startsWith(path) || k.equals(path) || METADATA.contains(k.relativeTo(path).path())
+                    || k.relativeTo(path).segments().getFirst().startsWith(WRITER_OBJECTS)
                     || nested.stream().anyMatch(k::startsWith)) {
                 continue;
             }

@@ -15,6 +15,7 @@ import dev.ngff.metadata.NodeMetadata;
 import dev.ngff.store.Key;
 import dev.ngff.store.ReadableStore;
 import dev.ngff.store.WritableStore;
+import dev.ngff.write.IncompleteMarker;
 
 import java.io.IOException;
 import java.util.Optional;
@@ -33,8 +34,20 @@ public final class Zarr {
     private Zarr() {
     }
 
-    /** Opens the array or group at {@code path}. */
+    /**
+     * Opens the array or group at {@code path}.
+     *
+     * @throws dev.ngff.error.IncompleteNodeException when the node, or a node above it, is marked
+     *                                                incomplete by a bulk writer ({@link IncompleteMarker})
+     * @throws NodeNotFoundException                  when no node is there
+     */
     public static ZarrNode open(ReadableStore store, Key path, ExecutionContext ctx) throws IOException {
+        IncompleteMarker.requireComplete(store, path);
+        return openChecked(store, path, ctx);
+    }
+
+    /** Opens a node whose levels up to the root were checked for incomplete markers. */
+    static ZarrNode openChecked(ReadableStore store, Key path, ExecutionContext ctx) throws IOException {
         NodeMetadata meta = readMetadata(store, path, ctx.codecs())
                 .orElseThrow(() -> new NodeNotFoundException("no Zarr array or group at " + store.describe() + " '"
                         + (path.isRoot() ? "/" : path.path()) + "' (none of zarr.json, .zarray, .zgroup)"));
@@ -62,12 +75,26 @@ public final class Zarr {
         throw new NodeNotFoundException(store.describe() + " '" + path + "' is an array, not a group");
     }
 
-    /** Creates (or overwrites the metadata of) an array; existing chunks are left alone. */
+    /**
+     * Creates (or overwrites the metadata of) an array and publishes it at once, empty: readers see
+     * fill values wherever the caller has not written yet, also after a crash. Writers that fill a new
+     * array use {@link #newArray} and {@link ZarrArray#publish()} instead. Existing chunks are left alone.
+     */
     public static ZarrArray createArray(WritableStore store, Key path, ArrayMetadata meta, ExecutionContext ctx)
             throws IOException {
         ZarrArray a = ZarrArray.of(store, path, meta, ctx); // validates codecs before anything is written
         writeMetadata(store, path, meta);
         return a;
+    }
+
+    /**
+     * A handle on an array that is not published yet: nothing is written (the metadata is only
+     * validated). Write its data through the handle, then call {@link ZarrArray#publish()}; until then
+     * readers find no array there (the commit protocol of {@code docs/write-path.md}).
+     */
+    public static ZarrArray newArray(WritableStore store, Key path, ArrayMetadata meta, ExecutionContext ctx)
+            throws IOException {
+        return ZarrArray.of(store, path, meta, ctx);
     }
 
     /** Creates (or overwrites the metadata of) a group. */

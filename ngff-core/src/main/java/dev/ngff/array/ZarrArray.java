@@ -447,8 +447,58 @@ public final class ZarrArray implements ZarrNode {
     // ---- metadata changes ------------------------------------------------------------------------
 
     /**
-     * Changes the shape. Chunks that lie wholly outside the new shape are deleted; the metadata is
-     * written last, so readers never see a shape whose chunks are missing.
+     * Writes this handle's metadata: the array becomes visible to readers with this handle's shape.
+     * The commit step of {@link Zarr#newArray} and {@link #extendTo}: call it after the data under the
+     * shape is written (and, under an fsync policy, forced; see {@code docs/write-path.md}). Idempotent.
+     */
+    public ZarrArray publish() throws IOException {
+        return publish(dev.ngff.write.Durability.NONE);
+    }
+
+    /**
+     * {@link #publish()} under a durability policy: with {@link dev.ngff.write.Durability#COMMIT} the
+     * objects under the array are forced to stable storage before the metadata is written, and the
+     * metadata after ({@link dev.ngff.write.LocalFiles#force}), so a power cut never leaves a published
+     * extent without its data. {@code ALWAYS} is the store's own per-object fsync; {@code NONE} forces nothing.
+     */
+    public ZarrArray publish(dev.ngff.write.Durability durability) throws IOException {
+        WritableStore w = writable();
+        boolean force = durability == dev.ngff.write.Durability.COMMIT && w instanceof dev.ngff.store.Store;
+        if (force) {
+            dev.ngff.write.LocalFiles.force((dev.ngff.store.Store) w, path);
+        }
+        Zarr.writeMetadata(w, path, meta);
+        if (force) {
+            dev.ngff.write.LocalFiles.force((dev.ngff.store.Store) w, path);
+        }
+        return this;
+    }
+
+    /**
+     * A handle with a larger shape whose metadata is not written yet: the way to append. Write the
+     * data under the new extent through it, then {@link #publish()} it; readers keep seeing the old
+     * shape (whose data is unchanged) until then, also after a crash. Every extent must be at least the
+     * current one; shrinking goes through {@link #resize}.
+     */
+    public ZarrArray extendTo(long... newShape) {
+        if (newShape.length != rank()) {
+            throw new IllegalArgumentException("extend to rank " + newShape.length + " for an array of rank " + rank());
+        }
+        for (int d = 0; d < rank(); d++) {
+            if (newShape[d] < meta.shape()[d]) {
+                throw new IllegalArgumentException("extendTo " + Arrays.toString(newShape) + " shrinks dimension " + d
+                        + " of " + Arrays.toString(meta.shape()) + "; use resize");
+            }
+        }
+        return new ZarrArray(store, path, meta.withShape(newShape), pipeline, ctx, writeEmptyChunks);
+    }
+
+    /**
+     * Changes the shape and publishes it. Chunks that lie wholly outside the new shape are deleted
+     * first; the metadata is written last, so readers never see a shape whose chunks are missing.
+     * Growing this way publishes an extent whose new part reads as fill values; to append data, write
+     * it through {@link #extendTo} and {@link #publish()} it. When the old grid is far larger than what
+     * is stored, the stored chunks are listed instead of visiting the grid.
      */
     public ZarrArray resize(long... newShape) throws IOException {
         WritableStore w = writable();
@@ -458,22 +508,48 @@ public final class ZarrArray implements ZarrNode {
         ArrayMetadata next = meta.withShape(newShape);
         long[] oldGrid = meta.gridShape();
         long[] newGrid = next.gridShape();
-        long[] zero = new long[rank()];
-        long[] last = new long[rank()];
-        boolean any = true;
+        boolean shrinks = false;
         for (int d = 0; d < rank(); d++) {
-            last[d] = oldGrid[d] - 1;
-            any &= oldGrid[d] > 0;
+            shrinks |= newGrid[d] < oldGrid[d];
         }
-        if (any && rank() > 0) {
-            try (ChunkTasks tasks = new ChunkTasks(ctx)) {
+        if (shrinks) {
+            deleteOutside(w, oldGrid, newGrid);
+        }
+        Zarr.writeMetadata(w, path, next);
+        return new ZarrArray(store, path, next, pipeline, ctx, writeEmptyChunks);
+    }
+
+    /** Grids up to this many chunks are visited chunk by chunk when shrinking; larger ones are listed. */
+    private static final long MAX_VISITED_GRID = 1L << 20;
+
+    private void deleteOutside(WritableStore w, long[] oldGrid, long[] newGrid) throws IOException {
+        long cells = 1;
+        for (long g : oldGrid) {
+            cells = g == 0 ? 0 : (Math.multiplyHigh(cells, g) != 0 || cells * g < 0 ? Long.MAX_VALUE : cells * g);
+        }
+        if (cells == 0 || rank() == 0) {
+            return;
+        }
+        try (ChunkTasks tasks = new ChunkTasks(ctx)) {
+            if (cells > MAX_VISITED_GRID && store instanceof dev.ngff.store.ListableStore ls) {
+                for (Key key : ls.list(path)) {
+                    Optional<long[]> c = meta.chunkKeyEncoding().decode(key.relativeTo(path).path(), rank());
+                    if (c.isPresent() && outside(c.get(), newGrid)) {
+                        tasks.submit(() -> ctx.io(() -> {
+                            w.delete(key);
+                            return null;
+                        }));
+                    }
+                }
+            } else {
+                long[] zero = new long[rank()];
+                long[] last = new long[rank()];
+                for (int d = 0; d < rank(); d++) {
+                    last[d] = oldGrid[d] - 1;
+                }
                 long[] c = zero.clone();
                 do {
-                    boolean outside = false;
-                    for (int d = 0; d < rank(); d++) {
-                        outside |= c[d] >= newGrid[d];
-                    }
-                    if (outside) {
+                    if (outside(c, newGrid)) {
                         Key key = chunkKey(c);
                         tasks.submit(() -> ctx.io(() -> {
                             w.delete(key);
@@ -481,11 +557,18 @@ public final class ZarrArray implements ZarrNode {
                         }));
                     }
                 } while (next(c, zero, last));
-                tasks.await();
+            }
+            tasks.await();
+        }
+    }
+
+    private static boolean outside(long[] c, long[] grid) {
+        for (int d = 0; d < c.length; d++) {
+            if (c[d] >= grid[d]) {
+                return true;
             }
         }
-        Zarr.writeMetadata(w, path, next);
-        return new ZarrArray(store, path, next, pipeline, ctx, writeEmptyChunks);
+        return false;
     }
 
     /** Replaces the user attributes and writes the metadata. */

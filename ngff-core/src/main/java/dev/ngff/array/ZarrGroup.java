@@ -64,7 +64,8 @@ public final class ZarrGroup implements ZarrNode {
         if (fromConsolidated.isPresent()) {
             return Zarr.node(store, child, fromConsolidated.get(), ctx);
         }
-        return Zarr.open(store, child, ctx);
+        dev.ngff.write.IncompleteMarker.requireComplete(store, child, path);
+        return Zarr.openChecked(store, child, ctx);
     }
 
     public ZarrArray openArray(String relative) throws IOException {

@@ -1,0 +1,202 @@
+package dev.ngff.write;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ngff.buffer.Bytes;
+import dev.ngff.error.InvalidMetadataException;
+import dev.ngff.error.StoreException;
+import dev.ngff.error.WriterLockedException;
+import dev.ngff.metadata.Json;
+import dev.ngff.store.Key;
+import dev.ngff.store.WritableStore;
+
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * The writer lock of an array or hierarchy: one small JSON object, {@value #NAME}, at the node's root,
+ * created with the store's create-if-absent, so of any number of writers exactly one holds it. The
+ * object names its holder ({@link LockHolder}); a second writer gets a {@link WriterLockedException}
+ * whose one-line message names that holder.
+ *
+ * <p><b>Release</b> deletes the object only if it is still the version this lock wrote (delete-if-version),
+ * so a writer whose lock was broken never deletes its successor's lock.
+ *
+ * <p><b>Stale locks.</b> A writer killed with {@code kill -9} or by a power cut leaves its lock behind.
+ * {@link #acquire} takes such a lock over by itself only when its holder is provably dead
+ * ({@link LockHolder#provablyDead()}: same host, and the pid is gone or belongs to a process that
+ * started at another time). A lock held from another machine, or whose holder cannot be checked, is
+ * broken only on request ({@link Mode#BREAK}, the CLI's {@code --break-lock}), by whoever knows that
+ * writer is gone. Breaking is itself conditional on the version that was read, so two writers that
+ * break one stale lock at once still end with one holder.
+ *
+ * <p>Readers do not look at the lock; a lock does not keep readers out (see the incomplete marker for
+ * that). Zarr readers ignore the object: its name is no metadata document and no chunk key.
+ * Thread-safe; {@link #close()} releases.
+ */
+public final class WriterLock implements AutoCloseable {
+    /** The lock object's name at the locked node's root. */
+    public static final String NAME = ".ngff-lock.json";
+
+    private static final int MAX_ATTEMPTS = 16;
+
+    /** What to do about a lock someone else holds. */
+    public enum Mode {
+        /** Fail, unless the holder is provably dead (then take the lock over). */
+        TAKE_OVER_DEAD,
+        /** Break any lock that is there (the caller knows its holder is gone). */
+        BREAK
+    }
+
+    private final WritableStore store;
+    private final Key key;
+    private final LockHolder holder;
+    private final String version;
+    private volatile boolean released;
+
+    private WriterLock(WritableStore store, Key key, LockHolder holder, String version) {
+        this.store = store;
+        this.key = key;
+        this.holder = holder;
+        this.version = version;
+    }
+
+    /** The key of the lock object of the node at {@code node}. */
+    public static Key key(Key node) {
+        return node.resolve(NAME);
+    }
+
+    /** Takes the lock of {@code node} for this process doing {@code command}, taking over only provably dead holders. */
+    public static WriterLock acquire(WritableStore store, Key node, String command) throws IOException {
+        return acquire(store, node, LockHolder.currentProcess(command), Mode.TAKE_OVER_DEAD);
+    }
+
+    /**
+     * Takes the lock of {@code node} for {@code holder}.
+     *
+     * @throws WriterLockedException when another holder has it (and {@code mode} does not break it)
+     * @throws StoreException        when the store has no conditional writes, or fails
+     */
+    public static WriterLock acquire(WritableStore store, Key node, LockHolder holder, Mode mode) throws IOException {
+        Key key = key(node);
+        ObjectNode doc = Json.object();
+        doc.put("ngff_writer_lock", 1);
+        doc.set("holder", holder.toJson());
+        Bytes bytes = Json.write(doc);
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            Optional<String> created = store.writeIfAbsent(key, bytes);
+            if (created.isPresent()) {
+                return new WriterLock(store, key, holder, created.get());
+            }
+            Optional<Held> held = read(store, key);
+            if (held.isEmpty()) {
+                continue; // released between our attempt and the read
+            }
+            Optional<LockHolder> other = held.get().holder();
+            boolean dead = other.isPresent() && other.get().provablyDead();
+            if (mode == Mode.BREAK || dead) {
+                store.deleteIfVersion(key, held.get().version()); // false: someone else changed it, try again
+                continue;
+            }
+            throw new WriterLockedException(where(store, key) + ": another writer holds the lock of '"
+                    + nodeName(node) + "': " + other.map(LockHolder::describe).orElse("a holder this version cannot read")
+                    + "; wait for it to finish, or if it is gone break the lock (ngff: --break-lock)");
+        }
+        throw new WriterLockedException(where(store, key) + ": the lock of '" + nodeName(node)
+                + "' changed hands " + MAX_ATTEMPTS + " times while taking it; try again");
+    }
+
+    /** The current holder of the lock of {@code node}, if it is locked (a holder that cannot be parsed is empty). */
+    public static Optional<LockHolder> holder(WritableStore store, Key node) throws IOException {
+        return read(store, key(node)).flatMap(Held::holder);
+    }
+
+    /** Breaks the lock of {@code node} whoever holds it; true when there was one. For people who know its holder is gone. */
+    public static boolean breakLock(WritableStore store, Key node) throws IOException {
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            Optional<Held> held = read(store, key(node));
+            if (held.isEmpty()) {
+                return false;
+            }
+            if (store.deleteIfVersion(key(node), held.get().version())) {
+                return true;
+            }
+        }
+        throw new WriterLockedException(where(store, key(node)) + ": the lock keeps changing; try again");
+    }
+
+    private record Held(String version, Optional<LockHolder> holder) {
+    }
+
+    /** The lock object and its version, read consistently (the version before and after the read agree). */
+    private static Optional<Held> read(WritableStore store, Key key) throws IOException {
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            Optional<String> before = store.version(key);
+            if (before.isEmpty()) {
+                return Optional.empty();
+            }
+            Optional<Bytes> bytes = store.read(key);
+            Optional<String> after = store.version(key);
+            if (bytes.isEmpty() || after.isEmpty()) {
+                return Optional.empty();
+            }
+            if (!before.equals(after)) {
+                continue;
+            }
+            Optional<LockHolder> h;
+            try {
+                h = Optional.of(LockHolder.parse(bytes.get(), where(store, key)));
+            } catch (InvalidMetadataException e) {
+                h = Optional.empty(); // a damaged lock still locks; only --break-lock removes it
+            }
+            return Optional.of(new Held(after.get(), h));
+        }
+        throw new WriterLockedException(where(store, key) + ": the lock keeps changing while it is read; try again");
+    }
+
+    public LockHolder holder() {
+        return holder;
+    }
+
+    public Key key() {
+        return key;
+    }
+
+    /** True while the lock object is still the one this lock wrote (nobody broke it). */
+    public boolean stillHeld() throws IOException {
+        return !released && store.version(key).map(version::equals).orElse(false);
+    }
+
+    /**
+     * Throws unless this lock is still held: a writer calls this before publishing, so a writer whose
+     * lock was broken does not publish over its successor's work.
+     */
+    public void requireHeld() throws IOException {
+        if (!stillHeld()) {
+            throw new WriterLockedException(where(store, key) + ": this writer's lock was broken by another writer"
+                    + holder(store, key.parent()).map(h -> " (now held by " + h.describe() + ")").orElse("")
+                    + "; stopping without publishing");
+        }
+    }
+
+    /** Releases the lock; true when this lock's object was deleted, false when it had been broken. Idempotent. */
+    public boolean release() throws IOException {
+        if (released) {
+            return false;
+        }
+        released = true;
+        return store.deleteIfVersion(key, version);
+    }
+
+    @Override
+    public void close() throws IOException {
+        release();
+    }
+
+    private static String where(WritableStore store, Key key) {
+        return store.describe() + " '" + key + "'";
+    }
+
+    private static String nodeName(Key node) {
+        return node.isRoot() ? "/" : node.path();
+    }
+}

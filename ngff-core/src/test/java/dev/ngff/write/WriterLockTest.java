@@ -1,0 +1,153 @@
+package dev.ngff.write;
+
+import dev.ngff.buffer.Bytes;
+import dev.ngff.error.WriterLockedException;
+import dev.ngff.store.FileSystemStore;
+import dev.ngff.store.Key;
+import dev.ngff.store.MemoryStore;
+import dev.ngff.store.Store;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The writer lock on a memory store and on a real directory: one holder, named; stale locks; racing threads. */
+class WriterLockTest {
+    @TempDir
+    Path dir;
+
+    private Store store(String kind) throws Exception {
+        return kind.equals("memory") ? new MemoryStore("mem") : FileSystemStore.open(dir.resolve("d.zarr"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"memory", "file"})
+    void aSecondWriterGetsOneLineNamingTheHolder(String kind) throws Exception {
+        Store s = store(kind);
+        Key node = Key.of("img");
+        try (WriterLock first = WriterLock.acquire(s, node, "ngff copy a.zarr b.zarr")) {
+            assertThat(s.exists(Key.of("img/" + WriterLock.NAME))).isTrue();
+            assertThatThrownBy(() -> WriterLock.acquire(s, node, "ngff copy c.zarr b.zarr"))
+                    .isInstanceOf(WriterLockedException.class)
+                    .hasMessageContaining("ngff copy a.zarr b.zarr")
+                    .hasMessageContaining("pid " + ProcessHandle.current().pid())
+                    .hasMessageContaining("host " + LockHolder.localHost())
+                    .hasMessageContaining(first.holder().id())
+                    .hasMessageContaining("--break-lock")
+                    .hasMessageNotContaining("\n")
+                    .hasMessageNotContaining("Exception");
+            assertThat(WriterLock.holder(s, node)).contains(first.holder());
+            assertThat(first.stillHeld()).isTrue();
+        }
+        assertThat(s.exists(Key.of("img/" + WriterLock.NAME))).isFalse();
+        WriterLock.acquire(s, node, "again").release();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"memory", "file"})
+    void releaseDeletesOnlyItsOwnVersion(String kind) throws Exception {
+        Store s = store(kind);
+        WriterLock mine = WriterLock.acquire(s, Key.ROOT, "mine");
+        assertThat(WriterLock.breakLock(s, Key.ROOT)).isTrue();
+        WriterLock theirs = WriterLock.acquire(s, Key.ROOT, "theirs");
+        assertThat(mine.stillHeld()).isFalse();
+        assertThatThrownBy(mine::requireHeld).isInstanceOf(WriterLockedException.class).hasMessageContaining("theirs");
+        assertThat(mine.release()).isFalse();
+        assertThat(WriterLock.holder(s, Key.ROOT)).contains(theirs.holder());
+        assertThat(theirs.release()).isTrue();
+        assertThat(WriterLock.holder(s, Key.ROOT)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"memory", "file"})
+    void aProvablyDeadHolderIsTakenOver(String kind) throws Exception {
+        Store s = store(kind);
+        Process p = new ProcessBuilder("true").start();
+        p.waitFor();
+        long deadPid = p.pid();
+        LockHolder dead = new LockHolder("dead", LockHolder.localHost(), deadPid, Optional.of(Instant.EPOCH), "killed",
+                Instant.now());
+        WriterLock.acquire(s, Key.ROOT, dead, WriterLock.Mode.TAKE_OVER_DEAD); // left behind, never released
+        try (WriterLock next = WriterLock.acquire(s, Key.ROOT, "next")) {
+            assertThat(WriterLock.holder(s, Key.ROOT)).contains(next.holder());
+        }
+        // our own pid with another start time: the pid was reused, so that holder is dead too
+        LockHolder reused = new LockHolder("reused", LockHolder.localHost(), ProcessHandle.current().pid(),
+                Optional.of(Instant.EPOCH), "old", Instant.now());
+        WriterLock.acquire(s, Key.ROOT, reused, WriterLock.Mode.TAKE_OVER_DEAD);
+        WriterLock.acquire(s, Key.ROOT, "after reuse").release();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"memory", "file"})
+    void aHolderOnAnotherHostOrAliveIsBrokenOnlyOnRequest(String kind) throws Exception {
+        Store s = store(kind);
+        LockHolder remote = new LockHolder("remote", "some-other-host", 1, Optional.empty(), "ngff copy x y", Instant.now());
+        WriterLock.acquire(s, Key.ROOT, remote, WriterLock.Mode.TAKE_OVER_DEAD);
+        assertThatThrownBy(() -> WriterLock.acquire(s, Key.ROOT, "me"))
+                .isInstanceOf(WriterLockedException.class).hasMessageContaining("some-other-host");
+        try (WriterLock mine = WriterLock.acquire(s, Key.ROOT, LockHolder.currentProcess("me"), WriterLock.Mode.BREAK)) {
+            assertThat(WriterLock.holder(s, Key.ROOT)).contains(mine.holder());
+        }
+        // a damaged lock still locks
+        s.write(WriterLock.key(Key.ROOT), Bytes.wrap("{not json".getBytes(StandardCharsets.UTF_8)));
+        assertThatThrownBy(() -> WriterLock.acquire(s, Key.ROOT, "me")).isInstanceOf(WriterLockedException.class)
+                .hasMessageContaining("cannot read");
+        assertThat(WriterLock.breakLock(s, Key.ROOT)).isTrue();
+    }
+
+    /** Threads race for one lock, round after round: exactly one wins each round, the others are told who. */
+    @ParameterizedTest
+    @ValueSource(strings = {"memory", "file"})
+    void racingThreadsGetOneHolder(String kind) throws Exception {
+        Store s = store(kind);
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            for (int round = 0; round < 50; round++) {
+                CountDownLatch go = new CountDownLatch(1);
+                AtomicInteger refused = new AtomicInteger();
+                List<Future<WriterLock>> tries = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    String name = "writer " + t;
+                    tries.add(pool.submit(() -> {
+                        go.await();
+                        try {
+                            return WriterLock.acquire(s, Key.ROOT, name);
+                        } catch (WriterLockedException e) {
+                            assertThat(e.getMessage()).contains("'writer ");
+                            refused.incrementAndGet();
+                            return null;
+                        }
+                    }));
+                }
+                go.countDown();
+                List<WriterLock> winners = new ArrayList<>();
+                for (Future<WriterLock> f : tries) {
+                    if (f.get() != null) {
+                        winners.add(f.get());
+                    }
+                }
+                assertThat(winners).as("round %d", round).hasSize(1);
+                assertThat(refused.get()).isEqualTo(threads - 1);
+                assertThat(winners.getFirst().release()).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
