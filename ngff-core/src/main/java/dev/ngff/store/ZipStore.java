@@ -210,6 +210,35 @@ public final class ZipStore implements ListableStore {
         return entries.containsKey(Objects.requireNonNull(key, "key"));
     }
 
+    /** The size from the central directory; nothing is read or inflated. */
+    @Override
+    public java.util.OptionalLong size(Key key) throws IOException {
+        Entry e = entries.get(Objects.requireNonNull(key, "key"));
+        if (e == null) {
+            return java.util.OptionalLong.empty();
+        }
+        long size = e.zipEntry.getSize();
+        return size >= 0 ? java.util.OptionalLong.of(size) : ListableStore.super.size(key);
+    }
+
+    /**
+     * Reads only when the central directory's size matches {@code dest}: an entry of another size is
+     * reported by its size without being read or inflated, so a chunk that claims a gigabyte costs
+     * nothing.
+     */
+    @Override
+    public long readInto(Key key, MemorySegment dest) throws IOException {
+        Entry e = entries.get(Objects.requireNonNull(key, "key"));
+        if (e == null) {
+            return -1;
+        }
+        long size = e.zipEntry.getSize();
+        if (size >= 0 && size != dest.byteSize()) {
+            return size;
+        }
+        return ListableStore.super.readInto(key, dest);
+    }
+
     private Bytes readStored(Entry e, ByteRange range) throws IOException {
         long size = e.zipEntry.getSize();
         long start = range.start(size);
@@ -252,8 +281,9 @@ public final class ZipStore implements ListableStore {
     private Bytes readStreamed(Entry e, Key key, ByteRange range) throws IOException {
         long size = e.zipEntry.getSize();
         try (InputStream in = zip.getInputStream(e.zipEntry)) {
-            if (size < 0) {
-                byte[] all = in.readNBytes((int) Buffers.MAX_HEAP_ARRAY);
+            if (size < 0) { // no size in the directory: read no further than the range can reach
+                long end = Math.min(range.end(Long.MAX_VALUE), Buffers.MAX_HEAP_ARRAY);
+                byte[] all = in.readNBytes((int) end);
                 return slice(Bytes.wrap(all), range);
             }
             long start = range.start(size);
