@@ -4,6 +4,7 @@ import dev.ngff.array.Zarr;
 import dev.ngff.array.ZarrArray;
 import dev.ngff.array.ZarrGroup;
 import dev.ngff.array.ZarrNode;
+import dev.ngff.error.NgffException;
 import dev.ngff.exec.ExecutionContext;
 import dev.ngff.metadata.ArrayMetadata;
 import dev.ngff.metadata.GroupMetadata;
@@ -129,7 +130,7 @@ public final class CopyCommand implements Callable<Integer> {
         switch (node) {
             case ZarrArray a -> {
                 try {
-                    out.add(new ArrayStep(a.path(), a, layout.apply(a.metadata(), a.toString())));
+                    out.add(new ArrayStep(a.path(), a, layout.apply(a.metadata(), a.store().describe() + " '/" + a.path() + "'")));
                 } catch (IllegalArgumentException e) {
                     throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
                 }
@@ -137,7 +138,13 @@ public final class CopyCommand implements Callable<Integer> {
             case ZarrGroup g -> {
                 int format = layout.zarrFormat() != null ? layout.zarrFormat() : g.zarrFormat();
                 out.add(new GroupStep(g.path(), GroupMetadata.of(format, g.attributes())));
-                for (String name : g.childNames()) {
+                ZarrGroup.ChildListing children = g.listChildren();
+                if (!children.skipped().isEmpty()) { // copying the rest would lose them without a word
+                    throw new NgffException(g.store().describe() + " '/" + g.path() + "' holds "
+                            + Skipped.describe(children.skipped()) + ", which cannot be copied; nothing was written"
+                            + " (rename them to copy them)");
+                }
+                for (String name : children.names()) {
                     plan(g.open(name), layout, out);
                 }
             }

@@ -60,7 +60,8 @@ public final class ExportCommand implements Callable<Integer> {
             try {
                 box = parsed.resolve(array.shape());
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(cmd, "--region: " + e.getMessage());
+                throw new CommandLine.ParameterException(cmd, "--region " + region + " does not fit the array at "
+                        + store.describe() + " (shape " + CodecText.shape(array.shape()) + "): " + e.getMessage());
             }
             long start = System.nanoTime();
             long bytes = NpyWriter.write(array, box, output, Math.max(slabBytes, array.dataType().byteSize()));

@@ -2,6 +2,7 @@ package dev.ngff.array;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ngff.error.Causes;
 import dev.ngff.error.InvalidMetadataException;
 import dev.ngff.error.NodeNotFoundException;
 import dev.ngff.exec.ExecutionContext;
@@ -83,9 +84,36 @@ public final class ZarrGroup implements ZarrNode {
 
     /**
      * Names of the direct children (arrays and groups), sorted. Uses consolidated metadata when present;
-     * otherwise the store must be listable.
+     * otherwise the store must be listable. Names that cannot be keys are left out: see
+     * {@link #listChildren()} to learn which.
      */
     public List<String> childNames() throws IOException {
+        return listChildren().names();
+    }
+
+    /**
+     * The direct children found by one look at the group.
+     *
+     * @param names   names of the child arrays and groups, sorted
+     * @param skipped names stored directly below the group that cannot be {@link Key}s (such as
+     *                {@code a\b}, {@code ..}), so neither they nor anything below them can be opened,
+     *                described or copied; sorted. Always empty with consolidated metadata (whose invalid
+     *                entries are errors).
+     */
+    public record ChildListing(List<String> names, List<String> skipped) {
+        public ChildListing {
+            names = List.copyOf(names);
+            skipped = List.copyOf(skipped);
+        }
+    }
+
+    /**
+     * The direct children and the names that had to be skipped, from consolidated metadata when present,
+     * else from one listing of the store.
+     *
+     * @throws UnsupportedOperationException when there is no consolidated metadata and the store cannot list
+     */
+    public ChildListing listChildren() throws IOException {
         Optional<Map<String, NodeMetadata>> cons = consolidated();
         if (cons.isPresent()) {
             List<String> names = new ArrayList<>();
@@ -94,19 +122,20 @@ public final class ZarrGroup implements ZarrNode {
                     names.add(p);
                 }
             }
-            return names;
+            return new ChildListing(names, List.of());
         }
         if (!(store instanceof ListableStore ls)) {
             throw new UnsupportedOperationException(store.describe() + " cannot list, and the group at '" + path
                     + "' has no consolidated metadata");
         }
         List<String> names = new ArrayList<>();
-        for (Key prefix : ls.listDir(path).prefixes()) {
+        ListableStore.Listing listing = ls.listDir(path);
+        for (Key prefix : listing.prefixes()) {
             if (Zarr.isNode(store, prefix)) {
                 names.add(prefix.name());
             }
         }
-        return names;
+        return new ChildListing(names, listing.skipped());
     }
 
     /** The direct children, opened. */
@@ -218,7 +247,7 @@ public final class ZarrGroup implements ZarrNode {
         try {
             return Key.of(relative);
         } catch (IllegalArgumentException e) {
-            throw new InvalidMetadataException(doc + ": " + pointer + ": '" + printable(raw)
+            throw new InvalidMetadataException(doc + ": " + pointer + ": '" + Causes.printable(raw)
                     + "' is not a valid node path (no empty, '.' or '..' segments, backslashes or NUL)");
         }
     }
@@ -232,21 +261,7 @@ public final class ZarrGroup implements ZarrNode {
 
     /** One segment of a JSON pointer (RFC 6901): '~' and '/' escaped. */
     private static String pointerSegment(String key) {
-        return printable(key).replace("~", "~0").replace("/", "~1");
-    }
-
-    /** Control characters (NUL, newlines) as escapes, so a message stays one printable line. */
-    private static String printable(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            if (ch < 0x20 || ch == 0x7f) {
-                sb.append(String.format("\\u%04x", (int) ch));
-            } else {
-                sb.append(ch);
-            }
-        }
-        return sb.toString();
+        return Causes.printable(key).replace("~", "~0").replace("/", "~1");
     }
 
     private static String stripSlashes(String p) {

@@ -516,9 +516,10 @@ public final class FileSystemStore implements Store {
         Path dir = path(prefix);
         List<Key> objects = new ArrayList<>();
         List<Key> prefixes = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
-                classify(prefix, p, objects, prefixes);
+                classify(prefix, p, objects, prefixes, skipped);
             }
         } catch (NoSuchFileException | NotDirectoryException e) {
             return new Listing(List.of(), List.of());
@@ -532,16 +533,18 @@ public final class FileSystemStore implements Store {
         }
         Collections.sort(objects);
         Collections.sort(prefixes);
-        return new Listing(objects, prefixes);
+        return new Listing(objects, prefixes, skipped);
     }
 
-    private static void classify(Key prefix, Path p, List<Key> objects, List<Key> prefixes) throws IOException {
+    private static void classify(Key prefix, Path p, List<Key> objects, List<Key> prefixes, List<String> skipped)
+            throws IOException {
         String name = p.getFileName().toString();
         if (isTemp(name)) {
             return;
         }
         Optional<Key> key = toKey(prefix, p.getFileName());
         if (key.isEmpty()) {
+            skipped.add(name); // such as "a\\b": no key can name it
             return;
         }
         BasicFileAttributes attrs;

@@ -59,6 +59,8 @@ public final class ZipStore implements ListableStore {
     private final Key innerPrefix;
     private final ZipFile zip;
     private final NavigableMap<Key, Entry> entries;
+    /** Names of entries below the inner prefix that are no valid keys, relative to it; reported by listDir. */
+    private final List<String> unreachable;
     private volatile FileChannel channel;
     private volatile boolean closed;
 
@@ -83,7 +85,7 @@ public final class ZipStore implements ListableStore {
         try {
             this.zip = new ZipFile(this.path.toFile(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new StoreException(describe() + ": cannot open zip file: " + e, e);
+            throw new StoreException(describe() + ": cannot open zip file: " + dev.ngff.error.Causes.describe(e), e);
         }
         try {
             this.channel = FileChannel.open(this.path, StandardOpenOption.READ);
@@ -91,10 +93,11 @@ public final class ZipStore implements ListableStore {
             Map<String, ZipEntry> byName = files(zip);
             this.innerPrefix = detect ? detectPrefix(byName.keySet()) : innerPrefix;
             this.entries = index(byName, offsets, this.innerPrefix);
+            this.unreachable = unreachable(byName.keySet(), this.innerPrefix);
         } catch (IOException | RuntimeException e) {
             closeQuietly(e);
             throw e instanceof StoreException se ? se
-                    : new StoreException(describe() + ": cannot read zip file: " + e, e);
+                    : new StoreException(describe() + ": cannot read zip file: " + dev.ngff.error.Causes.describe(e), e);
         }
     }
 
@@ -170,6 +173,17 @@ public final class ZipStore implements ListableStore {
             }
         }
         return Collections.unmodifiableNavigableMap(out);
+    }
+
+    private static List<String> unreachable(Set<String> names, Key prefix) {
+        String below = prefix.isRoot() ? "" : prefix.path() + "/";
+        List<String> out = new ArrayList<>();
+        for (String name : names) {
+            if (name.startsWith(below) && name.length() > below.length() && toKey(name, prefix).isEmpty()) {
+                out.add(name.substring(below.length()));
+            }
+        }
+        return List.copyOf(out);
     }
 
     private static Optional<Key> toKey(String name, Key prefix) {
@@ -364,7 +378,31 @@ public final class ZipStore implements ListableStore {
                 prefixes.add(prefix.resolve(segments.get(depth)));
             }
         }
-        return new Listing(objects, new ArrayList<>(prefixes));
+        return new Listing(objects, new ArrayList<>(prefixes), skippedBelow(prefix));
+    }
+
+    /** The names directly below {@code prefix} of entries that no key can reach. */
+    private List<String> skippedBelow(Key prefix) {
+        String below = prefix.isRoot() ? "" : prefix.path() + "/";
+        List<String> out = new ArrayList<>();
+        for (String name : unreachable) {
+            if (!name.startsWith(below)) {
+                continue;
+            }
+            String rest = name.substring(below.length());
+            int slash = rest.indexOf('/');
+            String segment = slash < 0 ? rest : rest.substring(0, slash);
+            if (segment.isEmpty()) {
+                out.add(rest); // an empty segment, as in "a//b" or "/abs"
+                continue;
+            }
+            try {
+                Key.of(segment);
+            } catch (IllegalArgumentException e) {
+                out.add(segment);
+            }
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- lifecycle
