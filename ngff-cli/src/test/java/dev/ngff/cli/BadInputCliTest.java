@@ -166,6 +166,25 @@ class BadInputCliTest {
         assertThat(target).doesNotExist();
     }
 
+    @Test
+    void infoOfAZipWithAGigabyteChunkReadsNoChunk() throws Exception {
+        Path zip = HugeZips.write(dir.resolve("huge-chunk.zip"), Entry.small("zarr.json", ARRAY.formatted("{\"name\":\"bytes\"}")),
+                Entry.deflatedZeros("c/0", 1024));
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getTotalThreadAllocatedBytes();
+        Cli.Result info = Cli.run("info", zip);
+        long allocated = threads.getTotalThreadAllocatedBytes() - before;
+        assertThat(info.code()).as(info.err()).isZero();
+        assertThat(info.out()).contains("1 of 1 chunks");
+        // counting its bytes used to inflate the whole gigabyte (and a 512 MB heap ran out)
+        assertThat(allocated).as("bytes allocated").isLessThan(256L << 20);
+
+        Cli.Result export = Cli.run("export", zip, dir.resolve("huge.npy"));
+        assertThat(export.code()).isEqualTo(1);
+        assertThat(export.err().lines().toList()).hasSize(1);
+        assertThat(export.err()).contains("huge-chunk.zip", "c/0", "got 1073741824 bytes, expected 4");
+    }
+
     private Path node(String name, String zarrJson) throws IOException {
         Path root = Files.createDirectories(dir.resolve(name));
         Files.writeString(root.resolve("zarr.json"), zarrJson);

@@ -50,15 +50,15 @@ class MetadataFuzzTest {
         int rounds = Integer.parseInt(System.getenv().getOrDefault("NGFF_FUZZ_ROUNDS", "60"));
         System.out.println("MetadataFuzzTest seed " + seed + " (NGFF_FUZZ_SEED=" + seed + " replays it), rounds " + rounds);
         Random random = new Random(seed);
-        List<Path> docs = documents(Fixtures.root());
+        List<Seed> docs = seeds(Fixtures.root());
         assertThat(docs).hasSizeGreaterThan(20);
         Map<String, String> failures = new LinkedHashMap<>();
         int attempts = 0;
         int opened = 0;
         try (ExecutionContext ctx = ExecutionContext.create()) {
-            for (Path doc : docs) {
-                byte[] original = Files.readAllBytes(doc);
-                String name = doc.getFileName().toString();
+            for (Seed doc : docs) {
+                byte[] original = doc.bytes();
+                String name = doc.name();
                 for (int i = 0; i < rounds; i++) {
                     byte[] mutated = random.nextBoolean() ? mutateBytes(original, random) : mutateTree(original, random);
                     attempts++;
@@ -70,7 +70,7 @@ class MetadataFuzzTest {
                         opened++;
                     } else {
                         failures.putIfAbsent(problem.substring(0, Math.min(problem.length(), 160)),
-                                problem + "\n    from " + doc + "\n    document: " + preview(mutated));
+                                problem + "\n    from " + doc.origin() + "\n    document: " + preview(mutated));
                     }
                 }
             }
@@ -96,6 +96,9 @@ class MetadataFuzzTest {
             OmeMetadata.parse(meta.attributes(), store.describe() + " '" + node + "' attributes");
             ZarrNode opened = Zarr.open(store, node, ctx);
             assertThat(opened.metadata().zarrFormat()).isEqualTo(meta.zarrFormat());
+            if (opened instanceof dev.ngff.array.ZarrGroup g) {
+                g.consolidated(); // the index of the subtree, when the document has one
+            }
             return OPENED;
         } catch (InvalidMetadataException | UnsupportedExtensionException e) {
             String m = e.getMessage();
@@ -116,6 +119,42 @@ class MetadataFuzzTest {
             }
             return e.getClass().getSimpleName() + " at " + (ours != null ? ours : top) + ": " + e.getMessage();
         }
+    }
+
+    /** A document to mutate: its file name in the node, where it came from, its bytes. */
+    private record Seed(String name, String origin, byte[] bytes) {
+    }
+
+    /**
+     * Every n-th fixture document, plus v3 groups whose consolidated metadata holds fixture documents
+     * (the fixtures have none), so that entry keys and nested entries get mutated too.
+     */
+    private static List<Seed> seeds(Path root) throws IOException {
+        List<Seed> out = new ArrayList<>();
+        List<Path> docs = documents(root);
+        List<JsonNode> v3 = new ArrayList<>();
+        for (Path p : docs) {
+            byte[] b = Files.readAllBytes(p);
+            out.add(new Seed(p.getFileName().toString(), p.toString(), b));
+            if (p.getFileName().toString().equals("zarr.json")) {
+                try {
+                    v3.add(Json.parse(Bytes.wrap(b), p.toString()));
+                } catch (InvalidMetadataException e) {
+                    // a fixture of invalid metadata: no use as an entry
+                }
+            }
+        }
+        for (int i = 0; i + 2 < v3.size(); i += 3) {
+            ObjectNode entries = F.objectNode();
+            entries.set("a", v3.get(i));
+            entries.set("a/b", v3.get(i + 1));
+            entries.set("c", v3.get(i + 2));
+            ObjectNode group = F.objectNode().put("zarr_format", 3).put("node_type", "group");
+            group.set("consolidated_metadata", F.objectNode().put("kind", "inline").put("must_understand", false)
+                    .set("metadata", entries));
+            out.add(new Seed("zarr.json", "consolidated group of fixtures #" + i, Json.write(group).toArray()));
+        }
+        return out;
     }
 
     private static List<Path> documents(Path root) throws IOException {
