@@ -198,7 +198,7 @@ final class ArrayCopier {
     /** The unit the source decodes: inner chunks of a sharded array, else its chunks. */
     private static long[] sourceReadUnit(ZarrArray src) {
         try {
-            return ArrayLayout.of(src.metadata(), src.toString()).chunkShape();
+            return ArrayLayout.of(src.metadata(), src.store().describe() + " '/" + src.path() + "'").chunkShape();
         } catch (InvalidMetadataException e) {
             return src.chunkShape();
         }

@@ -12,6 +12,7 @@ import dev.ngff.write.IncompleteMarker;
 import dev.ngff.write.LocalFiles;
 import dev.ngff.write.LockHolder;
 import dev.ngff.write.WriterLock;
+import dev.ngff.error.NgffException;
 import dev.ngff.exec.ExecutionContext;
 import dev.ngff.metadata.ArrayMetadata;
 import dev.ngff.metadata.GroupMetadata;
@@ -409,7 +410,7 @@ public final class CopyCommand implements Callable<Integer> {
         switch (node) {
             case ZarrArray a -> {
                 try {
-                    out.add(new ArrayStep(a.path(), a, layout.apply(a.metadata(), a.toString())));
+                    out.add(new ArrayStep(a.path(), a, layout.apply(a.metadata(), a.store().describe() + " '/" + a.path() + "'")));
                 } catch (IllegalArgumentException e) {
                     throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
                 }
@@ -417,7 +418,13 @@ public final class CopyCommand implements Callable<Integer> {
             case ZarrGroup g -> {
                 int format = layout.zarrFormat() != null ? layout.zarrFormat() : g.zarrFormat();
                 out.add(new GroupStep(g.path(), GroupMetadata.of(format, g.attributes())));
-                for (String name : g.childNames()) {
+                ZarrGroup.ChildListing children = g.listChildren();
+                if (!children.skipped().isEmpty()) { // copying the rest would lose them without a word
+                    throw new NgffException(g.store().describe() + " '/" + g.path() + "' holds "
+                            + Skipped.describe(children.skipped()) + ", which cannot be copied; nothing was written"
+                            + " (rename them to copy them)");
+                }
+                for (String name : children.names()) {
                     plan(g.open(name), layout, out);
                 }
             }

@@ -61,7 +61,8 @@ public final class ExportCommand implements Callable<Integer> {
             try {
                 box = parsed.resolve(array.shape());
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(cmd, "--region: " + e.getMessage());
+                throw new CommandLine.ParameterException(cmd, "--region " + region + " does not fit the array at "
+                        + store.describe() + " (shape " + CodecText.shape(array.shape()) + "): " + e.getMessage());
             }
             requireRoom(box.shape(), array.dataType().byteSize());
             long start = System.nanoTime();

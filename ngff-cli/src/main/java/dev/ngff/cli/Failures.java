@@ -1,5 +1,6 @@
 package dev.ngff.cli;
 
+import dev.ngff.error.Causes;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
 
@@ -7,7 +8,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 
-/** How failures become messages and exit codes: 1 for failed work, 2 for usage errors. */
+/**
+ * How failures become messages and exit codes: 1 for failed work, 2 for usage errors. Every failure is
+ * one line on standard error, {@code ngff <command>: <what went wrong>}, naming the store, key, path or
+ * option at fault and never a Java class name; {@code --stacktrace} adds the trace below it.
+ */
 final class Failures {
     static final int FAILED = 1;
     static final int USAGE = 2;
@@ -35,10 +40,12 @@ final class Failures {
         public int handleParseException(CommandLine.ParameterException ex, String[] args) {
             CommandLine cmd = ex.getCommandLine();
             PrintWriter err = cmd.getErr();
-            err.println("ngff: " + ex.getMessage());
-            if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
-                err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+            String suggestions = "";
+            if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+                suggestions = "; did you mean " + String.join(" or ", u.getSuggestions()) + "?";
             }
+            err.println(cmd.getCommandSpec().qualifiedName() + ": " + Causes.oneLine(String.valueOf(ex.getMessage()))
+                    + suggestions + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
             if (ex.getCause() != null && containsTraceFlag(args)) {
                 ex.printStackTrace(err);
             }
@@ -47,18 +54,23 @@ final class Failures {
         }
     }
 
-    /** The message of a failure, unwrapping wrappers that add nothing. */
+    /**
+     * The message of a failure, unwrapping wrappers that add nothing: what the world did (I/O, corrupt
+     * or unsupported data) in plain words; anything else is a bug of ours and says so, without the
+     * internals of its message (the trace has them).
+     */
     static String message(Throwable t) {
         Throwable e = t;
         while ((e instanceof UncheckedIOException || e.getClass() == RuntimeException.class
+                || e instanceof java.util.concurrent.ExecutionException || e instanceof java.util.concurrent.CompletionException
                 || (e instanceof IOException && e.getMessage() == null)) && e.getCause() != null) {
             e = e.getCause();
         }
-        String m = e.getMessage();
-        if (e instanceof IOException || e instanceof UnsupportedOperationException) {
-            return m == null ? e.getClass().getSimpleName() : m.replace('\n', ' ');
+        if (e instanceof IOException || e instanceof UnsupportedOperationException || e instanceof IllegalArgumentException
+                || e instanceof IndexOutOfBoundsException || e instanceof ArithmeticException) {
+            return Causes.describe(e);
         }
-        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m.replace('\n', ' '));
+        return "internal error; run again with --stacktrace to see where, and please report it";
     }
 
     private static boolean wantsTrace(ParseResult parseResult) {

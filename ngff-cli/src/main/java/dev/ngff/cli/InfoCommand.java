@@ -49,7 +49,7 @@ public final class InfoCommand implements Callable<Integer> {
              ExecutionContext ctx = ExecutionContext.create()) {
             describe = store.describe();
             Locations.requireComplete(store); // a destination a copy has not finished
-            walk(store, Key.ROOT, ctx, nodes);
+            walk(store, Key.ROOT, ctx, nodes, spec.commandLine().getErr());
             java.util.Optional<dev.ngff.ome.OmeNode> ome = OmeInfo.open(store, ctx);
             if (ome.isPresent()) {
                 if (json) {
@@ -74,7 +74,8 @@ public final class InfoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void walk(ReadableStore store, Key path, ExecutionContext ctx, List<NodeInfo> out) throws IOException {
+    private static void walk(ReadableStore store, Key path, ExecutionContext ctx, List<NodeInfo> out, PrintWriter err)
+            throws IOException {
         NodeMetadata meta = Zarr.readMetadata(store, path).orElseThrow(() -> new NodeNotFoundException(
                 "no Zarr array or group at " + store.describe() + " '/" + path.path()
                         + "' (none of zarr.json, .zarray, .zgroup)"));
@@ -87,14 +88,20 @@ public final class InfoCommand implements Callable<Integer> {
         List<String> children;
         String note = null;
         try {
-            children = group.childNames();
+            ZarrGroup.ChildListing listing = group.listChildren();
+            children = listing.names();
+            if (!listing.skipped().isEmpty()) {
+                note = Skipped.describe(listing.skipped()) + " not shown";
+                err.println("ngff info: warning: " + where + " holds " + note);
+                err.flush();
+            }
         } catch (UnsupportedOperationException e) {
             children = List.of();
             note = "children not listed: " + e.getMessage();
         }
         out.add(new NodeInfo(path, meta, null, null, note));
         for (String child : children) {
-            walk(store, path.resolve(child), ctx, out);
+            walk(store, path.resolve(child), ctx, out, err);
         }
     }
 }

@@ -47,8 +47,21 @@ public final class Main implements Runnable {
         } catch (OutOfMemoryError e) {
             err.println("ngff: out of memory (" + e.getMessage() + "); give the JVM more heap (NGFF_JAVA_OPTS=-Xmx8g)"
                     + " or lower --workers");
+            traceOnRequest(e, err, args);
             err.flush();
             return Failures.FAILED;
+        } catch (StackOverflowError e) {
+            err.println("ngff: the input nests too deeply to follow (stack overflow); run again with --stacktrace to see"
+                    + " where, and please report it");
+            traceOnRequest(e, err, args);
+            err.flush();
+            return Failures.FAILED;
+        }
+    }
+
+    private static void traceOnRequest(Throwable e, PrintWriter err, String... args) {
+        if (java.util.Arrays.asList(args).contains("--stacktrace")) {
+            e.printStackTrace(err);
         }
     }
 

@@ -33,15 +33,28 @@ final class NpyWriter {
                 written = writeSlabs(array, box.offset(), ext, ch, slabBytes);
             }
         } catch (FileSystemException e) {
-            Files.deleteIfExists(tmp);
-            throw new IOException("cannot write '" + out + "': " + e.getClass().getSimpleName() + " "
-                    + e.getMessage(), e);
+            deleteQuietly(tmp, e);
+            throw new IOException("cannot write '" + out + "': " + dev.ngff.error.Causes.describe(e), e);
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
+            deleteQuietly(tmp, e);
             throw e;
         }
-        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            deleteQuietly(tmp, e);
+            throw new IOException("cannot write '" + out + "': " + dev.ngff.error.Causes.describe(e), e);
+        }
         return written;
+    }
+
+    /** Removes the partial file; a failure to do so must not hide the failure that got us here. */
+    private static void deleteQuietly(Path tmp, Exception cause) {
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException suppressed) {
+            cause.addSuppressed(suppressed);
+        }
     }
 
     private static long writeSlabs(ZarrArray array, long[] offset, long[] ext, FileChannel ch, long slabBytes)

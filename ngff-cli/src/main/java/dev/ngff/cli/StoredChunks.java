@@ -54,7 +54,7 @@ record StoredChunks(long chunks, long bytes) {
         return Optional.of(new StoredChunks(n, bytes));
     }
 
-    /** The size of one object: from the file system when possible, otherwise by reading it. */
+    /** The size of one object: from the file system when possible, otherwise from the store's size request. */
     private static long size(ReadableStore store, Key key) throws IOException {
         if (store instanceof FileSystemStore fs) {
             try {
@@ -63,6 +63,6 @@ record StoredChunks(long chunks, long bytes) {
                 return 0; // deleted since the listing
             }
         }
-        return store.read(key).map(b -> b.size()).orElse(0L);
+        return store.size(key).orElse(0L); // a store's own size request: a huge chunk is not read to be counted
     }
 }

@@ -12,6 +12,7 @@ import dev.ngff.metadata.GroupMetadata;
 import dev.ngff.metadata.Json;
 import dev.ngff.metadata.MetadataFormat;
 import dev.ngff.metadata.NodeMetadata;
+import dev.ngff.store.ByteRange;
 import dev.ngff.store.Key;
 import dev.ngff.store.ReadableStore;
 import dev.ngff.store.WritableStore;
@@ -48,7 +49,7 @@ public final class Zarr {
 
     /** Opens a node whose levels up to the root were checked for incomplete markers. */
     static ZarrNode openChecked(ReadableStore store, Key path, ExecutionContext ctx) throws IOException {
-        NodeMetadata meta = readMetadata(store, path, ctx.codecs())
+        NodeMetadata meta = readMetadata(store, path, ctx.codecs(), ctx.config().maxMetadataBytes())
                 .orElseThrow(() -> new NodeNotFoundException("no Zarr array or group at " + store.describe() + " '"
                         + (path.isRoot() ? "/" : path.path()) + "' (none of zarr.json, .zarray, .zgroup)"));
         return node(store, path, meta, ctx);
@@ -104,7 +105,10 @@ public final class Zarr {
         return new ZarrGroup(store, path, meta, ctx);
     }
 
-    /** Reads and parses the metadata at a path; empty when no node is there. v2 codec stages come from the standard registry. */
+    /**
+     * Reads and parses the metadata at a path; empty when no node is there. v2 codec stages come from the
+     * standard registry; documents are limited to {@link ExecutionContext.Config#DEFAULT_MAX_METADATA_BYTES}.
+     */
     public static Optional<NodeMetadata> readMetadata(ReadableStore store, Key path) throws IOException {
         return readMetadata(store, path, dev.ngff.codec.CodecRegistry.standard());
     }
@@ -115,25 +119,35 @@ public final class Zarr {
      */
     public static Optional<NodeMetadata> readMetadata(ReadableStore store, Key path, dev.ngff.metadata.CodecStages stages)
             throws IOException {
+        return readMetadata(store, path, stages, ExecutionContext.Config.DEFAULT_MAX_METADATA_BYTES);
+    }
+
+    /**
+     * Reads and parses the metadata at a path; empty when no node is there. No document larger than
+     * {@code maxDocumentBytes} is read whole (see {@link #readDocument}).
+     */
+    public static Optional<NodeMetadata> readMetadata(ReadableStore store, Key path, dev.ngff.metadata.CodecStages stages,
+                                                      long maxDocumentBytes) throws IOException {
         Key v3 = path.resolve(ZARR_JSON);
-        Optional<Bytes> doc = store.read(v3);
+        Optional<Bytes> doc = readDocument(store, v3, maxDocumentBytes);
         if (doc.isPresent()) {
             String where = store.describe() + " '" + v3 + "'";
             return Optional.of(MetadataFormat.parseV3(Json.parse(doc.get(), where), where));
         }
         Key zarray = path.resolve(ZARRAY);
-        doc = store.read(zarray);
+        doc = readDocument(store, zarray, maxDocumentBytes);
         if (doc.isPresent()) {
             String where = store.describe() + " '" + zarray + "'";
-            return Optional.of(MetadataFormat.parseV2Array(Json.parse(doc.get(), where), readAttrs(store, path), where, stages));
+            return Optional.of(MetadataFormat.parseV2Array(Json.parse(doc.get(), where),
+                    readAttrs(store, path, maxDocumentBytes), where, stages));
         }
         Key zgroup = path.resolve(ZGROUP);
-        doc = store.read(zgroup);
+        doc = readDocument(store, zgroup, maxDocumentBytes);
         if (doc.isPresent()) {
             String where = store.describe() + " '" + zgroup + "'";
-            GroupMetadata g = MetadataFormat.parseV2Group(Json.parse(doc.get(), where), readAttrs(store, path), where);
+            GroupMetadata g = MetadataFormat.parseV2Group(Json.parse(doc.get(), where), readAttrs(store, path, maxDocumentBytes), where);
             Key zmeta = path.resolve(ZMETADATA);
-            Optional<Bytes> consolidated = store.read(zmeta);
+            Optional<Bytes> consolidated = readDocument(store, zmeta, maxDocumentBytes);
             if (consolidated.isPresent()) {
                 String cw = store.describe() + " '" + zmeta + "'";
                 JsonNode c = Json.parse(consolidated.get(), cw);
@@ -147,14 +161,34 @@ public final class Zarr {
         return Optional.empty();
     }
 
+    /**
+     * Reads a metadata document (JSON) of at most {@code maxBytes}; empty when it is missing. At most
+     * {@code maxBytes + 1} bytes are asked of the store, so a huge or hostile document costs no more
+     * memory than the limit.
+     *
+     * @throws InvalidMetadataException naming the store and key when the document is larger
+     */
+    public static Optional<Bytes> readDocument(ReadableStore store, Key key, long maxBytes) throws IOException {
+        Optional<Bytes> doc = store.read(key, ByteRange.of(0, maxBytes + 1));
+        if (doc.isPresent() && doc.get().size() > maxBytes) {
+            throw new InvalidMetadataException(store.describe() + " '" + key + "': metadata document larger than the "
+                    + sizeText(maxBytes) + " limit on metadata documents");
+        }
+        return doc;
+    }
+
+    private static String sizeText(long bytes) {
+        return bytes % (1L << 20) == 0 ? (bytes >> 20) + " MiB" : bytes + " bytes";
+    }
+
     /** True if a node's metadata document exists at the path (nothing is parsed). */
     public static boolean isNode(ReadableStore store, Key path) throws IOException {
         return store.exists(path.resolve(ZARR_JSON)) || store.exists(path.resolve(ZARRAY)) || store.exists(path.resolve(ZGROUP));
     }
 
-    private static JsonNode readAttrs(ReadableStore store, Key path) throws IOException {
+    private static JsonNode readAttrs(ReadableStore store, Key path, long maxBytes) throws IOException {
         Key k = path.resolve(ZATTRS);
-        Optional<Bytes> attrs = store.read(k);
+        Optional<Bytes> attrs = readDocument(store, k, maxBytes);
         return attrs.isPresent() ? Json.parse(attrs.get(), store.describe() + " '" + k + "'") : null;
     }
 

@@ -16,16 +16,31 @@ import java.util.concurrent.Semaphore;
 public final class ExecutionContext implements AutoCloseable {
 
     /**
-     * @param ioConcurrency  store requests in flight
-     * @param cpuConcurrency chunks being encoded or decoded at once
-     * @param chunksInFlight chunks held in memory at once by one read or write call
+     * @param ioConcurrency    store requests in flight
+     * @param cpuConcurrency   chunks being encoded or decoded at once
+     * @param chunksInFlight   chunks held in memory at once by one read or write call
+     * @param maxMetadataBytes the largest metadata document ({@code zarr.json}, {@code .zarray},
+     *                         {@code .zattrs}, {@code .zgroup}, {@code .zmetadata}) that is read; a larger
+     *                         one is invalid metadata, and no more than this many bytes (plus one) are
+     *                         read from the store to find out
      */
-    public record Config(int ioConcurrency, int cpuConcurrency, int chunksInFlight) {
+    public record Config(int ioConcurrency, int cpuConcurrency, int chunksInFlight, long maxMetadataBytes) {
+        /** The default {@link #maxMetadataBytes}: 64 MiB, room for consolidated metadata of ~50,000 arrays. */
+        public static final long DEFAULT_MAX_METADATA_BYTES = 64L << 20;
+
         public Config {
             if (ioConcurrency < 1 || cpuConcurrency < 1 || chunksInFlight < 1) {
                 throw new IllegalArgumentException("limits must be positive: " + ioConcurrency + ", "
                         + cpuConcurrency + ", " + chunksInFlight);
             }
+            if (maxMetadataBytes < 1 || maxMetadataBytes > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("maxMetadataBytes must lie in 1..2^31-17, got " + maxMetadataBytes);
+            }
+        }
+
+        /** Limits with the default {@link #maxMetadataBytes}. */
+        public Config(int ioConcurrency, int cpuConcurrency, int chunksInFlight) {
+            this(ioConcurrency, cpuConcurrency, chunksInFlight, DEFAULT_MAX_METADATA_BYTES);
         }
 
         /** 64 requests in flight, one codec task per core, twice as many chunks in memory as that sum allows. */
@@ -35,15 +50,19 @@ public final class ExecutionContext implements AutoCloseable {
         }
 
         public Config withIoConcurrency(int n) {
-            return new Config(n, cpuConcurrency, chunksInFlight);
+            return new Config(n, cpuConcurrency, chunksInFlight, maxMetadataBytes);
         }
 
         public Config withCpuConcurrency(int n) {
-            return new Config(ioConcurrency, n, chunksInFlight);
+            return new Config(ioConcurrency, n, chunksInFlight, maxMetadataBytes);
         }
 
         public Config withChunksInFlight(int n) {
-            return new Config(ioConcurrency, cpuConcurrency, n);
+            return new Config(ioConcurrency, cpuConcurrency, n, maxMetadataBytes);
+        }
+
+        public Config withMaxMetadataBytes(long n) {
+            return new Config(ioConcurrency, cpuConcurrency, chunksInFlight, n);
         }
     }
 

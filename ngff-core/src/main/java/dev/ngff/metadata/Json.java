@@ -1,6 +1,8 @@
 package dev.ngff.metadata;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -36,11 +38,15 @@ public final class Json {
         return MAPPER.createObjectNode();
     }
 
-    /** Parses a document; malformed JSON is an {@link InvalidMetadataException} naming where it came from. */
+    /**
+     * Parses a document; malformed JSON is an {@link InvalidMetadataException} naming where it came from
+     * and the line and column, in one line. Size limits are the reader's business (see
+     * {@code Zarr.readDocument}); here only what fits a Java array is accepted.
+     */
     public static JsonNode parse(Bytes bytes, String location) throws InvalidMetadataException {
-        if (bytes.size() > 256L << 20) {
+        if (bytes.size() > Integer.MAX_VALUE - 16) {
             throw new InvalidMetadataException(location + ": metadata document of " + bytes.size()
-                    + " bytes exceeds the 256 MiB limit");
+                    + " bytes is too large to parse");
         }
         try (JsonParser p = MAPPER.createParser(bytes.toArrayUnsafe())) {
             JsonNode n = MAPPER.readTree(p);
@@ -50,9 +56,36 @@ public final class Json {
             return n;
         } catch (InvalidMetadataException e) {
             throw e;
+        } catch (JsonProcessingException e) {
+            throw new InvalidMetadataException(location + ": malformed JSON" + at(e.getLocation()) + ": "
+                    + plain(e.getOriginalMessage()), e);
         } catch (IOException e) {
-            throw new InvalidMetadataException(location + ": malformed JSON: " + e.getMessage(), e);
+            throw new InvalidMetadataException(location + ": malformed JSON: " + plain(e.getMessage()), e);
         }
+    }
+
+    private static String at(JsonLocation loc) {
+        if (loc == null || loc.getLineNr() < 1) {
+            return "";
+        }
+        return " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+    }
+
+    /**
+     * Jackson's message without its internals: no {@code [Source: ...]} location dumps (the location is
+     * given separately), no names of its settings classes, on one line.
+     */
+    static String plain(String message) {
+        if (message == null) {
+            return "unreadable document";
+        }
+        String m = message.replaceAll("\\s*\\[Source: .*?; line: (\\d+), column: (\\d+)\\]", " line $1, column $2")
+                .replaceAll(" \\(bound as `[^`]*`\\)", "")
+                .replaceAll(",? from `[^`]*`", "")
+                .replaceAll(" as per `[^`]*`", "")
+                .replaceAll("`[^`]*\\.[^`]*`", "a parser setting")
+                .replaceAll("\\s*\\R\\s*", " ");
+        return m.strip();
     }
 
     public static JsonNode parse(String text, String location) throws InvalidMetadataException {

@@ -258,6 +258,11 @@ public final class MetadataFormat {
         List<CodecSpec> out = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
             JsonNode c = node.get(i);
+            JsonNode name = c.isTextual() ? c : c.path("name");
+            if (name.isTextual() && name.textValue().isEmpty()) {
+                throw new InvalidMetadataException(doc + ": " + pointer + "/" + i + (c.isTextual() ? "" : "/name")
+                        + " must not be empty");
+            }
             if (c.isTextual()) {
                 out.add(CodecSpec.of(c.textValue()));
             } else if (c.isObject() && c.path("name").isTextual()) {

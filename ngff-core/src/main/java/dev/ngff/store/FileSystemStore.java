@@ -947,6 +947,7 @@ public final class FileSystemStore implements Store {
         Path dir = path(prefix);
         List<Key> objects = new ArrayList<>();
         List<Key> prefixes = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
         try {
             if (!prefix.isRoot() && !followable(dir)) {
                 return new Listing(List.of(), List.of()); // behind a link out of the root
@@ -954,7 +955,14 @@ public final class FileSystemStore implements Store {
             try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
                 for (Path p : entries) {
                     Optional<Key> key = entryKey(prefix, p);
-                    Optional<BasicFileAttributes> attrs = key.isEmpty() ? Optional.empty() : entryAttributes(p);
+                    if (key.isEmpty()) {
+                        String name = p.getFileName().toString();
+                        if (!isTemp(name)) {
+                            skipped.add(name); // such as "a\\b": no key can name it
+                        }
+                        continue;
+                    }
+                    Optional<BasicFileAttributes> attrs = entryAttributes(p);
                     if (attrs.isPresent() && attrs.get().isDirectory()) {
                         prefixes.add(key.get());
                     } else if (attrs.isPresent() && attrs.get().isRegularFile()) {
@@ -974,7 +982,7 @@ public final class FileSystemStore implements Store {
         }
         Collections.sort(objects);
         Collections.sort(prefixes);
-        return new Listing(objects, prefixes);
+        return new Listing(objects, prefixes, skipped);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -20,8 +20,7 @@ final class StoreErrors {
     }
 
     private static String message(ReadableStore store, String action, Key key, ByteRange range, Throwable cause) {
-        String detail = cause.getMessage() == null ? cause.getClass().getSimpleName()
-                : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        String detail = dev.ngff.error.Causes.describe(cause);
         return store.describe() + ": " + action + " '" + key + "'" + rangePart(range) + " failed: " + detail;
     }
 

@@ -59,6 +59,8 @@ public final class ZipStore implements ListableStore {
     private final Key innerPrefix;
     private final ZipFile zip;
     private final NavigableMap<Key, Entry> entries;
+    /** Names of entries below the inner prefix that are no valid keys, relative to it; reported by listDir. */
+    private final List<String> unreachable;
     private volatile FileChannel channel;
     private volatile boolean closed;
 
@@ -83,7 +85,7 @@ public final class ZipStore implements ListableStore {
         try {
             this.zip = new ZipFile(this.path.toFile(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new StoreException(describe() + ": cannot open zip file: " + e, e);
+            throw new StoreException(describe() + ": cannot open zip file: " + dev.ngff.error.Causes.describe(e), e);
         }
         try {
             this.channel = FileChannel.open(this.path, StandardOpenOption.READ);
@@ -91,10 +93,11 @@ public final class ZipStore implements ListableStore {
             Map<String, ZipEntry> byName = files(zip);
             this.innerPrefix = detect ? detectPrefix(byName.keySet()) : innerPrefix;
             this.entries = index(byName, offsets, this.innerPrefix);
+            this.unreachable = unreachable(byName.keySet(), this.innerPrefix);
         } catch (IOException | RuntimeException e) {
             closeQuietly(e);
             throw e instanceof StoreException se ? se
-                    : new StoreException(describe() + ": cannot read zip file: " + e, e);
+                    : new StoreException(describe() + ": cannot read zip file: " + dev.ngff.error.Causes.describe(e), e);
         }
     }
 
@@ -172,6 +175,17 @@ public final class ZipStore implements ListableStore {
         return Collections.unmodifiableNavigableMap(out);
     }
 
+    private static List<String> unreachable(Set<String> names, Key prefix) {
+        String below = prefix.isRoot() ? "" : prefix.path() + "/";
+        List<String> out = new ArrayList<>();
+        for (String name : names) {
+            if (name.startsWith(below) && name.length() > below.length() && toKey(name, prefix).isEmpty()) {
+                out.add(name.substring(below.length()));
+            }
+        }
+        return List.copyOf(out);
+    }
+
     private static Optional<Key> toKey(String name, Key prefix) {
         try {
             Key k = Key.of(name);
@@ -210,18 +224,33 @@ public final class ZipStore implements ListableStore {
         return entries.containsKey(Objects.requireNonNull(key, "key"));
     }
 
-    /**
-     * The uncompressed size that the zip's central directory declares for the entry, read from the
-     * index built at open (no I/O); an entry without a declared size is read to find it.
-     */
+    /** The size from the central directory; nothing is read or inflated. */
     @Override
     public java.util.OptionalLong size(Key key) throws IOException {
         Entry e = entries.get(Objects.requireNonNull(key, "key"));
         if (e == null) {
             return java.util.OptionalLong.empty();
         }
-        long declared = e.zipEntry.getSize();
-        return declared >= 0 ? java.util.OptionalLong.of(declared) : ListableStore.super.size(key);
+        long size = e.zipEntry.getSize();
+        return size >= 0 ? java.util.OptionalLong.of(size) : ListableStore.super.size(key);
+    }
+
+    /**
+     * Reads only when the central directory's size matches {@code dest}: an entry of another size is
+     * reported by its size without being read or inflated, so a chunk that claims a gigabyte costs
+     * nothing.
+     */
+    @Override
+    public long readInto(Key key, MemorySegment dest) throws IOException {
+        Entry e = entries.get(Objects.requireNonNull(key, "key"));
+        if (e == null) {
+            return -1;
+        }
+        long size = e.zipEntry.getSize();
+        if (size >= 0 && size != dest.byteSize()) {
+            return size;
+        }
+        return ListableStore.super.readInto(key, dest);
     }
 
     private Bytes readStored(Entry e, ByteRange range) throws IOException {
@@ -266,8 +295,9 @@ public final class ZipStore implements ListableStore {
     private Bytes readStreamed(Entry e, Key key, ByteRange range) throws IOException {
         long size = e.zipEntry.getSize();
         try (InputStream in = zip.getInputStream(e.zipEntry)) {
-            if (size < 0) {
-                byte[] all = in.readNBytes((int) Buffers.MAX_HEAP_ARRAY);
+            if (size < 0) { // no size in the directory: read no further than the range can reach
+                long end = Math.min(range.end(Long.MAX_VALUE), Buffers.MAX_HEAP_ARRAY);
+                byte[] all = in.readNBytes((int) end);
                 return slice(Bytes.wrap(all), range);
             }
             long start = range.start(size);
@@ -348,7 +378,31 @@ public final class ZipStore implements ListableStore {
                 prefixes.add(prefix.resolve(segments.get(depth)));
             }
         }
-        return new Listing(objects, new ArrayList<>(prefixes));
+        return new Listing(objects, new ArrayList<>(prefixes), skippedBelow(prefix));
+    }
+
+    /** The names directly below {@code prefix} of entries that no key can reach. */
+    private List<String> skippedBelow(Key prefix) {
+        String below = prefix.isRoot() ? "" : prefix.path() + "/";
+        List<String> out = new ArrayList<>();
+        for (String name : unreachable) {
+            if (!name.startsWith(below)) {
+                continue;
+            }
+            String rest = name.substring(below.length());
+            int slash = rest.indexOf('/');
+            String segment = slash < 0 ? rest : rest.substring(0, slash);
+            if (segment.isEmpty()) {
+                out.add(rest); // an empty segment, as in "a//b" or "/abs"
+                continue;
+            }
+            try {
+                Key.of(segment);
+            } catch (IllegalArgumentException e) {
+                out.add(segment);
+            }
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- lifecycle

@@ -810,18 +810,31 @@ public final class S3Store implements Store {
     public Listing listDir(Key prefix) throws IOException {
         List<Key> objects = new ArrayList<>();
         List<Key> prefixes = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        String below = location.listPrefix(prefix);
         listPages(prefix, "/", page -> {
             for (S3Object o : page.contents()) {
-                toKey(o.key()).ifPresent(objects::add);
+                Optional<Key> k = toKey(o.key());
+                if (k.isPresent()) {
+                    objects.add(k.get());
+                } else if (o.key().length() > below.length() && o.key().startsWith(below)) {
+                    skipped.add(o.key().substring(below.length()));
+                }
             }
             for (CommonPrefix p : page.commonPrefixes()) {
                 String s = p.prefix();
-                toKey(s.endsWith("/") ? s.substring(0, s.length() - 1) : s).ifPresent(prefixes::add);
+                String name = s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+                Optional<Key> k = toKey(name);
+                if (k.isPresent()) {
+                    prefixes.add(k.get());
+                } else if (name.length() > below.length() && name.startsWith(below)) {
+                    skipped.add(name.substring(below.length()));
+                }
             }
         });
         objects.sort(null);
         prefixes.sort(null);
-        return new Listing(objects, prefixes);
+        return new Listing(objects, prefixes, skipped);
     }
 
     private interface PageHandler {
@@ -901,13 +914,27 @@ public final class S3Store implements Store {
             String msg = d == null ? null : d.errorMessage();
             return "HTTP " + s.statusCode() + (code == null ? "" : " " + code) + (msg == null ? "" : ": " + msg);
         }
+        if (missingCredentials(t)) {
+            // the SDK's own text lists every provider of its chain (about 1,600 characters)
+            return "no AWS credentials found; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE),"
+                    + " or add ?anonymous=true to the s3:// URI for a public bucket";
+        }
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root
                 && (root instanceof SdkClientException || root instanceof CompletionException)) {
             root = root.getCause();
         }
-        String m = root.getMessage();
-        return root.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+        return dev.ngff.error.Causes.describe(root);
+    }
+
+    private static boolean missingCredentials(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof SdkClientException && c.getMessage() != null
+                    && c.getMessage().toLowerCase(Locale.ROOT).contains("unable to load credentials")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -995,7 +1022,7 @@ public final class S3Store implements Store {
             } catch (IOException | RuntimeException e) {
                 throw e;
             } catch (Exception e) {
-                throw new StoreException(description + ": " + action + " '" + key + "' failed: " + e, e);
+                throw new StoreException(description + ": " + action + " '" + key + "' failed: " + dev.ngff.error.Causes.describe(e), e);
             }
         }
         List<T> results = new ArrayList<>(tasks.size());

@@ -66,7 +66,7 @@ public final class OmeValidator {
         } catch (NgffException e) {
             w.error("zarr", path, "", e.getMessage());
             // a lone .zattrs (no .zgroup): still check what it says, so the report names every problem
-            Optional<dev.ngff.buffer.Bytes> attrs = store.read(path.resolve(Zarr.ZATTRS));
+            Optional<dev.ngff.buffer.Bytes> attrs = Zarr.readDocument(store, path.resolve(Zarr.ZATTRS), ctx.config().maxMetadataBytes());
             if (attrs.isPresent()) {
                 JsonNode doc = dev.ngff.metadata.Json.parse(attrs.get(), store.describe() + " '" + path.resolve(Zarr.ZATTRS) + "'");
                 if (doc.isObject() && doc.size() == 1 && doc.path("attributes").isObject()) {
