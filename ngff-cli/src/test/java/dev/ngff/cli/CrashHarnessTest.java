@@ -325,7 +325,36 @@ class CrashHarnessTest {
         return new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 
+    /**
+     * A shell that starts Maven in the background (nohup, {@code &} without job control) passes on an
+     * ignored SIGINT, and a JVM that starts with SIGINT ignored never runs its shutdown hooks on
+     * Ctrl-C. GNU env (coreutils 8.31+) restores the default disposition for the child.
+     */
+    private static final List<String> DEFAULT_SIGINT = defaultSigint();
+
+    private static List<String> defaultSigint() {
+        try {
+            Process p = new ProcessBuilder("env", "--default-signal=INT", "true").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            if (p.waitFor() == 0) {
+                return List.of("env", "--default-signal=INT");
+            }
+        } catch (IOException e) {
+            // no env: start the JVM directly
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        System.out.println("crash harness: env --default-signal is unavailable; children inherit this JVM's SIGINT disposition");
+        return List.of();
+    }
+
     private static List<String> javaCommand() {
+        List<String> cmd = new ArrayList<>(DEFAULT_SIGINT);
+        cmd.addAll(javaOnly());
+        return cmd;
+    }
+
+    private static List<String> javaOnly() {
         return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"));
