@@ -185,6 +185,44 @@ class BadInputCliTest {
         assertThat(export.err()).contains("huge-chunk.zip", "c/0", "got 1073741824 bytes, expected 4");
     }
 
+    /**
+     * The reports' setting, for real: {@code ngff info} in a JVM whose heap is 256 MB (half of what ran out)
+     * over a zip holding a 1 GiB {@code zarr.json}, and over one holding a 1 GiB chunk.
+     */
+    @Test
+    void aSmallHeapSurvivesGigabyteEntries() throws Exception {
+        Path hugeJson = HugeZips.write(dir.resolve("heap-json.zip"), Entry.deflatedZeros("zarr.json", 1024));
+        Path hugeChunk = HugeZips.write(dir.resolve("heap-chunk.zip"),
+                Entry.small("zarr.json", ARRAY.formatted("{\"name\":\"bytes\"}")), Entry.deflatedZeros("c/0", 1024));
+        Run json = ngffWithHeap("256m", "info", hugeJson.toString());
+        assertThat(json.code()).as(json.output()).isEqualTo(1);
+        assertThat(json.output().strip()).isEqualTo("ngff info: zip:" + hugeJson
+                + " 'zarr.json': metadata document larger than the 64 MiB limit on metadata documents");
+        Run chunk = ngffWithHeap("256m", "info", hugeChunk.toString());
+        assertThat(chunk.code()).as(chunk.output()).isZero();
+        assertThat(chunk.output()).contains("1 of 1 chunks").doesNotContain("out of memory");
+    }
+
+    private record Run(int code, String output) {
+    }
+
+    /** Runs {@code ngff} in a fresh JVM with the given maximum heap; stdout and stderr together. */
+    private static Run ngffWithHeap(String heap, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("ngff " + String.join(" ", args) + " did not finish in 120 s");
+        }
+        String filtered = out.lines().filter(l -> !l.startsWith("WARNING:") && !l.startsWith("SLF4J"))
+                .collect(java.util.stream.Collectors.joining("\n"));
+        return new Run(p.exitValue(), filtered);
+    }
+
     private Path node(String name, String zarrJson) throws IOException {
         Path root = Files.createDirectories(dir.resolve(name));
         Files.writeString(root.resolve("zarr.json"), zarrJson);

@@ -9,11 +9,16 @@ import java.io.IOException;
 public class NgffException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** {@code message} is kept on one line: control characters (from names in hostile input) are escaped. */
     public NgffException(String message) {
-        super(message);
+        super(oneLine(message));
     }
 
     public NgffException(String message, Throwable cause) {
-        super(message, cause);
+        super(oneLine(message), cause);
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? null : Causes.printable(message);
     }
 }

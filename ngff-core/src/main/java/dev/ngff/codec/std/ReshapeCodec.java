@@ -148,13 +148,13 @@ public final class ReshapeCodec implements ArrayToArrayCodec {
                             throw new IllegalArgumentException("reshape " + shape + " names input dimension " + d
                                     + " of a chunk of rank " + in.length);
                         }
-                        p = Math.multiplyExact(p, in[d]);
+                        p = times(p, in[d]);
                     }
                     out[i] = p;
                 }
             }
             if (i != inferredAt) {
-                known = Math.multiplyExact(known, out[i]);
+                known = times(known, out[i]);
             }
         }
         if (inferredAt >= 0) {
@@ -189,9 +189,18 @@ public final class ReshapeCodec implements ArrayToArrayCodec {
     private static long product(long[] a, int from, int to) {
         long p = 1;
         for (int i = from; i < to; i++) {
-            p = Math.multiplyExact(p, a[i]);
+            p = times(p, a[i]);
         }
         return p;
+    }
+
+    /** A product of extents; beyond 2^63 no chunk can match it, which is a configuration error, not a bug. */
+    private static long times(long a, long b) {
+        try {
+            return Math.multiplyExact(a, b);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("reshape: extents multiply to more than 2^63 elements");
+        }
     }
 
     @Override
