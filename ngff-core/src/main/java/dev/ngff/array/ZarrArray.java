@@ -501,6 +501,14 @@ public final class ZarrArray implements ZarrNode {
         }
     }
 
+    /**
+     * A buffered writer into this array: collects writes per shard and writes each shard once
+     * (see {@link dev.ngff.write.ArrayWriter}). Close it to write what it still holds.
+     */
+    public dev.ngff.write.ArrayWriter writer(dev.ngff.write.ArrayWriter.Options options) {
+        return dev.ngff.write.ArrayWriter.open(this, options);
+    }
+
     /** The execution context whose limits this handle's reads and writes run under. */
     public ExecutionContext context() {
         return ctx;

@@ -50,6 +50,9 @@ public interface PartialEncoder {
      */
     Optional<Bytes> encodeUnit(NdBuffer unit) throws IOException;
 
+    /** Decodes one unit's encoded bytes (from {@link #encodeUnit}) into a new writable buffer of {@link #unitShape()}. */
+    NdBuffer decodeUnit(Bytes encoded) throws IOException;
+
     /** The new chunk with {@code updates} (by unit linear index) applied; see the class contract. */
     Optional<List<Bytes>> encode(Map<Long, UnitUpdate> updates) throws IOException;
 

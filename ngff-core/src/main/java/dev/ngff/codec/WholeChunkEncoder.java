@@ -46,6 +46,11 @@ final class WholeChunkEncoder implements PartialEncoder {
     }
 
     @Override
+    public NdBuffer decodeUnit(Bytes encoded) throws IOException {
+        return codec.decode(encoded, spec).writable();
+    }
+
+    @Override
     public Optional<List<Bytes>> encode(Map<Long, UnitUpdate> updates) throws IOException {
         for (long k : updates.keySet()) {
             if (k != 0) {

@@ -628,6 +628,11 @@ public final class ShardingCodec implements ArrayToBytesCodec {
         }
 
         @Override
+        public NdBuffer decodeUnit(Bytes encoded) throws IOException {
+            return inner.decode(encoded, innerSpec).writable();
+        }
+
+        @Override
         public Optional<List<Bytes>> encode(Map<Long, UnitUpdate> updates) throws IOException {
             for (long k : updates.keySet()) {
                 if (k < 0 || k >= units) {
