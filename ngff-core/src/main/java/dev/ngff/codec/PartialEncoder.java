@@ -45,8 +45,9 @@ public interface PartialEncoder {
 
     /**
      * Encodes one whole unit (of {@link #unitShape()}) from data alone, without reading anything:
-     * empty when every element is the fill value (the unit is then not stored). Thread-safe; the
-     * result is a {@link UnitUpdate.Encoded} for a later {@link #encode(Map)}.
+     * empty when every element is the fill value (the unit is then not stored). The result never
+     * shares memory with {@code unit}, which the caller may reuse. Thread-safe; the result is a
+     * {@link UnitUpdate.Encoded} for a later {@link #encode(Map)}.
      */
     Optional<Bytes> encodeUnit(NdBuffer unit) throws IOException;
 

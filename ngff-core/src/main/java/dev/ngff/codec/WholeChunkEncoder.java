@@ -42,7 +42,11 @@ final class WholeChunkEncoder implements PartialEncoder {
         if (codec.skipsFillChunks() && unit.allEqual(spec.fillValue().bytesUnsafe())) {
             return Optional.empty();
         }
-        return Optional.of(codec.encode(unit, spec));
+        Bytes enc = codec.encode(unit, spec);
+        if (!unit.isVariableLength() && enc.segment().asOverlappingSlice(unit.segment()).isPresent()) {
+            enc = Bytes.wrap(enc.toArray()); // the encoding is a view of the unit, which its owner may reuse
+        }
+        return Optional.of(enc);
     }
 
     @Override

@@ -1,7 +1,9 @@
 package dev.ngff.write;
 
 import dev.ngff.array.ZarrArray;
+import dev.ngff.buffer.Buffers;
 import dev.ngff.buffer.Bytes;
+import dev.ngff.buffer.ObjectPool;
 import dev.ngff.buffer.NdBuffer;
 import dev.ngff.codec.PartialEncoder;
 import dev.ngff.codec.PartialEncoder.UnitUpdate;
@@ -100,6 +102,8 @@ public final class ArrayWriter implements AutoCloseable {
     /** What a partial unit is charged: its decoded bytes and its map of written elements. */
     private final long partialCharge;
     private final Budget budget;
+    /** Unit-sized scratch for units that one write covers, encoded straight away. */
+    private final ObjectPool<MemorySegment> unitScratch;
     private final ConcurrentHashMap<Coords, PendingShard> pending = new ConcurrentHashMap<>();
     /** The last write started per shard: a shard's writes run one after another, in order. */
     private final ConcurrentHashMap<Coords, CompletableFuture<Void>> commits = new ConcurrentHashMap<>();
@@ -131,6 +135,8 @@ public final class ArrayWriter implements AutoCloseable {
         }
         this.partialCharge = unitElements * elementSize + (unitElements + 63) / 64 * 8;
         this.budget = new Budget(options.bufferBytes());
+        long unitBytes = unitElements * elementSize;
+        this.unitScratch = new ObjectPool<>(ctx.config().cpuConcurrency(), () -> Buffers.allocate(unitBytes));
     }
 
     /** A writer into {@code array} (its handle decides the context, and whether fill-value chunks are stored). */
@@ -217,10 +223,19 @@ public final class ArrayWriter implements AutoCloseable {
         Coords coords = new Coords(chunk);
         long linear = linear(unitInChunk, unitGrid);
         if (covers) {
-            NdBuffer data = inside ? NdBuffer.allocate(array.dataType(), unitShape)
-                    : NdBuffer.filled(array.dataType(), unitShape, fill);
-            NdBuffer.copy(src, inSrc, data, inUnit, box);
-            Optional<Bytes> enc = ctx.cpu(() -> unitCodec.encodeUnit(data));
+            // a pooled buffer: encodeUnit never returns a view of it, so it is free again at once
+            MemorySegment scratch = unitScratch.acquire();
+            Optional<Bytes> enc;
+            try {
+                NdBuffer data = NdBuffer.wrap(array.dataType(), unitShape, scratch);
+                if (!inside) {
+                    data.fill(fill);
+                }
+                NdBuffer.copy(src, inSrc, data, inUnit, box);
+                enc = ctx.cpu(() -> unitCodec.encodeUnit(data));
+            } finally {
+                unitScratch.release(scratch);
+            }
             long charge = enc.map(Bytes::size).orElse(0L);
             budget.reserve(charge, this::evictOne, this::rethrow);
             PendingShard s = lockShard(coords);
