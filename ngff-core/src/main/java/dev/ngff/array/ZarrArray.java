@@ -8,6 +8,7 @@ import dev.ngff.buffer.ObjectPool;
 import dev.ngff.buffer.NdBuffer;
 import dev.ngff.codec.ChunkSpec;
 import dev.ngff.codec.CodecPipeline;
+import dev.ngff.codec.PartialEncoder;
 import dev.ngff.codec.std.ShardingCodec;
 import dev.ngff.error.CorruptDataException;
 import dev.ngff.error.NgffException;
@@ -406,24 +407,116 @@ public final class ZarrArray implements ZarrNode {
             storeChunk(w, key, data, spec, fill);
             return;
         }
+        // a cut chunk: only the units (inner chunks) the box cuts are read and re-encoded
+        updateStoredChunk(w, key, spec, enc -> enc.write(inChunk, src, inSrc, box));
+    }
+
+    /** One read-modify-write through a chunk's partial encoder. */
+    @FunctionalInterface
+    private interface EncoderCall {
+        Optional<java.util.List<Bytes>> run(PartialEncoder encoder) throws IOException;
+    }
+
+    /**
+     * Runs a partial encode of a stored chunk under the chunk's lock and writes the result as one object
+     * (or deletes the chunk when nothing but the fill value remains). The stored shard index is read
+     * afresh, never from the read cache, so a concurrent reader's stale entry cannot select old bytes.
+     */
+    private void updateStoredChunk(WritableStore w, Key key, ChunkSpec spec, EncoderCall call)
+            throws IOException {
         ReentrantLock lock = locks[Math.floorMod(key.hashCode(), LOCK_STRIPES)];
         lock.lock();
         try {
-            Optional<NdBuffer> existing = readChunk(coord);
-            NdBuffer data;
-            if (existing.isEmpty()) {
-                data = NdBuffer.filled(meta.dataType(), chunk, fill);
-            } else if (!existing.get().isVariableLength() && existing.get().segment().isReadOnly()) {
-                data = NdBuffer.allocate(meta.dataType(), chunk);
-                MemorySegment.copy(existing.get().segment(), 0, data.segment(), 0, data.segment().byteSize());
-            } else {
-                data = existing.get();
+            Optional<java.util.List<Bytes>> pieces;
+            try {
+                pieces = shardingOnly != null
+                        ? call.run(encoderFor(key, spec, null)) // inner chunks in parallel, each under the CPU limit
+                        : ctx.cpuWithHold(hold -> () -> call.run(encoderFor(key, spec, hold)));
+            } catch (CorruptDataException e) {
+                throw new CorruptDataException(describe(store, path) + " chunk '" + key + "': " + e.getMessage(), e);
             }
-            NdBuffer.copy(src, inSrc, data, inChunk, box);
-            storeChunk(w, key, data, spec, fill);
+            indexCache.invalidate(key);
+            if (pieces.isEmpty() && writeEmptyChunks) {
+                storeChunk(w, key, NdBuffer.filled(meta.dataType(), spec.shape(), meta.fillValue().bytesUnsafe()), spec,
+                        meta.fillValue().bytesUnsafe());
+            } else if (pieces.isEmpty()) {
+                ctx.io(() -> {
+                    w.delete(key);
+                    return null;
+                });
+            } else {
+                ctx.io(() -> {
+                    w.write(key, pieces.get());
+                    return null;
+                });
+            }
+            indexCache.invalidate(key); // a reader may have cached the old index meanwhile
         } finally {
             lock.unlock();
         }
+    }
+
+    private PartialEncoder encoderFor(Key key, ChunkSpec spec, ExecutionContext.CpuHold hold) {
+        StoreChunkSource source = new StoreChunkSource(store, key, ctx, new IndexCache(0));
+        if (shardingOnly != null) {
+            return shardingOnly.partialEncoder(source, spec, this::runOnCpu);
+        }
+        return pipeline.partialEncoder(hold == null ? source : source.holding(hold), spec);
+    }
+
+    /**
+     * A partial encoder of the chunk at {@code coords} over what is stored now (see {@link PartialEncoder}):
+     * for encoding units ({@link PartialEncoder#encodeUnit}) ahead of {@link #updateChunk}. Its units are
+     * the inner chunks of a shard, else the whole chunk. Encoding tasks of a shard run under the
+     * context's CPU limit; {@code encodeUnit} runs on the calling thread.
+     */
+    public PartialEncoder partialEncoder(long... coords) {
+        checkChunkCoords(coords);
+        ChunkSpec spec = new ChunkSpec(meta.chunkShape(), meta.dataType(), meta.fillValue());
+        return encoderFor(chunkKey(coords), spec, null);
+    }
+
+    /**
+     * Changes the stored chunk at {@code coords} unit by unit ({@link PartialEncoder#encode}): units
+     * without an update keep their stored bytes, the chunk is written as one object, or deleted when
+     * only the fill value remains (unless this handle writes empty chunks). Locked against the other
+     * writes of this handle to the same chunk.
+     */
+    public void updateChunk(long[] coords, java.util.Map<Long, PartialEncoder.UnitUpdate> updates) throws IOException {
+        checkChunkCoords(coords);
+        ChunkSpec spec = new ChunkSpec(meta.chunkShape(), meta.dataType(), meta.fillValue());
+        updateStoredChunk(writable(), chunkKey(coords), spec, enc -> enc.encode(updates));
+    }
+
+    private void checkChunkCoords(long[] coords) {
+        long[] grid = meta.gridShape();
+        if (coords.length != grid.length) {
+            throw new IllegalArgumentException("chunk coordinates of rank " + coords.length + " for an array of rank " + grid.length);
+        }
+        for (int d = 0; d < grid.length; d++) {
+            if (coords[d] < 0 || coords[d] >= grid[d]) {
+                throw new IndexOutOfBoundsException("chunk " + Arrays.toString(coords) + " is outside the chunk grid "
+                        + Arrays.toString(grid) + " of " + describe(store, path));
+            }
+        }
+    }
+
+    /**
+     * A buffered writer into this array: collects writes per shard and writes each shard once
+     * (see {@link dev.ngff.write.ArrayWriter}). Close it to write what it still holds.
+     */
+    public dev.ngff.write.ArrayWriter writer(dev.ngff.write.ArrayWriter.Options options) {
+        return dev.ngff.write.ArrayWriter.open(this, options);
+    }
+
+    /** The execution context whose limits this handle's reads and writes run under. */
+    public ExecutionContext context() {
+        return ctx;
+    }
+
+    /** Whether this handle stores chunks whose every element is the fill value ({@link #withWriteEmptyChunks}). */
+    public boolean writesEmptyChunks() {
+        return writeEmptyChunks;
     }
 
     private void storeChunk(WritableStore w, Key key, NdBuffer data, ChunkSpec spec, byte[] fill) throws IOException {

@@ -208,6 +208,19 @@ public final class NdBuffer {
         return data;
     }
 
+    /**
+     * This buffer when its memory can be written (variable-length buffers always can), else a writable
+     * copy: a decoder may return a read-only view of the bytes it was given.
+     */
+    public NdBuffer writable() {
+        if (elements != null || !data.isReadOnly()) {
+            return this;
+        }
+        NdBuffer copy = allocate(dataType, shape);
+        MemorySegment.copy(data, 0, copy.data, 0, data.byteSize());
+        return copy;
+    }
+
     /** A read-only byte view of the whole buffer; refused for variable-length types. */
     public Bytes asBytes() {
         requireFixed("asBytes()");

@@ -42,6 +42,16 @@ public non-sealed interface ArrayToBytesCodec extends Codec {
     }
 
     /**
+     * An encoder that writes parts of one stored chunk ({@code source}; see {@link PartialEncoder} for
+     * the contract). The default treats the whole chunk as one unit: a merge decodes the whole stored
+     * chunk, changes it and encodes it again. Sharding overrides it to touch only the inner chunks a
+     * write changes.
+     */
+    default PartialEncoder partialEncoder(ChunkSource source, ChunkSpec spec) {
+        return new WholeChunkEncoder(this, source, spec);
+    }
+
+    /**
      * Whether the encoded bytes of a chunk of {@code type} are its elements themselves, in C order and
      * little-endian, the layout of {@link NdBuffer}: then a reader may decode the bytes-to-bytes stages
      * straight into an array's memory. False unless a codec says otherwise.

@@ -243,6 +243,15 @@ public final class CodecPipeline implements ArrayToBytesCodec {
         return ArrayToBytesCodec.super.partialDecoder(source, spec);
     }
 
+    /** The array-to-bytes codec's own encoder when it is the whole chain (sharding alone), else the whole-chunk default. */
+    @Override
+    public PartialEncoder partialEncoder(ChunkSource source, ChunkSpec spec) {
+        if (arrayToArray.isEmpty() && bytesToBytes.isEmpty()) {
+            return arrayToBytes.partialEncoder(source, spec);
+        }
+        return ArrayToBytesCodec.super.partialEncoder(source, spec);
+    }
+
     @Override
     public long encodedSizeBound(ChunkSpec spec) {
         ChunkSpec s = spec;

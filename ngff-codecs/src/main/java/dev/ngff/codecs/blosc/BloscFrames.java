@@ -496,13 +496,18 @@ final class BloscFrames {
             int nsplits = split && !leftover ? typesize : 1;
             int neblock = bsize / nsplits;
             for (int s = 0; s < nsplits; s++) {
-                if (p + 4 + neblock > maxbytes) {
-                    return 0;
-                }
+                // as c-blosc: a stream may use what room is left, and only one that stays raw must fit whole
+                // (requiring room for a raw stream up front gave up on frames whose later streams compress)
                 int streamAt = p + 4;
                 int maxOut = Math.min(neblock, maxbytes - streamAt);
+                if (maxOut <= 0) {
+                    return 0;
+                }
                 int c = compress(ws, comp, clevel, in, inOff + s * neblock, neblock, out, streamAt, maxOut);
                 if (c <= 0 || c >= neblock) {
+                    if (streamAt + neblock > maxbytes) {
+                        return 0;
+                    }
                     System.arraycopy(in, inOff + s * neblock, out, streamAt, neblock);
                     c = neblock;
                 }

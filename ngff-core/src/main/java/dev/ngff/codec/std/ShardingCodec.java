@@ -13,6 +13,8 @@ import dev.ngff.codec.ChunkSource;
 import dev.ngff.codec.ChunkSpec;
 import dev.ngff.codec.CodecPipeline;
 import dev.ngff.codec.PartialDecoder;
+import dev.ngff.codec.PartialEncoder;
+import dev.ngff.codec.PartialEncoder.UnitUpdate;
 import dev.ngff.error.CorruptDataException;
 import dev.ngff.error.InvalidMetadataException;
 import dev.ngff.error.VersionChangedException;
@@ -31,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -189,6 +192,15 @@ public final class ShardingCodec implements ArrayToBytesCodec {
             increment(coord, g);
         }
         runner.runAll(tasks);
+        return assemble(encoded, g);
+    }
+
+    /**
+     * The pieces of a shard whose inner chunks are {@code encoded} (C order; null: not stored): the
+     * stored inner chunks packed in order, and the index (through the index codecs) first or last.
+     */
+    private List<Bytes> assemble(Bytes[] encoded, long[] g) throws IOException {
+        int n = encoded.length;
         long[] entries = new long[2 * n];
         Arrays.fill(entries, MISSING);
         List<Bytes> parts = new ArrayList<>();
@@ -436,6 +448,18 @@ public final class ShardingCodec implements ArrayToBytesCodec {
         if (wanted.isEmpty()) {
             return Optional.of(new Fetched(List.of(), true));
         }
+        boolean missing = anyMissing;
+        return readParts(source, entries, wanted, COALESCE_GAP).map(parts -> new Fetched(parts, missing));
+    }
+
+    /**
+     * Reads the stored bytes of the {@code wanted} inner chunks ({linear, coord...}; each stored), in
+     * ranges that join chunks at most {@code gap} bytes apart. Empty when the shard is gone. Callers
+     * that pass only {linear} get zero coordinates back.
+     */
+    private Optional<List<InnerPart>> readParts(ChunkSource source, long[] entries, List<long[]> wanted, long gap)
+            throws IOException {
+        int rank = innerShape.length;
         wanted.sort(Comparator.comparingLong(w -> entries[(int) (2 * w[0])]));
         // coalesce nearby byte ranges into fewer requests
         List<long[]> groups = new ArrayList<>(); // {start, end, firstWanted, lastWanted}
@@ -443,7 +467,7 @@ public final class ShardingCodec implements ArrayToBytesCodec {
             long s = entries[(int) (2 * wanted.get(i)[0])];
             long e = s + entries[(int) (2 * wanted.get(i)[0] + 1)];
             long[] last = groups.isEmpty() ? null : groups.getLast();
-            if (last != null && s >= last[1] && s - last[1] <= COALESCE_GAP || last != null && s < last[1]) {
+            if (last != null && s >= last[1] && s - last[1] <= gap || last != null && s < last[1]) {
                 last[1] = Math.max(last[1], e);
                 last[3] = i;
             } else {
@@ -473,7 +497,7 @@ public final class ShardingCodec implements ArrayToBytesCodec {
                 parts.add(new InnerPart(Arrays.copyOfRange(w, 1, rank + 1), (int) w[0], block.slice(s - gr[0], len)));
             }
         }
-        return Optional.of(new Fetched(parts, anyMissing));
+        return Optional.of(parts);
     }
 
     /**
@@ -542,6 +566,155 @@ public final class ShardingCodec implements ArrayToBytesCodec {
             decodePartInto(p, innerSpec, offset, shape, out, zero, source.describe());
         }
         return Optional.of(out);
+    }
+
+    @Override
+    public PartialEncoder partialEncoder(ChunkSource source, ChunkSpec spec) {
+        return partialEncoder(source, spec, TaskRunner.SEQUENTIAL);
+    }
+
+    /**
+     * A {@link PartialEncoder} whose units are the inner chunks: replaced inner chunks are encoded
+     * from new data, merged ones are read (coalescing only adjacent ranges: a write reads nothing it
+     * does not keep), decoded, changed and encoded, the others' stored bytes are copied as they are,
+     * and the index is rebuilt. Encodings run as tasks handed to {@code runner}, possibly in parallel.
+     * Nothing is read when every inner chunk is replaced.
+     */
+    public PartialEncoder partialEncoder(ChunkSource source, ChunkSpec spec, TaskRunner runner) {
+        return new ShardEncoder(source, spec, grid(spec), runner);
+    }
+
+    private final class ShardEncoder implements PartialEncoder {
+        private final ChunkSource source;
+        private final ChunkSpec innerSpec;
+        private final long[] grid;
+        private final int units;
+        private final TaskRunner runner;
+        private final byte[] fill;
+
+        ShardEncoder(ChunkSource source, ChunkSpec spec, long[] grid, TaskRunner runner) {
+            this.source = source;
+            this.innerSpec = spec.withShape(innerShape);
+            this.grid = grid;
+            this.units = Math.toIntExact(NdBuffer.elementCount(grid));
+            this.runner = runner;
+            this.fill = spec.fillValue().bytesUnsafe();
+        }
+
+        @Override
+        public long[] unitShape() {
+            return innerShape.clone();
+        }
+
+        @Override
+        public long[] unitGrid() {
+            return grid.clone();
+        }
+
+        @Override
+        public Optional<Bytes> encodeUnit(NdBuffer unit) throws IOException {
+            if (!Arrays.equals(unit.shape(), innerShape)) {
+                throw new IllegalArgumentException("unit of shape " + Arrays.toString(unit.shape())
+                        + " for inner chunks of " + Arrays.toString(innerShape));
+            }
+            if (unit.allEqual(fill)) {
+                return Optional.empty();
+            }
+            Bytes enc = inner.encode(unit, innerSpec);
+            if (!unit.isVariableLength() && enc.segment().asOverlappingSlice(unit.segment()).isPresent()) {
+                enc = Bytes.wrap(enc.toArray()); // the encoding is a view of the unit, which its owner may reuse
+            }
+            return Optional.of(enc);
+        }
+
+        @Override
+        public NdBuffer decodeUnit(Bytes encoded) throws IOException {
+            return inner.decode(encoded, innerSpec).writable();
+        }
+
+        @Override
+        public Optional<List<Bytes>> encode(Map<Long, UnitUpdate> updates) throws IOException {
+            for (long k : updates.keySet()) {
+                if (k < 0 || k >= units) {
+                    throw new IllegalArgumentException("inner chunk " + k + " of a shard of " + units);
+                }
+            }
+            try {
+                return encodeOnce(updates);
+            } catch (VersionChangedException e) {
+                source.invalidateIndex(); // rewritten between the index read and the data read
+                return encodeOnce(updates);
+            }
+        }
+
+        private Optional<List<Bytes>> encodeOnce(Map<Long, UnitUpdate> updates) throws IOException {
+            Bytes[] out = new Bytes[units];
+            Map<Integer, Bytes> stored = readStored(updates);
+            List<ChunkTasks.Task> tasks = new ArrayList<>();
+            for (int i = 0; i < units; i++) {
+                UnitUpdate u = updates.get((long) i);
+                int slot = i;
+                switch (u) {
+                    case null -> out[i] = stored.get(i); // kept as stored, never decoded
+                    case UnitUpdate.Encoded e -> out[i] = e.bytes().orElse(null);
+                    case UnitUpdate.Replace r -> tasks.add(() -> {
+                        NdBuffer unit = NdBuffer.filled(innerSpec.dataType(), innerShape, fill);
+                        r.change().apply(unit);
+                        out[slot] = encodeUnit(unit).orElse(null);
+                    });
+                    case UnitUpdate.Merge m -> tasks.add(() -> {
+                        Bytes old = stored.get(slot);
+                        NdBuffer unit = old == null ? NdBuffer.filled(innerSpec.dataType(), innerShape, fill)
+                                : decodeInner(old, innerSpec, slot, source.describe()).writable();
+                        m.change().apply(unit);
+                        out[slot] = encodeUnit(unit).orElse(null);
+                    });
+                }
+            }
+            runner.runAll(tasks);
+            for (Bytes b : out) {
+                if (b != null) {
+                    return Optional.of(assemble(out, grid));
+                }
+            }
+            return Optional.empty();
+        }
+
+        /** The stored bytes of the inner chunks kept or merged, by linear index; nothing is read when all are replaced. */
+        private Map<Integer, Bytes> readStored(Map<Long, UnitUpdate> updates) throws IOException {
+            boolean needed = false;
+            for (int i = 0; i < units && !needed; i++) {
+                UnitUpdate u = updates.get((long) i);
+                needed = u == null || u instanceof UnitUpdate.Merge;
+            }
+            Map<Integer, Bytes> stored = new java.util.HashMap<>();
+            if (!needed) {
+                return stored;
+            }
+            Optional<long[]> maybe = index(source, grid);
+            if (maybe.isEmpty()) {
+                return stored; // no shard yet
+            }
+            long[] entries = maybe.get();
+            List<long[]> wanted = new ArrayList<>();
+            for (int i = 0; i < units; i++) {
+                UnitUpdate u = updates.get((long) i);
+                if ((u == null || u instanceof UnitUpdate.Merge) && entries[2 * i] != MISSING) {
+                    wanted.add(new long[] {i});
+                }
+            }
+            if (wanted.isEmpty()) {
+                return stored;
+            }
+            Optional<List<InnerPart>> parts = readParts(source, entries, wanted, 0);
+            if (parts.isEmpty()) {
+                return stored; // deleted since the index was read: nothing to keep
+            }
+            for (InnerPart p : parts.get()) {
+                stored.put(p.linear(), p.bytes());
+            }
+            return stored;
+        }
     }
 
     /** Runs independent tasks, possibly in parallel, and returns when all have finished (rethrowing the first failure). */

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""Frame streaming side by side: 1024x1024 uint16 frames written one at a time into shards of
+32x1024x1024 with inner chunks 1x256x256, by ngff-engine (FrameWriteBench.java, through ArrayWriter)
+and by acquire-zarr (frames_peer.py), each in its own process, tools alternating. Reports MB/s
+(frames x 2 MiB / the time the tool measured around its write loop, close included) and peak RSS
+(wait4 of the child). Codecs: blosc-zstd level 1 with byte shuffle for both; ngff-engine's plain
+zstd level 1 next to acquire-zarr's closest (blosc-zstd level 1 without shuffle), as acquire-zarr
+writes only blosc. Both outputs are read back by ngff-engine and checked against the frames.
+
+  frames.py [--frames 256] [--runs 1] [--lock /tmp/ngff-build.lock] [--out results.json]
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import JAR, held, java, run_child  # noqa: E402
+
+PEER = Path(__file__).resolve().parent / "frames_peer.py"
+POOL_FRAMES = 8
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--frames", type=int, default=256)
+    ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--lock")
+    ap.add_argument("--out")
+    ap.add_argument("--buffer-mib", type=int, default=128)
+    ap.add_argument("--tmp", default=os.environ.get("NGFF_BENCH_TMP", tempfile.gettempdir()))
+    a = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="ngff-frames-", dir=a.tmp))
+    pool = work / "pool.u16"
+    # the driver never holds bulk data itself: its RSS would become every child's floor
+    subprocess.run([sys.executable, str(PEER), "pool", str(pool), str(POOL_FRAMES)], check=True)
+    cases = [
+        ("blosc-zstd-1-shuffle", ["blosc-zstd"], ["blosc-zstd", "1"]),
+        ("zstd-1 (acquire-zarr: blosc-zstd-1 noshuffle)", ["zstd"], ["blosc-zstd", "0"]),
+    ]
+    records = []
+    try:
+        for run in range(a.runs):
+            for label, ours, theirs in cases:
+                for tool in ["ngff", "acquire-zarr"]:
+                    out = work / f"{tool}.zarr"
+                    shutil.rmtree(out, ignore_errors=True)
+                    if tool == "ngff":
+                        cmd = java() + ["-cp", str(JAR), "dev.ngff.bench.harness.FrameWriteBench", str(out), *ours,
+                                        str(a.frames), str(pool), "writer", str(a.buffer_mib)]
+                    else:
+                        cmd = [sys.executable, str(PEER), "write", str(out), *theirs, str(a.frames), str(pool)]
+                    with held(a.lock):
+                        r = run_child(cmd)
+                    r.update(tool=tool, case=label, run=run, mb_s=r["bytes"] / r["seconds"] / 1e6,
+                             stored_mib=sum(f.stat().st_size for f in out.rglob("*") if f.is_file()) / 2**20)
+                    check = subprocess.run([sys.executable, str(PEER), "check", str(out), str(pool), str(a.frames),
+                                            " ".join(java()), str(JAR)], capture_output=True, text=True)
+                    r["verified"] = check.returncode == 0
+                    if check.returncode != 0:
+                        r["verify_error"] = (check.stdout + check.stderr)[-500:]
+                    print(json.dumps(r), flush=True)
+                    records.append(r)
+                    shutil.rmtree(out, ignore_errors=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    meta = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "machine": f"{platform.node()} {platform.machine()} {os.cpu_count()} cpus",
+            "command": " ".join(sys.argv), "frames": a.frames, "buffer_mib": a.buffer_mib}
+    if a.out:
+        Path(a.out).write_text(json.dumps({"meta": meta, "records": records}, indent=1))
+    return 0 if all(r["verified"] for r in records) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,96 @@
+package dev.ngff.bench.harness;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ngff.array.Zarr;
+import dev.ngff.array.ZarrArray;
+import dev.ngff.buffer.NdBuffer;
+import dev.ngff.exec.ExecutionContext;
+import dev.ngff.metadata.ArrayMetadata;
+import dev.ngff.metadata.CodecSpec;
+import dev.ngff.metadata.Codecs;
+import dev.ngff.metadata.DataType;
+import dev.ngff.metadata.Json;
+import dev.ngff.store.FileSystemStore;
+import dev.ngff.store.Key;
+import dev.ngff.write.ArrayWriter;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * ngff-engine's side of the frame-streaming benchmark ({@code ngff-bench/harness/frames.py}): writes
+ * FRAMES uint16 frames of 1024x1024, one call per frame, into a new array of shards 32x1024x1024 with
+ * inner chunks 1x256x256, and prints {@code {"seconds": ..., "bytes": ...}}. The frames cycle through
+ * a pool read from a raw little-endian file before the clock starts, so every tool writes the same data.
+ *
+ * <pre>
+ * FrameWriteBench DIR zstd|blosc-zstd FRAMES POOL_FILE writer|direct [BUFFER_MIB]
+ * </pre>
+ * {@code writer} goes through {@link ArrayWriter} (budget BUFFER_MIB, default 128: two shards of
+ * decoded data); {@code direct} calls {@link ZarrArray#write} per frame.
+ */
+public final class FrameWriteBench {
+    private static final long EDGE = 1024;
+
+    private FrameWriteBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 5) {
+            System.err.println("usage: FrameWriteBench DIR zstd|blosc-zstd FRAMES POOL_FILE writer|direct [BUFFER_MIB]");
+            System.exit(2);
+        }
+        Path dir = Path.of(args[0]);
+        String codec = args[1];
+        int frames = Integer.parseInt(args[2]);
+        byte[] pool = Files.readAllBytes(Path.of(args[3]));
+        boolean buffered = args[4].equals("writer");
+        long bufferMib = args.length > 5 ? Long.parseLong(args[5]) : 128;
+        long frameBytes = EDGE * EDGE * 2;
+        int poolFrames = (int) (pool.length / frameBytes);
+        if (poolFrames < 1) {
+            throw new IllegalArgumentException(args[3] + " holds less than one 1024x1024 uint16 frame");
+        }
+        NdBuffer[] frames0 = new NdBuffer[poolFrames];
+        for (int i = 0; i < poolFrames; i++) {
+            frames0[i] = NdBuffer.wrap(DataType.UINT16, new long[] {1, EDGE, EDGE},
+                    MemorySegment.ofArray(pool).asSlice(i * frameBytes, frameBytes));
+        }
+        CodecSpec compressor = switch (codec) {
+            case "zstd" -> Codecs.zstd(1, false);
+            case "blosc-zstd" -> {
+                ObjectNode c = Json.object();
+                c.put("cname", "zstd");
+                c.put("clevel", 1);
+                c.put("shuffle", "shuffle");
+                c.put("typesize", 2);
+                c.put("blocksize", 0);
+                yield new CodecSpec("blosc", c);
+            }
+            default -> throw new IllegalArgumentException("codec must be zstd or blosc-zstd, got " + codec);
+        };
+        ArrayMetadata meta = ArrayMetadata.builder(DataType.UINT16, frames, EDGE, EDGE).chunks(32, EDGE, EDGE)
+                .codecs(Codecs.sharding(new long[] {1, 256, 256}, List.of(Codecs.bytes("little"), compressor),
+                        Codecs.defaultShardIndexCodecs(), true)).build();
+        try (ExecutionContext ctx = ExecutionContext.create(); FileSystemStore store = FileSystemStore.open(dir)) {
+            ZarrArray array = Zarr.createArray(store, Key.ROOT, meta, ctx);
+            long start = System.nanoTime();
+            if (buffered) {
+                try (ArrayWriter w = array.writer(new ArrayWriter.Options(bufferMib << 20))) {
+                    for (int i = 0; i < frames; i++) {
+                        w.write(new long[] {i, 0, 0}, frames0[i % poolFrames]);
+                    }
+                }
+            } else {
+                for (int i = 0; i < frames; i++) {
+                    array.write(new long[] {i, 0, 0}, frames0[i % poolFrames]);
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf(Locale.ROOT, "{\"seconds\": %.6f, \"bytes\": %d}%n", seconds, frames * frameBytes);
+        }
+    }
+}

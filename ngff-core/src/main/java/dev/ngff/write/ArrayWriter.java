@@ -1,0 +1,506 @@
+package dev.ngff.write;
+
+import dev.ngff.array.ZarrArray;
+import dev.ngff.buffer.Buffers;
+import dev.ngff.buffer.Bytes;
+import dev.ngff.buffer.ObjectPool;
+import dev.ngff.buffer.NdBuffer;
+import dev.ngff.codec.PartialEncoder;
+import dev.ngff.codec.PartialEncoder.UnitUpdate;
+import dev.ngff.exec.ChunkTasks;
+import dev.ngff.exec.ExecutionContext;
+import dev.ngff.store.WritableStore;
+import dev.ngff.write.PendingShard.Coords;
+import dev.ngff.write.PendingShard.Done;
+import dev.ngff.write.PendingShard.Partial;
+import dev.ngff.write.PendingShard.Unit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Buffers writes to one array per shard (per chunk when the array is not sharded) and writes each
+ * shard once. Made with {@link ZarrArray#writer(Options)} or {@link #open}.
+ *
+ * <p><b>What it does with a write.</b> The units of a shard are its inner chunks (for an unsharded
+ * array: the chunk). A unit that one write covers wholly is encoded at once from the written data and
+ * only its encoded bytes are kept; a unit written in parts is gathered in a decoded buffer, and encoded
+ * once, as soon as every element of it has been written. When every unit of a shard is complete the
+ * shard is written in the background as one object, without reading anything; {@link #flush()} and
+ * {@link #close()} write the incomplete shards too, through the array's partial encoder
+ * ({@link ZarrArray#updateChunk}): units never written keep what is stored, units written in parts are
+ * merged into the stored ones, element by element.
+ *
+ * <p><b>Memory.</b> The bytes held (encoded units, decoded partial units with their maps of written
+ * elements, shards being written until their write ends) are counted against
+ * {@link Options#bufferBytes()}. Backpressure: a write that needs more bytes waits while the buffer
+ * is over its budget, until background writes end; when nothing is being written, it first starts
+ * writing the incomplete shard that holds most bytes (a partial write: what later arrives for that
+ * shard is merged with it then). One exception, bounded by the unit size and not by the
+ * dataset: a unit larger than the whole budget is admitted into an empty buffer.
+ * Apart from the buffer, a write uses transient memory for at most the context's
+ * {@code chunksInFlight} units being encoded.
+ *
+ * <p><b>What readers see.</b> Nothing of a buffered write until its shard is written; each shard
+ * object appears atomically (the store's {@link WritableStore} contract) and holds every write made
+ * to it before it was written. After {@link #flush()} returns, every earlier write is in the store.
+ * Writes that overlap end with the later one; concurrent overlapping writes end with one of them.
+ *
+ * <p><b>Threads and errors.</b> Thread-safe: several threads may write at once, also into the same
+ * shard. An error of a background encode or write is thrown by the next {@code write}, {@code flush}
+ * or {@code close}, and again by every later call: after it the writer does not accept data. Close
+ * writes everything still buffered, then reports the first error. Fixed-size data types only.
+ */
+public final class ArrayWriter implements AutoCloseable {
+
+    /**
+     * Writer configuration.
+     *
+     * @param bufferBytes the most bytes the buffer holds (a single unit larger than this is admitted
+     *                    into an empty buffer); at least one
+     */
+    public record Options(long bufferBytes) {
+        public Options {
+            if (bufferBytes < 1) {
+                throw new IllegalArgumentException("bufferBytes must be positive, got " + bufferBytes);
+            }
+        }
+
+        /** A 256 MiB buffer. */
+        public static Options defaults() {
+            return new Options(256L << 20);
+        }
+
+        public Options withBufferBytes(long bytes) {
+            return new Options(bytes);
+        }
+    }
+
+    private final ZarrArray array;
+    private final ExecutionContext ctx;
+    private final long[] shape;
+    private final long[] unitShape;
+    private final long[] unitGrid;
+    private final int rank;
+    private final byte[] fill;
+    private final int elementSize;
+    /** Encodes and decodes single units; null when the array has no elements. */
+    private final PartialEncoder unitCodec;
+    /** What a partial unit is charged: its decoded bytes and its map of written elements. */
+    private final long partialCharge;
+    private final Budget budget;
+    /** Unit-sized scratch for units that one write covers, encoded straight away. */
+    private final ObjectPool<MemorySegment> unitScratch;
+    private final ConcurrentHashMap<Coords, PendingShard> pending = new ConcurrentHashMap<>();
+    /** The last write started per shard: a shard's writes run one after another, in order. */
+    private final ConcurrentHashMap<Coords, CompletableFuture<Void>> commits = new ConcurrentHashMap<>();
+    private final ExecutorService committer = Executors.newVirtualThreadPerTaskExecutor();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private volatile boolean closed;
+
+    private ArrayWriter(ZarrArray array, Options options) {
+        if (!(array.store() instanceof WritableStore)) {
+            throw new UnsupportedOperationException(array.store().describe() + " is read-only");
+        }
+        if (array.dataType().isVariableLength()) {
+            throw new IllegalArgumentException("the array writer buffers fixed-size elements; write "
+                    + array.dataType() + " through ZarrArray.write");
+        }
+        this.array = array;
+        this.ctx = array.context();
+        this.shape = array.shape();
+        this.rank = shape.length;
+        this.fill = array.metadata().fillValue().bytesUnsafe();
+        this.elementSize = array.dataType().byteSize();
+        boolean empty = NdBuffer.elementCount(shape) == 0;
+        this.unitCodec = empty ? null : array.partialEncoder(new long[rank]);
+        this.unitShape = empty ? array.chunkShape() : unitCodec.unitShape();
+        this.unitGrid = empty ? new long[rank] : unitCodec.unitGrid();
+        long unitElements = NdBuffer.elementCount(unitShape);
+        if (unitElements > Integer.MAX_VALUE - 64) {
+            throw new IllegalArgumentException("units of " + unitElements + " elements are too large to buffer");
+        }
+        this.partialCharge = unitElements * elementSize + (unitElements + 63) / 64 * 8;
+        this.budget = new Budget(options.bufferBytes());
+        long unitBytes = unitElements * elementSize;
+        this.unitScratch = new ObjectPool<>(ctx.config().cpuConcurrency(), () -> Buffers.allocate(unitBytes));
+    }
+
+    /** A writer into {@code array} (its handle decides the context, and whether fill-value chunks are stored). */
+    public static ArrayWriter open(ZarrArray array, Options options) {
+        return new ArrayWriter(array, options);
+    }
+
+    /** Bytes the buffer holds now, by its own accounting. */
+    public long bufferedBytes() {
+        return budget.used();
+    }
+
+    /** The most bytes the buffer has held at once. */
+    public long peakBufferedBytes() {
+        return budget.peak();
+    }
+
+    /** The configured budget. */
+    public long bufferBytes() {
+        return budget.limit();
+    }
+
+    /**
+     * Buffers the source at {@code offset}; returns when its data is buffered (encoded where complete),
+     * waiting first while the buffer is over its budget. Shards it completes are written in the background.
+     */
+    public void write(long[] offset, NdBuffer src) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("the writer of " + array.store().describe() + " is closed");
+        }
+        rethrow();
+        checkRegion(offset, src);
+        if (src.elementCount() == 0) {
+            return;
+        }
+        long[] lo = new long[rank];
+        long[] hi = new long[rank];
+        for (int d = 0; d < rank; d++) {
+            lo[d] = offset[d] / unitShape[d];
+            hi[d] = (offset[d] + src.shape(d) - 1) / unitShape[d];
+        }
+        try (ChunkTasks tasks = new ChunkTasks(ctx)) {
+            long[] u = lo.clone();
+            do {
+                long[] unit = u.clone();
+                if (!tasks.submit(() -> writeUnit(unit, offset, src))) {
+                    break;
+                }
+            } while (next(u, lo, hi));
+            tasks.await();
+        }
+        rethrow();
+    }
+
+    /** Writes the whole array from a buffer of its shape. */
+    public void write(NdBuffer src) throws IOException {
+        write(new long[rank], src);
+    }
+
+    /** The part of one write inside the unit at global unit coordinates {@code u}. */
+    private void writeUnit(long[] u, long[] offset, NdBuffer src) throws IOException {
+        long[] inUnit = new long[rank];
+        long[] inSrc = new long[rank];
+        long[] box = new long[rank];
+        long[] chunk = new long[rank];
+        long[] unitInChunk = new long[rank];
+        boolean covers = true;
+        boolean inside = true;
+        long needed = 1;
+        for (int d = 0; d < rank; d++) {
+            long origin = u[d] * unitShape[d];
+            long from = Math.max(origin, offset[d]);
+            long to = Math.min(origin + unitShape[d], offset[d] + src.shape(d));
+            long inBounds = Math.min(unitShape[d], shape[d] - origin);
+            inUnit[d] = from - origin;
+            inSrc[d] = from - offset[d];
+            box[d] = to - from;
+            covers &= inUnit[d] == 0 && box[d] == inBounds;
+            inside &= inBounds == unitShape[d];
+            needed *= inBounds;
+            chunk[d] = u[d] / unitGrid[d];
+            unitInChunk[d] = u[d] % unitGrid[d];
+        }
+        Coords coords = new Coords(chunk);
+        long linear = linear(unitInChunk, unitGrid);
+        if (covers) {
+            // a pooled buffer: encodeUnit never returns a view of it, so it is free again at once
+            MemorySegment scratch = unitScratch.acquire();
+            Optional<Bytes> enc;
+            try {
+                NdBuffer data = NdBuffer.wrap(array.dataType(), unitShape, scratch);
+                if (!inside) {
+                    data.fill(fill);
+                }
+                NdBuffer.copy(src, inSrc, data, inUnit, box);
+                enc = ctx.cpu(() -> unitCodec.encodeUnit(data));
+            } finally {
+                unitScratch.release(scratch);
+            }
+            long charge = enc.map(Bytes::size).orElse(0L);
+            budget.reserve(charge, this::evictOne, this::rethrow);
+            PendingShard s = lockShard(coords);
+            try {
+                budget.release(s.put(linear, new Done(enc, charge)));
+            } finally {
+                unlockMaybeCommit(s);
+            }
+            return;
+        }
+        budget.reserve(partialCharge, this::evictOne, this::rethrow);
+        PendingShard s = lockShard(coords);
+        Partial p;
+        long version;
+        Optional<Bytes> enc;
+        try {
+            Unit cur = s.units.get(linear);
+            if (cur instanceof Partial x) {
+                p = x;
+                budget.release(partialCharge);
+            } else {
+                NdBuffer data;
+                if (cur instanceof Done d && d.encoded().isPresent()) {
+                    data = ctx.cpu(() -> unitCodec.decodeUnit(d.encoded().get()));
+                } else {
+                    data = NdBuffer.filled(array.dataType(), unitShape, fill);
+                }
+                p = new Partial(data, needed, partialCharge);
+                if (cur instanceof Done) {
+                    p.written.set(0, Math.toIntExact(data.elementCount())); // it was complete
+                }
+                budget.release(s.put(linear, p));
+            }
+            NdBuffer.copy(src, inSrc, p.data, inUnit, box);
+            markWritten(p, inUnit, box);
+            version = ++p.version;
+            if (!p.complete()) {
+                return;
+            }
+            Partial full = p;
+            enc = ctx.cpu(() -> unitCodec.encodeUnit(full.data));
+            long charge = enc.map(Bytes::size).orElse(0L);
+            if (charge <= partialCharge) {
+                s.put(linear, new Done(enc, charge));
+                budget.release(partialCharge - charge);
+                return;
+            }
+        } finally {
+            unlockMaybeCommit(s);
+        }
+        // incompressible: the encoding is larger than what the partial unit holds; wait for the difference
+        long charge = enc.get().size();
+        budget.reserve(charge - partialCharge, this::evictOne, this::rethrow);
+        s.lock.lock();
+        try {
+            if (!s.detached && s.units.get(linear) == p && p.version == version) {
+                s.put(linear, new Done(enc, charge));
+            } else {
+                budget.release(charge - partialCharge); // changed or written meanwhile: the buffered unit stands
+            }
+        } finally {
+            unlockMaybeCommit(s);
+        }
+    }
+
+    /** Sets the bits of the elements in the box, one run per row of the last dimension. */
+    private void markWritten(Partial p, long[] inUnit, long[] box) {
+        if (rank == 0) {
+            p.written.set(0);
+            return;
+        }
+        long[] row = new long[rank];
+        long[] last = new long[rank];
+        for (int d = 0; d < rank - 1; d++) {
+            last[d] = box[d] - 1;
+        }
+        do {
+            long lin = 0;
+            for (int d = 0; d < rank; d++) {
+                lin = lin * unitShape[d] + inUnit[d] + row[d];
+            }
+            p.written.set(Math.toIntExact(lin), Math.toIntExact(lin + box[rank - 1]));
+        } while (rank > 1 && next(row, new long[rank], last));
+    }
+
+    /** The pending shard at {@code coords}, locked; a new one when the previous is already being written. */
+    private PendingShard lockShard(Coords coords) {
+        while (true) {
+            PendingShard s = pending.computeIfAbsent(coords, c -> new PendingShard(c, unitsNeeded(c.c())));
+            s.lock.lock();
+            if (!s.detached) {
+                return s;
+            }
+            s.lock.unlock();
+        }
+    }
+
+    /** Unlocks, and starts writing the shard when the change completed it. */
+    private void unlockMaybeCommit(PendingShard s) {
+        boolean commit = !s.detached && s.complete();
+        if (commit) {
+            detach(s);
+        }
+        s.lock.unlock();
+        if (commit) {
+            submitCommit(s);
+        }
+    }
+
+    private long unitsNeeded(long[] chunk) {
+        long n = 1;
+        long[] chunkShape = array.chunkShape();
+        for (int d = 0; d < rank; d++) {
+            long inBounds = Math.min(chunkShape[d], shape[d] - chunk[d] * chunkShape[d]);
+            n *= (inBounds + unitShape[d] - 1) / unitShape[d];
+        }
+        return n;
+    }
+
+    /** Called with the shard's lock held. */
+    private void detach(PendingShard s) {
+        s.detached = true;
+        pending.remove(s.coords, s);
+        budget.committing(s.charged);
+    }
+
+    /** Starts writing the incomplete shard that holds most bytes; false when none could be started. */
+    private boolean evictOne() {
+        List<PendingShard> all = new ArrayList<>(pending.values());
+        all.sort(Comparator.comparingLong((PendingShard s) -> s.charged).reversed());
+        for (PendingShard s : all) {
+            if (s.charged > 0 && s.lock.tryLock()) {
+                boolean took = !s.detached;
+                if (took) {
+                    detach(s);
+                }
+                s.lock.unlock();
+                if (took) {
+                    submitCommit(s);
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void submitCommit(PendingShard s) {
+        Map<Long, UnitUpdate> updates = new HashMap<>();
+        for (Map.Entry<Long, Unit> e : s.units.entrySet()) {
+            switch (e.getValue()) {
+                case Done d -> updates.put(e.getKey(), new UnitUpdate.Encoded(d.encoded()));
+                case Partial p -> updates.put(e.getKey(), new UnitUpdate.Merge(unit -> copyWritten(p, unit)));
+            }
+        }
+        long charged = s.charged;
+        CompletableFuture<Void> f = commits.compute(s.coords, (k, prev) ->
+                (prev == null ? CompletableFuture.<Void>completedFuture(null) : prev)
+                        .thenRunAsync(() -> commit(s.coords, updates, charged), committer));
+        f.whenComplete((r, t) -> commits.remove(s.coords, f));
+    }
+
+    private void commit(Coords coords, Map<Long, UnitUpdate> updates, long charged) {
+        try {
+            array.updateChunk(coords.c(), updates);
+        } catch (Throwable t) {
+            failure.compareAndSet(null, t);
+            budget.wake();
+        } finally {
+            budget.committed(charged);
+        }
+    }
+
+    /** Copies the written elements of a partial unit over the stored unit, run by run. */
+    private void copyWritten(Partial p, NdBuffer unit) {
+        MemorySegment from = p.data.segment();
+        MemorySegment to = unit.segment();
+        for (int i = p.written.nextSetBit(0); i >= 0; ) {
+            int j = p.written.nextClearBit(i);
+            MemorySegment.copy(from, (long) i * elementSize, to, (long) i * elementSize, (long) (j - i) * elementSize);
+            i = p.written.nextSetBit(j);
+        }
+    }
+
+    /**
+     * Writes every buffered shard (incomplete ones merged with what is stored) and waits until all
+     * writes started so far have ended; then throws the first error of any of them.
+     */
+    public void flush() throws IOException {
+        for (PendingShard s : new ArrayList<>(pending.values())) {
+            s.lock.lock();
+            boolean took = !s.detached;
+            if (took) {
+                detach(s);
+            }
+            s.lock.unlock();
+            if (took) {
+                submitCommit(s);
+            }
+        }
+        for (CompletableFuture<Void> f : new ArrayList<>(commits.values())) {
+            f.join(); // commit() catches everything: the future never fails
+        }
+        rethrow();
+    }
+
+    /** Flushes and stops accepting writes; throws the first error of any write. Calling it again does nothing. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            flush();
+        } finally {
+            committer.close();
+        }
+    }
+
+    private void rethrow() throws IOException {
+        Throwable t = failure.get();
+        switch (t) {
+            case null -> {
+            }
+            case IOException e -> throw e;
+            case UncheckedIOException e -> throw e.getCause();
+            case RuntimeException e -> throw e;
+            case Error e -> throw e;
+            default -> throw new IOException(t);
+        }
+    }
+
+    private void checkRegion(long[] offset, NdBuffer src) {
+        if (!src.dataType().equals(array.dataType())) {
+            throw new IllegalArgumentException("buffer of " + src.dataType() + " for an array of " + array.dataType());
+        }
+        if (offset.length != rank || src.rank() != rank) {
+            throw new IllegalArgumentException("region of rank " + offset.length + "/" + src.rank()
+                    + " for an array of rank " + rank);
+        }
+        for (int d = 0; d < rank; d++) {
+            long end = offset[d] + src.shape(d);
+            if (offset[d] < 0 || end > shape[d] || end < 0) {
+                throw new IndexOutOfBoundsException("region at " + Arrays.toString(offset) + " of shape "
+                        + Arrays.toString(src.shape()) + " is outside the array shape " + Arrays.toString(shape));
+            }
+        }
+    }
+
+    private static long linear(long[] c, long[] grid) {
+        long lin = 0;
+        for (int d = 0; d < c.length; d++) {
+            lin = lin * grid[d] + c[d];
+        }
+        return lin;
+    }
+
+    /** Advances an odometer over [lo, hi] (inclusive); false after the last coordinate. */
+    private static boolean next(long[] c, long[] lo, long[] hi) {
+        for (int d = c.length - 1; d >= 0; d--) {
+            if (++c[d] <= hi[d]) {
+                return true;
+            }
+            c[d] = lo[d];
+        }
+        return false;
+    }
+}
