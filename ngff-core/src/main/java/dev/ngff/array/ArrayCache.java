@@ -21,6 +21,8 @@ final class ArrayCache {
     enum Absent { CHUNK }
 
     private static final ChunkCache NONE = ChunkCache.create(0);
+    /** Reads of more than this fraction of the budget bypass decoded chunks. */
+    static final long BULK_FRACTION = 4;
 
     private final ChunkCache cache;
     private final ReadableStore store;
@@ -47,6 +49,20 @@ final class ArrayCache {
     /** The same view, keeping decoded chunks too or not. */
     ArrayCache withChunks(boolean keep) {
         return keep == chunks ? this : new ArrayCache(cache, store, openedAt, keep);
+    }
+
+    /**
+     * The view one read call uses: a read of a region larger than 1/{@value #BULK_FRACTION} of the budget
+     * (a bulk scan, which touches each chunk once) neither looks up nor keeps decoded chunks, so it
+     * takes the direct path of a handle without caching and does not evict what revisiting readers keep.
+     */
+    ArrayCache forRead(long elements, int elementBytes) {
+        if (!cachesChunks()) {
+            return this;
+        }
+        long each = Math.max(1, elementBytes); // variable-length elements: at least a byte each
+        long bytes = elements > Long.MAX_VALUE / each ? Long.MAX_VALUE : elements * each;
+        return bytes > cache.maxBytes() / BULK_FRACTION ? withChunks(false) : this;
     }
 
     /** Whether reads keep decoded chunks and inner chunks (and the absence of chunks). */

@@ -43,7 +43,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * context's other handles. A handle made with {@link #withChunkCaching} keeps decoded chunks (for
  * sharded arrays, decoded inner chunks) there too, and that a chunk is not stored, so that reading a
  * region again makes no store request and no decode; each first read then costs one more copy of the
- * chunk. A handle is served only what was read after it was opened; writes through any handle of the
+ * chunk. A read of a region larger than a quarter of the cache's budget (a bulk scan) bypasses the
+ * decoded chunks, as a handle without caching does: it would evict them and pay a copy per chunk. A handle is served only what was read after it was opened; writes through any handle of the
  * context drop what is kept of the chunks they write or delete. What other processes write is seen
  * after reopening the array, and for shard indexes on stores with versions (S3) at the next range read
  * of a shard they rewrote.
@@ -202,11 +203,12 @@ public final class ZarrArray implements ZarrNode {
         }
         ChunkSpec spec = new ChunkSpec(chunk, meta.dataType(), meta.fillValue());
         byte[] fill = meta.fillValue().bytesUnsafe();
+        ArrayCache view = cache.forRead(NdBuffer.elementCount(regionShape), meta.dataType().byteSize());
         try (ChunkTasks tasks = new ChunkTasks(ctx)) {
             long[] c = lo.clone();
             do {
                 long[] coord = c.clone();
-                if (!tasks.submit(() -> readChunkInto(coord, spec, offset, regionShape, dest, fill))) {
+                if (!tasks.submit(() -> readChunkInto(view, coord, spec, offset, regionShape, dest, fill))) {
                     break;
                 }
             } while (next(c, lo, hi));
@@ -214,7 +216,7 @@ public final class ZarrArray implements ZarrNode {
         }
     }
 
-    private void readChunkInto(long[] coord, ChunkSpec spec, long[] offset, long[] regionShape, NdBuffer dest,
+    private void readChunkInto(ArrayCache view, long[] coord, ChunkSpec spec, long[] offset, long[] regionShape, NdBuffer dest,
                                byte[] fill) throws IOException {
         int rank = coord.length;
         long[] chunk = spec.shape();
@@ -230,7 +232,7 @@ public final class ZarrArray implements ZarrNode {
             box[d] = to - from;
         }
         Key key = chunkKey(coord);
-        StoreChunkSource source = new StoreChunkSource(store, key, ctx, cache);
+        StoreChunkSource source = new StoreChunkSource(store, key, ctx, view);
         if (shardingOnly != null) {
             boolean stored;
             try {
@@ -243,9 +245,9 @@ public final class ZarrArray implements ZarrNode {
             }
             return;
         }
-        if (cache.cachesChunks()) {
+        if (view.cachesChunks()) {
             try {
-                readCachedChunkInto(key, spec, inChunk, box, dest, inDest, fill);
+                readCachedChunkInto(view, key, spec, inChunk, box, dest, inDest, fill);
             } catch (CorruptDataException e) {
                 throw new CorruptDataException(describe(store, path) + " chunk '" + key + "': " + e.getMessage(), e);
             }
@@ -318,7 +320,7 @@ public final class ZarrArray implements ZarrNode {
      * Reads a chunk through the cache: copies the box out of the kept decoded chunk, or reads and decodes
      * the whole chunk into memory of its own, keeps it (or that it is not stored), and copies the box.
      */
-    private void readCachedChunkInto(Key key, ChunkSpec spec, long[] inChunk, long[] box, NdBuffer dest,
+    private void readCachedChunkInto(ArrayCache cache, Key key, ChunkSpec spec, long[] inChunk, long[] box, NdBuffer dest,
                                      long[] inDest, byte[] fill) throws IOException {
         Optional<Object> kept = cache.chunk(key, spec);
         if (kept.isPresent()) {

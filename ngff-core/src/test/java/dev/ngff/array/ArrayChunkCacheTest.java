@@ -100,6 +100,26 @@ class ArrayChunkCacheTest {
 
     @ParameterizedTest
     @EnumSource(Layout.class)
+    void aReadOfMoreThanAQuarterOfTheBudgetBypassesDecodedChunks(Layout layout) throws Exception {
+        ExecutionContext small = ExecutionContext.create(ExecutionContext.Config.defaults().withCacheBytes(4000));
+        NdBuffer data = TestArrays.arangeInt32(16, 16);
+        create(layout, data);
+        ZarrArray h = Zarr.openArray(store, PATH, small).withChunkCaching(true);
+        h.read(); // 1024 bytes: a bulk read for a 4000-byte cache
+        store.reset();
+        assertThat(h.read().contentEquals(data)).isTrue();
+        assertThat(store.chunkReads()).as("nothing was kept by the bulk read").isNotEmpty();
+        long[] at = {8, 8};
+        long[] box = {8, 8}; // 256 bytes: kept
+        h.read(at, box);
+        store.reset();
+        assertRegion(h.read(at, box), data, at);
+        assertThat(store.chunkReads()).isEmpty();
+        assertThat(small.cache().weightedBytes()).isLessThanOrEqualTo(4000);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Layout.class)
     void aMissingChunkIsRememberedToo(Layout layout) throws Exception {
         ZarrArray h = Zarr.createArray(store, PATH, meta(layout), ctx).withChunkCaching(true);
         h.read();
