@@ -5,6 +5,7 @@ module dev.ngff.core {
 
     exports dev.ngff.array;
     exports dev.ngff.buffer;
+    exports dev.ngff.cache;
     exports dev.ngff.codec;
     exports dev.ngff.codec.std;
     exports dev.ngff.error;

@@ -1,6 +1,7 @@
 package dev.ngff.array;
 
 import dev.ngff.buffer.Bytes;
+import dev.ngff.buffer.NdBuffer;
 import dev.ngff.codec.ChunkSource;
 import dev.ngff.exec.ExecutionContext;
 import dev.ngff.store.ByteRange;
@@ -13,31 +14,36 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One stored chunk, read under the context's I/O limit, with its shard index cached in the array
- * handle's cache. Where the store has version tags (S3 ETags), the cached index remembers the version
- * it was read from, and range reads that rely on it ask the store for exactly that version; if the
- * chunk changed meanwhile the store says so ({@link dev.ngff.error.VersionChangedException}) and the
- * sharding codec reads the index again, so a stale index never selects bytes of a newer shard. Used by
- * one task at a time.
+ * One stored chunk, read under the context's I/O limit, with its shard index (and, where the handle
+ * asks for it, its decoded inner chunks) kept in the context's chunk cache. Where the store has version
+ * tags (S3 ETags), the cached index remembers the version it was read from, and range reads that rely
+ * on it ask the store for exactly that version; if the chunk changed meanwhile the store says so
+ * ({@link dev.ngff.error.VersionChangedException}) and the sharding codec reads the index again, so a
+ * stale index never selects bytes of a newer shard. Decoded inner chunks are kept under the version of
+ * the index that located them. Used by one task at a time, except {@link #cachedInnerChunk} and
+ * {@link #cacheInnerChunk}, which the codec's parallel decode tasks call after the index is known.
  */
 final class StoreChunkSource implements ChunkSource {
     private final ReadableStore store;
     private final Key key;
     private final ExecutionContext ctx;
-    private final IndexCache cache;
+    private final ArrayCache cache;
     private ExecutionContext.CpuHold hold;
+    /** Taken before this source's first store read: what it puts in the cache was read after it. */
+    private volatile long readStamp;
     /** The version of the chunk that the last read or cached index came from. */
-    private Optional<String> version = Optional.empty();
+    private volatile Optional<String> version = Optional.empty();
 
     /** What the cache holds: a decoded index and the chunk version it was read from. */
     private record VersionedIndex(Object index, Optional<String> version) {
     }
 
-    StoreChunkSource(ReadableStore store, Key key, ExecutionContext ctx, IndexCache cache) {
+    StoreChunkSource(ReadableStore store, Key key, ExecutionContext ctx, ArrayCache cache) {
         this.store = store;
         this.key = key;
         this.ctx = ctx;
         this.cache = cache;
+        this.readStamp = cache.readStamp();
     }
 
     /** From now on reads give the task's CPU permit back while they wait. */
@@ -70,22 +76,44 @@ final class StoreChunkSource implements ChunkSource {
 
     @Override
     public Optional<Object> cachedIndex() {
-        Optional<Object> hit = cache.get(key);
-        if (hit.isPresent() && hit.get() instanceof VersionedIndex vi) {
-            version = vi.version();
-            return Optional.of(vi.index());
+        Optional<VersionedIndex> hit = cache.get(cache.shardIndexKey(key), VersionedIndex.class);
+        if (hit.isPresent()) {
+            version = hit.get().version();
+            return Optional.of(hit.get().index());
         }
         return Optional.empty();
     }
 
     @Override
-    public void cacheIndex(Object index) {
-        cache.put(key, new VersionedIndex(index, version));
+    public void cacheIndex(Object index, long byteSize) {
+        cache.put(cache.shardIndexKey(key), new VersionedIndex(index, version), byteSize + 64, readStamp);
     }
 
     @Override
     public void invalidateIndex() {
-        cache.invalidate(key);
+        cache.invalidate(key); // the chunk changed: its inner chunks of the old version go too
         version = Optional.empty();
+        readStamp = cache.readStamp(); // what this source reads from now on is newer than the invalidation
+    }
+
+    @Override
+    public boolean cachesInnerChunks() {
+        return cache.cachesChunks();
+    }
+
+    @Override
+    public Optional<NdBuffer> cachedInnerChunk(long linear) {
+        if (!cache.cachesChunks()) {
+            return Optional.empty();
+        }
+        return cache.get(cache.innerChunkKey(key, version, linear), NdBuffer.class);
+    }
+
+    @Override
+    public void cacheInnerChunk(long linear, NdBuffer decoded) {
+        if (cache.cachesChunks()) {
+            NdBuffer b = ArrayCache.readOnly(decoded);
+            cache.put(cache.innerChunkKey(key, version, linear), b, dev.ngff.cache.ChunkCache.weightOf(b), readStamp);
+        }
     }
 }

@@ -31,7 +31,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * A Zarr v2 or v3 array in a store: read and write any box of elements (long indices, any rank, not
  * aligned to chunks) in parallel, with memory bounded by the {@link ExecutionContext}.
  *
- * <p>A handle is immutable apart from its shard index cache and is thread-safe. Concurrent writes
+ * <p>A handle is immutable and thread-safe. Concurrent writes
  * through one handle are safe, also to the same chunk (read-modify-write is locked per chunk); writers
  * in other handles or processes must not write the same chunk at the same time. A handle sees the
  * metadata as it was when opened; {@link #resize} and {@link #withAttributes} return new handles.
@@ -39,6 +39,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Reads of chains without array-to-array codecs and with little-endian {@code bytes} decode whole
  * chunks straight into the destination where they lie there contiguously; the others go through
  * chunk-sized scratch buffers that the handle keeps for reuse (at most {@code cpuConcurrency} of them).
+ *
+ * <p>Caching: shard indexes are kept in the context's {@link dev.ngff.cache.ChunkCache}, shared with the
+ * context's other handles. A handle made with {@link #withChunkCaching} keeps decoded chunks (for
+ * sharded arrays, decoded inner chunks) there too, and that a chunk is not stored, so that reading a
+ * region again makes no store request and no decode; each first read then costs one more copy of the
+ * chunk. A read of a region larger than a quarter of the cache's budget (a bulk scan) bypasses the
+ * decoded chunks, as a handle without caching does: it would evict them and pay a copy per chunk. A handle is served only what was read after it was opened; writes through any handle of the
+ * context drop what is kept of the chunks they write or delete. What other processes write is seen
+ * after reopening the array, and for shard indexes on stores with versions (S3) at the next range read
+ * of a shard they rewrote.
  */
 public final class ZarrArray implements ZarrNode {
     private static final int LOCK_STRIPES = 256;
@@ -49,7 +59,8 @@ public final class ZarrArray implements ZarrNode {
     private final CodecPipeline pipeline;
     private final ExecutionContext ctx;
     private final boolean writeEmptyChunks;
-    private final IndexCache indexCache;
+    /** This handle's view of the context's chunk cache. */
+    private final ArrayCache cache;
     private final ReentrantLock[] locks;
     /** The sharding codec when it is the whole pipeline: reads then decode inner chunks in parallel, straight into place. */
     private final ShardingCodec shardingOnly;
@@ -59,14 +70,14 @@ public final class ZarrArray implements ZarrNode {
     private final ObjectPool<MemorySegment> scratch;
 
     private ZarrArray(ReadableStore store, Key path, ArrayMetadata meta, CodecPipeline pipeline, ExecutionContext ctx,
-                      boolean writeEmptyChunks) {
+                      boolean writeEmptyChunks, ArrayCache cache) {
         this.store = store;
         this.path = path;
         this.meta = meta;
         this.pipeline = pipeline;
         this.ctx = ctx;
         this.writeEmptyChunks = writeEmptyChunks;
-        this.indexCache = new IndexCache(4096);
+        this.cache = cache;
         this.locks = new ReentrantLock[LOCK_STRIPES];
         for (int i = 0; i < LOCK_STRIPES; i++) {
             locks[i] = new ReentrantLock();
@@ -83,7 +94,7 @@ public final class ZarrArray implements ZarrNode {
     static ZarrArray of(ReadableStore store, Key path, ArrayMetadata meta, ExecutionContext ctx) throws NgffException {
         CodecPipeline p = ctx.codecs().pipeline(meta.codecs(), describe(store, path));
         validateCodecsFor(meta, p, describe(store, path));
-        return new ZarrArray(store, path, meta, p, ctx, false);
+        return new ZarrArray(store, path, meta, p, ctx, false, ArrayCache.open(ctx.cache(), store));
     }
 
     private static void validateCodecsFor(ArrayMetadata meta, CodecPipeline p, String where) throws NgffException {
@@ -140,7 +151,22 @@ public final class ZarrArray implements ZarrNode {
 
     /** A handle that stores chunks even when every element equals the fill value (default: they are not stored). */
     public ZarrArray withWriteEmptyChunks(boolean write) {
-        return new ZarrArray(store, path, meta, pipeline, ctx, write);
+        return new ZarrArray(store, path, meta, pipeline, ctx, write, cache);
+    }
+
+    /**
+     * A handle that keeps the chunks it decodes in the context's cache (or not), for readers that
+     * revisit regions: viewers, pyramid builders. It sees what this handle saw (same opening stamp).
+     * Bulk reads that touch each chunk once are faster without it (no copy into the cache), which is
+     * the default.
+     */
+    public ZarrArray withChunkCaching(boolean keep) {
+        return new ZarrArray(store, path, meta, pipeline, ctx, writeEmptyChunks, cache.withChunks(keep));
+    }
+
+    /** Whether this handle keeps decoded chunks in the context's cache ({@link #withChunkCaching}) and the cache is enabled. */
+    public boolean cachesChunks() {
+        return cache.cachesChunks();
     }
 
     /** The store key of the chunk at grid coordinates {@code coords}. */
@@ -178,11 +204,12 @@ public final class ZarrArray implements ZarrNode {
         }
         ChunkSpec spec = new ChunkSpec(chunk, meta.dataType(), meta.fillValue());
         byte[] fill = meta.fillValue().bytesUnsafe();
+        ArrayCache view = cache.forRead(NdBuffer.elementCount(regionShape), meta.dataType().byteSize());
         try (ChunkTasks tasks = new ChunkTasks(ctx)) {
             long[] c = lo.clone();
             do {
                 long[] coord = c.clone();
-                if (!tasks.submit(() -> readChunkInto(coord, spec, offset, regionShape, dest, fill))) {
+                if (!tasks.submit(() -> readChunkInto(view, coord, spec, offset, regionShape, dest, fill))) {
                     break;
                 }
             } while (next(c, lo, hi));
@@ -190,7 +217,7 @@ public final class ZarrArray implements ZarrNode {
         }
     }
 
-    private void readChunkInto(long[] coord, ChunkSpec spec, long[] offset, long[] regionShape, NdBuffer dest,
+    private void readChunkInto(ArrayCache view, long[] coord, ChunkSpec spec, long[] offset, long[] regionShape, NdBuffer dest,
                                byte[] fill) throws IOException {
         int rank = coord.length;
         long[] chunk = spec.shape();
@@ -206,7 +233,7 @@ public final class ZarrArray implements ZarrNode {
             box[d] = to - from;
         }
         Key key = chunkKey(coord);
-        StoreChunkSource source = new StoreChunkSource(store, key, ctx, indexCache);
+        StoreChunkSource source = new StoreChunkSource(store, key, ctx, view);
         if (shardingOnly != null) {
             boolean stored;
             try {
@@ -216,6 +243,14 @@ public final class ZarrArray implements ZarrNode {
             }
             if (!stored) {
                 fillBox(dest, inDest, box, fill);
+            }
+            return;
+        }
+        if (view.cachesChunks()) {
+            try {
+                readCachedChunkInto(view, key, spec, inChunk, box, dest, inDest, fill);
+            } catch (CorruptDataException e) {
+                throw new CorruptDataException(describe(store, path) + " chunk '" + key + "': " + e.getMessage(), e);
             }
             return;
         }
@@ -279,6 +314,42 @@ public final class ZarrArray implements ZarrNode {
             if (direct == null) {
                 scratch.release(target);
             }
+        }
+    }
+
+    /**
+     * Reads a chunk through the cache: copies the box out of the kept decoded chunk, or reads and decodes
+     * the whole chunk into memory of its own, keeps it (or that it is not stored), and copies the box.
+     */
+    private void readCachedChunkInto(ArrayCache cache, Key key, ChunkSpec spec, long[] inChunk, long[] box, NdBuffer dest,
+                                     long[] inDest, byte[] fill) throws IOException {
+        Optional<Object> kept = cache.chunk(key, spec);
+        if (kept.isPresent()) {
+            if (kept.get() instanceof NdBuffer b) {
+                NdBuffer.copy(b, inChunk, dest, inDest, box);
+            } else {
+                fillBox(dest, inDest, box, fill);
+            }
+            return;
+        }
+        long stamp = cache.readStamp();
+        Optional<Bytes> encoded = ctx.io(() -> store.read(key, ByteRange.WHOLE));
+        Optional<NdBuffer> decoded = Optional.empty();
+        if (encoded.isPresent()) {
+            decoded = Optional.of(ctx.cpu(() -> {
+                if (!decodesIntoLayout) {
+                    return pipeline.decode(encoded.get(), spec);
+                }
+                MemorySegment target = Buffers.allocate(spec.byteSize());
+                pipeline.decodeInto(encoded.get(), spec, target);
+                return NdBuffer.wrap(spec.dataType(), spec.shape(), target);
+            }));
+        }
+        cache.putChunk(key, decoded, stamp);
+        if (decoded.isEmpty()) {
+            fillBox(dest, inDest, box, fill);
+        } else {
+            NdBuffer.copy(decoded.get(), inChunk, dest, inDest, box);
         }
     }
 
@@ -435,7 +506,7 @@ public final class ZarrArray implements ZarrNode {
             } catch (CorruptDataException e) {
                 throw new CorruptDataException(describe(store, path) + " chunk '" + key + "': " + e.getMessage(), e);
             }
-            indexCache.invalidate(key);
+            cache.invalidate(key);
             if (pieces.isEmpty() && writeEmptyChunks) {
                 storeChunk(w, key, NdBuffer.filled(meta.dataType(), spec.shape(), meta.fillValue().bytesUnsafe()), spec,
                         meta.fillValue().bytesUnsafe());
@@ -450,14 +521,14 @@ public final class ZarrArray implements ZarrNode {
                     return null;
                 });
             }
-            indexCache.invalidate(key); // a reader may have cached the old index meanwhile
+            cache.invalidate(key); // a reader may have cached the old index meanwhile
         } finally {
             lock.unlock();
         }
     }
 
     private PartialEncoder encoderFor(Key key, ChunkSpec spec, ExecutionContext.CpuHold hold) {
-        StoreChunkSource source = new StoreChunkSource(store, key, ctx, new IndexCache(0));
+        StoreChunkSource source = new StoreChunkSource(store, key, ctx, ArrayCache.none(store));
         if (shardingOnly != null) {
             return shardingOnly.partialEncoder(source, spec, this::runOnCpu);
         }
@@ -520,21 +591,26 @@ public final class ZarrArray implements ZarrNode {
     }
 
     private void storeChunk(WritableStore w, Key key, NdBuffer data, ChunkSpec spec, byte[] fill) throws IOException {
-        indexCache.invalidate(key);
-        if (!writeEmptyChunks && pipeline.skipsFillChunks() && ctx.cpu(() -> data.allEqual(fill))) {
+        try {
+            if (!writeEmptyChunks && pipeline.skipsFillChunks() && ctx.cpu(() -> data.allEqual(fill))) {
+                ctx.io(() -> {
+                    w.delete(key);
+                    return null;
+                });
+                return;
+            }
+            java.util.List<Bytes> encoded = shardingOnly != null
+                    ? shardingOnly.encodePieces(data, spec, this::runOnCpu) // inner chunks in parallel, each under the CPU limit
+                    : ctx.cpu(() -> pipeline.encodePieces(data, spec));
             ctx.io(() -> {
-                w.delete(key);
+                w.write(key, encoded);
                 return null;
             });
-            return;
+        } finally {
+            // after the store call (also a failed one, which may have changed the object): reads that
+            // began before it cannot put old bytes back
+            cache.invalidate(key);
         }
-        java.util.List<Bytes> encoded = shardingOnly != null
-                ? shardingOnly.encodePieces(data, spec, this::runOnCpu) // inner chunks in parallel, each under the CPU limit
-                : ctx.cpu(() -> pipeline.encodePieces(data, spec));
-        ctx.io(() -> {
-            w.write(key, encoded);
-            return null;
-        });
     }
 
     // ---- metadata changes ------------------------------------------------------------------------
@@ -583,7 +659,7 @@ public final class ZarrArray implements ZarrNode {
                         + " of " + Arrays.toString(meta.shape()) + "; use resize");
             }
         }
-        return new ZarrArray(store, path, meta.withShape(newShape), pipeline, ctx, writeEmptyChunks);
+        return new ZarrArray(store, path, meta.withShape(newShape), pipeline, ctx, writeEmptyChunks, cache);
     }
 
     /**
@@ -609,7 +685,7 @@ public final class ZarrArray implements ZarrNode {
             deleteOutside(w, oldGrid, newGrid);
         }
         Zarr.writeMetadata(w, path, next);
-        return new ZarrArray(store, path, next, pipeline, ctx, writeEmptyChunks);
+        return new ZarrArray(store, path, next, pipeline, ctx, writeEmptyChunks, cache);
     }
 
     /** Grids up to this many chunks are visited chunk by chunk when shrinking; larger ones are listed. */
@@ -644,10 +720,16 @@ public final class ZarrArray implements ZarrNode {
                 do {
                     if (outside(c, newGrid)) {
                         Key key = chunkKey(c);
-                        tasks.submit(() -> ctx.io(() -> {
-                            w.delete(key);
-                            return null;
-                        }));
+                        tasks.submit(() -> {
+                            try {
+                                ctx.io(() -> {
+                                    w.delete(key);
+                                    return null;
+                                });
+                            } finally {
+                                cache.invalidate(key);
+                            }
+                        });
                     }
                 } while (next(c, zero, last));
             }
@@ -668,7 +750,7 @@ public final class ZarrArray implements ZarrNode {
     public ZarrArray withAttributes(ObjectNode attributes) throws IOException {
         ArrayMetadata next = meta.withAttributes(attributes);
         Zarr.writeMetadata(writable(), path, next);
-        return new ZarrArray(store, path, next, pipeline, ctx, writeEmptyChunks);
+        return new ZarrArray(store, path, next, pipeline, ctx, writeEmptyChunks, cache);
     }
 
     // ---- helpers -------------------------------------------------------------------------------

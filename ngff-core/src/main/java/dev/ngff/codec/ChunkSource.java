@@ -1,6 +1,7 @@
 package dev.ngff.codec;
 
 import dev.ngff.buffer.Bytes;
+import dev.ngff.buffer.NdBuffer;
 import dev.ngff.store.ByteRange;
 
 import java.io.IOException;
@@ -10,6 +11,9 @@ import java.util.Optional;
 /**
  * Lazy access to the stored bytes of one chunk, for partial decoding. An empty result means the chunk
  * is not stored. Thread-safe.
+ *
+ * <p>The cache methods let a codec keep what it derives from the chunk (a shard's index, its decoded
+ * inner chunks) in the reader's cache; the defaults keep nothing.
  */
 public interface ChunkSource {
 
@@ -26,8 +30,32 @@ public interface ChunkSource {
         return Optional.empty();
     }
 
-    /** Remembers a decoded index for later partial reads of the same chunk. */
-    default void cacheIndex(Object index) {
+    /**
+     * Remembers a decoded index for later partial reads of the same chunk; {@code byteSize} is about how
+     * much memory it holds, for a byte-bounded cache. The index must not change afterwards.
+     */
+    default void cacheIndex(Object index, long byteSize) {
+    }
+
+    /**
+     * Whether the reader keeps decoded inner chunks for later reads (a viewer that revisits them): then
+     * the codec offers each inner chunk it decodes to {@link #cacheInnerChunk} and asks
+     * {@link #cachedInnerChunk} before reading one. False by default.
+     */
+    default boolean cachesInnerChunks() {
+        return false;
+    }
+
+    /**
+     * The decoded inner chunk number {@code linear} (C order in the shard's grid) of the shard as of the
+     * cached index, if kept. Read-only and shared: copy out of it, never into it.
+     */
+    default Optional<NdBuffer> cachedInnerChunk(long linear) {
+        return Optional.empty();
+    }
+
+    /** Keeps a decoded inner chunk, which must not change afterwards. May be called from several threads at once. */
+    default void cacheInnerChunk(long linear, NdBuffer decoded) {
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.ngff.exec;
 
+import dev.ngff.cache.ChunkCache;
 import dev.ngff.codec.CodecRegistry;
 
 import java.io.IOException;
@@ -7,11 +8,14 @@ import java.io.InterruptedIOException;
 import java.util.concurrent.Semaphore;
 
 /**
- * The shared resources of reads and writes, explicit rather than global: the codec registry and three
- * limits. Chunk tasks run on virtual threads; at most {@code ioConcurrency} of them talk to stores at
- * once, at most {@code cpuConcurrency} encode or decode at once (a task gives its CPU permit back while
- * it waits for I/O), and at most {@code chunksInFlight} chunks are held in memory per call, which bounds
- * memory by configuration whatever the size of the region. Thread-safe; share one per application.
+ * The shared resources of reads and writes, explicit rather than global: the codec registry, three
+ * limits and the chunk cache. Chunk tasks run on virtual threads; at most {@code ioConcurrency} of them
+ * talk to stores at once, at most {@code cpuConcurrency} encode or decode at once (a task gives its CPU
+ * permit back while it waits for I/O), and at most {@code chunksInFlight} chunks are held in memory per
+ * call, which bounds memory by configuration whatever the size of the region. One {@link ChunkCache} of
+ * {@code cacheBytes} holds the shard indexes of every array handle opened with this context, and the
+ * decoded chunks of handles that ask for it ({@code ZarrArray.withChunkCaching}). Thread-safe; share one
+ * per application.
  */
 public final class ExecutionContext implements AutoCloseable {
 
@@ -19,12 +23,17 @@ public final class ExecutionContext implements AutoCloseable {
      * @param ioConcurrency    store requests in flight
      * @param cpuConcurrency   chunks being encoded or decoded at once
      * @param chunksInFlight   chunks held in memory at once by one read or write call
+     * @param cacheBytes       the budget of the context's {@link ChunkCache}; 0 disables it (every read
+     *                         then goes to the store, shard indexes included)
      * @param maxMetadataBytes the largest metadata document ({@code zarr.json}, {@code .zarray},
      *                         {@code .zattrs}, {@code .zgroup}, {@code .zmetadata}) that is read; a larger
      *                         one is invalid metadata, and no more than this many bytes (plus one) are
      *                         read from the store to find out
      */
-    public record Config(int ioConcurrency, int cpuConcurrency, int chunksInFlight, long maxMetadataBytes) {
+    public record Config(int ioConcurrency, int cpuConcurrency, int chunksInFlight, long cacheBytes,
+                         long maxMetadataBytes) {
+        /** The largest default cache budget. */
+        public static final long MAX_DEFAULT_CACHE_BYTES = 256L << 20;
         /** The default {@link #maxMetadataBytes}: 64 MiB, room for consolidated metadata of ~50,000 arrays. */
         public static final long DEFAULT_MAX_METADATA_BYTES = 64L << 20;
 
@@ -33,36 +42,56 @@ public final class ExecutionContext implements AutoCloseable {
                 throw new IllegalArgumentException("limits must be positive: " + ioConcurrency + ", "
                         + cpuConcurrency + ", " + chunksInFlight);
             }
+            if (cacheBytes < 0) {
+                throw new IllegalArgumentException("cache budget must not be negative, got " + cacheBytes);
+            }
             if (maxMetadataBytes < 1 || maxMetadataBytes > Integer.MAX_VALUE - 16) {
                 throw new IllegalArgumentException("maxMetadataBytes must lie in 1..2^31-17, got " + maxMetadataBytes);
             }
         }
 
-        /** Limits with the default {@link #maxMetadataBytes}. */
+        /** The three limits with the default cache budget and metadata bound. */
         public Config(int ioConcurrency, int cpuConcurrency, int chunksInFlight) {
-            this(ioConcurrency, cpuConcurrency, chunksInFlight, DEFAULT_MAX_METADATA_BYTES);
+            this(ioConcurrency, cpuConcurrency, chunksInFlight, defaultCacheBytes(), DEFAULT_MAX_METADATA_BYTES);
         }
 
-        /** 64 requests in flight, one codec task per core, twice as many chunks in memory as that sum allows. */
+        /**
+         * 64 requests in flight, one codec task per core, twice as many chunks in memory as that sum
+         * allows, and the default cache budget ({@link #defaultCacheBytes()}).
+         */
         public static Config defaults() {
             int cores = Runtime.getRuntime().availableProcessors();
             return new Config(64, cores, 2 * cores + 16);
         }
 
+        /**
+         * An eighth of the maximum heap, at most {@link #MAX_DEFAULT_CACHE_BYTES} (256 MiB): decoded chunks
+         * live on the heap, and a cache that fills it would push reads into garbage collection. Handles
+         * cache only shard indexes unless they ask for decoded chunks, so bulk reads that touch each
+         * chunk once do not fill it.
+         */
+        public static long defaultCacheBytes() {
+            return Math.min(MAX_DEFAULT_CACHE_BYTES, Runtime.getRuntime().maxMemory() / 8);
+        }
+
         public Config withIoConcurrency(int n) {
-            return new Config(n, cpuConcurrency, chunksInFlight, maxMetadataBytes);
+            return new Config(n, cpuConcurrency, chunksInFlight, cacheBytes, maxMetadataBytes);
         }
 
         public Config withCpuConcurrency(int n) {
-            return new Config(ioConcurrency, n, chunksInFlight, maxMetadataBytes);
+            return new Config(ioConcurrency, n, chunksInFlight, cacheBytes, maxMetadataBytes);
         }
 
         public Config withChunksInFlight(int n) {
-            return new Config(ioConcurrency, cpuConcurrency, n, maxMetadataBytes);
+            return new Config(ioConcurrency, cpuConcurrency, n, cacheBytes, maxMetadataBytes);
+        }
+
+        public Config withCacheBytes(long bytes) {
+            return new Config(ioConcurrency, cpuConcurrency, chunksInFlight, bytes, maxMetadataBytes);
         }
 
         public Config withMaxMetadataBytes(long n) {
-            return new Config(ioConcurrency, cpuConcurrency, chunksInFlight, n);
+            return new Config(ioConcurrency, cpuConcurrency, chunksInFlight, cacheBytes, n);
         }
     }
 
@@ -70,10 +99,12 @@ public final class ExecutionContext implements AutoCloseable {
     private final CodecRegistry codecs;
     private final Semaphore io;
     private final Semaphore cpu;
+    private final ChunkCache cache;
 
     private ExecutionContext(Config config, CodecRegistry codecs) {
         this.config = config;
         this.codecs = codecs;
+        this.cache = ChunkCache.create(config.cacheBytes());
         this.io = new Semaphore(config.ioConcurrency(), true);
         this.cpu = new Semaphore(config.cpuConcurrency(), true);
     }
@@ -96,6 +127,11 @@ public final class ExecutionContext implements AutoCloseable {
 
     public CodecRegistry codecs() {
         return codecs;
+    }
+
+    /** The cache shared by every array handle opened with this context. */
+    public ChunkCache cache() {
+        return cache;
     }
 
     /** A store call under the I/O limit. */
@@ -163,8 +199,9 @@ public final class ExecutionContext implements AutoCloseable {
         T run() throws IOException;
     }
 
-    /** Nothing to release today (virtual threads need no shutdown); kept so callers can scope a context. */
+    /** Empties the cache (virtual threads need no shutdown); the context stays usable. */
     @Override
     public void close() {
+        cache.clear();
     }
 }

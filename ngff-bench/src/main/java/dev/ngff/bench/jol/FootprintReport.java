@@ -114,17 +114,14 @@ public final class FootprintReport {
         a.write(Volumes.NOISY.block(edge, edge, edge));
         ZarrArray fresh = Zarr.openArray(store, Key.ROOT, ctx);
         fresh.read(new long[3], new long[] {1, 1, 1});
-        Object cache = field(fresh, "indexCache");
-        Map<?, ?> map = (Map<?, ?>) field(cache, "map");
-        if (map.size() != 1) {
-            throw new IllegalStateException("expected one cached shard index, found " + map.size());
-        }
-        Map.Entry<?, ?> e = map.entrySet().iterator().next();
-        GraphLayout entry = GraphLayout.parseInstance(e.getKey(), e.getValue());
+        dev.ngff.cache.CacheKey k = dev.ngff.cache.CacheKey.shardIndex(store, fresh.chunkKey(0, 0, 0));
+        Object value = ctx.cache().get(k, Object.class, 0)
+                .orElseThrow(() -> new IllegalStateException("expected a cached shard index for " + k));
+        GraphLayout entry = GraphLayout.parseInstance(k.key(), value); // the key's store is shared, not counted
         long n = (edge / inner) * (edge / inner) * (edge / inner);
         return new Line("shard index cache entry, " + n + " inner chunks (key + decoded index)", entry.totalSize() + 40,
                 entry.totalCount() + 1, "+40 B for the LinkedHashMap entry; " + String.format(Locale.ROOT, "%.1f", (double) entry.totalSize() / n)
-                + " B per inner chunk; cache holds up to 4096 entries per handle");
+                + " B per inner chunk; held in the context's byte-bounded ChunkCache");
     }
 
     /** Heap allocated per chunk by a whole-array read into a reused destination, beyond the decoded data. */

@@ -360,8 +360,11 @@ public final class ShardingCodec implements ArrayToBytesCodec {
         }
     }
 
-    /** A cached index together with the grid it was decoded for. */
+    /** A cached index together with the grid it was decoded for; null entries: the shard is not stored. */
     private record CachedIndex(long[] grid, long[] entries) {
+        long byteSize() {
+            return 48 + 8L * grid.length + (entries == null ? 0 : 16 + 8L * entries.length);
+        }
     }
 
     @Override
@@ -380,12 +383,16 @@ public final class ShardingCodec implements ArrayToBytesCodec {
     private Optional<long[]> index(ChunkSource source, long[] g) throws IOException {
         Optional<Object> cached = source.cachedIndex();
         if (cached.isPresent() && cached.get() instanceof CachedIndex ci && Arrays.equals(ci.grid, g)) {
-            return Optional.of(ci.entries);
+            return Optional.ofNullable(ci.entries);
         }
         long idxSize = indexSize(g);
         ByteRange r = indexAtEnd ? ByteRange.suffix(idxSize) : ByteRange.of(0, idxSize);
         Optional<Bytes> b = source.read(r);
         if (b.isEmpty()) {
+            if (source.cachesInnerChunks()) { // a reader that keeps decoded data keeps the absence too
+                CachedIndex none = new CachedIndex(g, null);
+                source.cacheIndex(none, none.byteSize());
+            }
             return Optional.empty();
         }
         if (b.get().size() != idxSize) {
@@ -393,12 +400,16 @@ public final class ShardingCodec implements ArrayToBytesCodec {
                     + " bytes is shorter than its " + idxSize + "-byte index (" + r + ")");
         }
         long[] entries = decodeIndex(b.get(), g, -1, source.describe());
-        source.cacheIndex(new CachedIndex(g, entries));
+        CachedIndex ci = new CachedIndex(g, entries);
+        source.cacheIndex(ci, ci.byteSize());
         return Optional.of(entries);
     }
 
-    /** One stored inner chunk that a read needs: its grid coordinates, linear index and stored bytes. */
-    private record InnerPart(long[] coord, int linear, Bytes bytes) {
+    /**
+     * One stored inner chunk that a read needs: its grid coordinates, linear index, and either its stored
+     * bytes or, when the reader's cache had it, its decoded elements ({@code bytes} null then).
+     */
+    private record InnerPart(long[] coord, int linear, Bytes bytes, NdBuffer decoded) {
     }
 
     /** The stored inner chunks a box touches, fetched with coalesced range reads; plus whether any touched one is missing. */
@@ -421,6 +432,8 @@ public final class ShardingCodec implements ArrayToBytesCodec {
         }
         // the inner chunks the box touches, by linear index
         List<long[]> wanted = new ArrayList<>(); // {linear, coord...}
+        List<InnerPart> cachedParts = new ArrayList<>();
+        boolean caching = source.cachesInnerChunks();
         boolean anyMissing = false;
         long[] c = lo.clone();
         while (true) {
@@ -428,7 +441,13 @@ public final class ShardingCodec implements ArrayToBytesCodec {
             for (int d = 0; d < rank; d++) {
                 lin = lin * g[d] + c[d];
             }
-            if (entries[(int) (2 * lin)] != MISSING) {
+            Optional<NdBuffer> kept = Optional.empty();
+            if (entries[(int) (2 * lin)] != MISSING && caching) {
+                kept = source.cachedInnerChunk(lin);
+            }
+            if (kept.isPresent()) {
+                cachedParts.add(new InnerPart(c.clone(), (int) lin, null, kept.get()));
+            } else if (entries[(int) (2 * lin)] != MISSING) {
                 long[] w = new long[rank + 1];
                 w[0] = lin;
                 System.arraycopy(c, 0, w, 1, rank);
@@ -446,10 +465,15 @@ public final class ShardingCodec implements ArrayToBytesCodec {
             }
         }
         if (wanted.isEmpty()) {
-            return Optional.of(new Fetched(List.of(), true));
+            return Optional.of(new Fetched(cachedParts, anyMissing || cachedParts.isEmpty()));
         }
         boolean missing = anyMissing;
-        return readParts(source, entries, wanted, COALESCE_GAP).map(parts -> new Fetched(parts, missing));
+        return readParts(source, entries, wanted, COALESCE_GAP).map(read -> {
+            List<InnerPart> parts = new ArrayList<>(cachedParts.size() + read.size());
+            parts.addAll(cachedParts);
+            parts.addAll(read);
+            return new Fetched(parts, missing);
+        });
     }
 
     /**
@@ -494,7 +518,7 @@ public final class ShardingCodec implements ArrayToBytesCodec {
                 long[] w = wanted.get(i);
                 long s = entries[(int) (2 * w[0])];
                 long len = entries[(int) (2 * w[0] + 1)];
-                parts.add(new InnerPart(Arrays.copyOfRange(w, 1, rank + 1), (int) w[0], block.slice(s - gr[0], len)));
+                parts.add(new InnerPart(Arrays.copyOfRange(w, 1, rank + 1), (int) w[0], block.slice(s - gr[0], len), null));
             }
         }
         return Optional.of(parts);
@@ -503,10 +527,12 @@ public final class ShardingCodec implements ArrayToBytesCodec {
     /**
      * Decodes one inner chunk and puts the part of it inside the box into {@code dest} at
      * {@code destOffset}: straight into place when the inner chunk lies there whole and contiguously,
-     * else into a buffer of its own and one strided copy.
+     * else into a buffer of its own and one strided copy. An inner chunk from the reader's cache is
+     * copied; one the reader wants kept is decoded into a buffer of its own, offered to the cache, then
+     * copied.
      */
-    private void decodePartInto(InnerPart p, ChunkSpec innerSpec, long[] offset, long[] shape, NdBuffer dest,
-                                long[] destOffset, String where) throws IOException {
+    private void decodePartInto(ChunkSource source, InnerPart p, ChunkSpec innerSpec, long[] offset, long[] shape,
+                                NdBuffer dest, long[] destOffset, String where) throws IOException {
         int rank = p.coord().length;
         long[] srcOff = new long[rank];
         long[] dstOff = new long[rank];
@@ -518,6 +544,23 @@ public final class ShardingCodec implements ArrayToBytesCodec {
             srcOff[d] = from - origin;
             dstOff[d] = destOffset[d] + from - offset[d];
             box[d] = to - from;
+        }
+        if (p.decoded() != null) {
+            NdBuffer.copy(p.decoded(), srcOff, dest, dstOff, box);
+            return;
+        }
+        if (source.cachesInnerChunks()) {
+            NdBuffer chunk;
+            if (inner.decodesIntoLayout(innerSpec.dataType())) {
+                MemorySegment target = Buffers.allocate(innerSpec.byteSize());
+                decodeInnerInto(p, innerSpec, target, where);
+                chunk = NdBuffer.wrap(innerSpec.dataType(), innerShape, target);
+            } else {
+                chunk = decodeInner(p.bytes(), innerSpec, p.linear(), where);
+            }
+            source.cacheInnerChunk(p.linear(), chunk);
+            NdBuffer.copy(chunk, srcOff, dest, dstOff, box);
+            return;
         }
         if (!inner.decodesIntoLayout(innerSpec.dataType())) {
             NdBuffer chunk = decodeInner(p.bytes(), innerSpec, p.linear(), where);
@@ -563,7 +606,7 @@ public final class ShardingCodec implements ArrayToBytesCodec {
         ChunkSpec innerSpec = spec.withShape(innerShape);
         long[] zero = new long[g.length];
         for (InnerPart p : fetched.get().parts()) {
-            decodePartInto(p, innerSpec, offset, shape, out, zero, source.describe());
+            decodePartInto(source, p, innerSpec, offset, shape, out, zero, source.describe());
         }
         return Optional.of(out);
     }
@@ -773,7 +816,7 @@ public final class ShardingCodec implements ArrayToBytesCodec {
         String where = source.describe();
         List<ChunkTasks.Task> tasks = new ArrayList<>(fetched.get().parts().size());
         for (InnerPart p : fetched.get().parts()) {
-            tasks.add(() -> decodePartInto(p, innerSpec, offset, shape, dest, destOffset, where));
+            tasks.add(() -> decodePartInto(source, p, innerSpec, offset, shape, dest, destOffset, where));
         }
         runner.runAll(tasks);
         return true;

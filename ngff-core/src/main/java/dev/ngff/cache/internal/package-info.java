@@ -1,0 +1,2 @@
+/** Internals of the chunk cache: one lock-guarded LRU segment. Not exported. */
+package dev.ngff.cache.internal;
