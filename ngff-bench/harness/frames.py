@@ -34,6 +34,7 @@ def main():
     ap.add_argument("--lock")
     ap.add_argument("--out")
     ap.add_argument("--buffer-mib", type=int, default=128)
+    ap.add_argument("--jvm-args", default="-Xmx320m", help="JVM options for ngff-engine's process (heap bound)")
     ap.add_argument("--tmp", default=os.environ.get("NGFF_BENCH_TMP", tempfile.gettempdir()))
     a = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="ngff-frames-", dir=a.tmp))
@@ -52,7 +53,7 @@ def main():
                     out = work / f"{tool}.zarr"
                     shutil.rmtree(out, ignore_errors=True)
                     if tool == "ngff":
-                        cmd = java() + ["-cp", str(JAR), "dev.ngff.bench.harness.FrameWriteBench", str(out), *ours,
+                        cmd = java() + a.jvm_args.split() + ["-cp", str(JAR), "dev.ngff.bench.harness.FrameWriteBench", str(out), *ours,
                                         str(a.frames), str(pool), "writer", str(a.buffer_mib)]
                     else:
                         cmd = [sys.executable, str(PEER), "write", str(out), *theirs, str(a.frames), str(pool)]
@@ -72,7 +73,7 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
     meta = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
             "machine": f"{platform.node()} {platform.machine()} {os.cpu_count()} cpus",
-            "command": " ".join(sys.argv), "frames": a.frames, "buffer_mib": a.buffer_mib}
+            "command": " ".join(sys.argv), "frames": a.frames, "buffer_mib": a.buffer_mib, "jvm_args": a.jvm_args}
     if a.out:
         Path(a.out).write_text(json.dumps({"meta": meta, "records": records}, indent=1))
     return 0 if all(r["verified"] for r in records) else 1
