@@ -45,10 +45,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * sharded arrays, decoded inner chunks) there too, and that a chunk is not stored, so that reading a
  * region again makes no store request and no decode; each first read then costs one more copy of the
  * chunk. A read of a region larger than a quarter of the cache's budget (a bulk scan) bypasses the
- * decoded chunks, as a handle without caching does: it would evict them and pay a copy per chunk. A handle is served only what was read after it was opened; writes through any handle of the
- * context drop what is kept of the chunks they write or delete. What other processes write is seen
- * after reopening the array, and for shard indexes on stores with versions (S3) at the next range read
- * of a shard they rewrote.
+ * decoded chunks, as a handle without caching does: it would evict them and pay a copy per chunk.
+ * A handle is served only what was read after it was opened; writes through any handle of the context
+ * drop what is kept of the chunks they write or delete. What other processes write is seen after
+ * reopening the array, and for shard indexes on stores with versions (S3) at the next range read of a
+ * shard they rewrote (see docs/cache.md).
  */
 public final class ZarrArray implements ZarrNode {
     private static final int LOCK_STRIPES = 256;
@@ -157,8 +158,8 @@ public final class ZarrArray implements ZarrNode {
     /**
      * A handle that keeps the chunks it decodes in the context's cache (or not), for readers that
      * revisit regions: viewers, pyramid builders. It sees what this handle saw (same opening stamp).
-     * Bulk reads that touch each chunk once are faster without it (no copy into the cache), which is
-     * the default.
+     * Off by default: reads that touch each chunk once are faster without it (no copy into the cache),
+     * and even with it a single read larger than a quarter of the budget bypasses decoded chunks.
      */
     public ZarrArray withChunkCaching(boolean keep) {
         return new ZarrArray(store, path, meta, pipeline, ctx, writeEmptyChunks, cache.withChunks(keep));
@@ -217,8 +218,8 @@ public final class ZarrArray implements ZarrNode {
         }
     }
 
-    private void readChunkInto(ArrayCache view, long[] coord, ChunkSpec spec, long[] offset, long[] regionShape, NdBuffer dest,
-                               byte[] fill) throws IOException {
+    private void readChunkInto(ArrayCache view, long[] coord, ChunkSpec spec, long[] offset, long[] regionShape,
+                               NdBuffer dest, byte[] fill) throws IOException {
         int rank = coord.length;
         long[] chunk = spec.shape();
         long[] inChunk = new long[rank];
@@ -321,8 +322,8 @@ public final class ZarrArray implements ZarrNode {
      * Reads a chunk through the cache: copies the box out of the kept decoded chunk, or reads and decodes
      * the whole chunk into memory of its own, keeps it (or that it is not stored), and copies the box.
      */
-    private void readCachedChunkInto(ArrayCache cache, Key key, ChunkSpec spec, long[] inChunk, long[] box, NdBuffer dest,
-                                     long[] inDest, byte[] fill) throws IOException {
+    private void readCachedChunkInto(ArrayCache cache, Key key, ChunkSpec spec, long[] inChunk, long[] box,
+                                     NdBuffer dest, long[] inDest, byte[] fill) throws IOException {
         Optional<Object> kept = cache.chunk(key, spec);
         if (kept.isPresent()) {
             if (kept.get() instanceof NdBuffer b) {
