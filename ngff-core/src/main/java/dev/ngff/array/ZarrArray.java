@@ -414,7 +414,14 @@ public final class ZarrArray implements ZarrNode {
         throw new UnsupportedOperationException(store.describe() + " is read-only");
     }
 
-    /** Writes the source buffer at {@code offset}. Chunks only partly covered are read, merged and rewritten. */
+    /**
+     * Writes the source buffer at {@code offset}. Chunks the box covers are encoded from the source
+     * without reading anything; a chunk it cuts is rewritten through its {@link PartialEncoder}: for a
+     * shard only the inner chunks the box cuts are read, decoded, merged and re-encoded, the inner
+     * chunks it covers are encoded from the source, and all others are copied as stored (never
+     * decoded); the shard is written as one object. For many small writes into the same shards
+     * (frames, planes), {@link #writer} writes each shard once.
+     */
     public void write(long[] offset, NdBuffer src) throws IOException {
         WritableStore w = writable();
         long[] regionShape = src.shape();
