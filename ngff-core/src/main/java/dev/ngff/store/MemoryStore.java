@@ -87,34 +87,38 @@ public final class MemoryStore implements Store {
         return objects.putIfAbsent(key, next) == null ? Optional.of(next.tag()) : Optional.empty();
     }
 
+    // ConcurrentSkipListMap's compute methods may apply their function more than once, so the
+    // conditional calls compare and swap whole entries instead (replace/remove with the old value).
+
     @Override
     public Optional<String> writeIfVersion(Key key, Bytes value, String expected) {
         requireObjectKey(key);
         Objects.requireNonNull(expected, "expected");
         Stored next = stored(value);
-        boolean[] done = {false};
-        objects.computeIfPresent(key, (k, old) -> {
-            if (old.tag().equals(expected)) {
-                done[0] = true;
-                return next;
+        while (true) {
+            Stored old = objects.get(key);
+            if (old == null || !old.tag().equals(expected)) {
+                return Optional.empty();
             }
-            return old;
-        });
-        return done[0] ? Optional.of(next.tag()) : Optional.empty();
+            if (objects.replace(key, old, next)) {
+                return Optional.of(next.tag());
+            }
+        }
     }
 
     @Override
     public boolean deleteIfVersion(Key key, String expected) {
         Objects.requireNonNull(expected, "expected");
-        boolean[] done = {false};
-        objects.computeIfPresent(Objects.requireNonNull(key, "key"), (k, old) -> {
-            if (old.tag().equals(expected)) {
-                done[0] = true;
-                return null;
+        Objects.requireNonNull(key, "key");
+        while (true) {
+            Stored old = objects.get(key);
+            if (old == null || !old.tag().equals(expected)) {
+                return false;
             }
-            return old;
-        });
-        return done[0];
+            if (objects.remove(key, old)) {
+                return true;
+            }
+        }
     }
 
     @Override
