@@ -2,7 +2,7 @@
 """acquire-zarr's side of frames.py, plus the frame pool and the read-back check.
 
   frames_peer.py pool FILE N                         N noisy 1024x1024 uint16 frames (seeded), raw little-endian
-  frames_peer.py write DIR blosc-zstd SHUFFLE FRAMES POOL   stream FRAMES frames with acquire-zarr
+  frames_peer.py write DIR blosc-zstd|zstd SHUFFLE FRAMES POOL   stream FRAMES frames with acquire-zarr
   frames_peer.py check DIR POOL FRAMES JAVA JAR      ngff-engine reads DIR back; the sum must match the frames'
 """
 import json
@@ -40,10 +40,12 @@ def write(out, codec, shuffle, frames, pool_file):
                           shard_size_chunks=4),
         ],
         data_type=np.uint16,
+        # plain zstd is acquire-zarr's Compressor.ZSTD (it refuses a shuffle there)
         compression=aqz.CompressionSettings(compressor=aqz.Compressor.BLOSC1, codec=aqz.CompressionCodec.BLOSC_ZSTD,
-                                            level=1, shuffle=int(shuffle)),
+                                            level=1, shuffle=int(shuffle)) if codec == "blosc-zstd" else
+        aqz.CompressionSettings(compressor=aqz.Compressor.ZSTD, codec=aqz.CompressionCodec.ZSTD, level=1, shuffle=0),
     )]
-    assert codec == "blosc-zstd"
+    assert codec in ("blosc-zstd", "zstd")
     stream = aqz.ZarrStream(settings)
     t0 = time.perf_counter()
     for i in range(frames):
