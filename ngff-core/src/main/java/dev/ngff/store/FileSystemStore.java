@@ -410,13 +410,21 @@ public final class FileSystemStore implements Store {
 
     @Override
     public void write(Key key, Bytes value) throws IOException {
+        write(key, List.of(Objects.requireNonNull(value, "value")));
+    }
+
+    /** Writes the pieces one after another into the temp file, without joining them in memory first. */
+    @Override
+    public void write(Key key, List<Bytes> pieces) throws IOException {
         requireWritableKey(key);
-        Objects.requireNonNull(value, "value");
+        for (Bytes piece : pieces) {
+            Objects.requireNonNull(piece, "piece");
+        }
         Path target = path(key);
         for (int attempt = 1; ; attempt++) {
             try {
                 Path dir = createParents(key);
-                writeAtomically(dir, target, value, false);
+                writeAtomically(dir, target, pieces, false);
                 return;
             } catch (NoSuchFileException | FileAlreadyExistsException e) {
                 // a concurrent delete pruned a directory we had created, or a temp name collided
@@ -483,8 +491,8 @@ public final class FileSystemStore implements Store {
      * so that the new object's {@link #version} differs from that of any object this key held before
      * (see {@link #version}).
      */
-    private void writeAtomically(Path dir, Path target, Bytes value, boolean distinctVersion) throws IOException {
-        Path tmp = newTempFile(dir, value);
+    private void writeAtomically(Path dir, Path target, List<Bytes> pieces, boolean distinctVersion) throws IOException {
+        Path tmp = newTempFile(dir, pieces);
         boolean moved = false;
         try {
             if (distinctVersion) {
@@ -502,13 +510,15 @@ public final class FileSystemStore implements Store {
         }
     }
 
-    /** A new temp file in {@code dir} holding {@code value} (forced to disk under the fsync option). */
-    private Path newTempFile(Path dir, Bytes value) throws IOException {
+    /** A new temp file in {@code dir} holding the pieces in order (forced to disk under the fsync option). */
+    private Path newTempFile(Path dir, List<Bytes> pieces) throws IOException {
         Path tmp = dir.resolve(TEMP_PREFIX + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
         FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         boolean written = false;
         try (FileChannel ch = channel) {
-            writeFully(ch, value);
+            for (Bytes piece : pieces) {
+                writeFully(ch, piece);
+            }
             if (options.fsync()) {
                 ch.force(true);
             }
@@ -694,7 +704,7 @@ public final class FileSystemStore implements Store {
     }
 
     private Optional<String> createExclusively(Path dir, Path target, Key key, Bytes value) throws IOException {
-        Path tmp = newTempFile(dir, value);
+        Path tmp = newTempFile(dir, List.of(value));
         try {
             advanceChangeTime(tmp);
             try {
@@ -747,7 +757,7 @@ public final class FileSystemStore implements Store {
             if (!parentsAreDirectories(key) || !currentVersion(key).equals(Optional.of(expected))) {
                 return Optional.empty();
             }
-            writeAtomically(target.getParent(), target, value, true);
+            writeAtomically(target.getParent(), target, List.of(value), true);
             return versionOf(target);
         } catch (StoreException e) {
             throw e;

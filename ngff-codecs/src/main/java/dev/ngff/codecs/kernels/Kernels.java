@@ -25,7 +25,11 @@ public final class Kernels {
                 v.unshuffle(probe, 0, new byte[256], 0, 256, 4);
             } catch (LinkageError | RuntimeException e) {
                 v = null;
-                cause = "the Vector API failed to initialise: " + e;
+                Throwable root = e;
+                while (root.getCause() != null) {
+                    root = root.getCause();
+                }
+                cause = "the Vector API failed to initialise: " + e + (root != e ? " (cause: " + root + ")" : "");
             }
         }
         VECTOR = v;

@@ -33,7 +33,11 @@ public final class VectorKernels implements ShuffleKernels {
     /** Byte vectors with as many lanes as the 16-, 32- and 64-bit vectors above. */
     private static final VectorSpecies<Byte> B16 = bytesFor(S16.length());
     private static final VectorSpecies<Byte> B32 = bytesFor(S32.length());
-    private static final VectorSpecies<Byte> B64 = bytesFor(S64.length());
+    /**
+     * Null where the preferred long vector has fewer than 8 lanes (AVX2: 4): no byte vector is that
+     * short, so 8-byte elements then take the scalar loop.
+     */
+    private static final VectorSpecies<Byte> B64 = S64.length() >= 8 ? bytesFor(S64.length()) : null;
     /** Byte vectors for the bit shuffles: 64 lanes with AVX-512, 32 with AVX2. */
     private static final VectorSpecies<Byte> BITS = ByteVector.SPECIES_PREFERRED.length() >= 64
             ? ByteVector.SPECIES_512 : ByteVector.SPECIES_256;
@@ -110,6 +114,9 @@ public final class VectorKernels implements ShuffleKernels {
     }
 
     private static int shuffle8(byte[] src, int srcOff, byte[] dst, int dstOff, int n) {
+        if (B64 == null) {
+            return 0;
+        }
         MemorySegment s = MemorySegment.ofArray(src);
         int lanes = S64.length();
         int i = 0;
@@ -179,6 +186,9 @@ public final class VectorKernels implements ShuffleKernels {
     }
 
     private static int unshuffle8(byte[] src, int srcOff, byte[] dst, int dstOff, int n) {
+        if (B64 == null) {
+            return 0;
+        }
         MemorySegment d = MemorySegment.ofArray(dst);
         int lanes = S64.length();
         int i = 0;
