@@ -51,13 +51,19 @@ public final class Causes {
             case HttpTimeoutException e -> m == null ? "timed out" : "timed out: " + m;
             default -> m == null || m.isBlank() ? withoutMessage(t) : m;
         };
-        return oneLine(text);
+        // our own messages are built to be complete (the store, the key, the command that resumes):
+        // only foreign ones, which may hold whole provider chains, are cut
+        return t instanceof NgffException ? collapse(text) : oneLine(text);
     }
 
     /** {@code text} with line breaks and runs of white space collapsed, cut to {@link #MAX_LENGTH}. */
     public static String oneLine(String text) {
-        String s = text.replaceAll("\\s*\\R\\s*", " ").strip();
+        String s = collapse(text);
         return s.length() <= MAX_LENGTH ? s : s.substring(0, MAX_LENGTH - 3) + "...";
+    }
+
+    private static String collapse(String text) {
+        return text.replaceAll("\\s*\\R\\s*", " ").strip();
     }
 
     /** {@code s} with control characters (NUL, line breaks) as {@code \\uXXXX} escapes, so it prints on one line. */
