@@ -109,6 +109,14 @@ public final class Bytes {
         return segment.asByteBuffer();
     }
 
+    /**
+     * These bytes, or a copy of them when they share memory with {@code memory}: for results of codecs
+     * that may pass their input through, when the caller reuses that input afterwards.
+     */
+    public Bytes detachedFrom(MemorySegment memory) {
+        return segment.asOverlappingSlice(memory).isPresent() ? Bytes.wrap(toArray()) : this;
+    }
+
     /** A fresh copy as a Java array; only for views below 2 GiB. */
     public byte[] toArray() {
         return segment.toArray(ValueLayout.JAVA_BYTE);

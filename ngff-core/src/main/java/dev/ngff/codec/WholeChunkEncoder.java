@@ -43,10 +43,8 @@ final class WholeChunkEncoder implements PartialEncoder {
             return Optional.empty();
         }
         Bytes enc = codec.encode(unit, spec);
-        if (!unit.isVariableLength() && enc.segment().asOverlappingSlice(unit.segment()).isPresent()) {
-            enc = Bytes.wrap(enc.toArray()); // the encoding is a view of the unit, which its owner may reuse
-        }
-        return Optional.of(enc);
+        // the unit's owner may reuse its memory
+        return Optional.of(unit.isVariableLength() ? enc : enc.detachedFrom(unit.segment()));
     }
 
     @Override

@@ -268,11 +268,7 @@ public final class ShardingCodec implements ArrayToBytesCodec {
             if (sub.allEqual(fill)) {
                 return null;
             }
-            Bytes enc = inner.encode(sub, innerSpec);
-            if (enc.segment().asOverlappingSlice(tmp).isPresent()) {
-                enc = Bytes.wrap(enc.toArray()); // a codec that passed its input through: keep a copy
-            }
-            return enc;
+            return inner.encode(sub, innerSpec).detachedFrom(tmp); // the scratch memory is reused
         } finally {
             scratch.release(tmp);
         }
@@ -664,10 +660,8 @@ public final class ShardingCodec implements ArrayToBytesCodec {
                 return Optional.empty();
             }
             Bytes enc = inner.encode(unit, innerSpec);
-            if (!unit.isVariableLength() && enc.segment().asOverlappingSlice(unit.segment()).isPresent()) {
-                enc = Bytes.wrap(enc.toArray()); // the encoding is a view of the unit, which its owner may reuse
-            }
-            return Optional.of(enc);
+            // the unit's owner may reuse its memory
+            return Optional.of(unit.isVariableLength() ? enc : enc.detachedFrom(unit.segment()));
         }
 
         @Override
