@@ -13,6 +13,7 @@ module dev.ngff.core {
     exports dev.ngff.metadata;
     exports dev.ngff.metadata.ome;
     exports dev.ngff.ome;
+    exports dev.ngff.pyramid;
     exports dev.ngff.store;
     exports dev.ngff.write;
 
