@@ -25,6 +25,7 @@ import dev.ngff.metadata.ome.Omero;
 import dev.ngff.metadata.ome.Well;
 import dev.ngff.pyramid.Downsampling;
 import dev.ngff.pyramid.LevelLayout;
+import dev.ngff.pyramid.LevelSource;
 import dev.ngff.pyramid.PyramidPlan;
 import dev.ngff.pyramid.PyramidWriter;
 import dev.ngff.write.Durability;
@@ -248,18 +249,20 @@ public final class OmeZarr {
      * channel's window (min, max, start, end) is set from the level-0 values seen during the pass, unless
      * it has one already.
      *
-     * @param source level-0 data of the spec's shape and data type (any chunking, any store)
+     * @param source level-0 data of the spec's shape and data type: an array ({@link LevelSource#of}) or a
+     *               generator
      * @param progress told the level-0 bytes of each finished block, or null
      */
-    public static OmeImage writeImage(WritableStore store, Key path, ImageSpec spec, ZarrArray source,
+    public static OmeImage writeImage(WritableStore store, Key path, ImageSpec spec, LevelSource source,
                                       Downsampling method, PyramidWriter.Options options, Durability durability,
-                                      LongConsumer progress) throws IOException {
-        return writeImage(store, path, spec, null, source, method, options, durability, progress);
+                                      LongConsumer progress, ExecutionContext ctx) throws IOException {
+        return writeImage(store, path, spec, null, source, method, options, durability, progress, ctx);
     }
 
     private static OmeImage writeImage(WritableStore store, Key path, ImageSpec spec, ImageLabel imageLabel,
-                                       ZarrArray source, Downsampling method, PyramidWriter.Options options,
-                                       Durability durability, LongConsumer progress) throws IOException {
+                                       LevelSource source, Downsampling method, PyramidWriter.Options options,
+                                       Durability durability, LongConsumer progress, ExecutionContext ctx)
+            throws IOException {
         if (!java.util.Arrays.equals(source.shape(), spec.shape()) || !source.dataType().equals(spec.dataType())) {
             throw new IllegalArgumentException("the source is " + source.dataType() + " "
                     + java.util.Arrays.toString(source.shape()) + ", the image spec " + spec.dataType() + " "
@@ -276,7 +279,7 @@ public final class OmeZarr {
         List<ArrayMetadata> metas = levelMetadata(spec);
         List<ZarrArray> levels = new ArrayList<>();
         for (int k = 0; k < metas.size(); k++) {
-            levels.add(Zarr.newArray(store, path.resolve(Integer.toString(k)), metas.get(k), source.context()));
+            levels.add(Zarr.newArray(store, path.resolve(Integer.toString(k)), metas.get(k), ctx));
         }
         PyramidWriter.Result result = PyramidWriter.write(source, levels, spec.plan(), method,
                 options.withChannelAxis(windows ? channelAxis : -1), progress);
@@ -287,7 +290,7 @@ public final class OmeZarr {
         if (windows) {
             done = done.withOmero(withWindows(spec.omero(), result.ranges()));
         }
-        ZarrGroup g = writeImageGroup(store, path, done, imageLabel, method, source.context());
+        ZarrGroup g = writeImageGroup(store, path, done, imageLabel, method, ctx);
         if (durability == Durability.COMMIT && store instanceof dev.ngff.store.Store local) {
             dev.ngff.write.LocalFiles.force(local, path);
         }
@@ -314,7 +317,8 @@ public final class OmeZarr {
      * and {@code image-label} metadata (colors, source) pointing back at the image; the name is added to the
      * {@code labels} group's list after the label image is complete.
      */
-    public static OmeImage writeLabel(WritableStore store, OmeImage image, String name, ZarrArray labels,
+    public static OmeImage writeLabel(WritableStore store, OmeImage image, String name, LevelSource labels,
+                                      long[] chunks, List<dev.ngff.metadata.CodecSpec> codecs,
                                       List<ImageLabel.Color> colors, Downsampling method,
                                       PyramidWriter.Options options, Durability durability) throws IOException {
         if (!labels.dataType().isInteger()) {
@@ -322,24 +326,26 @@ public final class OmeZarr {
         }
         NgffVersion v = image.metadata().version().orElseThrow(() -> new IllegalArgumentException(
                 "the image has no version"));
-        ImageSpec spec = labelSpec(image, name, labels.dataType(), labels.metadata().chunkShape(),
-                labels.metadata().codecs()).withDownsamplingType(method.name());
+        ImageSpec spec = labelSpec(image, name, labels.dataType(), labels.shape(), chunks, codecs)
+                .withDownsamplingType(method.name());
         ObjectNode source = Json.object().put("image", "../../");
         ImageLabel il = new ImageLabel(v.nestedUnderOme() ? null : v.text(), colors, null, source, null);
         Key labelsPath = image.group().path().resolve("labels");
         OmeImage written = writeImage(store, labelsPath.resolve(name), spec, il, labels, method, options, durability,
-                null);
+                null, image.group().context());
         addLabelName(store, image, name, v, image.group().context());
         return written;
     }
 
-    private static ImageSpec labelSpec(OmeImage image, String name, DataType type, long[] chunks,
+    private static ImageSpec labelSpec(OmeImage image, String name, DataType type, long[] shape, long[] chunks,
                                        List<dev.ngff.metadata.CodecSpec> codecs) {
         NgffVersion v = image.metadata().version().orElseThrow(() -> new IllegalArgumentException(
                 "the image has no version"));
         Level l0 = image.levels().getFirst();
-        long[] shape = l0.shape();
         int rank = shape.length;
+        if (rank != l0.rank()) {
+            throw new IllegalArgumentException("labels of rank " + rank + " for an image of rank " + l0.rank());
+        }
         List<int[]> factors = new ArrayList<>();
         for (int k = 1; k < image.levels().size(); k++) {
             int[] f = new int[rank];
@@ -417,7 +423,7 @@ public final class OmeZarr {
                 "the image has no version"));
         addLabelName(store, image, name, v, ctx);
         Level l0 = image.levels().getFirst();
-        ImageSpec spec = labelSpec(image, name, type, l0.metadata().chunkShape(), l0.metadata().codecs());
+        ImageSpec spec = labelSpec(image, name, type, l0.shape(), l0.metadata().chunkShape(), l0.metadata().codecs());
         ObjectNode source = Json.object().put("image", "../../");
         ImageLabel il = new ImageLabel(v.nestedUnderOme() ? null : v.text(), colors, null, source, null);
         return createImage(store, image.group().path().resolve("labels").resolve(name), spec, il, ctx);

@@ -88,21 +88,22 @@ public final class PyramidWriter {
     /**
      * Writes the levels of {@code plan} from {@code source}.
      *
-     * @param source  level-0 data (any chunking; read once)
+     * @param source  level-0 data (read once, in blocks aligned to its block shape)
      * @param targets one array per level of {@code plan}, each of the plan's level shape and the source's
      *                data type; element 0 may be null when the source is itself level 0 (it is then not
      *                rewritten). Typically unpublished handles from {@code Zarr.newArray}.
      * @param progress told the level-0 bytes of each finished block (from several threads), or null
      * @throws IOException the first error of any read, reduction or write
      */
-    public static Result write(ZarrArray source, List<ZarrArray> targets, PyramidPlan plan, Downsampling method,
+    public static Result write(LevelSource source, List<ZarrArray> targets, PyramidPlan plan, Downsampling method,
                                Options options, LongConsumer progress) throws IOException {
         Objects.requireNonNull(method, "method");
         if (targets.size() != plan.levels()) {
             throw new IllegalArgumentException(targets.size() + " target arrays for a plan of " + plan.levels() + " levels");
         }
-        if (plan.rank() != source.rank()) {
-            throw new IllegalArgumentException("a plan of rank " + plan.rank() + " for an array of rank " + source.rank());
+        if (plan.rank() != source.shape().length) {
+            throw new IllegalArgumentException("a plan of rank " + plan.rank() + " for a source of rank "
+                    + source.shape().length);
         }
         for (int k = 0; k < targets.size(); k++) {
             ZarrArray t = targets.get(k);
@@ -118,16 +119,16 @@ public final class PyramidWriter {
                         + Arrays.toString(plan.levelShape(source.shape(), k)));
             }
         }
-        if (options.channelAxis() >= source.rank()) {
-            throw new IllegalArgumentException("channel axis " + options.channelAxis() + " of an array of rank "
-                    + source.rank());
+        if (options.channelAxis() >= source.shape().length) {
+            throw new IllegalArgumentException("channel axis " + options.channelAxis() + " of a source of rank "
+                    + source.shape().length);
         }
         Pass pass = new Pass(source, targets, plan, method, options, progress == null ? b -> { } : progress);
         return pass.run();
     }
 
     private static final class Pass {
-        private final ZarrArray source;
+        private final LevelSource source;
         private final DataType type;
         private final int rank;
         private final int levels;
@@ -145,11 +146,11 @@ public final class PyramidWriter {
         private final double[] max;
         private long levelZeroBytes;
 
-        Pass(ZarrArray source, List<ZarrArray> targets, PyramidPlan plan, Downsampling method, Options options,
+        Pass(LevelSource source, List<ZarrArray> targets, PyramidPlan plan, Downsampling method, Options options,
              LongConsumer progress) {
             this.source = source;
             this.type = source.dataType();
-            this.rank = source.rank();
+            this.rank = source.shape().length;
             this.levels = plan.levels();
             this.method = method;
             this.options = options;
@@ -168,7 +169,7 @@ public final class PyramidWriter {
                 if (k > 0) {
                     factors[k] = plan.factor(k);
                     halos[k] = method.halo(factors[k]);
-                    long[] block = targets.get(k - 1) == null ? source.chunkShape() : targets.get(k - 1).chunkShape();
+                    long[] block = targets.get(k - 1) == null ? source.blockShape() : targets.get(k - 1).chunkShape();
                     cells[k] = new long[rank];
                     for (int d = 0; d < rank; d++) {
                         cells[k][d] = Math.max(1, PyramidPlan.ceilDiv(block[d], factors[k][d]));
@@ -226,7 +227,7 @@ public final class PyramidWriter {
 
         /** The chunk (shard) shape of level k's target, or the source's for an absent level-0 target. */
         private long[] targetChunks(int k) {
-            return targets[k] == null ? source.chunkShape() : targets[k].chunkShape();
+            return targets[k] == null ? source.blockShape() : targets[k].chunkShape();
         }
 
         /** Level-{@code k} data of box [lo, hi); the part inside [wlo, whi) is written to level k. */

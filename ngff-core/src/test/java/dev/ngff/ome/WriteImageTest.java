@@ -13,6 +13,7 @@ import dev.ngff.metadata.ome.NgffVersion;
 import dev.ngff.metadata.ome.Omero;
 import dev.ngff.pyramid.Downsampler;
 import dev.ngff.pyramid.Downsampling;
+import dev.ngff.pyramid.LevelSource;
 import dev.ngff.pyramid.PyramidPlan;
 import dev.ngff.pyramid.PyramidWriter;
 import dev.ngff.store.Key;
@@ -56,8 +57,8 @@ class WriteImageTest {
                     .withChunks(version.zarrFormat() == 3 ? new long[] {1, 8, 16, 16} : new long[] {1, 8, 8, 8})
                     .withOmero(new Omero(null, null, null, List.of(Omero.Channel.of("a", "FF0000", null),
                             Omero.Channel.of("b", "00FF00", null)), null, null));
-            OmeImage img = OmeZarr.writeImage(store, Key.of("img"), spec, src, new Downsampling.Mean(),
-                    PyramidWriter.Options.defaults(), Durability.NONE, null);
+            OmeImage img = OmeZarr.writeImage(store, Key.of("img"), spec, LevelSource.of(src), new Downsampling.Mean(),
+                    PyramidWriter.Options.defaults(), Durability.NONE, null, ctx);
 
             List<Key> written = store.writtenKeys();
             List<Key> groupDocs = version.zarrFormat() == 3 ? List.of(Key.of("img/zarr.json"))
@@ -105,7 +106,8 @@ class WriteImageTest {
                     ArrayMetadata.builder(DataType.UINT32, shape).chunks(1, 9, 33, 40).build(), ctx);
             labels.write(labelData);
             store.reset();
-            OmeImage label = OmeZarr.writeLabel(store, img, "cells", labels,
+            OmeImage label = OmeZarr.writeLabel(store, img, "cells", LevelSource.of(labels), new long[] {1, 8, 8, 8},
+                    List.of(dev.ngff.metadata.Codecs.bytes("little")),
                     List.of(ImageLabel.Color.of(1, 255, 0, 0, 255)), new Downsampling.Mode(),
                     PyramidWriter.Options.defaults(), Durability.NONE);
             List<Key> labelKeys = store.writtenKeys();

@@ -95,7 +95,7 @@ class PyramidWriterTest {
                         : Zarr.newArray(store, Key.of("out/" + k), LevelLayout.of(template, plan.levelShape(shape, k)), ctx));
             }
             long[] progress = new long[1];
-            PyramidWriter.Result result = PyramidWriter.write(src, targets, plan, method,
+            PyramidWriter.Result result = PyramidWriter.write(LevelSource.of(src), targets, plan, method,
                     PyramidWriter.Options.defaults().withBlocksInFlight(inFlight).withBufferBytes(1 << 16),
                     b -> {
                         synchronized (progress) {
@@ -143,7 +143,7 @@ class PyramidWriterTest {
                 targets.add(Zarr.newArray(store, Key.of("l" + k),
                         ArrayMetadata.builder(DataType.UINT16, plan.levelShape(shape, k)).chunks(1, 2, 2).build(), ctx));
             }
-            PyramidWriter.Result result = PyramidWriter.write(src, targets, plan, new Downsampling.Mean(),
+            PyramidWriter.Result result = PyramidWriter.write(LevelSource.of(src), targets, plan, new Downsampling.Mean(),
                     PyramidWriter.Options.defaults().withChannelAxis(0), null);
             assertEquals(List.of(new PyramidWriter.ValueRange(0, 99), new PyramidWriter.ValueRange(1000, 1099),
                     new PyramidWriter.ValueRange(2000, 2099)), result.ranges());
@@ -158,7 +158,7 @@ class PyramidWriterTest {
                     ArrayMetadata.builder(DataType.UINT8, 8, 8).chunks(4, 4).build(), ctx);
             ZarrArray wrong = Zarr.newArray(store, Key.of("l1"),
                     ArrayMetadata.builder(DataType.UINT8, 5, 4).chunks(4, 4).build(), ctx);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PyramidWriter.write(src,
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PyramidWriter.write(LevelSource.of(src),
                     Arrays.asList(null, wrong), PyramidPlan.uniform(new int[] {2, 2}, 2), new Downsampling.Mean(),
                     PyramidWriter.Options.defaults(), null));
             assertTrue(e.getMessage().contains("level 1") && e.getMessage().contains("[4, 4]"), e.getMessage());
