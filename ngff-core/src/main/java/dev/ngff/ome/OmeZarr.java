@@ -192,21 +192,17 @@ public final class OmeZarr {
         if (new LinkedHashSet<>(names).size() != names.size()) {
             throw new IllegalArgumentException("axis names must be unique: " + names);
         }
-        long[] chunks = spec.chunks();
-        for (int d = 0; d < chunks.length; d++) {
-            chunks[d] = Math.max(1, Math.min(chunks[d], spec.shape()[d]));
-        }
         ArrayMetadata.Builder b = ArrayMetadata.builder(spec.dataType(), spec.shape()).zarrFormat(v.zarrFormat())
-                .chunks(chunks).codecs(spec.codecs());
+                .chunks(spec.chunks()).codecs(spec.codecs());
         if (v.zarrFormat() == 3) {
             b.dimensionNames(names);
         } else {
             b.chunkKeyEncoding(new ChunkKeyEncoding(ChunkKeyEncoding.Kind.V2, '/'));
         }
-        ArrayMetadata level0 = b.build();
+        ArrayMetadata template = b.build();
         List<ArrayMetadata> out = new ArrayList<>();
         for (int k = 0; k < spec.levels(); k++) {
-            out.add(k == 0 ? level0 : LevelLayout.of(level0, spec.levelShape(k)));
+            out.add(LevelLayout.of(template, spec.levelShape(k)));
         }
         return out;
     }

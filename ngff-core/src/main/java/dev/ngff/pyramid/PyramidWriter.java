@@ -82,6 +82,9 @@ public final class PyramidWriter {
     public record ValueRange(double min, double max) {
     }
 
+    /** The size to grow blocks to: large enough to amortise a read and a task, small enough to keep several. */
+    static final long BLOCK_BYTES = 8L << 20;
+
     private PyramidWriter() {
     }
 
@@ -141,6 +144,8 @@ public final class PyramidWriter {
         /** cells[k]: the size of the level-k cells whose input is one block of level k-1. */
         private final long[][] cells;
         private final ZarrArray[] targets;
+        /** blocks[k]: the boxes level k is made and written in. */
+        private final long[][] blocks;
         private final ArrayWriter[] writers;
         private final double[] min;
         private final double[] max;
@@ -161,15 +166,19 @@ public final class PyramidWriter {
             this.cells = new long[levels][];
             this.writers = new ArrayWriter[levels];
             this.targets = targets.toArray(new ZarrArray[0]);
+            this.blocks = new long[levels][];
             long perWriter = Math.max(1, options.bufferBytes() / levels);
             for (int k = 0; k < levels; k++) {
                 shapes[k] = plan.levelShape(source.shape(), k);
                 ZarrArray t = targets.get(k);
                 writers[k] = t == null ? null : t.writer(ArrayWriter.Options.defaults().withBufferBytes(perWriter));
+            }
+            for (int k = 0; k < levels; k++) {
+                blocks[k] = blockShape(k);
                 if (k > 0) {
                     factors[k] = plan.factor(k);
                     halos[k] = method.halo(factors[k]);
-                    long[] block = targets.get(k - 1) == null ? source.blockShape() : targets.get(k - 1).chunkShape();
+                    long[] block = blocks[k - 1];
                     cells[k] = new long[rank];
                     for (int d = 0; d < rank; d++) {
                         cells[k][d] = Math.max(1, PyramidPlan.ceilDiv(block[d], factors[k][d]));
@@ -187,7 +196,7 @@ public final class PyramidWriter {
             IOException failure = null;
             try {
                 int top = levels - 1;
-                long[] topCell = targetChunks(top);
+                long[] topCell = blocks[top];
                 boolean parallel = top == 0;
                 try (ChunkTasks tasks = new ChunkTasks(parallel ? options.blocksInFlight() : 1)) {
                     forEachCell(shapes[top], new long[rank], shapes[top], topCell, (lo, hi) -> {
@@ -225,9 +234,44 @@ public final class PyramidWriter {
             return new Result(ranges, levelZeroBytes);
         }
 
-        /** The chunk (shard) shape of level k's target, or the source's for an absent level-0 target. */
-        private long[] targetChunks(int k) {
-            return targets[k] == null ? source.blockShape() : targets[k].chunkShape();
+        /**
+         * The box level k is made in: whole write units (inner chunks) of its target, doubled axis by axis
+         * from the last up to {@link #BLOCK_BYTES} or the shard, and at least the source's block where level
+         * 0 is copied (so a source chunk is decoded once); the source's block when level 0 is not written.
+         */
+        private long[] blockShape(int k) {
+            if (targets[k] == null) {
+                return source.blockShape();
+            }
+            long[] unit = LevelLayout.innerChunks(targets[k].metadata());
+            long[] outer = targets[k].chunkShape();
+            long[] shape = shapes[k];
+            long[] b = new long[rank];
+            long[] cap = new long[rank];
+            for (int d = 0; d < rank; d++) {
+                unit[d] = Math.max(1, Math.min(unit[d], shape[d]));
+                cap[d] = PyramidPlan.ceilDiv(Math.min(outer[d], shape[d]), unit[d]) * unit[d];
+                b[d] = unit[d];
+            }
+            boolean grew = true;
+            while (grew && NdBuffer.elementCount(b) * type.byteSize() < BLOCK_BYTES) {
+                grew = false;
+                for (int d = rank - 1; d >= 0 && NdBuffer.elementCount(b) * type.byteSize() < BLOCK_BYTES; d--) {
+                    if (b[d] < cap[d]) {
+                        b[d] = Math.min(cap[d], b[d] * 2);
+                        grew = true;
+                    }
+                }
+            }
+            if (k == 0) {
+                long[] src = source.blockShape();
+                for (int d = 0; d < rank; d++) {
+                    if (src[d] > b[d]) {
+                        b[d] = Math.min(PyramidPlan.ceilDiv(src[d], unit[d]), PyramidPlan.ceilDiv(shape[d], unit[d])) * unit[d];
+                    }
+                }
+            }
+            return b;
         }
 
         /** Level-{@code k} data of box [lo, hi); the part inside [wlo, whi) is written to level k. */
