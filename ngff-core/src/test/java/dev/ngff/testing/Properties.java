@@ -41,7 +41,7 @@ public final class Properties {
 
     /** Runs {@code property} on {@code cases} cases under {@code name}. */
     public static void forAll(String name, int cases, Check<Gen> property) {
-        run(name, cases, g -> g, property, Gen::draws);
+        run(name, cases, seed(), g -> g, property, Gen::draws);
     }
 
     /**
@@ -54,7 +54,7 @@ public final class Properties {
 
     /** Runs {@code property} on {@code cases} inputs made by {@code generator}, under {@code name}. */
     public static <T> void forAll(String name, int cases, Function<Gen, T> generator, Check<? super T> property) {
-        run(name, cases, generator, property, null);
+        run(name, cases, seed(), generator, property, null);
     }
 
     /** A property's name for a test class (nested classes as Outer.Inner) and method: for contracts that subclasses run. */
@@ -63,12 +63,12 @@ public final class Properties {
         return n.substring(n.lastIndexOf('.') + 1).replace('$', '.') + "." + method;
     }
 
-    private static <T> void run(String name, int cases, Function<Gen, T> generator, Check<? super T> property,
-                                Function<Gen, String> drawsOf) {
+    /** Runs the cases from {@code seed}; a failing case is named by {@code drawsOf} if given, else by its input. */
+    static <T> void run(String name, int cases, long seed, Function<Gen, T> generator, Check<? super T> property,
+                        Function<Gen, String> drawsOf) {
         if (cases < 1) {
             throw new IllegalArgumentException("property " + name + ": " + cases + " cases");
         }
-        long seed = seed();
         System.out.println("property " + name + ": seed " + seed + ", " + cases + " cases; rerun with -D"
                 + SEED_PROPERTY + "=" + seed);
         SplittableRandom master = new SplittableRandom(seed);
