@@ -117,7 +117,7 @@ public final class Gen {
     /** One of the choices, uniformly; edges are the first and the last. */
     @SafeVarargs
     public final <T> T oneOf(T... choices) {
-        return oneOf(Arrays.asList(choices));
+        return note("choice", choices[index(choices.length)]);
     }
 
     /** An index {@code i} with probability {@code weights[i] / sum(weights)}; edges are the first and the last. */
