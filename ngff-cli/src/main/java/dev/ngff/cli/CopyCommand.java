@@ -67,8 +67,8 @@ public final class CopyCommand implements Callable<Integer> {
             description = "Shard shape (Zarr v3); 'none' writes without sharding. Default: the source's sharding.")
     String shards;
 
-    @Option(names = "--codec", paramLabel = "none|gzip[:level]|zstd[:level]", converter = CodecChoice.Converter.class,
-            description = "Compressor of the copy (default: the source's).")
+    @Option(names = "--codec", paramLabel = "none|CODEC[+CODEC...]", converter = CodecChoice.Converter.class,
+            description = "Codecs of the copy (default: the source's):%n" + CodecChoice.HELP)
     CodecChoice codec;
 
     @CommandLine.Mixin

@@ -82,9 +82,7 @@ final class OmeSample {
         } else if (c.shardsArg != null) {
             throw new CommandLine.ParameterException(cmd, "OME-Zarr 0.4 is Zarr v2, which has no sharding: drop --shards");
         }
-        List<CodecSpec> chain = new ArrayList<>();
-        chain.add(Codecs.bytes("little"));
-        chain.addAll(c.compressorChoice().compressors());
+        List<CodecSpec> chain = chunkCodecs(version);
         List<CodecSpec> codecs = shards == null ? chain
                 : List.of(Codecs.sharding(inner, chain, Codecs.defaultShardIndexCodecs(), true));
         long[] grid = shards == null ? inner : shards;
@@ -124,7 +122,7 @@ final class OmeSample {
                 }
                 List<ImageLabel.Color> colors = colors(volumes.at(0, 0).blobCount());
                 OmeZarr.writeLabel(dst, image, "cells", new ImageSource(labelShape, labelGrid, lead, c.timepoints > 1, volumes, true),
-                        labelGrid, labelCodecs(inner, shards), colors, new Downsampling.Mode(), options, Durability.NONE);
+                        labelGrid, labelCodecs(inner, shards, version), colors, new Downsampling.Mode(), options, Durability.NONE);
                 labelNote = ", labels 'cells'";
             }
             long nanos = System.nanoTime() - start;
@@ -231,12 +229,21 @@ final class OmeSample {
         return PyramidPlan.auto(axes, shape, px, inner, n);
     }
 
-    private List<CodecSpec> labelCodecs(long[] inner, long[] shards) {
-        long[] in = inner.clone();
+    /** The codecs of one (inner) chunk: the --codec choice (pcodec serialises the array itself), else bytes. */
+    private List<CodecSpec> chunkCodecs(NgffVersion version, DataType type) {
         List<CodecSpec> chain = new ArrayList<>();
-        chain.add(Codecs.bytes("little"));
-        chain.addAll(c.compressorChoice().compressors());
-        return shards == null ? chain : List.of(Codecs.sharding(in, chain, Codecs.defaultShardIndexCodecs(), true));
+        chain.add(c.compressorChoice().serializer().orElse(Codecs.bytes("little")));
+        chain.addAll(c.compressorChoice().compressors(type, version.zarrFormat()));
+        return chain;
+    }
+
+    private List<CodecSpec> chunkCodecs(NgffVersion version) {
+        return chunkCodecs(version, DataType.UINT16);
+    }
+
+    private List<CodecSpec> labelCodecs(long[] inner, long[] shards, NgffVersion version) {
+        List<CodecSpec> chain = chunkCodecs(version, DataType.UINT32);
+        return shards == null ? chain : List.of(Codecs.sharding(inner, chain, Codecs.defaultShardIndexCodecs(), true));
     }
 
     /** A colour per cell, from a fixed seed, fully opaque. */
