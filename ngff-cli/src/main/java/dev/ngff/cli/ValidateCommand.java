@@ -44,6 +44,10 @@ public final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
 
+    @Option(names = "--metadata-only", description = "Check the OME metadata documents only: no arrays are opened and "
+            + "the datasets, labels, wells, fields and series they name need not exist.")
+    boolean metadataOnly;
+
     @Option(names = "--schemas", paramLabel = "DIR",
             description = "Directory with the OME-NGFF *.schema files (default: env NGFF_SCHEMAS).")
     Path schemas;
@@ -54,7 +58,7 @@ public final class ValidateCommand implements Callable<Integer> {
         Report report;
         try (ReadableStore store = Locations.openReadable(spec.commandLine(), location);
              ExecutionContext ctx = ExecutionContext.create()) {
-            report = new OmeValidator(new OmeValidator.Options(strict, set.orElse(null))).validate(store, Key.ROOT, ctx);
+            report = new OmeValidator(new OmeValidator.Options(strict, set.orElse(null), metadataOnly)).validate(store, Key.ROOT, ctx);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

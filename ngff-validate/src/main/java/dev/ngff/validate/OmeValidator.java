@@ -42,10 +42,17 @@ public final class OmeValidator {
     /**
      * @param strict  use the {@code strict_*} schemas where they exist, and count warnings as failures
      * @param schemas the official schemas, or null to run the structural rules only
+     * @param metadataOnly check the OME metadata documents only: do not look for the arrays the
+     *                     multiscales name (their existence, rank, dimension names, data type, shapes), nor
+     *                     for the groups that labels, plates, wells and collections name
      */
-    public record Options(boolean strict, SchemaSet schemas) {
+    public record Options(boolean strict, SchemaSet schemas, boolean metadataOnly) {
+        public Options(boolean strict, SchemaSet schemas) {
+            this(strict, schemas, false);
+        }
+
         public static Options structuralOnly() {
-            return new Options(false, null);
+            return new Options(false, null, false);
         }
     }
 
@@ -175,6 +182,9 @@ public final class OmeValidator {
                     error("zarr-format", g.path(), "", "OME-NGFF " + v.get() + " requires Zarr v" + want
                             + ", but this group is Zarr v" + g.zarrFormat());
                 }
+            }
+            if (options.metadataOnly()) {
+                return parsed;
             }
             if (m.bioformats2rawLayout() != null) {
                 collection(g, m, depth);
