@@ -152,6 +152,10 @@ public final class OmeValidator {
             this.ctx = ctx;
         }
 
+        long errorCount() {
+            return issues.stream().filter(i -> i.severity() == Issue.Severity.ERROR).count();
+        }
+
         void error(String rule, Key node, String pointer, String message) {
             issues.add(new Issue(Issue.Severity.ERROR, rule, nodeName(node), pointer, message));
         }
@@ -205,6 +209,7 @@ public final class OmeValidator {
             String ome = attrs.has("ome") ? "/ome" : "";
             boolean anyOme = attrs.has("ome") || OmeMetadata.KEYS.stream().anyMatch(attrs::has);
             String rawVersion = declaredVersion(attrs);
+            long errorsBefore = errorCount();
             if (anyOme) {
                 SpecRules.check(attrs, rawVersion, attrs.has("ome"), options.strict(), new SpecRules.Sink() {
                     @Override
@@ -222,7 +227,9 @@ public final class OmeValidator {
             try {
                 parsed = OmeMetadata.parse(attrs, nodeName(node));
             } catch (NgffException e) {
-                error("metadata", node, "", e.getMessage());
+                if (errorCount() == errorsBefore) {
+                    error("metadata", node, "", e.getMessage()); // else the rules said it, with their pointers
+                }
                 schemaCheck(attrs, node, null, null);
                 return Optional.empty();
             }
