@@ -229,7 +229,7 @@ final class SpecRules {
                         datasetTransforms06(dataset.get("coordinateTransformations"), dp + "/coordinateTransformations",
                                 systems, rank);
                     } else {
-                        scaleTranslation(dataset.get("coordinateTransformations"), dp + "/coordinateTransformations", rank, true);
+                        scaleTranslation(dataset.get("coordinateTransformations"), dp + "/coordinateTransformations", rank);
                     }
                 }
             }
@@ -248,7 +248,7 @@ final class SpecRules {
                     }
                 }
             } else {
-                scaleTranslation(m.get("coordinateTransformations"), tp, rank, false);
+                scaleTranslation(m.get("coordinateTransformations"), tp, rank);
             }
         }
     }
@@ -316,7 +316,7 @@ final class SpecRules {
     }
 
     /** 0.4 / 0.5 coordinateTransformations: one scale first, then at most one translation; lengths = rank. */
-    private void scaleTranslation(JsonNode ts, String p, int rank, boolean dataset) {
+    private void scaleTranslation(JsonNode ts, String p, int rank) {
         if (!isArray(ts, p, "coordinateTransformations")) {
             return;
         }
@@ -348,11 +348,6 @@ final class SpecRules {
                         out.error("transformations", tp, "the first transformation must be a scale, not a translation");
                     }
                     vector(tr, "translation", tp, rank, false);
-                }
-                case "identity" -> {
-                    if (dataset) {
-                        out.error("transformations", tp, "a dataset's transformations are a scale and an optional translation, not identity");
-                    }
                 }
                 default -> out.error("transformations", tp + "/type", "unknown transformation type '" + type
                         + "' (OME-NGFF " + version + " has scale and translation)");
@@ -1113,12 +1108,11 @@ final class SpecRules {
     }
 
     private void unique(JsonNode l, String p, String what) {
+        Map<JsonNode, Integer> first = new HashMap<>(); // JSON equality (Jackson's equals and hashCode)
         for (int i = 0; i < l.size(); i++) {
-            for (int j = 0; j < i; j++) {
-                if (l.get(i).equals(l.get(j))) {
-                    out.error("unique", p + "/" + i, "entry " + i + " of " + what + " repeats entry " + j);
-                    break;
-                }
+            Integer j = first.putIfAbsent(l.get(i), i);
+            if (j != null) {
+                out.error("unique", p + "/" + i, "entry " + i + " of " + what + " repeats entry " + j);
             }
         }
     }
