@@ -58,18 +58,17 @@ final class SpecRules {
      * {@code strict}, what the strict schemas add is reported too (as warnings).
      */
     static void check(ObjectNode attrs, String version, boolean nested, boolean strict, Sink out) {
+        if (nested && !attrs.get("ome").isObject()) {
+            out.error("ome", "/ome", "'ome' is an object, not " + kind(attrs.get("ome")));
+            return;
+        }
         Family f = familyOf(version, nested);
         if (f == null) {
             return;
         }
         SpecRules r = new SpecRules(f, version, strict, out);
         if (nested) {
-            JsonNode ome = attrs.get("ome");
-            if (!ome.isObject()) {
-                out.error("ome", "/ome", "'ome' must be an object");
-                return;
-            }
-            r.document((ObjectNode) ome, "/ome");
+            r.document((ObjectNode) attrs.get("ome"), "/ome");
         } else {
             r.document(attrs, "");
         }
