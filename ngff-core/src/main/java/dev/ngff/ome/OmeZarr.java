@@ -213,10 +213,33 @@ public final class OmeZarr {
      */
     private static ZarrGroup writeImageGroup(WritableStore store, Key path, ImageSpec spec, ImageLabel imageLabel,
                                              Downsampling method, ExecutionContext ctx) throws IOException {
+        return writeImageGroup(store, path, spec, imageLabel, method, levelPaths("0", spec.levels()), ctx);
+    }
+
+    /** Level paths following level 0's: {@code 0, 1, ...}, {@code s0, s1, ...}, else {@code <path0>_<k>}. */
+    private static List<String> levelPaths(String path0, int levels) {
+        List<String> out = new ArrayList<>();
+        for (int k = 0; k < levels; k++) {
+            if (k == 0) {
+                out.add(path0);
+            } else if (path0.matches("[0-9]+")) {
+                out.add(Integer.toString(k));
+            } else if (path0.matches("[A-Za-z_]*0")) {
+                out.add(path0.substring(0, path0.length() - 1) + k);
+            } else {
+                out.add(path0 + "_" + k);
+            }
+        }
+        return out;
+    }
+
+    private static ZarrGroup writeImageGroup(WritableStore store, Key path, ImageSpec spec, ImageLabel imageLabel,
+                                             Downsampling method, List<String> paths, ExecutionContext ctx)
+            throws IOException {
         NgffVersion v = spec.version();
         List<Multiscale.Dataset> datasets = new ArrayList<>();
         for (int k = 0; k < spec.levels(); k++) {
-            String p = Integer.toString(k);
+            String p = paths.get(k);
             double[] translation = method == null || k == 0 ? spec.origin()
                     : spec.plan().levelTranslation(spec.origin(), spec.pixelSize(), method, k);
             datasets.add(new Multiscale.Dataset(p, levelTransforms(v, p, spec.levelScale(k), translation), null));
@@ -289,6 +312,73 @@ public final class OmeZarr {
         ZarrGroup g = writeImageGroup(store, path, done, imageLabel, method, ctx);
         if (durability == Durability.COMMIT && store instanceof dev.ngff.store.Store local) {
             dev.ngff.write.LocalFiles.force(local, path);
+        }
+        return openImage(g);
+    }
+
+    /**
+     * Regenerates the lower levels of an image from its level 0, in place: levels {@code 1..} of the plan
+     * are written (replacing what is stored under their paths) in one pass that reads level 0 once, each
+     * published after its data; then the multiscales metadata (other attributes kept, omero windows filled
+     * where missing) lists the new levels; then the arrays of old levels no longer listed are deleted.
+     * While it runs, a reader may find a level being replaced: callers that share the image mark it
+     * incomplete first ({@link dev.ngff.write.IncompleteMarker}); rerunning finishes the same result.
+     */
+    public static OmeImage regenerateLevels(WritableStore store, OmeImage image, PyramidPlan plan,
+                                            Downsampling method, PyramidWriter.Options options, Durability durability,
+                                            LongConsumer progress) throws IOException {
+        ExecutionContext ctx = image.group().context();
+        Key path = image.group().path();
+        Level l0 = image.level(0);
+        ZarrArray level0 = l0.array();
+        NgffVersion v = image.metadata().version().orElseThrow(() -> new IllegalArgumentException(
+                where(image.group()) + ": the image declares no OME-NGFF version"));
+        if (v.compareTo(NgffVersion.V0_4) < 0) {
+            throw new IllegalArgumentException(where(image.group()) + ": regenerating levels of OME-NGFF " + v.text()
+                    + " images is not supported (0.4 and newer; convert it first)");
+        }
+        if (plan.rank() != level0.rank()) {
+            throw new IllegalArgumentException("a plan of rank " + plan.rank() + " for an image of rank " + level0.rank());
+        }
+        List<String> paths = levelPaths(l0.path(), plan.levels());
+        ImageSpec spec = new ImageSpec(v, image.multiscale().name(), image.axes(), level0.dataType(), level0.shape(),
+                level0.chunkShape(), l0.scale(),
+                l0.scaleTranslation().isPresent() && !allZero(l0.translation()) ? l0.translation() : null, plan,
+                level0.metadata().codecs(), image.metadata().omero(), method.name(), null);
+        List<ZarrArray> targets = new ArrayList<>();
+        targets.add(null);
+        for (int k = 1; k < plan.levels(); k++) {
+            ArrayMetadata meta = LevelLayout.of(level0.metadata(), plan.levelShape(level0.shape(), k));
+            targets.add(Zarr.newArray(store, path.resolve(paths.get(k)), meta, ctx));
+        }
+        int channelAxis = -1;
+        for (int d = 0; d < spec.axes().size(); d++) {
+            if ("channel".equals(spec.axes().get(d).type())) {
+                channelAxis = d;
+            }
+        }
+        boolean windows = spec.omero() != null && spec.omero().channels().size()
+                == (channelAxis >= 0 ? spec.shape()[channelAxis] : 1)
+                && spec.omero().channels().stream().anyMatch(c -> c.window() == null);
+        PyramidWriter.Result result = PyramidWriter.write(LevelSource.of(level0), targets, plan, method,
+                windows ? options.withRanges(channelAxis) : options.withoutRanges(), progress);
+        for (int k = 1; k < targets.size(); k++) {
+            targets.get(k).publish(durability);
+        }
+        if (windows) {
+            spec = spec.withOmero(withWindows(spec.omero(), result.ranges()));
+        }
+        ZarrGroup g = writeImageGroup(store, path, spec, image.imageLabel().orElse(null), method, paths, ctx);
+        if (durability == Durability.COMMIT && store instanceof dev.ngff.store.Store local) {
+            dev.ngff.write.LocalFiles.force(local, path);
+        }
+        for (Level old : image.levels()) {
+            if (!paths.contains(old.path()) && store instanceof dev.ngff.store.ListableStore listable) {
+                Key oldPath = path.resolve(old.path());
+                for (Key k : listable.list(oldPath)) {
+                    store.delete(k);
+                }
+            }
         }
         return openImage(g);
     }
