@@ -210,6 +210,21 @@ public final class ConvertCommand extends BulkWriteCommand {
             throw new NgffException(where + " holds " + Skipped.describe(children.skipped())
                     + ", which cannot be converted; nothing was written (rename them to convert them)");
         }
+        if (meta.isPresent() && meta.get().plate() != null) {
+            // writers may leave a row without group metadata (the row is then no Zarr node, and no listing finds
+            // its wells): the target gets the row group, and the wells are reached through the plate's list
+            java.util.Set<String> rows = new java.util.HashSet<>();
+            for (dev.ngff.metadata.ome.Plate.WellRef w : meta.get().plate().wells()) {
+                int slash = w.path().indexOf('/');
+                String row = slash < 0 ? w.path() : w.path().substring(0, slash);
+                if (slash > 0 && !children.names().contains(row)) {
+                    if (rows.add(row)) {
+                        out.add(new GroupStep(g.path().resolve(row), GroupMetadata.of(version.zarrFormat(), Json.object())));
+                    }
+                    planGroup(cmd, g.openGroup(w.path()), levelAxes, out);
+                }
+            }
+        }
         for (String name : children.names()) {
             ZarrNode child = g.open(name);
             switch (child) {
