@@ -45,7 +45,8 @@ import java.util.Optional;
                     + "rewritten for the target (versions, axes, transformations, omero, image-label, plate, well, "
                     + "bioformats2raw layout and OME/ series; unknown attributes are kept); every array is re-encoded "
                     + "with the chunks, shards and compressor given (default: the source's), and Zarr v3 arrays get "
-                    + "dimension_names equal to the axis names.",
+                    + "dimension_names equal to the axis names. --chunks and --shards name the image's axes; an array "
+                    + "with fewer dimensions (a z, y, x label image of a t, c, z, y, x image) takes their last entries.",
             "A plain Zarr array becomes a one-level image: --axes, --scale and --units describe it.",
             "Data first: each array is published after its data, each group's metadata after everything it lists, "
                     + "the root last. The run holds the target's writer lock and marks it incomplete until it ends; "
@@ -242,7 +243,7 @@ public final class ConvertCommand extends BulkWriteCommand {
     private ArrayMetadata arrayMetadata(CommandLine cmd, ZarrArray a, List<String> axisNames) throws IOException {
         ArrayMetadata m;
         try {
-            m = layout.apply(a.metadata(), where(a));
+            m = layoutFor(a.rank()).apply(a.metadata(), where(a));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cmd, e.getMessage(), e);
         }
@@ -261,6 +262,25 @@ public final class ConvertCommand extends BulkWriteCommand {
             throw new CommandLine.ParameterException(cmd, where(a) + ": cannot write as Zarr v" + m.zarrFormat() + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The layout for an array of {@code rank} dimensions: {@code --chunks} and {@code --shards} given for more
+     * dimensions apply by their last entries, as a label image's axes are usually the image's last ones
+     * ({@code --chunks 1,1,32,64,64} gives a z, y, x label image chunks of 32, 64, 64).
+     */
+    private TargetLayout layoutFor(int rank) {
+        long[] c = layout.chunks();
+        long[] sh = layout.shards();
+        if ((c == null || c.length <= rank) && (sh == null || sh.length <= rank)) {
+            return layout;
+        }
+        return new TargetLayout(layout.zarrFormat(), last(c, rank), last(sh, rank), layout.unsharded(), layout.codec());
+    }
+
+    private static long[] last(long[] values, int n) {
+        return values == null || values.length <= n ? values
+                : java.util.Arrays.copyOfRange(values, values.length - n, values.length);
     }
 
     /** A plain array becomes the one level ({@code 0}) of an image at the target's root. */
