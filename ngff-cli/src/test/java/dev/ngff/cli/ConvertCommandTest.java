@@ -253,7 +253,8 @@ class ConvertCommandTest {
         assertValid(v05, "image", NgffVersion.V0_5);
         assertArrays(v05, NgffVersion.V0_5, List.of("0"), List.of(LEVEL0), List.of(List.of("t", "c", "z", "y", "x")));
         Path v04 = dir.resolve("plain-0.4.ome.zarr");
-        convert(image04().resolve("0"), v04, "--ngff-version", "0.4", "--units", "micrometer");
+        Cli.Result r = convert(image04().resolve("0"), v04, "--ngff-version", "0.4", "--units", "micrometer", "--progress");
+        assertThat(r.err()).contains("convert", "100%"); // the bar, with its rate and remaining time
         assertValid(v04, "image", NgffVersion.V0_4);
         try (FileSystemStore a = FileSystemStore.open(v05); FileSystemStore b = FileSystemStore.open(v04)) {
             OmeImage img = (OmeImage) OmeZarr.open(a, Key.ROOT, ctx);
