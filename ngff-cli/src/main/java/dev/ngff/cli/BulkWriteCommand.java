@@ -59,8 +59,8 @@ abstract class BulkWriteCommand implements Callable<Integer> {
             description = "Shard shape (Zarr v3); 'none' writes without sharding. Default: the source's sharding.")
     String shards;
 
-    @Option(names = "--codec", paramLabel = "none|gzip[:level]|zstd[:level]", converter = CodecChoice.Converter.class,
-            description = "Compressor of the written arrays (default: the source's).")
+    @Option(names = "--codec", paramLabel = "none|CODEC[+CODEC...]", converter = CodecChoice.Converter.class,
+            description = "Codecs of the written arrays (default: the source's):%n" + CodecChoice.HELP)
     CodecChoice codec;
 
     @CommandLine.Mixin

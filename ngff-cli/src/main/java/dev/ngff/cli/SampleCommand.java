@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ngff.array.Zarr;
 import dev.ngff.array.ZarrArray;
 import dev.ngff.buffer.NdBuffer;
-import dev.ngff.codec.CodecRegistry;
 import dev.ngff.exec.ChunkTasks;
 import dev.ngff.exec.ExecutionContext;
 import dev.ngff.metadata.ArrayMetadata;
@@ -55,8 +54,8 @@ public final class SampleCommand implements Callable<Integer> {
             description = "Shard shape (Zarr v3 only; default: no sharding).")
     Dims shardsArg;
 
-    @Option(names = "--codec", paramLabel = "none|gzip[:level]|zstd[:level]", converter = CodecChoice.Converter.class,
-            description = "Compressor (default: zstd when available, else gzip).")
+    @Option(names = "--codec", paramLabel = "none|CODEC[+CODEC...]", converter = CodecChoice.Converter.class,
+            description = "Codecs, as for 'ngff copy --codec' (default: zstd when available, else gzip).")
     CodecChoice codec;
 
     @Option(names = "--zarr-format", paramLabel = "2|3", defaultValue = "3",
@@ -127,8 +126,8 @@ public final class SampleCommand implements Callable<Integer> {
         long[] inner = chunksArg != null ? chunksArg.values() : defaultChunks();
         requireRank(cmd, inner, "--chunks");
         List<CodecSpec> chain = new ArrayList<>();
-        chain.add(Codecs.bytes("little"));
-        chain.addAll(compressor().compressors());
+        chain.add(compressor().serializer().orElse(Codecs.bytes("little")));
+        chain.addAll(compressor().compressors(DataType.UINT16, zarrFormat));
         long[] grid = inner;
         if (shardsArg != null) {
             long[] shards = shardsArg.values();
@@ -164,9 +163,7 @@ public final class SampleCommand implements Callable<Integer> {
         if (codec != null) {
             return codec;
         }
-        return CodecRegistry.standard().supports("zstd")
-                ? new CodecChoice("zstd", CodecChoice.ZSTD_DEFAULT)
-                : new CodecChoice("gzip", CodecChoice.GZIP_DEFAULT);
+        return CodecChoice.defaultCompressor();
     }
 
     private long[] defaultChunks() {

@@ -17,7 +17,8 @@ import java.util.List;
  * @param chunks     (inner) chunk shape, or null to keep the source's
  * @param shards     shard shape, or null to keep the source's sharding (dropped for Zarr v2)
  * @param unsharded  write without sharding even when the source is sharded
- * @param codec      the compressor, or null to keep the source's bytes-to-bytes codecs
+ * @param codec      the codecs after the array-to-bytes codec (or replacing {@code bytes}, for pcodec), or null to keep
+ *                   the source's
  */
 record TargetLayout(Integer zarrFormat, long[] chunks, long[] shards, boolean unsharded, CodecChoice codec) {
 
@@ -52,7 +53,7 @@ record TargetLayout(Integer zarrFormat, long[] chunks, long[] shards, boolean un
                 }
             }
         }
-        List<CodecSpec> chain = withCompressor(layout.chunkCodecs(), where);
+        List<CodecSpec> chain = withCompressor(layout.chunkCodecs(), src.dataType(), format, where);
         if (format != src.zarrFormat()) {
             chain = bloscFor(format, chain, src.dataType().byteSize());
         }
@@ -92,7 +93,7 @@ record TargetLayout(Integer zarrFormat, long[] chunks, long[] shards, boolean un
         return format == 3 ? layout.shards().orElse(null) : null;
     }
 
-    private List<CodecSpec> withCompressor(List<CodecSpec> chain, String where) {
+    private List<CodecSpec> withCompressor(List<CodecSpec> chain, dev.ngff.metadata.DataType type, int format, String where) {
         if (codec == null) {
             return chain;
         }
@@ -109,7 +110,15 @@ record TargetLayout(Integer zarrFormat, long[] chunks, long[] shards, boolean un
                     + CodecText.chain(chain));
         }
         List<CodecSpec> out = new ArrayList<>(chain.subList(0, bytesAt + 1));
-        out.addAll(codec.compressors());
+        java.util.Optional<CodecSpec> serializer = codec.serializer();
+        if (serializer.isPresent()) {
+            if (!chain.get(bytesAt).name().equals("bytes")) {
+                throw new IllegalArgumentException(where + ": --codec " + serializer.get().name() + " encodes numbers, not "
+                        + type + " values");
+            }
+            out.set(bytesAt, serializer.get());
+        }
+        out.addAll(codec.compressors(type, format));
         return out;
     }
 

@@ -1,8 +1,6 @@
 package dev.ngff.cli;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import dev.ngff.testing.Properties;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,31 +41,34 @@ class BlockPlanTest {
         assertThat(BlockPlan.of(new long[] {10, 10}, new long[] {4, 4}, 2, 1).blockBytes(2)).isEqualTo(32);
     }
 
-    @Property(tries = 200)
-    void blocksTileTheArrayExactlyOnceAlignedToTheUnit(@ForAll @IntRange(min = 0, max = 40) int a,
-                                                       @ForAll @IntRange(min = 1, max = 40) int b,
-                                                       @ForAll @IntRange(min = 1, max = 7) int ua,
-                                                       @ForAll @IntRange(min = 1, max = 7) int ub,
-                                                       @ForAll @IntRange(min = 1, max = 4000) int target) {
-        long[] shape = {a, b};
-        long[] unit = {ua, ub};
-        BlockPlan p = BlockPlan.of(shape, unit, 4, target);
-        int[][] seen = new int[a][b];
-        for (long i = 0; i < p.count(); i++) {
-            long[] off = p.offset(i);
-            long[] ext = p.extent(off);
-            assertThat(off[0] % ua).isZero();
-            assertThat(off[1] % ub).isZero();
-            for (long y = off[0]; y < off[0] + ext[0]; y++) {
-                for (long x = off[1]; x < off[1] + ext[1]; x++) {
-                    seen[(int) y][(int) x]++;
+    @Test
+    void blocksTileTheArrayExactlyOnceAlignedToTheUnit() {
+        Properties.forAll(200, g -> {
+            int a = g.intIn(0, 40);
+            int b = g.intIn(1, 40);
+            int ua = g.intIn(1, 7);
+            int ub = g.intIn(1, 7);
+            int target = g.intIn(1, 4000);
+            long[] shape = {a, b};
+            long[] unit = {ua, ub};
+            BlockPlan p = BlockPlan.of(shape, unit, 4, target);
+            int[][] seen = new int[a][b];
+            for (long i = 0; i < p.count(); i++) {
+                long[] off = p.offset(i);
+                long[] ext = p.extent(off);
+                assertThat(off[0] % ua).isZero();
+                assertThat(off[1] % ub).isZero();
+                for (long y = off[0]; y < off[0] + ext[0]; y++) {
+                    for (long x = off[1]; x < off[1] + ext[1]; x++) {
+                        seen[(int) y][(int) x]++;
+                    }
                 }
             }
-        }
-        for (int[] row : seen) {
-            for (int c : row) {
-                assertThat(c).isEqualTo(1);
+            for (int[] row : seen) {
+                for (int c : row) {
+                    assertThat(c).isEqualTo(1);
+                }
             }
-        }
+        });
     }
 }

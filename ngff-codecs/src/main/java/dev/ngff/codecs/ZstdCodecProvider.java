@@ -34,7 +34,7 @@ public final class ZstdCodecProvider implements CodecProvider {
         if (!NAMES.contains(spec.name())) {
             throw new IllegalArgumentException("not a zstd codec name: " + spec.name());
         }
-        CodecConfig config = CodecConfig.of(spec, Set.of("level", "checksum"));
+        CodecConfig config = CodecConfig.numcodecs(spec, Set.of("level", "checksum"));
         int level = config.intValue("level", 0, ZstdCodec.MIN_LEVEL, Integer.MAX_VALUE);
         boolean checksum = config.bool("checksum", false);
         return new ZstdCodec(spec.name(), level, checksum);

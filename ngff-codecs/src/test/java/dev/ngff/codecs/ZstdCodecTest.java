@@ -197,7 +197,7 @@ class ZstdCodecTest extends BytesToBytesCodecContract {
                 {"zstd", "{\"level\": 2.5}", "level"},
                 {"zstd", "{\"level\": \"3\"}", "level"},
                 {"zstd", "{\"level\": 99999999999}", "level"},
-                {"numcodecs.zstd", "{\"level\": 1, \"checksum\": 1}", "checksum"},
+                {"numcodecs.zstd", "{\"level\": 1, \"checksum\": 2}", "checksum"}, // 0 and 1 are booleans Python wrote
                 {"zstd", "{\"level\": 1, \"levle\": 2}", "levle"}}) {
             assertThatThrownBy(() -> registry.create(spec(bad[0], bad[1]))).as(bad[1])
                     .isInstanceOf(InvalidMetadataException.class)

@@ -15,6 +15,7 @@ import dev.ngff.error.NgffException;
 import dev.ngff.exec.ChunkTasks;
 import dev.ngff.exec.ExecutionContext;
 import dev.ngff.metadata.ArrayMetadata;
+import dev.ngff.metadata.CodecSpec;
 import dev.ngff.metadata.DataType;
 import dev.ngff.store.ByteRange;
 import dev.ngff.store.Key;
@@ -23,7 +24,9 @@ import dev.ngff.store.WritableStore;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -93,7 +96,7 @@ public final class ZarrArray implements ZarrNode {
 
     /** A handle on an array whose metadata is already known (see {@link Zarr#openArray}). */
     static ZarrArray of(ReadableStore store, Key path, ArrayMetadata meta, ExecutionContext ctx) throws NgffException {
-        CodecPipeline p = ctx.codecs().pipeline(meta.codecs(), describe(store, path));
+        CodecPipeline p = CodecPipeline.build(meta.codecs(), ctx.codecs(), describe(store, path), codecPointers(meta));
         validateCodecsFor(meta, p, describe(store, path));
         return new ZarrArray(store, path, meta, p, ctx, false, ArrayCache.open(ctx.cache(), store));
     }
@@ -109,6 +112,34 @@ public final class ZarrArray implements ZarrNode {
         } catch (IllegalArgumentException e) {
             throw new dev.ngff.error.InvalidMetadataException(where + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The document and JSON pointer each codec of {@code meta} came from, for error messages. In v2 the chain is
+     * the filters, a {@code bytes} codec made from the dtype's byte order, then the compressor.
+     */
+    static List<String> codecPointers(ArrayMetadata meta) {
+        List<CodecSpec> codecs = meta.codecs();
+        List<String> out = new ArrayList<>(codecs.size());
+        if (meta.zarrFormat() == 3 || meta.v2() == null) {
+            for (int i = 0; i < codecs.size(); i++) {
+                out.add("zarr.json /codecs/" + i);
+            }
+            return out;
+        }
+        int filters = meta.v2().filters().isArray() ? meta.v2().filters().size() : 0;
+        boolean compressor = !meta.v2().compressor().isNull();
+        int f = 0;
+        for (int i = 0; i < codecs.size(); i++) {
+            if (f < filters && !codecs.get(i).name().equals("bytes")) {
+                out.add(".zarray /filters/" + f++);
+            } else if (compressor && i == codecs.size() - 1) {
+                out.add(".zarray /compressor");
+            } else {
+                out.add(".zarray /dtype");
+            }
+        }
+        return out;
     }
 
     static String describe(ReadableStore store, Key path) {

@@ -32,14 +32,24 @@ public final class CodecPipeline implements ArrayToBytesCodec {
 
     /** Builds a pipeline from specs; the order of stages is checked. */
     public static CodecPipeline build(List<CodecSpec> specs, CodecRegistry registry, String location) throws NgffException {
+        return build(specs, registry, location, List.of());
+    }
+
+    /**
+     * Builds a pipeline from specs; errors about codec {@code i} name {@code pointers.get(i)} (the document and
+     * JSON pointer it came from, such as {@code zarr.json /codecs/1}) when there is one.
+     */
+    public static CodecPipeline build(List<CodecSpec> specs, CodecRegistry registry, String location, List<String> pointers)
+            throws NgffException {
         List<Codec> codecs = new ArrayList<>();
-        for (CodecSpec s : specs) {
+        for (int i = 0; i < specs.size(); i++) {
+            String where = i < pointers.size() ? location + ": " + pointers.get(i) : location;
             try {
-                codecs.add(registry.create(s));
+                codecs.add(registry.create(specs.get(i)));
             } catch (dev.ngff.error.UnsupportedExtensionException e) {
-                throw new dev.ngff.error.UnsupportedExtensionException(location + ": " + e.getMessage());
+                throw new dev.ngff.error.UnsupportedExtensionException(where + ": " + e.getMessage());
             } catch (InvalidMetadataException e) {
-                throw new InvalidMetadataException(location + ": " + e.getMessage(), e);
+                throw new InvalidMetadataException(where + ": " + e.getMessage(), e);
             }
         }
         return of(codecs, location);

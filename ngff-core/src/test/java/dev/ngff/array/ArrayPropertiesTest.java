@@ -9,14 +9,11 @@ import dev.ngff.metadata.DataType;
 import dev.ngff.metadata.FillValue;
 import dev.ngff.store.Key;
 import dev.ngff.store.MemoryStore;
+import dev.ngff.testing.Gen;
+import dev.ngff.testing.Properties;
 import dev.ngff.testing.TestArrays;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Properties of the array engine over random shapes, chunks, shards, data types, codecs, formats and
- * regions: read(write(x)) == x; read(region) == slice(read(all)); sharded == unsharded. jqwik prints the
- * seed of any failing run.
+ * regions: read(write(x)) == x; read(region) == slice(read(all)); sharded == unsharded. Each property prints
+ * its seed ({@link Properties}).
  */
 class ArrayPropertiesTest {
     private static final ExecutionContext CTX = ExecutionContext.create(ExecutionContext.Config.defaults().withChunksInFlight(4));
@@ -45,35 +42,34 @@ class ArrayPropertiesTest {
         }
     }
 
-    @Provide
-    Arbitrary<Case> cases() {
-        Arbitrary<Integer> rank = Arbitraries.integers().between(1, 4);
-        return rank.flatMap(r -> Combinators.combine(
-                Arbitraries.of(TYPES),
-                Arbitraries.integers().between(1, 13).array(int[].class).ofSize(r),
-                Arbitraries.integers().between(1, 3).array(int[].class).ofSize(r),
-                Arbitraries.integers().between(1, 3).array(int[].class).ofSize(r),
-                Arbitraries.of(2, 3),
-                Arbitraries.of(true, false).list().ofSize(4),
-                Arbitraries.doubles().between(0, 1).array(double[].class).ofSize(2 * r),
-                Arbitraries.longs()).as((type, shape, innerCount, innerSize, fmt, flags, reg, seed) -> {
-                    long[] s = new long[r];
-                    long[] inner = new long[r];
-                    long[] chunks = new long[r];
-                    long[] off = new long[r];
-                    long[] len = new long[r];
-                    for (int d = 0; d < r; d++) {
-                        s[d] = shape[d];
-                        inner[d] = innerSize[d];
-                        chunks[d] = (long) innerSize[d] * innerCount[d];
-                        off[d] = (long) Math.floor(reg[2 * d] * s[d]);
-                        len[d] = Math.max(0, Math.min(s[d] - off[d], (long) Math.ceil(reg[2 * d + 1] * (s[d] - off[d]))));
-                    }
-                    boolean sharded = flags.get(3);
-                    int format = sharded ? 3 : fmt;
-                    return new Case(type, s, chunks, sharded ? inner : null, format, flags.get(0), flags.get(1),
-                            flags.get(2) && r > 1, off, len, seed);
-                }));
+    static Case cases(Gen g) {
+        int r = g.intIn(1, 4);
+        DataType type = g.oneOf(TYPES);
+        int[] shape = g.ints(r, 1, 13);
+        int[] innerCount = g.ints(r, 1, 3);
+        int[] innerSize = g.ints(r, 1, 3);
+        int fmt = g.oneOf(2, 3);
+        boolean bigEndian = g.bool();
+        boolean gzip = g.bool();
+        boolean transpose = g.bool();
+        boolean sharded = g.bool();
+        long seed = g.anyLong();
+        long[] s = new long[r];
+        long[] inner = new long[r];
+        long[] chunks = new long[r];
+        long[] off = new long[r];
+        long[] len = new long[r];
+        for (int d = 0; d < r; d++) {
+            double start = g.doubleIn(0, 1);
+            double extent = g.doubleIn(0, 1);
+            s[d] = shape[d];
+            inner[d] = innerSize[d];
+            chunks[d] = (long) innerSize[d] * innerCount[d];
+            off[d] = (long) Math.floor(start * s[d]);
+            len[d] = Math.max(0, Math.min(s[d] - off[d], (long) Math.ceil(extent * (s[d] - off[d]))));
+        }
+        int format = sharded ? 3 : fmt;
+        return new Case(type, s, chunks, sharded ? inner : null, format, bigEndian, gzip, transpose && r > 1, off, len, seed);
     }
 
     private static List<CodecSpec> codecs(Case c, boolean sharded) {
@@ -102,8 +98,12 @@ class ArrayPropertiesTest {
         return Zarr.createArray(new MemoryStore(), Key.ROOT, meta, CTX);
     }
 
-    @Property(tries = 150)
-    void readOfWriteIsIdentityAndRegionsAreSlices(@ForAll("cases") Case c) throws Exception {
+    @Test
+    void readOfWriteIsIdentityAndRegionsAreSlices() {
+        Properties.forAll(150, ArrayPropertiesTest::cases, this::readOfWriteIsIdentityAndRegionsAreSlices);
+    }
+
+    private void readOfWriteIsIdentityAndRegionsAreSlices(Case c) throws Exception {
         ZarrArray a = make(c, c.inner != null);
         NdBuffer data = TestArrays.random(c.type, c.shape, c.seed);
         a.write(data);
@@ -115,8 +115,12 @@ class ArrayPropertiesTest {
         assertThat(region.segment().mismatch(slice.segment())).as(c.toString()).isEqualTo(-1L);
     }
 
-    @Property(tries = 100)
-    void shardedEqualsUnshardedAfterRegionWrites(@ForAll("cases") Case c) throws Exception {
+    @Test
+    void shardedEqualsUnshardedAfterRegionWrites() {
+        Properties.forAll(100, ArrayPropertiesTest::cases, this::shardedEqualsUnshardedAfterRegionWrites);
+    }
+
+    private void shardedEqualsUnshardedAfterRegionWrites(Case c) throws Exception {
         if (c.inner == null) {
             c = new Case(c.type, c.shape, c.chunks, c.chunks, 3, c.bigEndian, c.gzip, c.transpose, c.regionOffset,
                     c.regionShape, c.seed);
@@ -137,7 +141,7 @@ class ArrayPropertiesTest {
         assertThat(s.segment().mismatch(expected.segment())).as(c.toString()).isEqualTo(-1L);
     }
 
-    @AfterContainer
+    @AfterAll
     static void close() {
         CTX.close();
     }

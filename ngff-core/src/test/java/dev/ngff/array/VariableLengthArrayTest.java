@@ -12,12 +12,8 @@ import dev.ngff.metadata.Json;
 import dev.ngff.metadata.MetadataFormat;
 import dev.ngff.store.Key;
 import dev.ngff.store.MemoryStore;
+import dev.ngff.testing.Properties;
 import dev.ngff.testing.TestArrays;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -55,32 +51,31 @@ class VariableLengthArrayTest {
         }
     }
 
-    @Provide
-    Arbitrary<Shape> shapes() {
-        return Arbitraries.of(Shape.values());
-    }
-
-    @Property(tries = 60)
-    void randomStringArraysRoundTripThroughEveryPipelineShape(@ForAll("shapes") Shape shape, @ForAll long seed) throws Exception {
-        Random r = new Random(seed);
-        DataType type = r.nextInt(4) == 0 ? DataType.BYTES : DataType.STRING;
-        long rows = 1 + r.nextInt(9);
-        long cols = 1 + r.nextInt(13);
-        NdBuffer data = TestArrays.random(type, new long[] {rows, cols}, seed);
-        try (ExecutionContext ctx = ExecutionContext.create(ExecutionContext.Config.defaults())) {
-            MemoryStore store = new MemoryStore();
-            ArrayMetadata meta = ArrayMetadata.builder(type, rows, cols).zarrFormat(shape.format()).chunks(4, 6)
-                    .codecs(shape.codecs(type)).build();
-            ZarrArray a = Zarr.createArray(store, Key.of("s"), meta, ctx);
-            a.write(data);
-            ZarrArray again = Zarr.openArray(store, Key.of("s"), ctx);
-            assertThat(again.dataType()).isEqualTo(type);
-            NdBuffer back = again.read();
-            assertThat(back.contentEquals(data)).as("%s %s seed %d", shape, type, seed).isTrue();
-            long[] off = {r.nextInt((int) rows), r.nextInt((int) cols)};
-            long[] box = {1 + r.nextInt((int) (rows - off[0])), 1 + r.nextInt((int) (cols - off[1]))};
-            assertThat(again.read(off, box).contentEquals(data.copyRegion(off, box))).as("region of %s seed %d", shape, seed).isTrue();
-        }
+    @Test
+    void randomStringArraysRoundTripThroughEveryPipelineShape() {
+        Properties.forAll(60, g -> {
+            Shape shape = g.oneOf(Shape.values());
+            long seed = g.anyLong();
+            Random r = new Random(seed);
+            DataType type = r.nextInt(4) == 0 ? DataType.BYTES : DataType.STRING;
+            long rows = 1 + r.nextInt(9);
+            long cols = 1 + r.nextInt(13);
+            NdBuffer data = TestArrays.random(type, new long[] {rows, cols}, seed);
+            try (ExecutionContext ctx = ExecutionContext.create(ExecutionContext.Config.defaults())) {
+                MemoryStore store = new MemoryStore();
+                ArrayMetadata meta = ArrayMetadata.builder(type, rows, cols).zarrFormat(shape.format()).chunks(4, 6)
+                        .codecs(shape.codecs(type)).build();
+                ZarrArray a = Zarr.createArray(store, Key.of("s"), meta, ctx);
+                a.write(data);
+                ZarrArray again = Zarr.openArray(store, Key.of("s"), ctx);
+                assertThat(again.dataType()).isEqualTo(type);
+                NdBuffer back = again.read();
+                assertThat(back.contentEquals(data)).as("%s %s seed %d", shape, type, seed).isTrue();
+                long[] off = {r.nextInt((int) rows), r.nextInt((int) cols)};
+                long[] box = {1 + r.nextInt((int) (rows - off[0])), 1 + r.nextInt((int) (cols - off[1]))};
+                assertThat(again.read(off, box).contentEquals(data.copyRegion(off, box))).as("region of %s seed %d", shape, seed).isTrue();
+            }
+        });
     }
 
     @Test

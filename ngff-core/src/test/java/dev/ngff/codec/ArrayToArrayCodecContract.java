@@ -3,13 +3,10 @@ package dev.ngff.codec;
 import dev.ngff.buffer.NdBuffer;
 import dev.ngff.metadata.DataType;
 import dev.ngff.metadata.FillValue;
+import dev.ngff.testing.Gen;
+import dev.ngff.testing.Properties;
 import dev.ngff.testing.TestArrays;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
 import java.util.List;
@@ -17,9 +14,9 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The contract every {@link ArrayToArrayCodec} keeps, as jqwik properties over random data types (fixed-size
- * and variable-length), shapes (rank 0 to 4, empty extents included) and contents; jqwik reports the seed of
- * any failing run. A subclass supplies the codec and narrows {@link #dataTypes()} or
+ * The contract every {@link ArrayToArrayCodec} keeps, as properties over random data types (fixed-size
+ * and variable-length), shapes (rank 0 to 4, empty extents included) and contents; each prints its seed
+ * ({@link Properties}). A subclass supplies the codec and narrows {@link #dataTypes()} or
  * {@link #supportsShape(long[])} where the codec cannot take every case.
  *
  * <ul>
@@ -70,38 +67,47 @@ public abstract class ArrayToArrayCodecContract {
         }
     }
 
-    @Provide
-    Arbitrary<Case> cases() {
-        Arbitrary<long[]> shapes = Arbitraries.integers().between(0, 4).flatMap(rank ->
-                Arbitraries.longs().between(0, 9).array(long[].class).ofSize(rank)).filter(this::supportsShape);
-        return Combinators.combine(Arbitraries.of(dataTypes()), shapes, Arbitraries.longs()).as(Case::new);
+    private Case cases(Gen g) {
+        DataType type = g.oneOf(dataTypes());
+        long[] shape = g.filtered(s -> s.longs(s.intIn(0, 4), 0, 9), this::supportsShape);
+        return new Case(type, shape, g.anyLong());
     }
 
-    @Property(tries = 150)
-    void encodedChunkMatchesEncodedSpec(@ForAll("cases") Case c) throws Exception {
-        ArrayToArrayCodec codec = codec();
-        ChunkSpec encodedSpec = codec.encodedSpec(c.spec());
-        NdBuffer enc = codec.encode(c.chunk(), c.spec());
-        assertThat(enc.shape()).as("encoded shape for %s", c).isEqualTo(encodedSpec.shape());
-        assertThat(enc.dataType()).as("encoded type for %s", c).isEqualTo(encodedSpec.dataType());
+    private void forAll(String property, int cases, Properties.Check<Case> check) {
+        Properties.forAll(Properties.name(getClass(), property), cases, this::cases, check);
     }
 
-    @Property(tries = 150)
-    void decodeInvertsEncode(@ForAll("cases") Case c) throws Exception {
-        ArrayToArrayCodec codec = codec();
-        NdBuffer chunk = c.chunk();
-        NdBuffer back = codec.decode(codec.encode(chunk, c.spec()), c.spec());
-        assertThat(back.shape()).as("%s", c).isEqualTo(c.shape());
-        assertThat(back.dataType()).as("%s", c).isEqualTo(c.type());
-        if (lossless()) {
-            assertThat(back.contentEquals(chunk)).as("decoded equals the original for %s", c).isTrue();
-        }
+    @Test
+    void encodedChunkMatchesEncodedSpec() {
+        forAll("encodedChunkMatchesEncodedSpec", 150, c -> {
+            ArrayToArrayCodec codec = codec();
+            ChunkSpec encodedSpec = codec.encodedSpec(c.spec());
+            NdBuffer enc = codec.encode(c.chunk(), c.spec());
+            assertThat(enc.shape()).as("encoded shape for %s", c).isEqualTo(encodedSpec.shape());
+            assertThat(enc.dataType()).as("encoded type for %s", c).isEqualTo(encodedSpec.dataType());
+        });
     }
 
-    @Property(tries = 100)
-    void encodingLeavesTheInputUnchanged(@ForAll("cases") Case c) throws Exception {
-        NdBuffer chunk = c.chunk();
-        codec().encode(chunk, c.spec());
-        assertThat(chunk.contentEquals(c.chunk())).as("input unchanged for %s", c).isTrue();
+    @Test
+    void decodeInvertsEncode() {
+        forAll("decodeInvertsEncode", 150, c -> {
+            ArrayToArrayCodec codec = codec();
+            NdBuffer chunk = c.chunk();
+            NdBuffer back = codec.decode(codec.encode(chunk, c.spec()), c.spec());
+            assertThat(back.shape()).as("%s", c).isEqualTo(c.shape());
+            assertThat(back.dataType()).as("%s", c).isEqualTo(c.type());
+            if (lossless()) {
+                assertThat(back.contentEquals(chunk)).as("decoded equals the original for %s", c).isTrue();
+            }
+        });
+    }
+
+    @Test
+    void encodingLeavesTheInputUnchanged() {
+        forAll("encodingLeavesTheInputUnchanged", 100, c -> {
+            NdBuffer chunk = c.chunk();
+            codec().encode(chunk, c.spec());
+            assertThat(chunk.contentEquals(c.chunk())).as("input unchanged for %s", c).isTrue();
+        });
     }
 }

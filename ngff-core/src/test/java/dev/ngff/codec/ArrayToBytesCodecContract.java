@@ -5,13 +5,10 @@ import dev.ngff.buffer.NdBuffer;
 import dev.ngff.error.CorruptDataException;
 import dev.ngff.metadata.DataType;
 import dev.ngff.metadata.FillValue;
+import dev.ngff.testing.Gen;
+import dev.ngff.testing.Properties;
 import dev.ngff.testing.TestArrays;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
 import java.util.List;
@@ -20,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * The contract every {@link ArrayToBytesCodec} keeps, as jqwik properties over random data types, shapes
- * (rank 0 to 4, empty extents included) and contents; jqwik reports the seed of any failing run. A
+ * The contract every {@link ArrayToBytesCodec} keeps, as properties over random data types, shapes
+ * (rank 0 to 4, empty extents included) and contents; each prints its seed ({@link Properties}). A
  * subclass supplies the codec and, where it cannot take every case, narrows {@link #dataTypes()} or
  * {@link #supportsShape(long[])}.
  *
@@ -52,11 +49,6 @@ public abstract class ArrayToBytesCodecContract {
         return true;
     }
 
-    private Arbitrary<long[]> shapes() {
-        return Arbitraries.integers().between(0, 4).flatMap(rank ->
-                Arbitraries.longs().between(0, 9).array(long[].class).ofSize(rank)).filter(this::supportsShape);
-    }
-
     /** One random chunk: its type, shape and the seed of its contents. */
     record Case(DataType type, long[] shape, long seed) {
         ChunkSpec spec() {
@@ -73,35 +65,42 @@ public abstract class ArrayToBytesCodecContract {
         }
     }
 
-    @Provide
-    Arbitrary<Case> cases() {
-        return Combinators.combine(Arbitraries.of(dataTypes()), shapes(), Arbitraries.longs()).as(Case::new);
+    private Case cases(Gen g) {
+        DataType type = g.oneOf(dataTypes());
+        long[] shape = g.filtered(s -> s.longs(s.intIn(0, 4), 0, 9), this::supportsShape);
+        return new Case(type, shape, g.anyLong());
     }
 
-    @Property(tries = 100)
-    void decodeInvertsEncode(@ForAll("cases") Case c) throws Exception {
-        ArrayToBytesCodec codec = codec();
-        NdBuffer chunk = c.chunk();
-        Bytes enc = codec.encode(chunk, c.spec());
-        long bound = codec.encodedSizeBound(c.spec());
-        if (bound >= 0) {
-            assertThat(enc.size()).as("encoded size within encodedSizeBound for %s", c).isLessThanOrEqualTo(bound);
-        }
-        NdBuffer back = codec.decode(enc, c.spec());
-        assertThat(back.dataType()).as("%s", c).isEqualTo(c.type());
-        assertThat(back.shape()).as("%s", c).isEqualTo(c.shape());
-        assertThat(back.contentEquals(chunk)).as("decoded equals the original for %s", c).isTrue();
+    @Test
+    void decodeInvertsEncode() {
+        Properties.forAll(Properties.name(getClass(), "decodeInvertsEncode"), 100, this::cases, c -> {
+            ArrayToBytesCodec codec = codec();
+            NdBuffer chunk = c.chunk();
+            Bytes enc = codec.encode(chunk, c.spec());
+            long bound = codec.encodedSizeBound(c.spec());
+            if (bound >= 0) {
+                assertThat(enc.size()).as("encoded size within encodedSizeBound for %s", c).isLessThanOrEqualTo(bound);
+            }
+            NdBuffer back = codec.decode(enc, c.spec());
+            assertThat(back.dataType()).as("%s", c).isEqualTo(c.type());
+            assertThat(back.shape()).as("%s", c).isEqualTo(c.shape());
+            assertThat(back.contentEquals(chunk)).as("decoded equals the original for %s", c).isTrue();
+        });
     }
 
-    @Property(tries = 100)
-    void truncatedEncodingIsCorruptData(@ForAll("cases") Case c, @ForAll double cut) throws Exception {
-        ArrayToBytesCodec codec = codec();
-        Bytes enc = codec.encode(c.chunk(), c.spec());
-        if (enc.isEmpty()) {
-            return; // nothing to cut
-        }
-        long k = (long) (Math.abs(cut % 1.0) * enc.size()) % enc.size();
-        Throwable t = catchThrowable(() -> codec.decode(enc.slice(0, k), c.spec()));
-        assertThat(t).as("prefix of %d of %d bytes for %s", k, enc.size(), c).isInstanceOf(CorruptDataException.class);
+    @Test
+    void truncatedEncodingIsCorruptData() {
+        Properties.forAll(Properties.name(getClass(), "truncatedEncodingIsCorruptData"), 100, g -> {
+            Case c = cases(g);
+            double cut = g.doubleIn(0, 1); // where to cut, as a fraction of the encoding
+            ArrayToBytesCodec codec = codec();
+            Bytes enc = codec.encode(c.chunk(), c.spec());
+            if (enc.isEmpty()) {
+                return; // nothing to cut
+            }
+            long k = (long) (Math.abs(cut % 1.0) * enc.size()) % enc.size();
+            Throwable t = catchThrowable(() -> codec.decode(enc.slice(0, k), c.spec()));
+            assertThat(t).as("prefix of %d of %d bytes for %s", k, enc.size(), c).isInstanceOf(CorruptDataException.class);
+        });
     }
 }

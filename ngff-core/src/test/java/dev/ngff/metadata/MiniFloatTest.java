@@ -1,10 +1,7 @@
 package dev.ngff.metadata;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import dev.ngff.testing.Gen;
+import dev.ngff.testing.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -99,52 +96,60 @@ class MiniFloatTest {
     }
 
     /** bfloat16 from binary32 by the usual integer trick: add 0x7fff plus the lowest kept bit, keep the upper half. */
-    @Property(tries = 5000)
-    void bfloat16RoundsBinary32LikeTheIntegerTrick(@ForAll float x) {
-        if (Float.isNaN(x)) {
-            return;
-        }
-        int b = Float.floatToRawIntBits(x);
-        int ref = ((b + 0x7fff + ((b >>> 16) & 1)) >>> 16) & 0xffff;
-        assertThat(MiniFloat.BFLOAT16.fromDouble(x)).as("%s (0x%08x)", x, b).isEqualTo(ref);
+    @Test
+    void bfloat16RoundsBinary32LikeTheIntegerTrick() {
+        Properties.forAll(5000, g -> {
+            float x = g.anyFloat();
+            if (Float.isNaN(x)) {
+                return;
+            }
+            int b = Float.floatToRawIntBits(x);
+            int ref = ((b + 0x7fff + ((b >>> 16) & 1)) >>> 16) & 0xffff;
+            assertThat(MiniFloat.BFLOAT16.fromDouble(x)).as("%s (0x%08x)", x, b).isEqualTo(ref);
+        });
     }
 
     record Case(MiniFloat format, double value) {
     }
 
-    @Provide
-    Arbitrary<Case> cases() {
-        Arbitrary<Double> near = Arbitraries.doubles().between(-70000, 70000);
-        Arbitrary<Double> small = Arbitraries.doubles().between(-0.05, 0.05);
-        Arbitrary<Double> ties = Arbitraries.integers().between(-2000, 2000).map(i -> i / 64.0); // many exact midpoints
-        return Arbitraries.of(MiniFloat.values()).flatMap(f -> Arbitraries.oneOf(near, small, ties).map(v -> new Case(f, v)));
+    static Case cases(Gen g) {
+        MiniFloat f = g.oneOf(MiniFloat.values());
+        double v = switch (g.weightedIndex(1, 1, 1)) {
+            case 0 -> g.doubleIn(-70000, 70000);
+            case 1 -> g.doubleIn(-0.05, 0.05);
+            default -> g.intIn(-2000, 2000) / 64.0; // many exact midpoints
+        };
+        return new Case(f, v);
     }
 
     /** The nearest finite value, ties to the even mantissa, infinity beyond half an ulp past the largest finite value. */
-    @Property(tries = 3000)
-    void roundsToNearestEven(@ForAll("cases") Case c) {
-        MiniFloat f = c.format();
-        double x = c.value();
-        int got = f.fromDouble(x);
-        int best = -1;
-        double bestDist = Double.POSITIVE_INFINITY;
-        for (int bits = 0; bits < 1 << (8 * f.byteSize()); bits++) {
-            double v = f.toDouble(bits);
-            if (Double.isNaN(v) || Double.isInfinite(v) || (v == 0 && (bits != 0 && x >= 0 || bits == 0 && x < 0))) {
-                continue;
+    @Test
+    void roundsToNearestEven() {
+        Properties.forAll(3000, g -> {
+            Case c = cases(g);
+            MiniFloat f = c.format();
+            double x = c.value();
+            int got = f.fromDouble(x);
+            int best = -1;
+            double bestDist = Double.POSITIVE_INFINITY;
+            for (int bits = 0; bits < 1 << (8 * f.byteSize()); bits++) {
+                double v = f.toDouble(bits);
+                if (Double.isNaN(v) || Double.isInfinite(v) || (v == 0 && (bits != 0 && x >= 0 || bits == 0 && x < 0))) {
+                    continue;
+                }
+                double d = Math.abs(v - x);
+                if (d < bestDist || (d == bestDist && (bits & 1) == 0)) {
+                    best = bits;
+                    bestDist = d;
+                }
             }
-            double d = Math.abs(v - x);
-            if (d < bestDist || (d == bestDist && (bits & 1) == 0)) {
-                best = bits;
-                bestDist = d;
+            double ulpAtMax = f.maxFinite() - f.toDouble(f.fromDouble(f.maxFinite()) - 1);
+            if (Math.abs(x) >= f.maxFinite() + ulpAtMax / 2) {
+                assertThat(f.toDouble(got)).as("%s of %s", f, x).isInfinite();
+            } else {
+                assertThat(got).as("%s of %s: got %s, nearest %s", f, x, f.toDouble(got), f.toDouble(best)).isEqualTo(best);
             }
-        }
-        double ulpAtMax = f.maxFinite() - f.toDouble(f.fromDouble(f.maxFinite()) - 1);
-        if (Math.abs(x) >= f.maxFinite() + ulpAtMax / 2) {
-            assertThat(f.toDouble(got)).as("%s of %s", f, x).isInfinite();
-        } else {
-            assertThat(got).as("%s of %s: got %s, nearest %s", f, x, f.toDouble(got), f.toDouble(best)).isEqualTo(best);
-        }
+        });
     }
 
     private static void assertSame(double got, float ref, int bits) {

@@ -1,14 +1,12 @@
 package dev.ngff.metadata;
 
+import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ngff.error.UnsupportedExtensionException;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import dev.ngff.testing.Gen;
+import dev.ngff.testing.Properties;
 
 import java.util.List;
 
@@ -28,52 +26,55 @@ class V2FilterChainPropertiesTest {
     record Doc(List<String> filters, String compressor) {
     }
 
-    @Provide
-    Arbitrary<Doc> docs() {
-        Arbitrary<String> filter = Arbitraries.oneOf(Arbitraries.of(ARRAY_FILTERS), Arbitraries.of(BYTES_FILTERS));
-        Arbitrary<String> compressor = Arbitraries.oneOf(Arbitraries.of(BYTES_FILTERS), Arbitraries.just("none"));
-        return filter.list().ofMaxSize(5).flatMap(f -> compressor.map(c -> new Doc(f, c)));
+    /** Up to 5 filters, each an array or a bytes filter with even odds; a bytes compressor or none with even odds. */
+    static Doc docs(Gen g) {
+        List<String> filters = g.listOf(0, 5, e -> e.bool() ? e.oneOf(BYTES_FILTERS) : e.oneOf(ARRAY_FILTERS));
+        String compressor = g.bool() ? "none" : g.oneOf(BYTES_FILTERS);
+        return new Doc(filters, compressor);
     }
 
-    @Property(tries = 1000)
-    void bytesGoesBeforeTheFirstBytesFilterOrTheDocumentIsRefused(@ForAll("docs") Doc d) throws Exception {
-        ObjectNode root = Json.object();
-        root.put("zarr_format", 2);
-        root.putArray("shape").add(10);
-        root.putArray("chunks").add(4);
-        root.put("dtype", "<i4");
-        root.put("fill_value", 0);
-        root.put("order", "C");
-        ArrayNode filters = root.putArray("filters");
-        d.filters().forEach(f -> filters.addObject().put("id", f));
-        if (d.compressor().equals("none")) {
-            root.putNull("compressor");
-        } else {
-            root.putObject("compressor").put("id", d.compressor());
-        }
-        int firstBytes = -1;
-        int arrayAfterBytes = -1;
-        for (int i = 0; i < d.filters().size(); i++) {
-            boolean bytes = BYTES_FILTERS.contains(d.filters().get(i));
-            if (bytes && firstBytes < 0) {
-                firstBytes = i;
-            } else if (!bytes && firstBytes >= 0 && arrayAfterBytes < 0) {
-                arrayAfterBytes = i;
+    @Test
+    void bytesGoesBeforeTheFirstBytesFilterOrTheDocumentIsRefused() {
+        Properties.forAll(1000, g -> {
+            Doc d = docs(g);
+            ObjectNode root = Json.object();
+            root.put("zarr_format", 2);
+            root.putArray("shape").add(10);
+            root.putArray("chunks").add(4);
+            root.put("dtype", "<i4");
+            root.put("fill_value", 0);
+            root.put("order", "C");
+            ArrayNode filters = root.putArray("filters");
+            d.filters().forEach(f -> filters.addObject().put("id", f));
+            if (d.compressor().equals("none")) {
+                root.putNull("compressor");
+            } else {
+                root.putObject("compressor").put("id", d.compressor());
             }
-        }
-        if (arrayAfterBytes >= 0) {
-            assertThatThrownBy(() -> MetadataFormat.parseV2Array(root, null, "store 'p/.zarray'"))
-                    .isInstanceOf(UnsupportedExtensionException.class)
-                    .hasMessageContaining("store 'p/.zarray'").hasMessageContaining("/filters/" + arrayAfterBytes);
-            return;
-        }
-        ArrayMetadata m = MetadataFormat.parseV2Array(root, null, "test");
-        List<String> names = m.codecs().stream().map(CodecSpec::name).toList();
-        int bytesAt = firstBytes >= 0 ? firstBytes : d.filters().size();
-        assertThat(names.indexOf("bytes")).as("%s -> %s", d, names).isEqualTo(bytesAt);
-        assertThat(names.lastIndexOf("bytes")).isEqualTo(bytesAt);
-        assertThat(names).hasSize(d.filters().size() + 1 + (d.compressor().equals("none") ? 0 : 1));
-        JsonNode back = Json.parse(Json.write(MetadataFormat.toV2Array(m)), "out");
-        assertThat(back).isEqualTo(root);
+            int firstBytes = -1;
+            int arrayAfterBytes = -1;
+            for (int i = 0; i < d.filters().size(); i++) {
+                boolean bytes = BYTES_FILTERS.contains(d.filters().get(i));
+                if (bytes && firstBytes < 0) {
+                    firstBytes = i;
+                } else if (!bytes && firstBytes >= 0 && arrayAfterBytes < 0) {
+                    arrayAfterBytes = i;
+                }
+            }
+            if (arrayAfterBytes >= 0) {
+                assertThatThrownBy(() -> MetadataFormat.parseV2Array(root, null, "store 'p/.zarray'"))
+                        .isInstanceOf(UnsupportedExtensionException.class)
+                        .hasMessageContaining("store 'p/.zarray'").hasMessageContaining("/filters/" + arrayAfterBytes);
+                return;
+            }
+            ArrayMetadata m = MetadataFormat.parseV2Array(root, null, "test");
+            List<String> names = m.codecs().stream().map(CodecSpec::name).toList();
+            int bytesAt = firstBytes >= 0 ? firstBytes : d.filters().size();
+            assertThat(names.indexOf("bytes")).as("%s -> %s", d, names).isEqualTo(bytesAt);
+            assertThat(names.lastIndexOf("bytes")).isEqualTo(bytesAt);
+            assertThat(names).hasSize(d.filters().size() + 1 + (d.compressor().equals("none") ? 0 : 1));
+            JsonNode back = Json.parse(Json.write(MetadataFormat.toV2Array(m)), "out");
+            assertThat(back).isEqualTo(root);
+        });
     }
 }

@@ -20,7 +20,8 @@ import java.util.Objects;
  * <p>Two configuration styles, written back as they were read: {@link Style#V3} has {@code shuffle} as a
  * string and an explicit {@code typesize}; {@link Style#NUMCODECS} has {@code shuffle} as an integer where
  * -1 (auto) means bit shuffle for one-byte elements and byte shuffle otherwise, and takes the element size
- * from the chunk's data type, as numcodecs takes it from the array's item size. {@code blocksize} 0 lets the
+ * from the chunk's data type, as numcodecs takes it from the array's item size, unless a {@code typesize} is
+ * given (numcodecs 0.16 takes one, and zarr-python 3 then writes it). {@code blocksize} 0 lets the
  * encoder choose.
  *
  * <p>Decoding reads every frame c-blosc 1.x writes (blosclz, lz4, lz4hc, snappy, zlib, zstd; no, byte or bit
@@ -34,7 +35,7 @@ import java.util.Objects;
  * @param cname     the compressor used for encoding
  * @param clevel    0..9; 0 stores the data uncompressed
  * @param shuffle   the pre-filter, or null for numcodecs' auto (-1)
- * @param typesize  the element size for shuffling (V3 style), or 0 to take it from the chunk's data type
+ * @param typesize  the element size for shuffling, or 0 (numcodecs style only) to take it from the chunk's data type
  * @param blocksize the block size in bytes, 0 for automatic
  */
 public record BloscCodec(String name, Style style, BloscCompressor cname, int clevel, BloscShuffle shuffle,
@@ -78,6 +79,9 @@ public record BloscCodec(String name, Style style, BloscCompressor cname, int cl
             c.put("typesize", typesize);
         } else {
             c.put("shuffle", shuffle == null ? -1 : shuffle.code());
+            if (typesize > 0) {
+                c.put("typesize", typesize);
+            }
         }
         c.put("blocksize", blocksize);
         return new CodecSpec(name, c);

@@ -12,15 +12,18 @@ import java.util.Set;
 
 /**
  * Provides {@link BloscCodec} under {@code blosc} (Zarr v3, and Zarr v2's {@code "id": "blosc"}) and
- * {@code numcodecs.blosc}. A string {@code shuffle} ({@code noshuffle}, {@code shuffle}, {@code bitshuffle})
- * selects the v3 style, where {@code typesize} is required unless the shuffle is {@code noshuffle}; an
- * integer {@code shuffle} (-1, 0, 1, 2; default 1 as in numcodecs) selects the numcodecs style, where
- * {@code typesize} is not a key. {@code cname} defaults to {@code lz4}, {@code clevel} to 5 and
- * {@code blocksize} to 0, as in numcodecs. Anything else is an {@link InvalidMetadataException} naming the key.
+ * {@code numcodecs.blosc}. A shuffle name ({@code noshuffle}, {@code shuffle}, {@code bitshuffle}) selects the v3
+ * style, where {@code typesize} is required unless the shuffle is {@code noshuffle}; numcodecs' integer
+ * {@code shuffle} (-1 auto, 0, 1, 2; default 1; also written as a string such as {@code "1"}) selects the
+ * numcodecs style, with an optional {@code typesize} (numcodecs 0.16 takes one). {@code "autoshuffle"} is
+ * numcodecs' -1 by name. {@code cname} defaults to {@code lz4}, {@code clevel} to 5 and {@code blocksize} to 0
+ * (absent, null and 0 all mean automatic), as in numcodecs. Anything else is an {@link InvalidMetadataException}
+ * naming the key.
  */
 public final class BloscCodecProvider implements CodecProvider {
     private static final Set<String> NAMES = Set.of("blosc", "numcodecs.blosc");
     private static final Set<String> KEYS = Set.of("cname", "clevel", "shuffle", "typesize", "blocksize");
+    private static final java.util.regex.Pattern NUMERIC = java.util.regex.Pattern.compile("-?\\d{1,2}");
 
     /** The service loader and direct callers create it; it has no state. */
     public BloscCodecProvider() {
@@ -36,7 +39,7 @@ public final class BloscCodecProvider implements CodecProvider {
         if (!NAMES.contains(spec.name())) {
             throw new IllegalArgumentException("not a blosc codec name: " + spec.name());
         }
-        CodecConfig config = CodecConfig.of(spec, KEYS);
+        CodecConfig config = CodecConfig.numcodecs(spec, KEYS); // numcodecs.blosc may keep its id
         String where = config.where();
         BloscCompressor cname = BloscCompressor.LZ4;
         JsonNode c = spec.get("cname");
@@ -49,25 +52,37 @@ public final class BloscCodecProvider implements CodecProvider {
         int clevel = config.intValue("clevel", 5, 0, 9);
         int blocksize = config.intValue("blocksize", 0, 0, Integer.MAX_VALUE);
         JsonNode sh = spec.get("shuffle");
-        if (sh.isTextual()) {
-            BloscShuffle shuffle = BloscShuffle.fromV3Name(sh.textValue());
+        boolean hasTypesize = config.has("typesize");
+        int typesize = config.intValue("typesize", 0, 1, Integer.MAX_VALUE);
+        if (sh.isTextual() && !NUMERIC.matcher(sh.textValue()).matches()) {
+            String name = sh.textValue();
+            if (name.equals("autoshuffle")) { // numcodecs' AUTOSHUFFLE, by name
+                return hasTypesize
+                        ? new BloscCodec(spec.name(), BloscCodec.Style.V3, cname, clevel, BloscShuffle.auto(typesize), typesize, blocksize)
+                        : new BloscCodec(spec.name(), BloscCodec.Style.NUMCODECS, cname, clevel, null, 0, blocksize);
+            }
+            BloscShuffle shuffle = BloscShuffle.fromV3Name(name);
             if (shuffle == null) {
-                throw new InvalidMetadataException(where + ": shuffle must be \"noshuffle\", \"shuffle\" or \"bitshuffle\", got " + sh);
+                throw new InvalidMetadataException(where + ": shuffle must be \"noshuffle\", \"shuffle\", \"bitshuffle\", "
+                        + "\"autoshuffle\" or one of numcodecs' -1, 0, 1, 2; got " + sh);
             }
-            JsonNode t = spec.get("typesize");
-            if (t.isMissingNode() && shuffle != BloscShuffle.NOSHUFFLE) {
-                throw new InvalidMetadataException(where + ": typesize is required when shuffle is \"" + sh.textValue() + "\"");
+            if (!hasTypesize && shuffle != BloscShuffle.NOSHUFFLE) {
+                throw new InvalidMetadataException(where + ": typesize is required when shuffle is \"" + name + "\"");
             }
-            int typesize = config.intValue("typesize", 0, 1, Integer.MAX_VALUE);
             return new BloscCodec(spec.name(), BloscCodec.Style.V3, cname, clevel, shuffle, typesize, blocksize);
         }
-        if (spec.configuration().has("typesize")) {
-            throw new InvalidMetadataException(where + ": typesize goes with a string shuffle (the v3 blosc codec); "
-                    + "an integer shuffle is numcodecs' style, which takes the element size from the data type");
+        // numcodecs' integer (also as a string); numcodecs 0.16 takes an optional typesize beside it
+        int code = 1;
+        if (sh.isTextual()) {
+            code = Integer.parseInt(sh.textValue());
+        } else if (!sh.isMissingNode() && !sh.isNull()) {
+            code = config.intValue("shuffle", 1, -1, 2);
         }
-        int code = config.intValue("shuffle", 1, -1, 2);
+        if (code < -1 || code > 2) {
+            throw new InvalidMetadataException(where + ": shuffle must be one of -1, 0, 1, 2, got " + sh);
+        }
         return new BloscCodec(spec.name(), BloscCodec.Style.NUMCODECS, cname, clevel,
-                code == -1 ? null : BloscShuffle.fromCode(code), 0, blocksize);
+                code == -1 ? null : BloscShuffle.fromCode(code), typesize, blocksize);
     }
 
 }

@@ -18,7 +18,7 @@ public final class CodecConfig {
 
     private CodecConfig(CodecSpec spec, Set<String> allowed, boolean idAllowed) throws InvalidMetadataException {
         this.spec = spec;
-        this.where = "codec '" + spec.name() + "' configuration " + spec.configuration();
+        this.where = "codec '" + spec.name() + "'"; // each message names the field and its value
         for (Iterator<String> it = spec.configuration().fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!allowed.contains(f) && !(idAllowed && f.equals("id"))) {
@@ -47,6 +47,11 @@ public final class CodecConfig {
 
     public String where() {
         return where;
+    }
+
+    /** Where a field is, for messages: the codec and the field's JSON pointer inside the codec object. */
+    public String where(String field) {
+        return where + " /configuration/" + field;
     }
 
     public InvalidMetadataException invalid(String message) {
@@ -116,14 +121,20 @@ public final class CodecConfig {
         return s;
     }
 
-    /** A boolean field, or {@code dflt} when absent or null. */
+    /**
+     * A boolean field, or {@code dflt} when absent or null. The integers 0 and 1 count too: zarr-python 3 stores a
+     * numcodecs codec's arguments as the caller gave them, and Python callers write {@code checksum=1}.
+     */
     public boolean bool(String field, boolean dflt) throws InvalidMetadataException {
         JsonNode n = spec.get(field);
         if (n.isMissingNode() || n.isNull()) {
             return dflt;
         }
+        if (n.isIntegralNumber() && (n.longValue() == 0 || n.longValue() == 1)) {
+            return n.longValue() == 1;
+        }
         if (!n.isBoolean()) {
-            throw invalid(field + " must be a boolean, got " + n);
+            throw invalid(field + " must be a boolean (or 0 or 1), got " + n);
         }
         return n.booleanValue();
     }

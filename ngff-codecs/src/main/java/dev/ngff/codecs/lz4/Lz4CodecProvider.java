@@ -31,7 +31,7 @@ public final class Lz4CodecProvider implements CodecProvider {
         if (!NAMES.contains(spec.name())) {
             throw new IllegalArgumentException("not an lz4 codec name: " + spec.name());
         }
-        int acceleration = CodecConfig.of(spec, Set.of("acceleration"))
+        int acceleration = CodecConfig.numcodecs(spec, Set.of("acceleration"))
                 .intValue("acceleration", 1, Integer.MIN_VALUE, Integer.MAX_VALUE);
         return new Lz4Codec(spec.name(), acceleration);
     }

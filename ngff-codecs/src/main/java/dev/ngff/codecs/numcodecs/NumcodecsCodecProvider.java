@@ -54,19 +54,19 @@ public final class NumcodecsCodecProvider implements CodecProvider {
                 }
                 case "numcodecs.delta" -> {
                     CodecConfig c = CodecConfig.numcodecs(spec, Set.of("dtype", "astype"));
-                    DataType dtype = NumpyScalars.dtype(c.requiredString("dtype"), c.where() + " dtype");
+                    DataType dtype = NumpyScalars.dtype(c.requiredString("dtype"), c.where("dtype"));
                     String as = c.string("astype", null);
-                    yield new DeltaCodec(dtype, as == null ? dtype : NumpyScalars.dtype(as, c.where() + " astype"));
+                    yield new DeltaCodec(dtype, as == null ? dtype : NumpyScalars.dtype(as, c.where("astype")));
                 }
                 case "numcodecs.fixedscaleoffset" -> {
                     CodecConfig c = CodecConfig.numcodecs(spec, Set.of("offset", "scale", "dtype", "astype"));
                     c.number("offset");
                     c.number("scale");
-                    DataType dtype = NumpyScalars.dtype(c.requiredString("dtype"), c.where() + " dtype");
+                    DataType dtype = NumpyScalars.dtype(c.requiredString("dtype"), c.where("dtype"));
                     String as = c.string("astype", null);
                     yield new FixedScaleOffsetCodec(FixedScaleOffsetCodec.Scalar.of(c.node("offset")),
                             FixedScaleOffsetCodec.Scalar.of(c.node("scale")), dtype,
-                            as == null ? dtype : NumpyScalars.dtype(as, c.where() + " astype"));
+                            as == null ? dtype : NumpyScalars.dtype(as, c.where("astype")));
                 }
                 case "numcodecs.quantize" -> {
                     CodecConfig c = CodecConfig.numcodecs(spec, Set.of("digits", "dtype", "astype"));
@@ -74,9 +74,9 @@ public final class NumcodecsCodecProvider implements CodecProvider {
                         throw c.invalid("digits is required");
                     }
                     int digits = c.intValue("digits", 0, -300, 300);
-                    DataType dtype = NumpyScalars.dtype(c.requiredString("dtype"), c.where() + " dtype");
+                    DataType dtype = NumpyScalars.dtype(c.requiredString("dtype"), c.where("dtype"));
                     String as = c.string("astype", null);
-                    yield new QuantizeCodec(digits, dtype, as == null ? dtype : NumpyScalars.dtype(as, c.where() + " astype"));
+                    yield new QuantizeCodec(digits, dtype, as == null ? dtype : NumpyScalars.dtype(as, c.where("astype")));
                 }
                 case "numcodecs.bitround", "bitround" -> {
                     CodecConfig c = CodecConfig.numcodecs(spec, Set.of("keepbits"));
@@ -91,8 +91,8 @@ public final class NumcodecsCodecProvider implements CodecProvider {
                 }
                 case "numcodecs.astype" -> {
                     CodecConfig c = CodecConfig.numcodecs(spec, Set.of("encode_dtype", "decode_dtype"));
-                    yield new AsTypeCodec(NumpyScalars.dtype(c.requiredString("encode_dtype"), c.where() + " encode_dtype"),
-                            NumpyScalars.dtype(c.requiredString("decode_dtype"), c.where() + " decode_dtype"));
+                    yield new AsTypeCodec(NumpyScalars.dtype(c.requiredString("encode_dtype"), c.where("encode_dtype")),
+                            NumpyScalars.dtype(c.requiredString("decode_dtype"), c.where("decode_dtype")));
                 }
                 case "zfp", "zarrs.zfp" -> new ZfpCodec(spec.name(), zfpMode(spec));
                 case "numcodecs.zfpy" -> {
@@ -102,8 +102,7 @@ public final class NumcodecsCodecProvider implements CodecProvider {
                 default -> throw new IllegalStateException("not a numcodecs codec of this provider: " + spec.name());
             };
         } catch (IllegalArgumentException e) {
-            throw new InvalidMetadataException("codec '" + spec.name() + "' configuration " + spec.configuration()
-                    + ": " + e.getMessage());
+            throw new InvalidMetadataException("codec '" + spec.name() + "': " + e.getMessage());
         }
     }
 

@@ -28,12 +28,53 @@ final class NumpyScalars {
     }
 
     /**
-     * A numcodecs dtype parameter: bool, integers and floats (complex, raw and object types are refused).
-     * The byte order is not kept: decoded elements are little-endian in memory and the {@code bytes} codec
-     * (the v2 dtype's order) decides the stored order.
+     * What {@code numpy.dtype(s)} accepts for bool, integers and floats, besides dtype strings ({@code <i4},
+     * {@code i4}, {@code |u1}): zarr-python 3 stores a numcodecs filter's arguments as the caller gave them
+     * ({@code "int32"}, {@code "f8"}, {@code "double"}) and fills in missing ones as {@code str(dtype)}
+     * ({@code "float64"}), so every spelling NumPy takes appears in the wild. {@code long}, {@code int} and
+     * {@code uint} are read as 64-bit, as NumPy 2 (and NumPy 1 on Linux and macOS) does.
+     */
+    private static final java.util.Map<String, DataType> NUMPY_NAMES = names();
+
+    private static java.util.Map<String, DataType> names() {
+        java.util.Map<String, DataType> m = new java.util.HashMap<>();
+        for (DataType t : java.util.List.of(DataType.BOOL, DataType.INT8, DataType.INT16, DataType.INT32, DataType.INT64,
+                DataType.UINT8, DataType.UINT16, DataType.UINT32, DataType.UINT64, DataType.FLOAT16, DataType.FLOAT32,
+                DataType.FLOAT64)) {
+            m.put(t.name(), t); // the Zarr v3 names, which are NumPy's: bool, int8, ..., float64
+        }
+        String[][] aliases = {{"bool_", "?"}, {"byte", "b"}, {"ubyte", "B"}, {"short", "h"}, {"ushort", "H"},
+                {"intc", "i"}, {"uintc", "I"}, {"longlong", "q", "long", "l", "int", "int_", "intp", "p"},
+                {"ulonglong", "Q", "ulong", "L", "uint", "uintp", "P"}, {"half", "e"}, {"single", "f"},
+                {"double", "d", "float", "float_"}};
+        DataType[] types = {DataType.BOOL, DataType.INT8, DataType.UINT8, DataType.INT16, DataType.UINT16, DataType.INT32,
+                DataType.UINT32, DataType.INT64, DataType.UINT64, DataType.FLOAT16, DataType.FLOAT32, DataType.FLOAT64};
+        for (int i = 0; i < aliases.length; i++) {
+            for (String a : aliases[i]) {
+                m.put(a, types[i]);
+            }
+        }
+        return java.util.Map.copyOf(m);
+    }
+
+    /**
+     * A numcodecs dtype parameter: bool, integers and floats (complex, raw and object types are refused),
+     * in any spelling NumPy accepts for them (see {@link #NUMPY_NAMES}). The byte order is not kept: decoded
+     * elements are little-endian in memory and the {@code bytes} codec (the v2 dtype's order) decides the
+     * stored order.
      */
     static DataType dtype(String s, String where) throws InvalidMetadataException, UnsupportedExtensionException {
-        DataType t = NumpyDtype.parse(s, where).dataType();
+        DataType named = NUMPY_NAMES.get(s);
+        if (named != null) {
+            return named;
+        }
+        DataType t;
+        try {
+            t = NumpyDtype.parse(s, where).dataType();
+        } catch (InvalidMetadataException e) {
+            throw new InvalidMetadataException(where + ": '" + s + "' is neither a NumPy dtype string (such as \"<i4\")"
+                    + " nor a data type name (such as \"int32\")");
+        }
         if (t.kind() == DataType.Kind.COMPLEX || t.kind() == DataType.Kind.RAW) {
             throw new UnsupportedExtensionException(where + ": dtype '" + s + "' is not supported by this filter");
         }

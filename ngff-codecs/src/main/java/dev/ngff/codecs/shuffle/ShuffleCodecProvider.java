@@ -30,7 +30,7 @@ public final class ShuffleCodecProvider implements CodecProvider {
         if (!NAMES.contains(spec.name())) {
             throw new IllegalArgumentException("not a shuffle codec name: " + spec.name());
         }
-        int size = CodecConfig.of(spec, Set.of("elementsize")).intValue("elementsize", 4, 0, Integer.MAX_VALUE);
+        int size = CodecConfig.numcodecs(spec, Set.of("elementsize")).intValue("elementsize", 4, 0, Integer.MAX_VALUE);
         return new ShuffleCodec(spec.name(), size);
     }
 }

@@ -3,12 +3,9 @@ package dev.ngff.codecs.blosc;
 import dev.ngff.buffer.Bytes;
 import dev.ngff.error.CorruptDataException;
 import dev.ngff.error.UnsupportedExtensionException;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import dev.ngff.testing.Gen;
+import dev.ngff.testing.Properties;
+import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -21,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Fuzzes the frame parser: valid frames of every compressor and shuffle with header fields, block offsets,
  * stream lengths or random bytes overwritten, and plain random input. Decoding must give a
  * {@link CorruptDataException} (or {@link UnsupportedExtensionException}) or output within the bound, and
- * nothing else: no other exception, no allocation beyond the bound. jqwik prints the seed of a failure.
+ * nothing else: no other exception, no allocation beyond the bound. Each property prints its seed.
  */
 class BloscFrameFuzzTest {
     private static final BloscCodec DECODER = BloscCodec.v3(BloscCompressor.LZ4, 5, BloscShuffle.NOSHUFFLE, 1, 0);
@@ -32,10 +29,9 @@ class BloscFrameFuzzTest {
             BloscCodec.v3(BloscCompressor.ZLIB, 5, BloscShuffle.NOSHUFFLE, 1, 4096),
             BloscCodec.v3(BloscCompressor.LZ4HC, 5, BloscShuffle.BITSHUFFLE, 8, 0));
 
-    @Provide
-    Arbitrary<Integer> field() {
-        return Arbitraries.oneOf(Arbitraries.of(0, 1, -1, 16, 127, 128, 4096, Integer.MAX_VALUE, Integer.MIN_VALUE),
-                Arbitraries.integers());
+    /** A header word: a telling value (zero, signs, sizes, the extremes) half the time, any int otherwise. */
+    static int field(Gen g) {
+        return g.bool() ? g.oneOf(0, 1, -1, 16, 127, 128, 4096, Integer.MAX_VALUE, Integer.MIN_VALUE) : g.anyInt();
     }
 
     private static byte[] frame(int writer, int n, long seed) throws Exception {
@@ -52,33 +48,40 @@ class BloscFrameFuzzTest {
         }
     }
 
-    @Property(tries = 400)
-    void overwrittenWordsAreRejectedOrBounded(@ForAll @IntRange(min = 0, max = 4) int writer,
-                                              @ForAll @IntRange(min = 0, max = 20_000) int n,
-                                              @ForAll @IntRange(min = 0, max = 200) int word,
-                                              @ForAll("field") int value, @ForAll long seed) throws Exception {
-        byte[] f = frame(writer, n, seed);
-        int at = Math.min(4 * word, Math.max(0, f.length - 4));
-        if (f.length >= 4) {
-            ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN).putInt(at, value);
-        }
-        decodeOrReject(f, n);
+    @Test
+    void overwrittenWordsAreRejectedOrBounded() {
+        Properties.forAll(400, g -> {
+            int writer = g.intIn(0, 4);
+            int n = g.intIn(0, 20_000);
+            int word = g.intIn(0, 200);
+            int value = field(g);
+            long seed = g.anyLong();
+            byte[] f = frame(writer, n, seed);
+            int at = Math.min(4 * word, Math.max(0, f.length - 4));
+            if (f.length >= 4) {
+                ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN).putInt(at, value);
+            }
+            decodeOrReject(f, n);
+        });
     }
 
-    @Property(tries = 400)
-    void randomBytesAndFlipsAreRejectedOrBounded(@ForAll @IntRange(min = 0, max = 4) int writer,
-                                                 @ForAll @IntRange(min = 16, max = 20_000) int n,
-                                                 @ForAll @IntRange(min = 1, max = 20) int flips,
-                                                 @ForAll long seed) throws Exception {
-        byte[] f = frame(writer, n, seed);
-        Random r = new Random(seed);
-        for (int i = 0; i < flips; i++) {
-            int at = f.length <= 16 || r.nextBoolean() ? r.nextInt(f.length) : 16 + r.nextInt(f.length - 16);
-            f[at] = (byte) r.nextInt();
-        }
-        decodeOrReject(f, n);
-        byte[] garbage = new byte[r.nextInt(200)];
-        r.nextBytes(garbage);
-        decodeOrReject(garbage, 1 << 20);
+    @Test
+    void randomBytesAndFlipsAreRejectedOrBounded() {
+        Properties.forAll(400, g -> {
+            int writer = g.intIn(0, 4);
+            int n = g.intIn(16, 20_000);
+            int flips = g.intIn(1, 20);
+            long seed = g.anyLong();
+            byte[] f = frame(writer, n, seed);
+            Random r = new Random(seed);
+            for (int i = 0; i < flips; i++) {
+                int at = f.length <= 16 || r.nextBoolean() ? r.nextInt(f.length) : 16 + r.nextInt(f.length - 16);
+                f[at] = (byte) r.nextInt();
+            }
+            decodeOrReject(f, n);
+            byte[] garbage = new byte[r.nextInt(200)];
+            r.nextBytes(garbage);
+            decodeOrReject(garbage, 1 << 20);
+        });
     }
 }

@@ -2,7 +2,6 @@ package dev.ngff.codecs.gdeflate;
 
 import dev.ngff.codec.BytesToBytesCodec;
 import dev.ngff.codec.BytesToBytesCodecContract;
-import net.jqwik.api.lifecycle.BeforeContainer;
 import org.junit.jupiter.api.BeforeAll;
 
 import java.util.List;
@@ -12,11 +11,6 @@ class GdeflateCodecContractTest extends BytesToBytesCodecContract {
 
     @BeforeAll
     static void needsLibrary() {
-        GdeflateCodecTest.needsLibrary();
-    }
-
-    @BeforeContainer
-    static void needsLibraryForProperties() {
         GdeflateCodecTest.needsLibrary();
     }
 

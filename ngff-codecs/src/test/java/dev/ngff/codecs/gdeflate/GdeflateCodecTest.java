@@ -11,10 +11,7 @@ import dev.ngff.metadata.CodecSpec;
 import dev.ngff.metadata.DataType;
 import dev.ngff.metadata.FillValue;
 import dev.ngff.testing.Fixtures;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import dev.ngff.testing.Properties;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -47,11 +44,6 @@ class GdeflateCodecTest {
 
     @BeforeAll
     static void beforeAll() {
-        needsLibrary();
-    }
-
-    @BeforeContainer
-    static void beforeProperties() {
         needsLibrary();
     }
 
@@ -170,25 +162,29 @@ class GdeflateCodecTest {
                 .isInstanceOf(CorruptDataException.class).hasMessageContaining("zarrs.gdeflate");
     }
 
-    /** Any overwritten word or random frame is rejected or decodes within the bound; jqwik prints the seed. */
-    @Property(tries = 300)
-    void mangledFramesAreRejectedOrBounded(@ForAll @IntRange(min = 0, max = 200_000) int n,
-                                           @ForAll @IntRange(min = 0, max = 40) int word,
-                                           @ForAll long value, @ForAll long seed) throws Exception {
-        byte[] f = valid(n);
-        Random r = new Random(seed);
-        if (r.nextBoolean()) {
-            int at = Math.min(8 * word, f.length - 8);
-            ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN).putLong(at, value);
-        } else {
-            f[r.nextInt(f.length)] ^= (byte) (1 + r.nextInt(255));
-        }
-        GdeflateCodec codec = new GdeflateCodec(5);
-        try {
-            assertThat(codec.decode(Bytes.wrap(f), spec(n), n).size()).isLessThanOrEqualTo(n);
-        } catch (CorruptDataException expected) {
-            assertThat(expected.getMessage()).startsWith("zarrs.gdeflate: ");
-        }
+    /** Any overwritten word or random frame is rejected or decodes within the bound; the property prints its seed. */
+    @Test
+    void mangledFramesAreRejectedOrBounded() {
+        Properties.forAll(300, g -> {
+            int n = g.intIn(0, 200_000);
+            int word = g.intIn(0, 40);
+            long value = g.anyLong();
+            long seed = g.anyLong();
+            byte[] f = valid(n);
+            Random r = new Random(seed);
+            if (r.nextBoolean()) {
+                int at = Math.min(8 * word, f.length - 8);
+                ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN).putLong(at, value);
+            } else {
+                f[r.nextInt(f.length)] ^= (byte) (1 + r.nextInt(255));
+            }
+            GdeflateCodec codec = new GdeflateCodec(5);
+            try {
+                assertThat(codec.decode(Bytes.wrap(f), spec(n), n).size()).isLessThanOrEqualTo(n);
+            } catch (CorruptDataException expected) {
+                assertThat(expected.getMessage()).startsWith("zarrs.gdeflate: ");
+            }
+        });
     }
 
     @Test

@@ -1,11 +1,7 @@
 package dev.ngff.codecs.kernels;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import dev.ngff.testing.Gen;
+import dev.ngff.testing.Properties;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -17,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Every kernel implementation against a naive definition of the layout (written out bit by bit below) and
- * against each other, over random lengths, element sizes and offsets. jqwik prints the seed of any failure.
+ * against each other, over random lengths, element sizes and offsets. Each property prints its seed.
  */
 class ShuffleKernelsTest {
 
@@ -29,20 +25,11 @@ class ShuffleKernelsTest {
         }
     }
 
-    @Provide
-    Arbitrary<Case> cases() {
-        Arbitrary<Integer> typesize = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(5, Arbitraries.of(1, 2, 4, 8)),
-                net.jqwik.api.Tuple.of(2, Arbitraries.integers().between(1, 40)));
-        Arbitrary<Integer> length = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(3, Arbitraries.integers().between(0, 300)),
-                net.jqwik.api.Tuple.of(2, Arbitraries.integers().between(300, 70_000)));
-        return Combinators.combine(length, typesize, Arbitraries.integers().between(0, 9),
-                Arbitraries.integers().between(0, 9), Arbitraries.longs()).as((n, ts, so, dO, seed) -> {
-                    byte[] b = new byte[n];
-                    new Random(seed).nextBytes(b);
-                    return new Case(b, ts, so, dO);
-                });
+    /** Lengths short (3 in 5) or long; element sizes the common ones (5 in 7) or any of 1..40. */
+    static Case cases(Gen g) {
+        int n = g.weightedIndex(3, 2) == 0 ? g.intIn(0, 300) : g.intIn(300, 70_000);
+        int typesize = g.weightedIndex(5, 2) == 0 ? g.oneOf(1, 2, 4, 8) : g.intIn(1, 40);
+        return new Case(g.bytes(n, n), typesize, g.intIn(0, 9), g.intIn(0, 9));
     }
 
     static List<ShuffleKernels> implementations() {
@@ -130,46 +117,44 @@ class ShuffleKernelsTest {
         return java.util.Arrays.copyOfRange(dst, c.dstOff, c.dstOff + n);
     }
 
-    @Property(tries = 300)
-    void everyKernelMatchesTheDefinitionAndInvertsItself(@ForAll("cases") Case c) {
-        byte[] shuffled = naiveShuffle(c.data, c.typesize);
-        byte[] bits = naiveBitshuffle(c.data, c.typesize);
-        byte[] swapped = naiveSwap(c.data, c.typesize);
-        for (ShuffleKernels k : implementations()) {
-            assertThat(run(c, 0, k, c.data)).as("%s shuffle %s", k.name(), c).isEqualTo(shuffled);
-            assertThat(run(c, 1, k, shuffled)).as("%s unshuffle %s", k.name(), c).isEqualTo(c.data);
-            assertThat(run(c, 2, k, c.data)).as("%s bitshuffle %s", k.name(), c).isEqualTo(bits);
-            assertThat(run(c, 3, k, bits)).as("%s bitunshuffle %s", k.name(), c).isEqualTo(c.data);
-            assertThat(run(c, 4, k, c.data)).as("%s byteSwap %s", k.name(), c).isEqualTo(swapped);
-            if (k instanceof VectorKernels) {
-                assertThat(run(c, 5, k, c.data)).as("%s shuffleWide %s", k.name(), c).isEqualTo(shuffled);
-                assertThat(run(c, 6, k, shuffled)).as("%s unshuffleWide %s", k.name(), c).isEqualTo(c.data);
+    @Test
+    void everyKernelMatchesTheDefinitionAndInvertsItself() {
+        Properties.forAll(300, g -> {
+            Case c = cases(g);
+            byte[] shuffled = naiveShuffle(c.data, c.typesize);
+            byte[] bits = naiveBitshuffle(c.data, c.typesize);
+            byte[] swapped = naiveSwap(c.data, c.typesize);
+            for (ShuffleKernels k : implementations()) {
+                assertThat(run(c, 0, k, c.data)).as("%s shuffle %s", k.name(), c).isEqualTo(shuffled);
+                assertThat(run(c, 1, k, shuffled)).as("%s unshuffle %s", k.name(), c).isEqualTo(c.data);
+                assertThat(run(c, 2, k, c.data)).as("%s bitshuffle %s", k.name(), c).isEqualTo(bits);
+                assertThat(run(c, 3, k, bits)).as("%s bitunshuffle %s", k.name(), c).isEqualTo(c.data);
+                assertThat(run(c, 4, k, c.data)).as("%s byteSwap %s", k.name(), c).isEqualTo(swapped);
+                if (k instanceof VectorKernels) {
+                    assertThat(run(c, 5, k, c.data)).as("%s shuffleWide %s", k.name(), c).isEqualTo(shuffled);
+                    assertThat(run(c, 6, k, shuffled)).as("%s unshuffleWide %s", k.name(), c).isEqualTo(c.data);
+                }
             }
-        }
+        });
     }
 
     /** Bit shuffles only, element sizes 1..16, lengths that span several of the C kernels' 16 KiB tiles. */
-    @Provide
-    Arbitrary<Case> bitCases() {
-        Arbitrary<Integer> length = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(2, Arbitraries.integers().between(0, 2_000)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(2_000, 400_000)));
-        return Combinators.combine(length, Arbitraries.integers().between(1, 16), Arbitraries.integers().between(0, 9),
-                Arbitraries.integers().between(0, 9), Arbitraries.longs()).as((n, ts, so, dO, seed) -> {
-                    byte[] b = new byte[n];
-                    new Random(seed).nextBytes(b);
-                    return new Case(b, ts, so, dO);
-                });
+    static Case bitCases(Gen g) {
+        int n = g.weightedIndex(2, 1) == 0 ? g.intIn(0, 2_000) : g.intIn(2_000, 400_000);
+        return new Case(g.bytes(n, n), g.intIn(1, 16), g.intIn(0, 9), g.intIn(0, 9));
     }
 
-    @Property(tries = 150)
-    void everyBitShuffleMatchesTheScalarReference(@ForAll("bitCases") Case c) {
-        byte[] bits = run(c, 2, Kernels.scalar(), c.data);
-        assertThat(bits).as("scalar bitshuffle %s", c).isEqualTo(naiveBitshuffle(c.data, c.typesize));
-        for (ShuffleKernels k : implementations()) {
-            assertThat(run(c, 2, k, c.data)).as("%s bitshuffle %s", k.name(), c).isEqualTo(bits);
-            assertThat(run(c, 3, k, bits)).as("%s bitunshuffle %s", k.name(), c).isEqualTo(c.data);
-        }
+    @Test
+    void everyBitShuffleMatchesTheScalarReference() {
+        Properties.forAll(150, g -> {
+            Case c = bitCases(g);
+            byte[] bits = run(c, 2, Kernels.scalar(), c.data);
+            assertThat(bits).as("scalar bitshuffle %s", c).isEqualTo(naiveBitshuffle(c.data, c.typesize));
+            for (ShuffleKernels k : implementations()) {
+                assertThat(run(c, 2, k, c.data)).as("%s bitshuffle %s", k.name(), c).isEqualTo(bits);
+                assertThat(run(c, 3, k, bits)).as("%s bitunshuffle %s", k.name(), c).isEqualTo(c.data);
+            }
+        });
     }
 
     @Test

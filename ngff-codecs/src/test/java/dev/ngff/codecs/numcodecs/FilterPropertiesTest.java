@@ -7,12 +7,8 @@ import dev.ngff.error.UnsupportedExtensionException;
 import dev.ngff.metadata.DataType;
 import dev.ngff.metadata.FillValue;
 import dev.ngff.testing.Fixtures;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import dev.ngff.testing.Gen;
+import dev.ngff.testing.Properties;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
@@ -61,101 +57,126 @@ class FilterPropertiesTest {
         return c.decode(NdBuffer.wrap(es.dataType(), es.shape(), e.segment()), s);
     }
 
-    @Provide
-    Arbitrary<DataType> integers() {
-        return Arbitraries.of(INTEGERS);
+    static DataType integers(Gen g) {
+        return g.oneOf(INTEGERS);
     }
 
-    @Property(tries = 200)
-    void deltaOnIntegersIsLossless(@ForAll("integers") DataType t, @ForAll @IntRange(min = 0, max = 300) int n,
-                                   @ForAll long seed) throws Exception {
-        NdBuffer a = random(t, new long[] {n}, seed);
-        NdBuffer back = roundTrip(new DeltaCodec(t, t), a, spec(t, n));
-        assertThat(back.contentEquals(a)).as("%s n=%d seed=%d", t, n, seed).isTrue();
+    @Test
+    void deltaOnIntegersIsLossless() {
+        Properties.forAll(200, g -> {
+            DataType t = integers(g);
+            int n = g.intIn(0, 300);
+            long seed = g.anyLong();
+            NdBuffer a = random(t, new long[] {n}, seed);
+            NdBuffer back = roundTrip(new DeltaCodec(t, t), a, spec(t, n));
+            assertThat(back.contentEquals(a)).as("%s n=%d seed=%d", t, n, seed).isTrue();
+        });
     }
 
-    @Property(tries = 100)
-    void deltaKeepsTheChunkShape(@ForAll @IntRange(min = 1, max = 9) int rows, @ForAll @IntRange(min = 1, max = 9) int cols,
-                                 @ForAll long seed) throws Exception {
-        NdBuffer a = random(DataType.INT32, new long[] {rows, cols}, seed);
-        DeltaCodec d = new DeltaCodec(DataType.INT32, DataType.INT64);
-        NdBuffer back = roundTrip(d, a, spec(DataType.INT32, rows, cols));
-        assertThat(back.shape()).containsExactly(rows, cols);
-        assertThat(back.contentEquals(a)).isTrue();
+    @Test
+    void deltaKeepsTheChunkShape() {
+        Properties.forAll(100, g -> {
+            int rows = g.intIn(1, 9);
+            int cols = g.intIn(1, 9);
+            long seed = g.anyLong();
+            NdBuffer a = random(DataType.INT32, new long[] {rows, cols}, seed);
+            DeltaCodec d = new DeltaCodec(DataType.INT32, DataType.INT64);
+            NdBuffer back = roundTrip(d, a, spec(DataType.INT32, rows, cols));
+            assertThat(back.shape()).containsExactly(rows, cols);
+            assertThat(back.contentEquals(a)).isTrue();
+        });
     }
 
-    @Property(tries = 200)
-    void widenAsTypeIsLossless(@ForAll("integers") DataType t, @ForAll @IntRange(min = 0, max = 200) int n,
-                               @ForAll long seed) throws Exception {
-        DataType wide = t.kind() == DataType.Kind.INT ? DataType.INT64 : DataType.UINT64;
-        NdBuffer a = random(t, new long[] {n}, seed);
-        assertThat(roundTrip(new AsTypeCodec(wide, t), a, spec(t, n)).contentEquals(a)).isTrue();
-        if (t.byteSize() <= 2) { // exact in float32 too
-            assertThat(roundTrip(new AsTypeCodec(DataType.FLOAT32, t), a, spec(t, n)).contentEquals(a)).isTrue();
-        }
+    @Test
+    void widenAsTypeIsLossless() {
+        Properties.forAll(200, g -> {
+            DataType t = integers(g);
+            int n = g.intIn(0, 200);
+            long seed = g.anyLong();
+            DataType wide = t.kind() == DataType.Kind.INT ? DataType.INT64 : DataType.UINT64;
+            NdBuffer a = random(t, new long[] {n}, seed);
+            assertThat(roundTrip(new AsTypeCodec(wide, t), a, spec(t, n)).contentEquals(a)).isTrue();
+            if (t.byteSize() <= 2) { // exact in float32 too
+                assertThat(roundTrip(new AsTypeCodec(DataType.FLOAT32, t), a, spec(t, n)).contentEquals(a)).isTrue();
+            }
+        });
     }
 
-    @Property(tries = 200)
-    void packbitsIsLossless(@ForAll @IntRange(min = 0, max = 100) int n, @ForAll long seed) throws Exception {
-        NdBuffer a = NdBuffer.allocate(DataType.BOOL, n);
-        Random r = new Random(seed);
-        for (int i = 0; i < n; i++) {
-            a.segment().set(java.lang.foreign.ValueLayout.JAVA_BYTE, i, (byte) (r.nextBoolean() ? 1 : 0));
-        }
-        PackBitsCodec p = new PackBitsCodec();
-        NdBuffer e = p.encode(a, spec(DataType.BOOL, n));
-        assertThat(e.elementCount()).isEqualTo(1 + (n + 7) / 8);
-        assertThat(e.getAsLong(0)).as("padding bits").isEqualTo((8 - n % 8) % 8);
-        assertThat(roundTrip(p, a, spec(DataType.BOOL, n)).contentEquals(a)).isTrue();
+    @Test
+    void packbitsIsLossless() {
+        Properties.forAll(200, g -> {
+            int n = g.intIn(0, 100);
+            long seed = g.anyLong();
+            NdBuffer a = NdBuffer.allocate(DataType.BOOL, n);
+            Random r = new Random(seed);
+            for (int i = 0; i < n; i++) {
+                a.segment().set(java.lang.foreign.ValueLayout.JAVA_BYTE, i, (byte) (r.nextBoolean() ? 1 : 0));
+            }
+            PackBitsCodec p = new PackBitsCodec();
+            NdBuffer e = p.encode(a, spec(DataType.BOOL, n));
+            assertThat(e.elementCount()).isEqualTo(1 + (n + 7) / 8);
+            assertThat(e.getAsLong(0)).as("padding bits").isEqualTo((8 - n % 8) % 8);
+            assertThat(roundTrip(p, a, spec(DataType.BOOL, n)).contentEquals(a)).isTrue();
+        });
     }
 
-    @Property(tries = 200)
-    void quantizeStaysWithinItsPrecision(@ForAll @IntRange(min = 0, max = 6) int digits, @ForAll long seed) throws Exception {
-        Random r = new Random(seed);
-        double[] v = new double[50];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (r.nextDouble() - 0.5) * 2000;
-        }
-        NdBuffer a = doubles(DataType.FLOAT64, v);
-        NdBuffer back = roundTrip(new QuantizeCodec(digits, DataType.FLOAT64, DataType.FLOAT64), a, spec(DataType.FLOAT64, 50));
-        for (int i = 0; i < v.length; i++) {
-            assertThat(Math.abs(back.getAsDouble(i) - v[i])).as("digits=%d seed=%d i=%d", digits, seed, i)
-                    .isLessThanOrEqualTo(Math.pow(10, -digits));
-        }
+    @Test
+    void quantizeStaysWithinItsPrecision() {
+        Properties.forAll(200, g -> {
+            int digits = g.intIn(0, 6);
+            long seed = g.anyLong();
+            Random r = new Random(seed);
+            double[] v = new double[50];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (r.nextDouble() - 0.5) * 2000;
+            }
+            NdBuffer a = doubles(DataType.FLOAT64, v);
+            NdBuffer back = roundTrip(new QuantizeCodec(digits, DataType.FLOAT64, DataType.FLOAT64), a, spec(DataType.FLOAT64, 50));
+            for (int i = 0; i < v.length; i++) {
+                assertThat(Math.abs(back.getAsDouble(i) - v[i])).as("digits=%d seed=%d i=%d", digits, seed, i)
+                        .isLessThanOrEqualTo(Math.pow(10, -digits));
+            }
+        });
     }
 
-    @Property(tries = 200)
-    void fixedScaleOffsetStaysWithinHalfAStep(@ForAll @IntRange(min = 0, max = 4) int decimals, @ForAll long seed)
-            throws Exception {
-        double scale = Math.pow(10, decimals);
-        Random r = new Random(seed);
-        double[] v = new double[50];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = 1000 + (r.nextDouble() - 0.5) * 10;
-        }
-        NdBuffer a = doubles(DataType.FLOAT64, v);
-        FixedScaleOffsetCodec c = new FixedScaleOffsetCodec(1000, scale, DataType.FLOAT64, DataType.INT32);
-        NdBuffer back = roundTrip(c, a, spec(DataType.FLOAT64, 50));
-        for (int i = 0; i < v.length; i++) {
-            assertThat(Math.abs(back.getAsDouble(i) - v[i])).as("scale=%s seed=%d i=%d", scale, seed, i)
-                    .isLessThanOrEqualTo(0.5 / scale + 1e-9);
-        }
+    @Test
+    void fixedScaleOffsetStaysWithinHalfAStep() {
+        Properties.forAll(200, g -> {
+            int decimals = g.intIn(0, 4);
+            long seed = g.anyLong();
+            double scale = Math.pow(10, decimals);
+            Random r = new Random(seed);
+            double[] v = new double[50];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = 1000 + (r.nextDouble() - 0.5) * 10;
+            }
+            NdBuffer a = doubles(DataType.FLOAT64, v);
+            FixedScaleOffsetCodec c = new FixedScaleOffsetCodec(1000, scale, DataType.FLOAT64, DataType.INT32);
+            NdBuffer back = roundTrip(c, a, spec(DataType.FLOAT64, 50));
+            for (int i = 0; i < v.length; i++) {
+                assertThat(Math.abs(back.getAsDouble(i) - v[i])).as("scale=%s seed=%d i=%d", scale, seed, i)
+                        .isLessThanOrEqualTo(0.5 / scale + 1e-9);
+            }
+        });
     }
 
-    @Property(tries = 200)
-    void bitroundIsIdempotentAndKeepsItsBits(@ForAll @IntRange(min = 0, max = 23) int keepbits, @ForAll long seed)
-            throws Exception {
-        NdBuffer a = random(DataType.FLOAT32, new long[] {64}, seed);
-        BitRoundCodec c = new BitRoundCodec("numcodecs.bitround", keepbits);
-        ChunkSpec s = spec(DataType.FLOAT32, 64);
-        NdBuffer once = c.encode(a, s);
-        assertThat(c.encode(once, s).contentEquals(once)).as("keepbits=%d seed=%d", keepbits, seed).isTrue();
-        int dropped = 23 - keepbits;
-        for (int i = 0; i < 64; i++) {
-            int bits = (int) once.getAsLong(i);
-            assertThat(bits & ((1 << dropped) - 1)).as("dropped mantissa bits are zero").isZero();
-        }
-        assertThat(c.decode(once, s).contentEquals(once)).isTrue();
+    @Test
+    void bitroundIsIdempotentAndKeepsItsBits() {
+        Properties.forAll(200, g -> {
+            int keepbits = g.intIn(0, 23);
+            long seed = g.anyLong();
+            NdBuffer a = random(DataType.FLOAT32, new long[] {64}, seed);
+            BitRoundCodec c = new BitRoundCodec("numcodecs.bitround", keepbits);
+            ChunkSpec s = spec(DataType.FLOAT32, 64);
+            NdBuffer once = c.encode(a, s);
+            assertThat(c.encode(once, s).contentEquals(once)).as("keepbits=%d seed=%d", keepbits, seed).isTrue();
+            int dropped = 23 - keepbits;
+            for (int i = 0; i < 64; i++) {
+                int bits = (int) once.getAsLong(i);
+                assertThat(bits & ((1 << dropped) - 1)).as("dropped mantissa bits are zero").isZero();
+            }
+            assertThat(c.decode(once, s).contentEquals(once)).isTrue();
+        });
     }
 
     /**

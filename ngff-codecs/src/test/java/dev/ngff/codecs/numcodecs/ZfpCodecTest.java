@@ -12,13 +12,8 @@ import dev.ngff.error.UnsupportedExtensionException;
 import dev.ngff.metadata.CodecSpec;
 import dev.ngff.metadata.DataType;
 import dev.ngff.metadata.FillValue;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import dev.ngff.testing.Gen;
+import dev.ngff.testing.Properties;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -44,11 +39,6 @@ class ZfpCodecTest {
 
     @BeforeAll
     static void needsLibzfp() {
-        ZfpyCodecTest.needsLibzfp();
-    }
-
-    @BeforeContainer
-    static void needsLibzfpForProperties() {
         ZfpyCodecTest.needsLibzfp();
     }
 
@@ -155,32 +145,36 @@ class ZfpCodecTest {
         }
     }
 
-    @Provide
-    Arbitrary<DataType> zfpyTypes() {
-        return Arbitraries.of(DataType.INT32, DataType.INT64, DataType.FLOAT32, DataType.FLOAT64);
+    static DataType zfpyTypes(Gen g) {
+        return g.oneOf(DataType.INT32, DataType.INT64, DataType.FLOAT32, DataType.FLOAT64);
     }
 
     /** Corrupted zfpy and zfp streams: a value or a CorruptDataException naming the codec, nothing else. */
-    @Property(tries = 300)
-    void corruptedStreamsFailCleanly(@ForAll("zfpyTypes") DataType t, @ForAll long seed, @ForAll boolean header,
-                                     @ForAll @IntRange(min = 1, max = 12) int flips, @ForAll @IntRange(min = 0, max = 3) int cutWords)
-            throws Exception {
-        long[] shape = {6, 11};
-        var codec = header ? ZfpyCodecTest.zfpy("{\"mode\": 4, \"tolerance\": 0.01}") : zfp("{\"mode\": \"reversible\"}");
-        if (header && !(t.equals(DataType.FLOAT32) || t.equals(DataType.FLOAT64))) {
-            codec = ZfpyCodecTest.zfpy("{}");
-        }
-        byte[] enc = codec.encode(random(t, shape, seed), spec(t, shape)).toArray();
-        Random r = new Random(seed);
-        for (int i = 0; i < flips; i++) {
-            enc[r.nextInt(enc.length)] ^= (byte) (1 << r.nextInt(8));
-        }
-        byte[] cut = Arrays.copyOf(enc, Math.max(0, enc.length - 8 * cutWords));
-        var c = codec;
-        Throwable e = catchThrowable(() -> c.decode(Bytes.wrap(cut), spec(t, shape)));
-        if (e != null) {
-            assertThat(e).isInstanceOf(CorruptDataException.class).hasMessageContaining("zfp");
-        }
+    @Test
+    void corruptedStreamsFailCleanly() {
+        Properties.forAll(300, g -> {
+            DataType t = zfpyTypes(g);
+            long seed = g.anyLong();
+            boolean header = g.bool();
+            int flips = g.intIn(1, 12);
+            int cutWords = g.intIn(0, 3);
+            long[] shape = {6, 11};
+            var codec = header ? ZfpyCodecTest.zfpy("{\"mode\": 4, \"tolerance\": 0.01}") : zfp("{\"mode\": \"reversible\"}");
+            if (header && !(t.equals(DataType.FLOAT32) || t.equals(DataType.FLOAT64))) {
+                codec = ZfpyCodecTest.zfpy("{}");
+            }
+            byte[] enc = codec.encode(random(t, shape, seed), spec(t, shape)).toArray();
+            Random r = new Random(seed);
+            for (int i = 0; i < flips; i++) {
+                enc[r.nextInt(enc.length)] ^= (byte) (1 << r.nextInt(8));
+            }
+            byte[] cut = Arrays.copyOf(enc, Math.max(0, enc.length - 8 * cutWords));
+            var c = codec;
+            Throwable e = catchThrowable(() -> c.decode(Bytes.wrap(cut), spec(t, shape)));
+            if (e != null) {
+                assertThat(e).isInstanceOf(CorruptDataException.class).hasMessageContaining("zfp");
+            }
+        });
     }
 
     @Test

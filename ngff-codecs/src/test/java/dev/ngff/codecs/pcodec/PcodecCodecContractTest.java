@@ -3,14 +3,14 @@ package dev.ngff.codecs.pcodec;
 import dev.ngff.codec.ArrayToBytesCodec;
 import dev.ngff.codec.ArrayToBytesCodecContract;
 import dev.ngff.metadata.DataType;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.BeforeAll;
 
 import java.util.List;
 
 /** pcodec under the array-to-bytes contract, on every type it stores (bitwise lossless, any shape). */
 class PcodecCodecContractTest extends ArrayToBytesCodecContract {
 
-    @BeforeContainer
+    @BeforeAll
     static void needsLibrary() {
         PcodecCodecTest.needsLibrary();
     }

@@ -14,14 +14,10 @@ import dev.ngff.metadata.DataType;
 import dev.ngff.metadata.FillValue;
 import dev.ngff.metadata.NumpyDtype;
 import dev.ngff.testing.Fixtures;
+import dev.ngff.testing.Gen;
 import dev.ngff.testing.Npy;
+import dev.ngff.testing.Properties;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.BeforeContainer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -57,11 +53,6 @@ class PcodecCodecTest {
         needsLibrary();
     }
 
-    @BeforeContainer
-    static void beforeProperties() {
-        needsLibrary();
-    }
-
     static PcodecCodec codec(PcodecCodec.Config config) throws UnsupportedExtensionException {
         return new PcodecCodec("numcodecs.pcodec", config);
     }
@@ -93,23 +84,20 @@ class PcodecCodecTest {
             DataType.INT32, DataType.INT64, DataType.FLOAT16, DataType.FLOAT32, DataType.FLOAT64, DataType.COMPLEX64,
             DataType.COMPLEX128, DataType.datetime64("s", 1), DataType.timedelta64("ms", 10));
 
-    @Provide
-    Arbitrary<DataType> types() {
-        return Arbitraries.of(TYPES);
+    static DataType types(Gen g) {
+        return g.oneOf(TYPES);
     }
 
-    @Provide
-    Arbitrary<PcodecCodec.Config> configs() {
-        Arbitrary<Integer> level = Arbitraries.integers().between(0, 12);
-        Arbitrary<PcodecCodec.Mode> mode = Arbitraries.of(PcodecCodec.Mode.class);
-        Arbitrary<Integer> pages = Arbitraries.integers().between(1, 5000);
-        Arbitrary<Object[]> delta = Arbitraries.of(
+    static PcodecCodec.Config configs(Gen g) {
+        int level = g.intIn(0, 12);
+        PcodecCodec.Mode mode = g.oneOf(PcodecCodec.Mode.values());
+        Object[] delta = g.oneOf(
                 new Object[] {PcodecCodec.Delta.AUTO, null}, new Object[] {PcodecCodec.Delta.NONE, null},
                 new Object[] {PcodecCodec.Delta.TRY_LOOKBACK, null}, new Object[] {PcodecCodec.Delta.TRY_CONSECUTIVE, 0},
                 new Object[] {PcodecCodec.Delta.TRY_CONSECUTIVE, 3}, new Object[] {PcodecCodec.Delta.TRY_CONSECUTIVE, 7},
                 new Object[] {PcodecCodec.Delta.AUTO, 2});
-        return net.jqwik.api.Combinators.combine(level, mode, delta, pages).as((l, m, d, p) ->
-                new PcodecCodec.Config(l, m, (PcodecCodec.Delta) d[0], (Integer) d[1], p));
+        int pages = g.intIn(1, 5000);
+        return new PcodecCodec.Config(level, mode, (PcodecCodec.Delta) delta[0], (Integer) delta[1], pages);
     }
 
     /** Random bytes for the chunk, or a smooth ramp (the kind of data pco's modes and deltas are for). */
@@ -153,17 +141,22 @@ class PcodecCodecTest {
         return b;
     }
 
-    @Property(tries = 150)
-    void everyTypeAndConfigurationRoundTrips(@ForAll("types") DataType t, @ForAll("configs") PcodecCodec.Config config,
-                                             @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 3000) int n,
-                                             @ForAll long seed, @ForAll boolean smooth) throws Exception {
-        PcodecCodec codec = codec(config);
-        long[] shape = n % 7 == 0 ? new long[] {7, n / 7} : new long[] {n};
-        ChunkSpec spec = spec(t, shape);
-        NdBuffer in = data(t, shape, seed, smooth);
-        Bytes enc = codec.encode(in, spec);
-        assertThat(enc.size()).isLessThanOrEqualTo(codec.encodedSizeBound(spec));
-        assertThat(codec.decode(enc, spec).asBytes().toArray()).isEqualTo(in.asBytes().toArray());
+    @Test
+    void everyTypeAndConfigurationRoundTrips() {
+        Properties.forAll(150, g -> {
+            DataType t = types(g);
+            PcodecCodec.Config config = configs(g);
+            int n = g.intIn(1, 3000);
+            long seed = g.anyLong();
+            boolean smooth = g.bool();
+            PcodecCodec codec = codec(config);
+            long[] shape = n % 7 == 0 ? new long[] {7, n / 7} : new long[] {n};
+            ChunkSpec spec = spec(t, shape);
+            NdBuffer in = data(t, shape, seed, smooth);
+            Bytes enc = codec.encode(in, spec);
+            assertThat(enc.size()).isLessThanOrEqualTo(codec.encodedSizeBound(spec));
+            assertThat(codec.decode(enc, spec).asBytes().toArray()).isEqualTo(in.asBytes().toArray());
+        });
     }
 
     @Test
@@ -217,20 +210,24 @@ class PcodecCodecTest {
     }
 
     /** Random corruption of a valid stream: a value or a CorruptDataException, never a crash or a hang. */
-    @Property(tries = 300)
-    void corruptedStreamsFailCleanly(@ForAll("types") DataType t, @ForAll long seed,
-                                     @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 8) int flips) throws Exception {
-        PcodecCodec codec = codec(PcodecCodec.Config.DEFAULT);
-        ChunkSpec spec = spec(t, 500);
-        byte[] enc = codec.encode(data(t, spec.shape(), seed, seed % 2 == 0), spec).toArray();
-        Random r = new Random(seed);
-        for (int i = 0; i < flips; i++) {
-            enc[r.nextInt(enc.length)] ^= (byte) (1 << r.nextInt(8));
-        }
-        Throwable e = catchThrowable(() -> codec.decode(Bytes.wrap(enc), spec));
-        if (e != null) {
-            assertThat(e).isInstanceOf(CorruptDataException.class).hasMessageContaining("numcodecs.pcodec");
-        }
+    @Test
+    void corruptedStreamsFailCleanly() {
+        Properties.forAll(300, g -> {
+            DataType t = types(g);
+            long seed = g.anyLong();
+            int flips = g.intIn(1, 8);
+            PcodecCodec codec = codec(PcodecCodec.Config.DEFAULT);
+            ChunkSpec spec = spec(t, 500);
+            byte[] enc = codec.encode(data(t, spec.shape(), seed, seed % 2 == 0), spec).toArray();
+            Random r = new Random(seed);
+            for (int i = 0; i < flips; i++) {
+                enc[r.nextInt(enc.length)] ^= (byte) (1 << r.nextInt(8));
+            }
+            Throwable e = catchThrowable(() -> codec.decode(Bytes.wrap(enc), spec));
+            if (e != null) {
+                assertThat(e).isInstanceOf(CorruptDataException.class).hasMessageContaining("numcodecs.pcodec");
+            }
+        });
     }
 
     @Test

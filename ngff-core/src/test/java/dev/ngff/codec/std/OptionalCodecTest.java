@@ -20,6 +20,7 @@ import dev.ngff.metadata.MetadataFormat;
 import dev.ngff.store.FileSystemStore;
 import dev.ngff.store.Key;
 import dev.ngff.testing.Fixtures;
+import dev.ngff.testing.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -237,26 +238,29 @@ class OptionalCodecTest extends ArrayToBytesCodecContract {
     }
 
     /** Arbitrary bytes, and valid encodings with bytes flipped, decode or fail as CorruptDataException; nothing else. */
-    @net.jqwik.api.Property(tries = 500)
-    void hostileInputIsCorruptDataOrDecodes(@net.jqwik.api.ForAll @net.jqwik.api.constraints.Size(max = 64) byte[] noise,
-                                            @net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 40) int flip,
-                                            @net.jqwik.api.ForAll boolean fromValid) throws Exception {
-        DataType t = DataType.optional(OPT_U8);
-        ChunkSpec spec = new ChunkSpec(new long[] {3, 2}, t, FillValue.zero(t));
-        byte[] input;
-        if (fromValid) {
-            input = codec().encode(dev.ngff.testing.TestArrays.random(t, new long[] {3, 2}, flip), spec).toArray();
-            if (input.length > 0) {
-                input[flip % input.length] ^= (byte) (noise.length == 0 ? 0x80 : noise[0] | 1);
+    @Test
+    void hostileInputIsCorruptDataOrDecodes() {
+        Properties.forAll(500, g -> {
+            byte[] noise = g.bytes(0, 64);
+            int flip = g.intIn(0, 40);
+            boolean fromValid = g.bool();
+            DataType t = DataType.optional(OPT_U8);
+            ChunkSpec spec = new ChunkSpec(new long[] {3, 2}, t, FillValue.zero(t));
+            byte[] input;
+            if (fromValid) {
+                input = codec().encode(dev.ngff.testing.TestArrays.random(t, new long[] {3, 2}, flip), spec).toArray();
+                if (input.length > 0) {
+                    input[flip % input.length] ^= (byte) (noise.length == 0 ? 0x80 : noise[0] | 1);
+                }
+            } else {
+                input = noise;
             }
-        } else {
-            input = noise;
-        }
-        byte[] in = input;
-        Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> codec().decode(Bytes.wrap(in), spec));
-        if (e != null) {
-            assertThat(e).as("decoding %s", java.util.HexFormat.of().formatHex(in)).isInstanceOf(CorruptDataException.class);
-        }
+            byte[] in = input;
+            Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> codec().decode(Bytes.wrap(in), spec));
+            if (e != null) {
+                assertThat(e).as("decoding %s", java.util.HexFormat.of().formatHex(in)).isInstanceOf(CorruptDataException.class);
+            }
+        });
     }
 
     @Test

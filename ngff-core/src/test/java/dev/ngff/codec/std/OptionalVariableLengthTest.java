@@ -21,6 +21,7 @@ import dev.ngff.metadata.MetadataFormat;
 import dev.ngff.store.FileSystemStore;
 import dev.ngff.store.Key;
 import dev.ngff.testing.Fixtures;
+import dev.ngff.testing.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -162,21 +163,24 @@ class OptionalVariableLengthTest extends ArrayToBytesCodecContract {
     }
 
     /** Arbitrary bytes, and valid encodings with a byte flipped, decode or fail as CorruptDataException; nothing else. */
-    @net.jqwik.api.Property(tries = 500)
-    void hostileInputIsCorruptDataOrDecodes(@net.jqwik.api.ForAll @net.jqwik.api.constraints.Size(max = 80) byte[] noise,
-                                            @net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 60) int flip,
-                                            @net.jqwik.api.ForAll boolean fromValid) throws Exception {
-        ChunkSpec spec = new ChunkSpec(new long[] {3, 2}, OPT_STR, FillValue.zero(OPT_STR));
-        byte[] input = noise;
-        if (fromValid) {
-            input = codec().encode(dev.ngff.testing.TestArrays.random(OPT_STR, new long[] {3, 2}, flip), spec).toArray();
-            input[flip % input.length] ^= (byte) (noise.length == 0 ? 0x80 : noise[0] | 1);
-        }
-        byte[] in = input;
-        Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> codec().decode(Bytes.wrap(in), spec));
-        if (e != null) {
-            assertThat(e).as("decoding %s", java.util.HexFormat.of().formatHex(in)).isInstanceOf(CorruptDataException.class);
-        }
+    @Test
+    void hostileInputIsCorruptDataOrDecodes() {
+        Properties.forAll(500, g -> {
+            byte[] noise = g.bytes(0, 80);
+            int flip = g.intIn(0, 60);
+            boolean fromValid = g.bool();
+            ChunkSpec spec = new ChunkSpec(new long[] {3, 2}, OPT_STR, FillValue.zero(OPT_STR));
+            byte[] input = noise;
+            if (fromValid) {
+                input = codec().encode(dev.ngff.testing.TestArrays.random(OPT_STR, new long[] {3, 2}, flip), spec).toArray();
+                input[flip % input.length] ^= (byte) (noise.length == 0 ? 0x80 : noise[0] | 1);
+            }
+            byte[] in = input;
+            Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> codec().decode(Bytes.wrap(in), spec));
+            if (e != null) {
+                assertThat(e).as("decoding %s", java.util.HexFormat.of().formatHex(in)).isInstanceOf(CorruptDataException.class);
+            }
+        });
     }
 
     @Test

@@ -13,10 +13,8 @@ import dev.ngff.metadata.CodecSpec;
 import dev.ngff.metadata.DataType;
 import dev.ngff.metadata.FillValue;
 import dev.ngff.metadata.Json;
+import dev.ngff.testing.Properties;
 import dev.ngff.testing.TestArrays;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -134,25 +132,31 @@ class ZarrPackBitsCodecTest extends ArrayToBytesCodecContract {
     }
 
     /** Decode(encode(x)) keeps exactly bits lo..hi of every uint16 and int16 (sign-extended from hi). */
-    @Property(tries = 200)
-    void bitRangeLaw(@ForAll @IntRange(min = 0, max = 15) int a, @ForAll @IntRange(min = 0, max = 15) int b,
-                     @ForAll boolean signed, @ForAll @IntRange(min = 0, max = 40) int n, @ForAll long seed) throws Exception {
-        int lo = Math.min(a, b);
-        int hi = Math.max(a, b);
-        DataType t = signed ? DataType.INT16 : DataType.UINT16;
-        ZarrPackBitsCodec codec = create("{\"first_bit\": " + lo + ", \"last_bit\": " + hi + ", \"padding_encoding\": \"first_byte\"}");
-        NdBuffer x = TestArrays.random(t, new long[] {n}, seed);
-        Bytes e = codec.encode(x, spec(t, n));
-        assertThat(e.size()).isEqualTo(1 + ((long) n * (hi - lo + 1) + 7) / 8);
-        NdBuffer y = codec.decode(e, spec(t, n));
-        for (int i = 0; i < n; i++) {
-            int v = x.getShort(i) & 0xffff;
-            int want = ((v >>> lo) & ((1 << (hi - lo + 1)) - 1)) << lo;
-            if (signed) {
-                want = (want << (31 - hi)) >> (31 - hi);
+    @Test
+    void bitRangeLaw() {
+        Properties.forAll(200, g -> {
+            int a = g.intIn(0, 15);
+            int b = g.intIn(0, 15);
+            boolean signed = g.bool();
+            int n = g.intIn(0, 40);
+            long seed = g.anyLong();
+            int lo = Math.min(a, b);
+            int hi = Math.max(a, b);
+            DataType t = signed ? DataType.INT16 : DataType.UINT16;
+            ZarrPackBitsCodec codec = create("{\"first_bit\": " + lo + ", \"last_bit\": " + hi + ", \"padding_encoding\": \"first_byte\"}");
+            NdBuffer x = TestArrays.random(t, new long[] {n}, seed);
+            Bytes e = codec.encode(x, spec(t, n));
+            assertThat(e.size()).isEqualTo(1 + ((long) n * (hi - lo + 1) + 7) / 8);
+            NdBuffer y = codec.decode(e, spec(t, n));
+            for (int i = 0; i < n; i++) {
+                int v = x.getShort(i) & 0xffff;
+                int want = ((v >>> lo) & ((1 << (hi - lo + 1)) - 1)) << lo;
+                if (signed) {
+                    want = (want << (31 - hi)) >> (31 - hi);
+                }
+                assertThat(y.getShort(i)).as("element %d of %s, bits %d..%d", i, t, lo, hi).isEqualTo((short) want);
             }
-            assertThat(y.getShort(i)).as("element %d of %s, bits %d..%d", i, t, lo, hi).isEqualTo((short) want);
-        }
+        });
     }
 
     @Test

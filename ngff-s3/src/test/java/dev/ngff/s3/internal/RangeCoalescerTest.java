@@ -1,9 +1,6 @@
 package dev.ngff.s3.internal;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import dev.ngff.testing.Properties;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -29,30 +26,34 @@ class RangeCoalescerTest {
     }
 
     /** Every range lies inside exactly one group; groups respect the size cap unless one range alone exceeds it. */
-    @Property(tries = 300)
-    void groupsCoverEveryRangeWithinTheLimits(@ForAll long seed, @ForAll @IntRange(min = 1, max = 60) int n,
-                                              @ForAll @IntRange(min = 0, max = 5000) int gap,
-                                              @ForAll @IntRange(min = 1, max = 20000) int maxSize) {
-        Random r = new Random(seed);
-        List<RangeCoalescer.Wanted> wanted = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            wanted.add(new RangeCoalescer.Wanted(i, r.nextInt(100_000), 1 + r.nextInt(8000)));
-        }
-        var groups = RangeCoalescer.coalesce(wanted, gap, maxSize);
-        Set<Integer> seen = new HashSet<>();
-        for (var g : groups) {
-            long start = g.members().stream().mapToLong(RangeCoalescer.Wanted::offset).min().orElseThrow();
-            long end = g.members().stream().mapToLong(w -> w.offset() + w.length()).max().orElseThrow();
-            assertThat(g.offset()).as("group starts at its first range").isEqualTo(start);
-            assertThat(g.offset() + g.length()).as("group ends at its last range").isEqualTo(end);
-            boolean single = g.members().size() == 1;
-            assertThat(single || g.length() <= maxSize).as("group %s within cap", g).isTrue();
-            for (var w : g.members()) {
-                assertThat(w.offset()).isGreaterThanOrEqualTo(g.offset());
-                assertThat(w.offset() + w.length()).isLessThanOrEqualTo(g.offset() + g.length());
-                assertThat(seen.add(w.index())).isTrue();
+    @Test
+    void groupsCoverEveryRangeWithinTheLimits() {
+        Properties.forAll(300, gen -> {
+            long seed = gen.anyLong();
+            int n = gen.intIn(1, 60);
+            int gap = gen.intIn(0, 5000);
+            int maxSize = gen.intIn(1, 20000);
+            Random r = new Random(seed);
+            List<RangeCoalescer.Wanted> wanted = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                wanted.add(new RangeCoalescer.Wanted(i, r.nextInt(100_000), 1 + r.nextInt(8000)));
             }
-        }
-        assertThat(seen).hasSize(n);
+            var groups = RangeCoalescer.coalesce(wanted, gap, maxSize);
+            Set<Integer> seen = new HashSet<>();
+            for (var g : groups) {
+                long start = g.members().stream().mapToLong(RangeCoalescer.Wanted::offset).min().orElseThrow();
+                long end = g.members().stream().mapToLong(w -> w.offset() + w.length()).max().orElseThrow();
+                assertThat(g.offset()).as("group starts at its first range").isEqualTo(start);
+                assertThat(g.offset() + g.length()).as("group ends at its last range").isEqualTo(end);
+                boolean single = g.members().size() == 1;
+                assertThat(single || g.length() <= maxSize).as("group %s within cap", g).isTrue();
+                for (var w : g.members()) {
+                    assertThat(w.offset()).isGreaterThanOrEqualTo(g.offset());
+                    assertThat(w.offset() + w.length()).isLessThanOrEqualTo(g.offset() + g.length());
+                    assertThat(seen.add(w.index())).isTrue();
+                }
+            }
+            assertThat(seen).hasSize(n);
+        });
     }
 }
