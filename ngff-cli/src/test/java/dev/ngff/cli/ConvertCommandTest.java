@@ -246,6 +246,18 @@ class ConvertCommandTest {
     }
 
     @Test
+    void aLabelsGroupAndAWellConvertOnTheirOwn() throws Exception {
+        Path labels = dir.resolve("labels-0.5.zarr");
+        convert(image04().resolve("labels"), labels);
+        assertValid(labels, "labels", NgffVersion.V0_5);
+        assertArrays(labels, NgffVersion.V0_5, List.of("nuclei/0"), List.of(NUCLEI), List.of(List.of("z", "y", "x")));
+        Path well = dir.resolve("well-0.5.zarr");
+        convert(plate04().resolve("A/1"), well);
+        assertValid(well, "well", NgffVersion.V0_5);
+        assertArrays(well, NgffVersion.V0_5, List.of("0/0"), List.of(FIELD), List.of(List.of("t", "c", "z", "y", "x")));
+    }
+
+    @Test
     void aPlainArrayBecomesAnImageWithTheGivenAxesScaleAndUnits() throws Exception {
         Path v05 = dir.resolve("plain-0.5.ome.zarr");
         convert(image04().resolve("0"), v05, "--axes", "t,c:channel,z,y,x", "--scale", "2,1,0.5,0.25,0.25",
