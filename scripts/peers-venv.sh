@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV="${NGFF_VENV:-.venv}"
-STAMP="$VENV/.ngff-peers-5"
+STAMP="$VENV/.ngff-peers-6"
 if [ -f "$STAMP" ]; then
   exit 0
 fi
@@ -18,4 +18,23 @@ python3 -m venv "$VENV"
 # renamed DeltaSpec.none). Not zfpy 1.0.1.post0: numcodecs 0.16 parses the
 # version as integers and then fails to import at all.)
 "$VENV/bin/python" -c "import zarr, tensorstore, numcodecs, numpy, zarrs, ome_zarr, ome_zarr_models, ngff_zarr, pcodec, zfpy, acquire_zarr; from numcodecs import PCodec, ZFPY; print('peers:', 'zarr', zarr.__version__, 'numcodecs', numcodecs.__version__, 'numpy', numpy.__version__)"
+# ome-zarr-transformations-conformance 0.1.2 (MIT): cases of the 0.6 transformation graph with expected
+# coordinates. Its runner needs Python >= 3.12, so only the wheel's data is unpacked (into share/), each
+# conformance.toml also written as conformance.json, for TransformGraphConformanceTest.
+"$VENV/bin/pip" download -q --disable-pip-version-check --no-deps --only-binary=:all: --python-version 3.12 \
+  "ome-zarr-transformations-conformance==0.1.2" -d "$VENV/downloads"
+"$VENV/bin/python" - "$VENV" <<'PY'
+import json, pathlib, sys, tomllib, zipfile
+venv = pathlib.Path(sys.argv[1])
+dest = venv / "share" / "ome-zarr-transformations-conformance"
+wheel = next((venv / "downloads").glob("ome_zarr_transformations_conformance-0.1.2-*.whl"))
+with zipfile.ZipFile(wheel) as z:
+    for n in z.namelist():
+        if n.startswith("cases/") and not n.endswith("/"):
+            (dest / n).parent.mkdir(parents=True, exist_ok=True)
+            (dest / n).write_bytes(z.read(n))
+for t in dest.glob("cases/*/conformance.toml"):
+    t.with_suffix(".json").write_text(json.dumps(tomllib.loads(t.read_text())))
+print("transformations conformance cases:", len(list(dest.glob("cases/*/conformance.json"))))
+PY
 touch "$STAMP"

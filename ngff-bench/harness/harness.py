@@ -114,7 +114,7 @@ def generate(dataset, layout, path, args):
                         str(args.size), str(args.chunk), str(args.inner)]
     else:
         n, c, i = args.size, args.chunk, args.inner
-        cmd = [str(ROOT / "ngff"), "sample", str(path), "--shape", f"{n},{n},{n}", "--seed", "1"]
+        cmd = [str(ROOT / "ngff"), "sample", str(path), "--plain", "--shape", f"{n},{n},{n}", "--seed", "1"]
         if layout == "sharded":
             cmd += ["--chunks", f"{i},{i},{i}", "--shards", f"{c},{c},{c}", "--codec", "zstd:3"]
         else:

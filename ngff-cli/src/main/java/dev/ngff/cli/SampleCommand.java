@@ -26,13 +26,20 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code ngff sample}: writes a synthetic uint16 microscopy volume. */
+/**
+ * {@code ngff sample}: writes a synthetic uint16 microscopy image: by default a multiscale OME-Zarr 0.5
+ * image (sharded, zstd, a pyramid made in the same pass), optionally with channels, timepoints and a
+ * labels image of its cells; {@code --plain} writes one plain array.
+ */
 @Command(name = "sample", mixinStandardHelpOptions = true,
-        header = "Write a synthetic uint16 microscopy volume.",
-        description = "A smooth dark background, Gaussian cells of random size and brightness and shot noise, "
-                + "deterministic from the seed, generated block by block in parallel so memory stays bounded.")
+        header = "Write a synthetic multiscale OME-Zarr image (uint16), or one plain array.",
+        description = {"A smooth dark background, Gaussian cells of random size and brightness and shot noise, "
+                + "deterministic from the seed, generated block by block in parallel so memory stays bounded.",
+                "By default an OME-Zarr 0.5 image: level 0 and every pyramid level are written in one pass "
+                + "(sharded, zstd), each level published after its data and the multiscales metadata last."})
 public final class SampleCommand implements Callable<Integer> {
     private static final long[] DEFAULT_CHUNKS = {32, 256, 256};
+
     /** Block size to aim for; smaller than for copies, as rendering also holds a float plane. */
     private static final long BLOCK_BYTES = 32L << 20;
 
@@ -58,9 +65,40 @@ public final class SampleCommand implements Callable<Integer> {
             description = "Codecs, as for 'ngff copy --codec' (default: zstd when available, else gzip).")
     CodecChoice codec;
 
-    @Option(names = "--zarr-format", paramLabel = "2|3", defaultValue = "3",
-            description = "Zarr format (default: ${DEFAULT-VALUE}).")
-    int zarrFormat;
+    @Option(names = "--zarr-format", paramLabel = "2|3",
+            description = "Zarr format (default: 3; 2 writes an OME-Zarr 0.4 image, or a v2 array with --plain).")
+    Integer zarrFormatArg;
+
+    @Option(names = "--plain", description = "Write one plain Zarr array (no OME metadata, no pyramid).")
+    boolean plain;
+
+    @Option(names = "--ngff-version", paramLabel = "0.4|0.5|0.6",
+            description = "OME-NGFF version of the image (default: 0.5; 0.4 is written as Zarr v2).")
+    String ngffVersion;
+
+    @Option(names = "--channels", paramLabel = "N", defaultValue = "1",
+            description = "Channels (a 'c' axis when more than 1; default: ${DEFAULT-VALUE}).")
+    int channels;
+
+    @Option(names = "--timepoints", paramLabel = "N", defaultValue = "1",
+            description = "Timepoints (a 't' axis when more than 1; cells drift over time; default: ${DEFAULT-VALUE}).")
+    int timepoints;
+
+    @Option(names = "--labels", description = "Add a labels image 'cells' of the first channel's cells (uint32, "
+            + "downsampled by mode).")
+    boolean labels;
+
+    @Option(names = "--levels", paramLabel = "auto|N", defaultValue = "auto",
+            description = "Pyramid levels: auto (until the spatial axes fit one chunk) or a count (default: ${DEFAULT-VALUE}).")
+    String levels;
+
+    @Option(names = "--method", paramLabel = "mean|gaussian|mode|nearest|min|max", defaultValue = "mean",
+            description = "How the image's levels are downsampled (default: ${DEFAULT-VALUE}; labels always use mode).")
+    String method;
+
+    @Option(names = "--pixel-size", paramLabel = "Z,Y,X", defaultValue = "1,0.5,0.5",
+            description = "Physical pixel size in micrometers, z,y,x or y,x (default: ${DEFAULT-VALUE}).")
+    String pixelSizeArg;
 
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -70,11 +108,20 @@ public final class SampleCommand implements Callable<Integer> {
 
     /** The --shape extents, set when the command runs. */
     private long[] shape;
+    private int zarrFormat;
 
     @Override
     public Integer call() throws IOException {
         CommandLine cmd = spec.commandLine();
         shape = shapeArg.values();
+        if (!plain) {
+            return new OmeSample(this, cmd).run();
+        }
+        zarrFormat = zarrFormatArg == null ? 3 : zarrFormatArg;
+        if (channels != 1 || timepoints != 1 || labels || ngffVersion != null) {
+            throw new CommandLine.ParameterException(cmd, "--channels, --timepoints, --labels and --ngff-version "
+                    + "describe an OME-Zarr image; --plain writes one array");
+        }
         ArrayMetadata meta = metadata(cmd);
         SampleVolume volume = SampleVolume.of(shape, seed);
         long total = Sizes.uncompressed(meta);
@@ -126,8 +173,8 @@ public final class SampleCommand implements Callable<Integer> {
         long[] inner = chunksArg != null ? chunksArg.values() : defaultChunks();
         requireRank(cmd, inner, "--chunks");
         List<CodecSpec> chain = new ArrayList<>();
-        chain.add(compressor().serializer().orElse(Codecs.bytes("little")));
-        chain.addAll(compressor().compressors(DataType.UINT16, zarrFormat));
+        chain.add(compressorChoice().serializer().orElse(Codecs.bytes("little")));
+        chain.addAll(compressorChoice().compressors(DataType.UINT16, zarrFormat));
         long[] grid = inner;
         if (shardsArg != null) {
             long[] shards = shardsArg.values();
@@ -159,7 +206,7 @@ public final class SampleCommand implements Callable<Integer> {
         }
     }
 
-    private CodecChoice compressor() {
+    CodecChoice compressorChoice() {
         if (codec != null) {
             return codec;
         }

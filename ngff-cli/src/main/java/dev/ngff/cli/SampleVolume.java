@@ -24,8 +24,13 @@ final class SampleVolume {
     private static final int REFERENCE_BLOBS = 300;
     private static final double SQRT3 = Math.sqrt(3);
 
-    /** A blob: centre, standard deviations per axis and peak brightness above the background. */
-    private record Blob(double z, double y, double x, double sz, double sy, double sx, double amplitude) {
+    /** A blob: centre, standard deviations per axis, peak brightness above the background, and drift per timepoint. */
+    private record Blob(double z, double y, double x, double sz, double sy, double sx, double amplitude,
+                        double vy, double vx) {
+        Blob at(long t) {
+            return new Blob(z, y + vy * t, x + vx * t, sz, sy, sx, amplitude, vy, vx);
+        }
+
         int zFrom() {
             return (int) Math.floor(z - 3 * sz);
         }
@@ -40,6 +45,14 @@ final class SampleVolume {
     private final long width;
     private final long seed;
     private final List<Blob> blobs;
+
+    private SampleVolume(long[] shape, long seed, List<Blob> blobs) {
+        this.depth = shape.length == 3 ? shape[0] : 1;
+        this.height = shape[shape.length - 2];
+        this.width = shape[shape.length - 1];
+        this.seed = seed;
+        this.blobs = blobs;
+    }
 
     private SampleVolume(long[] shape, long seed) {
         if (shape.length != 2 && shape.length != 3) {
@@ -57,6 +70,18 @@ final class SampleVolume {
         return new SampleVolume(shape, seed);
     }
 
+    /**
+     * The same volume at timepoint {@code t}: every blob drifted by its own velocity (up to one pixel per
+     * timepoint in y and x), fresh noise.
+     */
+    SampleVolume at(long t) {
+        if (t == 0) {
+            return this;
+        }
+        long[] shape = depth == 1 ? new long[] {height, width} : new long[] {depth, height, width};
+        return new SampleVolume(shape, seed + 0x632BE59BD9B4E019L * t, blobs.stream().map(b -> b.at(t)).toList());
+    }
+
     /** Number of blobs: about 300 in a 64x512x512 volume, the same density elsewhere (20 to 5000). */
     int blobCount() {
         return blobs.size();
@@ -72,7 +97,8 @@ final class SampleVolume {
             double sz = depth == 1 ? 1 : Math.max(1, sxy * (0.3 + 0.3 * rnd.nextDouble()));
             double brightness = 300 * Math.pow(12, rnd.nextDouble()); // 300 .. 3600, most of them dim
             out.add(new Blob(rnd.nextDouble() * depth, rnd.nextDouble() * height, rnd.nextDouble() * width,
-                    sz, sxy * (0.8 + 0.4 * rnd.nextDouble()), sxy * (0.8 + 0.4 * rnd.nextDouble()), brightness));
+                    sz, sxy * (0.8 + 0.4 * rnd.nextDouble()), sxy * (0.8 + 0.4 * rnd.nextDouble()), brightness,
+                    2 * rnd.nextDouble() - 1, 2 * rnd.nextDouble() - 1));
         }
         return List.copyOf(out);
     }
@@ -120,6 +146,63 @@ final class SampleVolume {
                 }
             }
             writeNoisy(plane, z, y0, ny, x0, nx, out, k * (long) ny * nx);
+        }
+    }
+
+    /**
+     * Renders the cell labels of the box into {@code dest}, a {@code uint32} buffer of the box's extent:
+     * a voxel belongs to the blob (numbered from 1 in creation order) whose Gaussian profile is highest
+     * there, when that profile is at least a quarter of its peak (inside about 1.67 standard deviations);
+     * elsewhere 0, the background.
+     */
+    void renderLabels(long[] offset, NdBuffer dest) {
+        if (!dest.dataType().equals(DataType.UINT32)) {
+            throw new IllegalArgumentException("sample labels are uint32, got " + dest.dataType());
+        }
+        long[] ext = dest.shape();
+        int r = ext.length;
+        long z0 = r == 3 ? offset[0] : 0;
+        long nz = r == 3 ? ext[0] : 1;
+        int y0 = Math.toIntExact(offset[r - 2]);
+        int ny = Math.toIntExact(ext[r - 2]);
+        int x0 = Math.toIntExact(offset[r - 1]);
+        int nx = Math.toIntExact(ext[r - 1]);
+        float[] best = new float[Math.multiplyExact(ny, nx)];
+        int[] label = new int[best.length];
+        MemorySegment out = dest.segment();
+        for (long k = 0; k < nz; k++) {
+            long z = z0 + k;
+            Arrays.fill(best, 0.25f);
+            Arrays.fill(label, 0);
+            for (int i = 0; i < blobs.size(); i++) {
+                Blob b = blobs.get(i);
+                if (z < b.zFrom() || z > b.zTo()) {
+                    continue;
+                }
+                double dz = z - b.z();
+                double gz = Math.exp(-dz * dz / (2 * b.sz() * b.sz()));
+                int yFrom = Math.max(y0, (int) Math.floor(b.y() - 2 * b.sy()));
+                int yTo = Math.min(y0 + ny - 1, (int) Math.ceil(b.y() + 2 * b.sy()));
+                int xFrom = Math.max(x0, (int) Math.floor(b.x() - 2 * b.sx()));
+                int xTo = Math.min(x0 + nx - 1, (int) Math.ceil(b.x() + 2 * b.sx()));
+                for (int y = yFrom; y <= yTo; y++) {
+                    double dy = y - b.y();
+                    double gy = gz * Math.exp(-dy * dy / (2 * b.sy() * b.sy()));
+                    for (int x = xFrom; x <= xTo; x++) {
+                        double dx = x - b.x();
+                        float g = (float) (gy * Math.exp(-dx * dx / (2 * b.sx() * b.sx())));
+                        int at = (y - y0) * nx + (x - x0);
+                        if (g > best[at]) {
+                            best[at] = g;
+                            label[at] = i + 1;
+                        }
+                    }
+                }
+            }
+            long base = k * (long) ny * nx;
+            for (int i = 0; i < label.length; i++) {
+                out.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), base + i, label[i]);
+            }
         }
     }
 

@@ -22,10 +22,11 @@ import java.util.concurrent.Callable;
 @Command(name = "validate", mixinStandardHelpOptions = true,
         header = "Validate an OME-Zarr image, plate, well, labels group or bioformats2raw collection.",
         description = {
-            "Runs the structural rules (always: metadata parses, version, Zarr format, dataset arrays exist with "
-                    + "rank = number of axes, dimension_names = axes (0.5+), unique axes, levels fine to coarse, "
-                    + "integer labels, listed labels/wells/fields/series exist) and, when schemas are configured, "
-                    + "the official OME-NGFF JSON schemas (draft 2020-12).",
+            "Runs the structural rules (always: the OME-NGFF 0.4/0.5/0.6 metadata rules, covering what the official "
+                    + "schemas check; version, Zarr format, dataset arrays exist with rank = number of axes, "
+                    + "dimension_names = axes (0.5+), levels fine to coarse, integer labels, listed labels/wells/"
+                    + "fields/series exist) and, when schemas are configured, the official OME-NGFF JSON schemas "
+                    + "(draft 2020-12). --metadata-only skips everything past the metadata documents.",
             "Schemas come from --schemas, else the NGFF_SCHEMAS environment variable: a directory searched for "
                     + "*.schema files (an ngff-spec checkout works as it is). They are not shipped with ngff.",
             "Exit code 0 only when valid (with --strict: no warnings either), 1 when invalid or unreadable."})
@@ -44,6 +45,10 @@ public final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
 
+    @Option(names = "--metadata-only", description = "Check the OME metadata documents only: no arrays are opened and "
+            + "the datasets, labels, wells, fields and series they name need not exist.")
+    boolean metadataOnly;
+
     @Option(names = "--schemas", paramLabel = "DIR",
             description = "Directory with the OME-NGFF *.schema files (default: env NGFF_SCHEMAS).")
     Path schemas;
@@ -54,7 +59,7 @@ public final class ValidateCommand implements Callable<Integer> {
         Report report;
         try (ReadableStore store = Locations.openReadable(spec.commandLine(), location);
              ExecutionContext ctx = ExecutionContext.create()) {
-            report = new OmeValidator(new OmeValidator.Options(strict, set.orElse(null))).validate(store, Key.ROOT, ctx);
+            report = new OmeValidator(new OmeValidator.Options(strict, set.orElse(null), metadataOnly)).validate(store, Key.ROOT, ctx);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

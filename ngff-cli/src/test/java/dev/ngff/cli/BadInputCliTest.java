@@ -235,7 +235,7 @@ class BadInputCliTest {
 
     private Path sample(String name) {
         Path s = dir.resolve(name);
-        Cli.Result r = Cli.run("sample", s, "--shape", "4,32,32", "--chunks", "2,16,16", "--codec", "gzip");
+        Cli.Result r = Cli.run("sample", s, "--plain", "--shape", "4,32,32", "--chunks", "2,16,16", "--codec", "gzip");
         assertThat(r.code()).as(r.err()).isZero();
         return s;
     }

@@ -60,8 +60,8 @@ class ErrorsTest {
         assertThat(rank.code()).isEqualTo(2);
         assertThat(rank.err()).contains("--chunks");
         assertThat(dir.resolve("c.zarr")).doesNotExist();
-        assertThat(Cli.run("sample", dir.resolve("d.zarr"), "--shape", "1,2,3,4").code()).isEqualTo(2);
-        assertThat(Cli.run("sample", dir.resolve("d.zarr"), "--shards", "3,32,32", "--shape", "8,32,32",
+        assertThat(Cli.run("sample", dir.resolve("d.zarr"), "--plain", "--shape", "1,2,3,4").code()).isEqualTo(2);
+        assertThat(Cli.run("sample", dir.resolve("d.zarr"), "--plain", "--shards", "3,32,32", "--shape", "8,32,32",
                 "--chunks", "2,32,32").code()).isEqualTo(2);
         assertThat(Cli.run("info", "s3://Not_A_Bucket/x.zarr").code()).isEqualTo(2);
         assertThat(Cli.run("info", "gs://bucket/x.zarr").code()).isEqualTo(2);
@@ -80,10 +80,10 @@ class ErrorsTest {
     @Test
     void existingTargetNeedsOverwrite() {
         Path s = sample();
-        Cli.Result again = Cli.run("sample", s, "--shape", "4,32,32");
+        Cli.Result again = Cli.run("sample", s, "--plain", "--shape", "4,32,32");
         assertThat(again.code()).isEqualTo(1);
         assertThat(again.err()).contains("is not empty", "--overwrite");
-        assertThat(Cli.run("sample", s, "--shape", "4,32,32", "--overwrite", "--seed", "9").code()).isZero();
+        assertThat(Cli.run("sample", s, "--plain", "--shape", "4,32,32", "--overwrite", "--seed", "9").code()).isZero();
     }
 
     @Test
@@ -112,7 +112,7 @@ class ErrorsTest {
 
     private Path sample() {
         Path s = dir.resolve("s.zarr");
-        Cli.Result r = Cli.run("sample", s, "--shape", "4,32,32", "--chunks", "2,16,16");
+        Cli.Result r = Cli.run("sample", s, "--plain", "--shape", "4,32,32", "--chunks", "2,16,16");
         assertThat(r.code()).as(r.err()).isZero();
         return s;
     }

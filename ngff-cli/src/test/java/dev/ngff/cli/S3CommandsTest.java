@@ -43,7 +43,7 @@ class S3CommandsTest {
     @Test
     void copyToS3InfoFromS3AndCopyBack() throws IOException {
         Path sample = dir.resolve("sample.zarr");
-        Cli.Result r = Cli.run("sample", sample, "--shape", "16,96,80", "--chunks", "8,32,32", "--seed", "3");
+        Cli.Result r = Cli.run("sample", sample, "--plain", "--shape", "16,96,80", "--chunks", "8,32,32", "--seed", "3");
         assertThat(r.code()).as(r.err()).isZero();
         NdBuffer data = Zarr.openArray(FileSystemStore.open(sample), Key.ROOT, ctx).read();
 
@@ -72,7 +72,7 @@ class S3CommandsTest {
     @Test
     void s3ToS3CopyAndOverwriteRules() throws IOException {
         Path sample = dir.resolve("s.zarr");
-        assertThat(Cli.run("sample", sample, "--shape", "40,30", "--chunks", "16,16", "--seed", "9").code()).isZero();
+        assertThat(Cli.run("sample", sample, "--plain", "--shape", "40,30", "--chunks", "16,16", "--seed", "9").code()).isZero();
         S3Location a = S3TestServer.freshLocation();
         S3Location b = S3TestServer.freshLocation();
         assertThat(Cli.run("copy", sample, uri(a)).code()).isZero();

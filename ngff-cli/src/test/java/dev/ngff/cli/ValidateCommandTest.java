@@ -83,6 +83,23 @@ class ValidateCommandTest {
     }
 
     @Test
+    void metadataOnlyChecksTheDocumentsWithoutTheArrays() throws Exception {
+        Path p = image(NgffVersion.V0_5);
+        Files.delete(p.resolve("0/zarr.json"));
+        Files.delete(p.resolve("1/zarr.json"));
+        assertThat(Cli.run("validate", p).code()).isEqualTo(1);
+        Cli.Result r = Cli.run("validate", "--metadata-only", p);
+        assertThat(r.code()).as(r.out()).isZero();
+        assertThat(r.out()).startsWith("VALID").contains("1 group checked");
+        // a metadata error is still found
+        Path attrs = p.resolve("zarr.json");
+        Files.writeString(attrs, Files.readString(attrs).replace("\"type\" : \"space\"", "\"type\" : 7"));
+        Cli.Result bad = Cli.run("validate", "--metadata-only", p);
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.out()).contains("/ome/multiscales/0/axes/1/type: an axis type is a string, not the number 7");
+    }
+
+    @Test
     void strictCountsWarnings() throws Exception {
         Path p = image(NgffVersion.V0_5);
         // a third channel entry for a channel axis of 2: a warning

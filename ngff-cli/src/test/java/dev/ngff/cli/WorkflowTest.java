@@ -42,7 +42,7 @@ class WorkflowTest {
     @Test
     void sampleInfoCopyExport() throws IOException {
         Path sample = dir.resolve("sample.zarr");
-        Cli.Result r = Cli.run("sample", sample, "--shape", "16,96,80", "--chunks", "8,32,32", "--seed", "5");
+        Cli.Result r = Cli.run("sample", sample, "--plain", "--shape", "16,96,80", "--chunks", "8,32,32", "--seed", "5");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).matches("wrote 240\\.0 KiB \\(uncompressed\\) in \\d+\\.\\d\\d s: \\d+\\.\\d MiB/s, "
                 + "18 chunks, \\d+\\.\\d KiB stored, 20 cells, seed 5\\R");
@@ -130,7 +130,7 @@ class WorkflowTest {
     @Test
     void sampleWritesExactlyTheRenderedVolume() throws IOException {
         Path s = dir.resolve("v2-2d.zarr");
-        Cli.Result r = Cli.run("sample", s, "--shape", "70,90", "--chunks", "32,32", "--zarr-format", "2",
+        Cli.Result r = Cli.run("sample", s, "--plain", "--shape", "70,90", "--chunks", "32,32", "--zarr-format", "2",
                 "--codec", "none", "--seed", "11", "--workers", "2");
         assertThat(r.code()).as(r.err()).isZero();
         ZarrArray a = open(s);
@@ -145,7 +145,7 @@ class WorkflowTest {
     @Test
     void shardedSample() throws IOException {
         Path s = dir.resolve("sharded-sample.zarr");
-        Cli.Result r = Cli.run("sample", s, "--shape", "8,64,64", "--chunks", "4,16,16", "--shards", "8,32,64",
+        Cli.Result r = Cli.run("sample", s, "--plain", "--shape", "8,64,64", "--chunks", "4,16,16", "--shards", "8,32,64",
                 "--codec", "zstd:5");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains(", 2 chunks, ");
@@ -159,7 +159,7 @@ class WorkflowTest {
     @Test
     void progressBarWhenAsked() {
         Path sample = dir.resolve("p.zarr");
-        Cli.Result r = Cli.run("sample", sample, "--shape", "4,64,64", "--progress");
+        Cli.Result r = Cli.run("sample", sample, "--plain", "--shape", "4,64,64", "--progress");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).contains("sample").contains("100%");
     }

@@ -109,6 +109,10 @@ public record V2Details(String dtype, char order, JsonNode compressor, JsonNode 
         ObjectNode n = Json.object();
         n.put("id", v2Id(spec.name()));
         n.setAll(spec.configuration());
+        // numcodecs' Zstd default; numcodecs before 0.13 and tensorstore's zarr driver reject the member
+        if (spec.name().equals("zstd") && n.path("checksum").isBoolean() && !n.get("checksum").booleanValue()) {
+            n.remove("checksum");
+        }
         return n;
     }
 }

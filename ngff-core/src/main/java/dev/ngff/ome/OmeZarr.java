@@ -2,6 +2,7 @@ package dev.ngff.ome;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ngff.array.Zarr;
+import dev.ngff.array.ZarrArray;
 import dev.ngff.array.ZarrGroup;
 import dev.ngff.error.InvalidMetadataException;
 import dev.ngff.error.NodeNotFoundException;
@@ -20,7 +21,14 @@ import dev.ngff.metadata.ome.OmeMetadata;
 import dev.ngff.metadata.ome.Plate;
 import dev.ngff.metadata.ome.ScaleTranslation;
 import dev.ngff.metadata.ome.Transform;
+import dev.ngff.metadata.ome.Omero;
 import dev.ngff.metadata.ome.Well;
+import dev.ngff.pyramid.Downsampling;
+import dev.ngff.pyramid.LevelLayout;
+import dev.ngff.pyramid.LevelSource;
+import dev.ngff.pyramid.PyramidPlan;
+import dev.ngff.pyramid.PyramidWriter;
+import dev.ngff.write.Durability;
 import dev.ngff.store.Key;
 import dev.ngff.store.ReadableStore;
 import dev.ngff.store.Stores;
@@ -31,6 +39,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 
 /**
  * Entry point for OME-Zarr: open what a location holds as an image, plate, well, labels group or
@@ -169,28 +178,48 @@ public final class OmeZarr {
 
     private static OmeImage createImage(WritableStore store, Key path, ImageSpec spec, ImageLabel imageLabel,
                                         ExecutionContext ctx) throws IOException {
+        List<ArrayMetadata> levels = levelMetadata(spec);
+        for (int k = 0; k < levels.size(); k++) {
+            Zarr.createArray(store, path.resolve(Integer.toString(k)), levels.get(k), ctx);
+        }
+        return openImage(writeImageGroup(store, path, spec, imageLabel, null, ctx));
+    }
+
+    /** The metadata of each level of a spec: level 0's layout, clipped to each smaller level. */
+    private static List<ArrayMetadata> levelMetadata(ImageSpec spec) {
         NgffVersion v = spec.version();
         List<String> names = spec.axes().stream().map(Axis::name).toList();
         if (new LinkedHashSet<>(names).size() != names.size()) {
             throw new IllegalArgumentException("axis names must be unique: " + names);
         }
+        ArrayMetadata.Builder b = ArrayMetadata.builder(spec.dataType(), spec.shape()).zarrFormat(v.zarrFormat())
+                .chunks(spec.chunks()).codecs(spec.codecs());
+        if (v.zarrFormat() == 3) {
+            b.dimensionNames(names);
+        } else {
+            b.chunkKeyEncoding(new ChunkKeyEncoding(ChunkKeyEncoding.Kind.V2, '/'));
+        }
+        ArrayMetadata template = b.build();
+        List<ArrayMetadata> out = new ArrayList<>();
+        for (int k = 0; k < spec.levels(); k++) {
+            out.add(LevelLayout.of(template, spec.levelShape(k)));
+        }
+        return out;
+    }
+
+    /**
+     * Writes an image's group metadata (multiscales, omero, image-label) for a spec whose levels are at
+     * {@code 0, 1, ...}; {@code method} decides the levels' translations (null: the spec's origin on every level).
+     */
+    private static ZarrGroup writeImageGroup(WritableStore store, Key path, ImageSpec spec, ImageLabel imageLabel,
+                                             Downsampling method, ExecutionContext ctx) throws IOException {
+        NgffVersion v = spec.version();
         List<Multiscale.Dataset> datasets = new ArrayList<>();
         for (int k = 0; k < spec.levels(); k++) {
             String p = Integer.toString(k);
-            datasets.add(new Multiscale.Dataset(p, levelTransforms(v, p, spec.levelScale(k), spec.origin()), null));
-            long[] shape = spec.levelShape(k);
-            long[] chunks = spec.chunks();
-            for (int d = 0; d < chunks.length; d++) {
-                chunks[d] = Math.max(1, Math.min(chunks[d], shape[d]));
-            }
-            ArrayMetadata.Builder b = ArrayMetadata.builder(spec.dataType(), shape).zarrFormat(v.zarrFormat())
-                    .chunks(chunks).codecs(spec.codecs());
-            if (v.zarrFormat() == 3) {
-                b.dimensionNames(names);
-            } else {
-                b.chunkKeyEncoding(new ChunkKeyEncoding(ChunkKeyEncoding.Kind.V2, '/'));
-            }
-            Zarr.createArray(store, path.resolve(p), b.build(), ctx);
+            double[] translation = method == null || k == 0 ? spec.origin()
+                    : spec.plan().levelTranslation(spec.origin(), spec.pixelSize(), method, k);
+            datasets.add(new Multiscale.Dataset(p, levelTransforms(v, p, spec.levelScale(k), translation), null));
         }
         String name = spec.name() != null ? spec.name() : path.isRoot() ? "image" : path.name();
         Multiscale ms = v.hasCoordinateSystems()
@@ -201,8 +230,149 @@ public final class OmeZarr {
                         spec.downsamplingType(), spec.downsamplingMetadata(), null);
         OmeMetadata meta = new OmeMetadata(v.text(), v.nestedUnderOme(), List.of(ms), spec.omero(), null,
                 imageLabel, null, null, null, null, null, null);
-        ZarrGroup g = writeGroup(store, path, v, meta, ctx);
+        return writeGroup(store, path, v, meta, ctx);
+    }
+
+    /**
+     * Writes a complete multiscale image from level-0 data in one streaming pass
+     * ({@link PyramidWriter}): the source is read once; every level of the spec's plan is written through
+     * the shard write buffer and published after its data; the image group's metadata, listing the
+     * levels, is written last, so a reader never finds the multiscales ahead of the levels it lists. The
+     * multiscale {@code type} is the method's name (unless the spec names one), and each level's
+     * translation places its pixels where the method puts them ({@link PyramidPlan#levelTranslation}).
+     *
+     * <p>When the spec's omero block has as many channels as the {@code c} axis has indices, each
+     * channel's window (min, max, start, end) is set from the level-0 values seen during the pass, unless
+     * it has one already.
+     *
+     * @param source level-0 data of the spec's shape and data type: an array ({@link LevelSource#of}) or a
+     *               generator
+     * @param progress told the level-0 bytes of each finished block, or null
+     */
+    public static OmeImage writeImage(WritableStore store, Key path, ImageSpec spec, LevelSource source,
+                                      Downsampling method, PyramidWriter.Options options, Durability durability,
+                                      LongConsumer progress, ExecutionContext ctx) throws IOException {
+        return writeImage(store, path, spec, null, source, method, options, durability, progress, ctx);
+    }
+
+    private static OmeImage writeImage(WritableStore store, Key path, ImageSpec spec, ImageLabel imageLabel,
+                                       LevelSource source, Downsampling method, PyramidWriter.Options options,
+                                       Durability durability, LongConsumer progress, ExecutionContext ctx)
+            throws IOException {
+        if (!java.util.Arrays.equals(source.shape(), spec.shape()) || !source.dataType().equals(spec.dataType())) {
+            throw new IllegalArgumentException("the source is " + source.dataType() + " "
+                    + java.util.Arrays.toString(source.shape()) + ", the image spec " + spec.dataType() + " "
+                    + java.util.Arrays.toString(spec.shape()));
+        }
+        int channelAxis = -1;
+        for (int d = 0; d < spec.axes().size(); d++) {
+            if ("channel".equals(spec.axes().get(d).type())) {
+                channelAxis = d;
+            }
+        }
+        boolean windows = spec.omero() != null && channelAxis >= 0
+                && spec.omero().channels().size() == spec.shape()[channelAxis];
+        List<ArrayMetadata> metas = levelMetadata(spec);
+        List<ZarrArray> levels = new ArrayList<>();
+        for (int k = 0; k < metas.size(); k++) {
+            levels.add(Zarr.newArray(store, path.resolve(Integer.toString(k)), metas.get(k), ctx));
+        }
+        PyramidWriter.Result result = PyramidWriter.write(source, levels, spec.plan(), method,
+                options.withChannelAxis(windows ? channelAxis : -1), progress);
+        for (ZarrArray level : levels) {
+            level.publish(durability);
+        }
+        ImageSpec done = spec.downsamplingType() == null ? spec.withDownsamplingType(method.name()) : spec;
+        if (windows) {
+            done = done.withOmero(withWindows(spec.omero(), result.ranges()));
+        }
+        ZarrGroup g = writeImageGroup(store, path, done, imageLabel, method, ctx);
+        if (durability == Durability.COMMIT && store instanceof dev.ngff.store.Store local) {
+            dev.ngff.write.LocalFiles.force(local, path);
+        }
         return openImage(g);
+    }
+
+    private static Omero withWindows(Omero omero, List<PyramidWriter.ValueRange> ranges) {
+        List<Omero.Channel> channels = new ArrayList<>();
+        for (int c = 0; c < omero.channels().size(); c++) {
+            Omero.Channel ch = omero.channels().get(c);
+            PyramidWriter.ValueRange r = ranges.get(c);
+            if (ch.window() == null && !Double.isNaN(r.min())) {
+                ch = new Omero.Channel(ch.label(), ch.color(), Omero.Window.of(r.min(), r.max(), r.min(), r.max()),
+                        ch.active(), ch.inverted(), ch.family(), ch.coefficient(), ch.extra());
+            }
+            channels.add(ch);
+        }
+        return new Omero(omero.id(), omero.name(), omero.version(), channels, omero.rdefs(), omero.extra());
+    }
+
+    /**
+     * Writes a label image {@code labels/<name>} below an image from its level-0 labels in one pass,
+     * downsampled by {@code method} (mode for labels) with the image's axes, pixel sizes and level factors,
+     * and {@code image-label} metadata (colors, source) pointing back at the image; the name is added to the
+     * {@code labels} group's list after the label image is complete.
+     */
+    public static OmeImage writeLabel(WritableStore store, OmeImage image, String name, LevelSource labels,
+                                      long[] chunks, List<dev.ngff.metadata.CodecSpec> codecs,
+                                      List<ImageLabel.Color> colors, Downsampling method,
+                                      PyramidWriter.Options options, Durability durability) throws IOException {
+        if (!labels.dataType().isInteger()) {
+            throw new IllegalArgumentException("label images need an integer data type, got " + labels.dataType());
+        }
+        NgffVersion v = image.metadata().version().orElseThrow(() -> new IllegalArgumentException(
+                "the image has no version"));
+        ImageSpec spec = labelSpec(image, name, labels.dataType(), labels.shape(), chunks, codecs)
+                .withDownsamplingType(method.name());
+        ObjectNode source = Json.object().put("image", "../../");
+        ImageLabel il = new ImageLabel(v.nestedUnderOme() ? null : v.text(), colors, null, source, null);
+        Key labelsPath = image.group().path().resolve("labels");
+        OmeImage written = writeImage(store, labelsPath.resolve(name), spec, il, labels, method, options, durability,
+                null, image.group().context());
+        addLabelName(store, image, name, v, image.group().context());
+        return written;
+    }
+
+    private static ImageSpec labelSpec(OmeImage image, String name, DataType type, long[] shape, long[] chunks,
+                                       List<dev.ngff.metadata.CodecSpec> codecs) {
+        NgffVersion v = image.metadata().version().orElseThrow(() -> new IllegalArgumentException(
+                "the image has no version"));
+        Level l0 = image.levels().getFirst();
+        int rank = shape.length;
+        if (rank != l0.rank()) {
+            throw new IllegalArgumentException("labels of rank " + rank + " for an image of rank " + l0.rank());
+        }
+        List<int[]> factors = new ArrayList<>();
+        for (int k = 1; k < image.levels().size(); k++) {
+            int[] f = new int[rank];
+            for (int d = 0; d < rank; d++) {
+                f[d] = (int) Math.max(1, Math.round((double) image.level(k - 1).shape()[d] / image.level(k).shape()[d]));
+            }
+            factors.add(f);
+        }
+        return new ImageSpec(v, name, image.axes(), type, shape, chunks, l0.scale(),
+                l0.scaleTranslation().isPresent() && !allZero(l0.translation()) ? l0.translation() : null,
+                new PyramidPlan(factors, rank), codecs, null,
+                image.multiscale().type(), image.multiscale().metadata() instanceof ObjectNode o ? o : null);
+    }
+
+    private static void addLabelName(WritableStore store, OmeImage image, String name, NgffVersion v,
+                                     ExecutionContext ctx) throws IOException {
+        Key labelsPath = image.group().path().resolve("labels");
+        List<String> names = new ArrayList<>();
+        Optional<dev.ngff.metadata.NodeMetadata> existing = Zarr.readMetadata(store, labelsPath);
+        if (existing.isPresent()) {
+            Optional<OmeMetadata> lm = OmeMetadata.parse(existing.get().attributes(), store.describe() + " '" + labelsPath + "'");
+            if (lm.isPresent() && lm.get().labels() != null) {
+                names.addAll(lm.get().labels());
+            }
+        }
+        if (!names.contains(name)) {
+            names.add(name);
+        }
+        OmeMetadata labelsMeta = new OmeMetadata(v.text(), v.nestedUnderOme(), null, null, names, null, null, null,
+                null, null, null, null);
+        writeGroup(store, labelsPath, v, labelsMeta, ctx);
     }
 
     /**
@@ -211,6 +381,9 @@ public final class OmeZarr {
      * {@code path} to the {@value #PHYSICAL} coordinate system.
      */
     static List<Transform> levelTransforms(NgffVersion v, String path, double[] scale, double[] origin) {
+        if (origin != null && allZero(origin)) {
+            origin = null;
+        }
         if (!v.hasCoordinateSystems()) {
             List<Transform> ts = new ArrayList<>();
             ts.add(Transform.Scale.of(scale));
@@ -249,38 +422,12 @@ public final class OmeZarr {
         }
         NgffVersion v = image.metadata().version().orElseThrow(() -> new IllegalArgumentException(
                 "the image has no version"));
-        Key labelsPath = image.group().path().resolve("labels");
-        List<String> names = new ArrayList<>();
-        Optional<dev.ngff.metadata.NodeMetadata> existing = Zarr.readMetadata(store, labelsPath);
-        if (existing.isPresent()) {
-            Optional<OmeMetadata> lm = OmeMetadata.parse(existing.get().attributes(), store.describe() + " '" + labelsPath + "'");
-            if (lm.isPresent() && lm.get().labels() != null) {
-                names.addAll(lm.get().labels());
-            }
-        }
-        if (!names.contains(name)) {
-            names.add(name);
-        }
-        OmeMetadata labelsMeta = new OmeMetadata(v.text(), v.nestedUnderOme(), null, null, names, null, null, null,
-                null, null, null, null);
-        writeGroup(store, labelsPath, v, labelsMeta, ctx);
-
+        addLabelName(store, image, name, v, ctx);
         Level l0 = image.levels().getFirst();
-        long[] shape = l0.shape();
-        int rank = shape.length;
-        int[] factors = new int[rank];
-        for (int d = 0; d < rank; d++) {
-            factors[d] = image.levels().size() > 1
-                    ? (int) Math.max(1, Math.round((double) shape[d] / image.level(1).shape()[d])) : 1;
-        }
-        long[] chunks = l0.metadata().chunkShape();
-        ImageSpec spec = new ImageSpec(v, name, image.axes(), type, shape, chunks, l0.scale(),
-                l0.scaleTranslation().isPresent() && !allZero(l0.translation()) ? l0.translation() : null,
-                image.levels().size(), factors, l0.metadata().codecs(), null,
-                image.multiscale().type(), image.multiscale().metadata() instanceof ObjectNode o ? o : null);
+        ImageSpec spec = labelSpec(image, name, type, l0.shape(), l0.metadata().chunkShape(), l0.metadata().codecs());
         ObjectNode source = Json.object().put("image", "../../");
         ImageLabel il = new ImageLabel(v.nestedUnderOme() ? null : v.text(), colors, null, source, null);
-        return createImage(store, labelsPath.resolve(name), spec, il, ctx);
+        return createImage(store, image.group().path().resolve("labels").resolve(name), spec, il, ctx);
     }
 
     private static boolean allZero(double[] a) {

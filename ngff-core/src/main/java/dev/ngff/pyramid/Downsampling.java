@@ -86,7 +86,10 @@ public sealed interface Downsampling {
     /**
      * Gaussian-weighted mean around the block's centre {@code c = j*f + (f-1)/2}: input element {@code x}
      * with {@code |x - c| <= halfSize} weighs {@code exp(-(x-c)^2 / (2 sigma^2))}, weights over the
-     * elements present renormalised to one. Separable per axis. A null sigma or half-size takes the
+     * elements present renormalised to one. Separable per axis. The window always holds the element(s)
+     * nearest {@code c} (so a half-size below the block's own half-width still reads its middle), a sigma
+     * of 0 weighs only those nearest elements, and an edge block whose window holds no present element (a
+     * centre beyond the input with a small half-size) takes the last input element. A null sigma or half-size takes the
      * defaults per axis: {@code sigma = 2f/6} (as scikit-image's pyramid_reduce) and
      * {@code halfSize = ceil(4 sigma)}; axes with factor 1 are not smoothed.
      *
@@ -142,12 +145,16 @@ public sealed interface Downsampling {
             return s == 0 ? 0 : Math.ceil(4 * s);
         }
 
+        /**
+         * Exactly the input beyond the block that the window reaches: the integers x with
+         * {@code |x - c| <= halfSize} reach {@code floor(halfSize - (f-1)/2)} elements past each end of the block.
+         */
         @Override
         public int[] halo(int[] factors) {
             int[] h = new int[factors.length];
             for (int d = 0; d < h.length; d++) {
                 double extra = halfSize(d, factors[d]) - (factors[d] - 1) / 2.0;
-                h[d] = extra <= 0 ? 0 : (int) Math.ceil(extra);
+                h[d] = extra <= 0 ? 0 : (int) Math.floor(extra);
             }
             return h;
         }

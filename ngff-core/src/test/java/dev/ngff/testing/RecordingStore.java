@@ -25,6 +25,7 @@ public final class RecordingStore implements Store {
     private final List<Request> reads = new CopyOnWriteArrayList<>();
     private final AtomicLong bytesRead = new AtomicLong();
     private final AtomicLong writes = new AtomicLong();
+    private final List<Key> writtenKeys = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public RecordingStore(Store delegate) {
         this.delegate = delegate;
@@ -47,10 +48,16 @@ public final class RecordingStore implements Store {
         return writes.get();
     }
 
+    /** The keys written, in the order their writes completed. */
+    public List<Key> writtenKeys() {
+        return List.copyOf(writtenKeys);
+    }
+
     public void reset() {
         reads.clear();
         bytesRead.set(0);
         writes.set(0);
+        writtenKeys.clear();
     }
 
     @Override
@@ -73,6 +80,7 @@ public final class RecordingStore implements Store {
     public void write(Key key, Bytes value) throws IOException {
         writes.incrementAndGet();
         delegate.write(key, value);
+        writtenKeys.add(key);
     }
 
     @Override
@@ -88,13 +96,17 @@ public final class RecordingStore implements Store {
     @Override
     public Optional<String> writeIfAbsent(Key key, Bytes value) throws IOException {
         writes.incrementAndGet();
-        return delegate.writeIfAbsent(key, value);
+        Optional<String> v = delegate.writeIfAbsent(key, value);
+        writtenKeys.add(key);
+        return v;
     }
 
     @Override
     public Optional<String> writeIfVersion(Key key, Bytes value, String expected) throws IOException {
         writes.incrementAndGet();
-        return delegate.writeIfVersion(key, value, expected);
+        Optional<String> v = delegate.writeIfVersion(key, value, expected);
+        writtenKeys.add(key);
+        return v;
     }
 
     @Override

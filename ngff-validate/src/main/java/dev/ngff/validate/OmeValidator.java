@@ -18,17 +18,14 @@ import dev.ngff.metadata.ome.NgffVersion;
 import dev.ngff.metadata.ome.OmeMetadata;
 import dev.ngff.metadata.ome.Plate;
 import dev.ngff.metadata.ome.ScaleTranslation;
-import dev.ngff.metadata.ome.Transform;
 import dev.ngff.metadata.ome.Well;
 import dev.ngff.store.Key;
 import dev.ngff.store.ReadableStore;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Validates an OME-Zarr hierarchy: the structural rules (always) and the official JSON schemas (when a
@@ -42,10 +39,17 @@ public final class OmeValidator {
     /**
      * @param strict  use the {@code strict_*} schemas where they exist, and count warnings as failures
      * @param schemas the official schemas, or null to run the structural rules only
+     * @param metadataOnly check the OME metadata documents only: do not look for the arrays the
+     *                     multiscales name (their existence, rank, dimension names, data type, shapes), nor
+     *                     for the groups that labels, plates, wells and collections name
      */
-    public record Options(boolean strict, SchemaSet schemas) {
+    public record Options(boolean strict, SchemaSet schemas, boolean metadataOnly) {
+        public Options(boolean strict, SchemaSet schemas) {
+            this(strict, schemas, false);
+        }
+
         public static Options structuralOnly() {
-            return new Options(false, null);
+            return new Options(false, null, false);
         }
     }
 
@@ -148,6 +152,10 @@ public final class OmeValidator {
             this.ctx = ctx;
         }
 
+        long errorCount() {
+            return issues.stream().filter(i -> i.severity() == Issue.Severity.ERROR).count();
+        }
+
         void error(String rule, Key node, String pointer, String message) {
             issues.add(new Issue(Issue.Severity.ERROR, rule, nodeName(node), pointer, message));
         }
@@ -176,6 +184,9 @@ public final class OmeValidator {
                             + ", but this group is Zarr v" + g.zarrFormat());
                 }
             }
+            if (options.metadataOnly()) {
+                return parsed;
+            }
             if (m.bioformats2rawLayout() != null) {
                 collection(g, m, depth);
             }
@@ -196,16 +207,34 @@ public final class OmeValidator {
 
         Optional<OmeMetadata> attributes(ObjectNode attrs, Key node, String expected) {
             String ome = attrs.has("ome") ? "/ome" : "";
+            boolean anyOme = attrs.has("ome") || OmeMetadata.KEYS.stream().anyMatch(attrs::has);
+            String rawVersion = declaredVersion(attrs);
+            long errorsBefore = errorCount();
+            if (anyOme) {
+                SpecRules.check(attrs, rawVersion, attrs.has("ome"), options.strict(), new SpecRules.Sink() {
+                    @Override
+                    public void error(String rule, String pointer, String message) {
+                        Walk.this.error(rule, node, pointer, message);
+                    }
+
+                    @Override
+                    public void warn(String rule, String pointer, String message) {
+                        Walk.this.warn(rule, node, pointer, message);
+                    }
+                });
+            }
             Optional<OmeMetadata> parsed;
             try {
                 parsed = OmeMetadata.parse(attrs, nodeName(node));
             } catch (NgffException e) {
-                error("metadata", node, "", e.getMessage());
+                if (errorCount() == errorsBefore) {
+                    error("metadata", node, "", e.getMessage()); // else the rules said it, with their pointers
+                }
                 schemaCheck(attrs, node, null, null);
                 return Optional.empty();
             }
             if (parsed.isEmpty()) {
-                error("no-ome-metadata", node, "", expected == null ? "no OME-NGFF metadata in the attributes"
+                error("no-ome-metadata", node, ome, expected == null ? "no OME-NGFF metadata in the attributes"
                         : "expected " + expected + " metadata, found no OME-NGFF metadata");
                 return parsed;
             }
@@ -216,8 +245,11 @@ public final class OmeValidator {
             }
             String vt = m.versionText();
             if (vt == null) {
-                if (m.nested() || m.isImage() || m.plate() != null || m.well() != null) {
-                    error("version", node, ome + (m.nested() ? "/version" : ""), "no OME-NGFF version");
+                if (m.nested()) {
+                    error("version", node, ome + "/version", "no OME-NGFF version");
+                } else if (m.isImage() || m.plate() != null || m.well() != null || m.imageLabel() != null) {
+                    // 0.4 puts the version inside each object and only its strict schemas require it
+                    warn("version", node, "", "no OME-NGFF version; read as 0.4");
                 }
             } else if (!NgffVersion.isWellFormed(vt)) {
                 error("version", node, ome + "/version", "'" + vt + "' is not an OME-NGFF version");
@@ -233,8 +265,26 @@ public final class OmeValidator {
                 }
             }
             schemaCheck(attrs, node, m, vt);
-            documentRules(m, node, ome);
             return parsed;
+        }
+
+        /** The version a document declares: ome.version (0.5+), else the first 0.4-style one; null when none. */
+        static String declaredVersion(ObjectNode attrs) {
+            if (attrs.has("ome")) {
+                JsonNode v = attrs.path("ome").path("version");
+                return v.isTextual() ? v.textValue() : null;
+            }
+            for (JsonNode ms : attrs.path("multiscales")) {
+                if (ms.path("version").isTextual()) {
+                    return ms.path("version").textValue();
+                }
+            }
+            for (String k : List.of("plate", "well", "image-label")) {
+                if (attrs.path(k).path("version").isTextual()) {
+                    return attrs.path(k).path("version").textValue();
+                }
+            }
+            return null;
         }
 
         void schemaCheck(ObjectNode attrs, Key node, OmeMetadata m, String vt) {
@@ -286,72 +336,6 @@ public final class OmeValidator {
                     && NgffVersion.of(vt).compareTo(NgffVersion.V0_4) >= 0) {
                 warn("schema-missing", node, "", "no schema for OME-NGFF " + vt + " " + kinds + " in " + schemas.source()
                         + "; schema checks skipped");
-            }
-        }
-
-        /** Rules about one document that the schemas cannot say. */
-        void documentRules(OmeMetadata m, Key node, String ome) {
-            if (m.multiscales() != null) {
-                for (int i = 0; i < m.multiscales().size(); i++) {
-                    Multiscale ms = m.multiscales().get(i);
-                    String base = ome + "/multiscales/" + i;
-                    List<Axis> axes = ms.effectiveAxes();
-                    Set<String> seen = new HashSet<>();
-                    for (int a = 0; a < axes.size(); a++) {
-                        if (!seen.add(axes.get(a).name())) {
-                            error("axes-unique", node, base + (ms.axes() != null ? "/axes/" + a : "/coordinateSystems"),
-                                    "duplicate axis name '" + axes.get(a).name() + "'");
-                        }
-                    }
-                    if (ms.datasets().isEmpty()) {
-                        error("datasets", node, base + "/datasets", "a multiscale needs at least one dataset");
-                    }
-                    if (ms.axes() == null) {
-                        continue; // 0.6: ranks follow the coordinate systems; the schema checks the shapes
-                    }
-                    for (int d = 0; d < ms.datasets().size(); d++) {
-                        List<Transform> ts = ms.datasets().get(d).coordinateTransformations();
-                        for (int t = 0; t < ts.size(); t++) {
-                            double[] p = switch (ts.get(t)) {
-                                case Transform.Scale s -> s.scale();
-                                case Transform.Translation tr -> tr.translation();
-                                default -> null;
-                            };
-                            if (p != null && p.length != axes.size()) {
-                                error("transform-rank", node, base + "/datasets/" + d + "/coordinateTransformations/" + t,
-                                        ts.get(t).type() + " has " + p.length + " values for " + axes.size() + " axes");
-                            }
-                        }
-                    }
-                }
-            }
-            if (m.omero() != null && "0.4".equals(m.versionText())) {
-                for (int c = 0; c < m.omero().channels().size(); c++) {
-                    var win = m.omero().channels().get(c).window();
-                    if (win != null && (win.min() == null || win.max() == null || win.start() == null || win.end() == null)) {
-                        error("omero-window", node, ome + "/omero/channels/" + c + "/window",
-                                "a 0.4 omero window needs min, max, start and end");
-                    }
-                }
-            }
-            if (m.plate() != null) {
-                Plate p = m.plate();
-                for (int i = 0; i < p.wells().size(); i++) {
-                    Plate.WellRef w = p.wells().get(i);
-                    String ptr = ome + "/plate/wells/" + i;
-                    if (w.rowIndex() < 0 || w.rowIndex() >= p.rows().size() || w.columnIndex() < 0
-                            || w.columnIndex() >= p.columns().size()) {
-                        error("plate-well-index", node, ptr, "rowIndex " + w.rowIndex() + " / columnIndex "
-                                + w.columnIndex() + " outside the plate's " + p.rows().size() + " rows and "
-                                + p.columns().size() + " columns");
-                    } else {
-                        String want = p.rows().get(w.rowIndex()) + "/" + p.columns().get(w.columnIndex());
-                        if (!want.equals(w.path())) {
-                            error("plate-well-path", node, ptr + "/path", "well path '" + w.path()
-                                    + "' does not match its row and column ('" + want + "')");
-                        }
-                    }
-                }
             }
         }
 

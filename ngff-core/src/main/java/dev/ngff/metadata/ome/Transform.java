@@ -226,6 +226,11 @@ public sealed interface Transform {
             boolean snake = r.has("input_axes") || r.has("output_axes");
             String in = snake ? "input_axes" : "inputAxes";
             String out = snake ? "output_axes" : "outputAxes";
+            if (!r.has("transformation") && r.has("type")) {
+                // the part is the transformation itself, axes beside its parameters (the form of
+                // ome-zarr-transformations-conformance 0.1.2); written back in the schema's form
+                return new Part(Transform.parse(r), r.raw(in), r.raw(out), Json.object().put("@axesKeys", snake ? "snake" : "camel"));
+            }
             return new Part(Transform.parse(r.object("transformation")), r.raw(in), r.raw(out),
                     r.extra(Set.of("transformation", in, out)).put("@axesKeys", snake ? "snake" : "camel"));
         }
