@@ -8,6 +8,10 @@ import dev.ngff.error.WriterLockedException;
 import dev.ngff.exec.ExecutionContext;
 import dev.ngff.metadata.ArrayMetadata;
 import dev.ngff.metadata.GroupMetadata;
+import dev.ngff.pyramid.Downsampling;
+import dev.ngff.pyramid.LevelSource;
+import dev.ngff.pyramid.PyramidPlan;
+import dev.ngff.pyramid.PyramidWriter;
 import dev.ngff.store.Key;
 import dev.ngff.store.ReadableStore;
 import dev.ngff.store.Store;
@@ -87,7 +91,7 @@ abstract class BulkWriteCommand implements Callable<Integer> {
     boolean breakLock;
 
     /** One node or object to write. Arrays are written in plan order, groups in reverse plan order. */
-    sealed interface Step permits GroupStep, ArrayStep, ObjectStep {
+    sealed interface Step permits GroupStep, ArrayStep, PyramidStep, ObjectStep {
         Key path();
     }
 
@@ -97,6 +101,25 @@ abstract class BulkWriteCommand implements Callable<Integer> {
 
     /** An array: the elements of {@code source} written with {@code meta}, published after its data. */
     record ArrayStep(Key path, ZarrArray source, ArrayMetadata meta) implements Step {
+    }
+
+    /**
+     * The levels of an image made anew from {@code source} (its level 0) in one streaming pass
+     * ({@link PyramidWriter}): {@code levels.get(k)} is written at {@code levelPaths.get(k)} and every level is
+     * published after the pass. Not journaled: a resumed run makes the levels again.
+     *
+     * @param path the image group
+     */
+    record PyramidStep(Key path, ZarrArray source, List<Key> levelPaths, List<ArrayMetadata> levels, PyramidPlan plan,
+                       Downsampling method) implements Step {
+        PyramidStep {
+            levelPaths = List.copyOf(levelPaths);
+            levels = List.copyOf(levels);
+            if (levelPaths.size() != levels.size() || levels.size() != plan.levels()) {
+                throw new IllegalArgumentException(levelPaths.size() + " paths and " + levels.size()
+                        + " level documents for a plan of " + plan.levels() + " levels");
+            }
+        }
     }
 
     /**
@@ -156,8 +179,10 @@ abstract class BulkWriteCommand implements Callable<Integer> {
             List<Step> steps = plan(cmd, src, ctx);
             long total = 0;
             for (Step s : steps) {
-                if (s instanceof ArrayStep a) {
-                    long bytes = Sizes.uncompressed(a.meta());
+                ArrayMetadata counted = s instanceof ArrayStep a ? a.meta()
+                        : s instanceof PyramidStep p ? p.levels().getFirst() : null; // a pass reads level 0 once
+                if (counted != null) {
+                    long bytes = Sizes.uncompressed(counted);
                     total = bytes > Long.MAX_VALUE - total ? Long.MAX_VALUE : total + bytes; // saturates for huge grids
                 }
             }
@@ -224,6 +249,20 @@ abstract class BulkWriteCommand implements Callable<Integer> {
                         }
                         lock.requireHeld();
                         out.publish(durability); // data first (forced under --fsync commit), then the array's metadata
+                    } else if (s instanceof PyramidStep p) {
+                        if (interrupt.requested()) {
+                            throw interrupted(dst, resumeCommand);
+                        }
+                        List<ZarrArray> targets = new ArrayList<>();
+                        for (int k = 0; k < p.levels().size(); k++) {
+                            targets.add(Zarr.newArray(dst, p.levelPaths().get(k), p.levels().get(k), ctx));
+                        }
+                        PyramidWriter.write(LevelSource.of(p.source()), targets, p.plan(), p.method(),
+                                PyramidWriter.Options.defaults().withBlocksInFlight(write.workers), bar::step);
+                        lock.requireHeld();
+                        for (ZarrArray level : targets) {
+                            level.publish(durability);
+                        }
                     }
                 }
                 for (Step s : steps) {
@@ -257,8 +296,10 @@ abstract class BulkWriteCommand implements Callable<Integer> {
             long chunkCount = 0;
             long stored = 0;
             for (Step s : steps) {
-                if (s instanceof ArrayStep a) {
-                    StoredChunks sc = StoredChunks.of(dst, a.path()).orElseThrow();
+                List<Key> arrays = s instanceof ArrayStep a ? List.of(a.path())
+                        : s instanceof PyramidStep p ? p.levelPaths() : List.of();
+                for (Key k : arrays) {
+                    StoredChunks sc = StoredChunks.of(dst, k).orElseThrow();
                     chunkCount += sc.chunks();
                     stored += sc.bytes();
                 }

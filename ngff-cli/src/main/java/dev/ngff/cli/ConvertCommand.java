@@ -20,6 +20,7 @@ import dev.ngff.metadata.ome.Transform;
 import dev.ngff.ome.OmeConversion;
 import dev.ngff.ome.OmeZarr;
 import dev.ngff.pyramid.Downsampling;
+import dev.ngff.pyramid.PyramidPlan;
 import dev.ngff.store.Key;
 import dev.ngff.store.ReadableStore;
 import picocli.CommandLine;
@@ -85,6 +86,10 @@ public final class ConvertCommand extends BulkWriteCommand {
 
     private NgffVersion version;
     private TargetLayout layout;
+    /** -1 keeps the source's levels; 0 makes them anew (auto); N makes them anew, at most N. */
+    private int maxLevels = -1;
+    /** Source level arrays whose levels are made anew: not copied. */
+    private final java.util.Set<Key> replaced = new java.util.HashSet<>();
 
     @Override
     String job() {
@@ -114,30 +119,61 @@ public final class ConvertCommand extends BulkWriteCommand {
         }
         String l = levels.trim().toLowerCase(Locale.ROOT);
         if (!l.equals("keep")) {
-            if (!l.equals("auto")) {
-                int n;
+            if (l.equals("auto")) {
+                maxLevels = 0;
+            } else {
                 try {
-                    n = Integer.parseInt(l);
+                    maxLevels = Integer.parseInt(l);
                 } catch (NumberFormatException e) {
                     throw new CommandLine.ParameterException(cmd, "--levels must be keep, auto or a number of levels, got '"
                             + levels + "'");
                 }
-                if (n < 1) {
-                    throw new CommandLine.ParameterException(cmd, "--levels must be at least 1, got " + n);
+                if (maxLevels < 1) {
+                    throw new CommandLine.ParameterException(cmd, "--levels must be at least 1, got " + maxLevels);
                 }
             }
-            regenerateLevels(cmd);
         }
         layout = layout(cmd, version.zarrFormat());
     }
 
     /**
-     * The one place where levels would be regenerated from level 0 ({@code --levels auto|N}). The streaming
-     * pyramid builder of {@code dev.ngff.pyramid} is not in this build yet, so this refuses with a usage error.
+     * The one place where an image's levels are made anew from its level 0 ({@code --levels auto|N}): plans a
+     * {@link PyramidStep} with the levels' array documents and returns the multiscale that lists them (axes,
+     * each level's scale and translation as {@link PyramidPlan} places the method's output, in the 0.4/0.5
+     * form that {@link OmeConversion} turns into the target's).
+     *
+     * @param base   the source multiscale (name and unknown members are kept), or null for a plain array
+     * @param level0 the source's level 0
+     * @param st0    level 0's scale and translation (the multiscale-wide ones folded in)
+     * @param labels true for a label image (mode by default, integer data only)
      */
-    private void regenerateLevels(CommandLine cmd) {
-        throw new CommandLine.ParameterException(cmd, "--levels " + levels + ": regenerating levels is not available "
-                + "yet (the pyramid builder has not landed); use --levels keep");
+    private Multiscale regenerate(CommandLine cmd, Key image, Multiscale base, List<Axis> axisList, ZarrArray level0,
+                                  dev.ngff.metadata.ome.ScaleTranslation st0, boolean labels, List<Step> out)
+            throws IOException {
+        Downsampling m = method != null ? Downsampling.parse(method)
+                : labels ? Downsampling.parse("mode") : Downsampling.parse("mean");
+        List<String> names = axisList.stream().map(Axis::name).toList();
+        ArrayMetadata meta0 = arrayMetadata(cmd, level0, names);
+        long[] chunk = ArrayLayout.of(meta0, where(level0)).chunkShape();
+        PyramidPlan plan = PyramidPlan.auto(axisList, level0.shape(), st0.scale(), chunk, maxLevels);
+        double[] origin = st0.translation();
+        List<Key> paths = new ArrayList<>();
+        List<ArrayMetadata> metas = new ArrayList<>();
+        List<Multiscale.Dataset> datasets = new ArrayList<>();
+        for (int k = 0; k < plan.levels(); k++) {
+            String p = Integer.toString(k);
+            paths.add(image.resolve(p));
+            metas.add(meta0.withShape(plan.levelShape(level0.shape(), k)));
+            double[] t = plan.levelTranslation(origin, st0.scale(), m, k);
+            List<Transform> ts = new ArrayList<>(List.of(Transform.Scale.of(plan.levelScale(st0.scale(), k))));
+            if (java.util.Arrays.stream(t).anyMatch(x -> x != 0)) {
+                ts.add(Transform.Translation.of(t));
+            }
+            datasets.add(new Multiscale.Dataset(p, ts, null));
+        }
+        out.add(new PyramidStep(image, level0, paths, metas, plan, m));
+        return new Multiscale(null, base == null ? "image" : base.name(), axisList, null, datasets, null, m.name(), null,
+                base == null ? null : base.extra());
     }
 
     @Override
@@ -190,6 +226,24 @@ public final class ConvertCommand extends BulkWriteCommand {
             }
         }
         ObjectNode source = g.attributes();
+        if (meta.isPresent() && meta.get().isImage() && maxLevels >= 0) {
+            OmeMetadata m = meta.get();
+            Multiscale ms = m.multiscales().getFirst();
+            dev.ngff.metadata.ome.ScaleTranslation st0 = ms.levelTransform(0)
+                    .filter(t -> t.rank() == ms.effectiveAxes().size())
+                    .orElseThrow(() -> new dev.ngff.error.UnsupportedExtensionException(where + ": level 0 has no "
+                            + "axis-aligned scale and translation to make levels from; use --levels keep"));
+            for (Multiscale other : m.multiscales()) {
+                for (Multiscale.Dataset d : other.datasets()) {
+                    replaced.add(g.path().resolve(d.path()));
+                }
+            }
+            Multiscale made = regenerate(cmd, g.path(), ms, ms.effectiveAxes(), g.openArray(ms.datasets().getFirst().path()),
+                    st0, m.imageLabel() != null || g.path().path().matches("(.*/)?labels/[^/]+"), out);
+            source = new OmeMetadata(m.versionText(), m.nested(), List.of(made), m.omero(), m.labels(), m.imageLabel(),
+                    m.plate(), m.well(), m.bioformats2rawLayout(), m.series(), m.scene(), m.extra()).toAttributes(source);
+            meta = OmeMetadata.parse(source, where); // what follows sees the levels made anew
+        }
         if (meta.isPresent() && !version.nestedUnderOme() && meta.get().isImage() && meta.get().omero() != null
                 && ChannelWindows.incomplete(meta.get().omero())) {
             OmeMetadata m = meta.get();
@@ -229,7 +283,11 @@ public final class ConvertCommand extends BulkWriteCommand {
         for (String name : children.names()) {
             ZarrNode child = g.open(name);
             switch (child) {
-                case ZarrArray a -> out.add(new ArrayStep(a.path(), a, arrayMetadata(cmd, a, levelAxes.get(a.path()))));
+                case ZarrArray a -> {
+                    if (!replaced.contains(a.path())) {
+                        out.add(new ArrayStep(a.path(), a, arrayMetadata(cmd, a, levelAxes.get(a.path()))));
+                    }
+                }
                 case ZarrGroup c -> planGroup(cmd, c, levelAxes, out);
             }
         }
@@ -306,16 +364,20 @@ public final class ConvertCommand extends BulkWriteCommand {
                 }
             }
         }
-        String name = "image";
-        Multiscale ms = new Multiscale(null, name, axisList, null,
-                List.of(new Multiscale.Dataset("0", List.of(Transform.Scale.of(pixel)), null)), null, null, null, null);
+        Multiscale ms;
+        if (maxLevels >= 0) {
+            ms = regenerate(cmd, Key.ROOT, null, axisList, a,
+                    new dev.ngff.metadata.ome.ScaleTranslation(pixel, new double[rank]), false, out);
+        } else {
+            ms = new Multiscale(null, "image", axisList, null,
+                    List.of(new Multiscale.Dataset("0", List.of(Transform.Scale.of(pixel)), null)), null, null, null, null);
+            // the array's own attributes stay with the array
+            out.add(new ArrayStep(Key.of("0"), a, arrayMetadata(cmd, a, axisList.stream().map(Axis::name).toList())));
+        }
         OmeMetadata meta = new OmeMetadata(NgffVersion.V0_5.text(), true, List.of(ms), null, null, null, null, null,
                 null, null, null, null);
         ObjectNode attrs = OmeConversion.convert(meta, version, where(a)).toAttributes(Json.object());
         out.add(new GroupStep(Key.ROOT, GroupMetadata.of(version.zarrFormat(), attrs)));
-        ArrayMetadata level = arrayMetadata(cmd, a, axisList.stream().map(Axis::name).toList());
-        // the array's own attributes stay with the array
-        out.add(new ArrayStep(Key.of("0"), a, level));
     }
 
     /** The axes of a plain array from {@code --axes} and {@code --units}. */

@@ -284,14 +284,58 @@ class ConvertCommandTest {
     }
 
     @Test
-    void levelRegenerationIsRefusedInOneLineUntilThePyramidBuilderLands() {
-        Cli.Result r = Cli.run("convert", image04(), dir.resolve("auto.zarr"), "--levels", "auto");
-        assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err().strip()).contains("--levels auto", "not available yet", "--levels keep").doesNotContain("\n");
-        assertThat(dir.resolve("auto.zarr")).doesNotExist();
+    void levelsAreMadeAnewFromLevelZeroByTheMethodWithTheirScalesAndTranslations() throws Exception {
+        Path out = dir.resolve("levels.ome.zarr");
+        convert(image04(), out, "--levels", "2", "--ngff-version", "0.4");
+        assertValid(out, "image", NgffVersion.V0_4);
+        try (FileSystemStore store = FileSystemStore.open(out)) {
+            OmeImage img = (OmeImage) OmeZarr.open(store, Key.ROOT, ctx);
+            assertThat(img.levels()).hasSize(2);
+            assertThat(img.multiscale().type()).isEqualTo("mean");
+            assertThat(sha256(img.level(0).array().read())).isEqualTo(LEVEL0);
+            assertThat(img.level(1).shape()).containsExactly(1, 2, 4, 8, 8);
+            assertThat(img.level(1).scale()).containsExactly(1, 1, 1, 1, 1);
+            // the mean of a 2x2x2 block stands at its centre: half a level-0 pixel (0.5) further on
+            assertThat(img.level(1).translation()).containsExactly(0, 0, 0.25, 0.25, 0.25);
+            NdBuffer l0 = img.level(0).array().read();
+            NdBuffer l1 = img.level(1).array().read();
+            for (int c = 0; c < 2; c++) {
+                for (int z = 0; z < 4; z++) {
+                    for (int y = 0; y < 8; y++) {
+                        for (int x = 0; x < 8; x++) {
+                            double sum = 0;
+                            for (int i = 0; i < 8; i++) {
+                                sum += l0.getFloat(0, c, 2 * z + (i >> 2), 2 * y + (i >> 1 & 1), 2 * x + (i & 1));
+                            }
+                            assertThat((double) l1.getFloat(0, c, z, y, x)).as("level 1 at c%d z%d y%d x%d", c, z, y, x)
+                                    .isCloseTo(sum / 8, org.assertj.core.data.Offset.offset(1e-6));
+                        }
+                    }
+                }
+            }
+            OmeImage nuclei = img.labels().orElseThrow().open("nuclei");
+            assertThat(nuclei.levels()).hasSize(2);
+            assertThat(nuclei.multiscale().type()).as("labels default to the mode").isEqualTo("mode");
+            NdBuffer n1 = nuclei.level(1).array().read();
+            for (long i = 0; i < n1.elementCount(); i++) {
+                assertThat(n1.segment().get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, 4 * i)).isBetween(0, 2);
+            }
+        }
+        Path auto = dir.resolve("auto.ome.zarr");
+        convert(image04(), auto, "--levels", "auto", "--chunks", "1,1,4,4,4", "--method", "max");
+        assertValid(auto, "image", NgffVersion.V0_5);
+        try (FileSystemStore store = FileSystemStore.open(auto)) {
+            OmeImage img = (OmeImage) OmeZarr.open(store, Key.ROOT, ctx);
+            assertThat(img.levels()).hasSizeGreaterThan(2); // until z, y and x fit one 4x4x4 chunk
+            assertThat(img.levels().getLast().shape()).containsExactly(1, 2, 2, 4, 4);
+            assertThat(img.multiscale().type()).isEqualTo("max");
+        }
         Cli.Result bad = Cli.run("convert", image04(), dir.resolve("m.zarr"), "--method", "median");
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("unknown downsampling method 'median'");
+        Cli.Result levels = Cli.run("convert", image04(), dir.resolve("l.zarr"), "--levels", "many");
+        assertThat(levels.code()).isEqualTo(2);
+        assertThat(levels.err()).contains("--levels must be keep, auto or a number of levels, got 'many'");
         Cli.Result version = Cli.run("convert", image04(), dir.resolve("v.zarr"), "--ngff-version", "0.3");
         assertThat(version.code()).isEqualTo(2);
         assertThat(version.err()).contains("--ngff-version must be 0.4, 0.5 or 0.6");
