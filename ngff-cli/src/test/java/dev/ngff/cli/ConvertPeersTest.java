@@ -116,6 +116,30 @@ class ConvertPeersTest {
     }
 
     @Test
+    void levelsMadeAnewAreAcceptedAndReadByThePeers() throws Exception {
+        Path src = dir.resolve("py-levels-0.4.ome.zarr");
+        JsonNode written = peer("write", src);
+        Path v05 = dir.resolve("levels-0.5.ome.zarr");
+        ConvertCommandTest.convert(src, v05, "--levels", "3", "--chunks", "1,16,16");
+        assertModels(v05, "0.5", "image", "");
+        assertModels(v05, "0.5", "labels", "labels");
+        Path v04 = dir.resolve("levels-0.4.ome.zarr");
+        ConvertCommandTest.convert(src, v04, "--levels", "3", "--ngff-version", "0.4");
+        assertModels(v04, "0.4", "image", "");
+        assertModels(v04, "0.4", "label", "labels/blobs");
+        JsonNode read = peer("omezarr", v05);
+        assertThat(read.path("levels")).hasSize(3);
+        assertThat(read.path("levels").path(0).path("sha256").asText()).isEqualTo(written.path("levels").path(0).asText());
+        assertThat(read.path("labels").path(0).path("levels")).hasSize(3);
+        JsonNode ng = peer("ngffzarr", v05);
+        assertThat(ng.path("levels")).hasSize(3);
+        // x (0.25) is halved before y (0.5): the finer axis first, as ngff-zarr and bioformats2raw do
+        assertThat(ng.path("levels").path(1).path("shape")).extracting(JsonNode::asInt).containsExactly(2, 64, 24);
+        assertThat(ng.path("levels").path(1).path("scale").path("x").asDouble()).isEqualTo(0.5);
+        assertThat(ng.path("levels").path(1).path("translation").path("x").asDouble()).isCloseTo(0.125, within(1e-12));
+    }
+
+    @Test
     void thePlateTheImageAndTheCollectionFromFixturesPassOmeZarrModels() throws Exception {
         Path plate5 = dir.resolve("plate-0.5.ome.zarr");
         ConvertCommandTest.convert(ConvertCommandTest.plate04(), plate5);
