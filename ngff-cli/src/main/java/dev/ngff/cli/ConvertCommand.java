@@ -48,7 +48,9 @@ import java.util.Optional;
                     + "with the chunks, shards and compressor given (default: the source's), and Zarr v3 arrays get "
                     + "dimension_names equal to the axis names. --chunks and --shards name the image's axes; an array "
                     + "with fewer dimensions (a z, y, x label image of a t, c, z, y, x image) takes their last entries.",
-            "A plain Zarr array becomes a one-level image: --axes, --scale and --units describe it.",
+            "--levels auto|N makes the levels anew from level 0 in one streaming pass (--method; mean for images, mode "
+                    + "for labels), spatial axes halved finest first until they fit one chunk (auto) or there are N.",
+            "A plain Zarr array becomes an image: --axes, --scale and --units describe it.",
             "Data first: each array is published after its data, each group's metadata after everything it lists, "
                     + "the root last. The run holds the target's writer lock and marks it incomplete until it ends; "
                     + "--resume finishes an interrupted run (see docs/convert.md and docs/write-path.md)."})
