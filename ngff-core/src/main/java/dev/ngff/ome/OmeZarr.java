@@ -241,8 +241,8 @@ public final class OmeZarr {
      * multiscale {@code type} is the method's name (unless the spec names one), and each level's
      * translation places its pixels where the method puts them ({@link PyramidPlan#levelTranslation}).
      *
-     * <p>When the spec's omero block has as many channels as the {@code c} axis has indices, each
-     * channel's window (min, max, start, end) is set from the level-0 values seen during the pass, unless
+     * <p>When the spec's omero block has as many channels as the {@code c} axis has indices (one when there
+     * is no channel axis), each channel's window (min, max, start, end) is set from the level-0 values seen during the pass, unless
      * it has one already.
      *
      * @param source level-0 data of the spec's shape and data type: an array ({@link LevelSource#of}) or a
@@ -270,15 +270,15 @@ public final class OmeZarr {
                 channelAxis = d;
             }
         }
-        boolean windows = spec.omero() != null && channelAxis >= 0
-                && spec.omero().channels().size() == spec.shape()[channelAxis];
+        boolean windows = spec.omero() != null && spec.omero().channels().size()
+                == (channelAxis >= 0 ? spec.shape()[channelAxis] : 1);
         List<ArrayMetadata> metas = levelMetadata(spec);
         List<ZarrArray> levels = new ArrayList<>();
         for (int k = 0; k < metas.size(); k++) {
             levels.add(Zarr.newArray(store, path.resolve(Integer.toString(k)), metas.get(k), ctx));
         }
         PyramidWriter.Result result = PyramidWriter.write(source, levels, spec.plan(), method,
-                options.withChannelAxis(windows ? channelAxis : -1), progress);
+                windows ? options.withRanges(channelAxis) : options.withoutRanges(), progress);
         for (ZarrArray level : levels) {
             level.publish(durability);
         }

@@ -37,9 +37,11 @@ public final class PyramidWriter {
     /**
      * @param bufferBytes    budget of the level writers' buffers together (at least 1)
      * @param blocksInFlight level-0 blocks read and reduced at once (at least 1)
-     * @param channelAxis    the axis whose per-index value range to collect (omero windows), or -1
+     * @param channelAxis    the axis whose per-index value range to collect (omero windows); -1 for one
+     *                       range over all values (an image without a channel axis), when {@code ranges}
+     * @param ranges         whether to collect value ranges at all
      */
-    public record Options(long bufferBytes, int blocksInFlight, int channelAxis) {
+    public record Options(long bufferBytes, int blocksInFlight, int channelAxis, boolean ranges) {
         public Options {
             if (bufferBytes < 1 || blocksInFlight < 1 || channelAxis < -1) {
                 throw new IllegalArgumentException("buffer bytes and blocks in flight must be positive, got "
@@ -49,27 +51,32 @@ public final class PyramidWriter {
 
         /** 256 MiB of writer buffers, two blocks in flight, no value ranges. */
         public static Options defaults() {
-            return new Options(256L << 20, 2, -1);
+            return new Options(256L << 20, 2, -1, false);
         }
 
-        public Options withChannelAxis(int axis) {
-            return new Options(bufferBytes, blocksInFlight, axis);
+        /** Collects value ranges per index of {@code axis}, or one over all values when it is -1. */
+        public Options withRanges(int axis) {
+            return new Options(bufferBytes, blocksInFlight, axis, true);
+        }
+
+        public Options withoutRanges() {
+            return new Options(bufferBytes, blocksInFlight, -1, false);
         }
 
         public Options withBlocksInFlight(int n) {
-            return new Options(bufferBytes, n, channelAxis);
+            return new Options(bufferBytes, n, channelAxis, ranges);
         }
 
         public Options withBufferBytes(long bytes) {
-            return new Options(bytes, blocksInFlight, channelAxis);
+            return new Options(bytes, blocksInFlight, channelAxis, ranges);
         }
     }
 
     /**
      * What a pass did.
      *
-     * @param ranges per index of the channel axis, the smallest and largest level-0 value (NaN ignored),
-     *               or empty when no channel axis was asked for
+     * @param ranges per index of the channel axis (or one for all values), the smallest and largest level-0
+     *               value (NaN ignored); empty when not asked for
      * @param levelZeroBytes level-0 bytes read (each element counted once)
      */
     public record Result(List<ValueRange> ranges, long levelZeroBytes) {
@@ -185,7 +192,8 @@ public final class PyramidWriter {
                     }
                 }
             }
-            int channels = options.channelAxis() < 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, source.shape()[options.channelAxis()]);
+            int channels = !options.ranges() ? 0 : options.channelAxis() < 0 ? 1
+                    : (int) Math.min(Integer.MAX_VALUE, source.shape()[options.channelAxis()]);
             this.min = new double[channels];
             this.max = new double[channels];
             Arrays.fill(min, Double.NaN);
@@ -287,7 +295,7 @@ public final class PyramidWriter {
                         writers[0].write(wlo, core);
                     }
                     if (min.length > 0) {
-                        collectRange(core, wlo[options.channelAxis()]);
+                        collectRange(core, options.channelAxis() < 0 ? 0 : wlo[options.channelAxis()]);
                     }
                     long bytes = core.elementCount() * type.byteSize();
                     synchronized (this) {
@@ -356,7 +364,7 @@ public final class PyramidWriter {
             for (int d = axis + 1; d < rank; d++) {
                 inner *= shape[d];
             }
-            int n = (int) shape[axis];
+            int n = axis < 0 ? 1 : (int) shape[axis];
             double[] lo = new double[n];
             double[] hi = new double[n];
             Arrays.fill(lo, Double.NaN);
