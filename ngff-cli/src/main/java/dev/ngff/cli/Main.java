@@ -18,7 +18,8 @@ import java.nio.charset.StandardCharsets;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Inspect, validate, copy, synthesise and export Zarr v2/v3 and OME-Zarr data.",
-        subcommands = {InfoCommand.class, ValidateCommand.class, CopyCommand.class, SampleCommand.class, PyramidCommand.class, ExportCommand.class,
+        subcommands = {InfoCommand.class, ValidateCommand.class, CopyCommand.class, ConvertCommand.class,
+                PyramidCommand.class, SampleCommand.class, ExportCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure (I/O, corrupt or unsupported data), 2 usage error."})
 public final class Main implements Runnable {
@@ -77,6 +78,6 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (info, validate, copy, sample, export)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (info, validate, copy, convert, sample, export)");
     }
 }

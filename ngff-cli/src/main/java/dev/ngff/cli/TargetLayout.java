@@ -54,6 +54,9 @@ record TargetLayout(Integer zarrFormat, long[] chunks, long[] shards, boolean un
             }
         }
         List<CodecSpec> chain = withCompressor(layout.chunkCodecs(), src.dataType(), format, where);
+        if (format != src.zarrFormat()) {
+            chain = bloscFor(format, chain, src.dataType().byteSize());
+        }
         if (outer != null) {
             chain = List.of(Codecs.sharding(inner, chain, Codecs.defaultShardIndexCodecs(), true));
         }
@@ -116,6 +119,38 @@ record TargetLayout(Integer zarrFormat, long[] chunks, long[] shards, boolean un
             out.set(bytesAt, serializer.get());
         }
         out.addAll(codec.compressors(type, format));
+        return out;
+    }
+
+    /**
+     * The chain with each {@code blosc} configuration written as the target format's readers want it:
+     * numcodecs (Zarr v2) has {@code shuffle} as an integer (-1 auto, 0 none, 1 byte, 2 bit) and takes the
+     * element size from the array; the Zarr v3 codec has {@code shuffle} by name and an explicit
+     * {@code typesize}. Carried over unchanged, zarr-python refuses the v3 array and numcodecs the v2 one.
+     */
+    static List<CodecSpec> bloscFor(int format, List<CodecSpec> chain, int elementBytes) {
+        List<String> names = List.of("noshuffle", "shuffle", "bitshuffle");
+        List<CodecSpec> out = new ArrayList<>(chain.size());
+        for (CodecSpec c : chain) {
+            com.fasterxml.jackson.databind.JsonNode shuffle = c.get("shuffle");
+            if (!c.name().equals("blosc") || shuffle == null) {
+                out.add(c);
+                continue;
+            }
+            com.fasterxml.jackson.databind.node.ObjectNode conf = c.configuration();
+            if (format == 3 && shuffle.isIntegralNumber()) {
+                int code = shuffle.intValue();
+                if (code < 0) { // numcodecs' auto: bit shuffle for one-byte elements, else byte shuffle
+                    code = elementBytes == 1 ? 2 : 1;
+                }
+                conf.put("shuffle", names.get(Math.min(code, 2)));
+                conf.put("typesize", Math.max(1, elementBytes));
+            } else if (format == 2 && shuffle.isTextual() && names.contains(shuffle.textValue())) {
+                conf.put("shuffle", names.indexOf(shuffle.textValue()));
+                conf.remove("typesize");
+            }
+            out.add(new CodecSpec(c.name(), conf));
+        }
         return out;
     }
 

@@ -465,7 +465,12 @@ public final class OmeZarr {
         writeGroup(store, labelsPath, v, labelsMeta, ctx);
     }
 
-    private static List<Transform> levelTransforms(NgffVersion v, String path, double[] scale, double[] origin) {
+    /**
+     * A level's transformations as this class writes them: up to 0.5 a scale and, when {@code origin} is
+     * given, a translation; from 0.6 one scale (or a sequence of scale and translation) from the array at
+     * {@code path} to the {@value #PHYSICAL} coordinate system.
+     */
+    static List<Transform> levelTransforms(NgffVersion v, String path, double[] scale, double[] origin) {
         if (origin != null && allZero(origin)) {
             origin = null;
         }

@@ -1,0 +1,484 @@
+package dev.ngff.cli;
+
+import dev.ngff.array.Zarr;
+import dev.ngff.array.ZarrArray;
+import dev.ngff.error.NgffException;
+import dev.ngff.error.StoreException;
+import dev.ngff.error.WriterLockedException;
+import dev.ngff.exec.ExecutionContext;
+import dev.ngff.metadata.ArrayMetadata;
+import dev.ngff.metadata.GroupMetadata;
+import dev.ngff.pyramid.Downsampling;
+import dev.ngff.pyramid.LevelSource;
+import dev.ngff.pyramid.PyramidPlan;
+import dev.ngff.pyramid.PyramidWriter;
+import dev.ngff.store.Key;
+import dev.ngff.store.ReadableStore;
+import dev.ngff.store.Store;
+import dev.ngff.write.BlockJournal;
+import dev.ngff.write.Durability;
+import dev.ngff.write.IncompleteMarker;
+import dev.ngff.write.LocalFiles;
+import dev.ngff.write.LockHolder;
+import dev.ngff.write.WriterLock;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * What {@code ngff copy} and {@code ngff convert} share: the options that shape and guard a bulk write into
+ * a new directory store, and the run itself. A subclass plans the nodes to write ({@link #plan}); this
+ * class takes the target's writer lock, marks the target incomplete, copies each array block by block
+ * (journaled, so {@code --resume} keeps verified blocks) and publishes it after its data, writes plain
+ * objects, then the groups children first and the root last, and finally removes the journal, the marker
+ * and the lock. See docs/write-path.md.
+ */
+abstract class BulkWriteCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "<src>", description = "Source store (directory, zip, file: or http(s) URI).")
+    String source;
+
+    @Parameters(index = "1", paramLabel = "<dst>", description = "Target directory.")
+    String target;
+
+    @Option(names = "--chunks", paramLabel = "N,N,...", converter = Dims.Converter.class,
+            description = "Chunk shape (inner chunks when sharded; default: the source's).")
+    Dims chunks;
+
+    @Option(names = "--shards", paramLabel = "N,N,...|none",
+            description = "Shard shape (Zarr v3); 'none' writes without sharding. Default: the source's sharding.")
+    String shards;
+
+    @Option(names = "--codec", paramLabel = "none|CODEC[+CODEC...]", converter = CodecChoice.Converter.class,
+            description = "Codecs of the written arrays (default: the source's):%n" + CodecChoice.HELP)
+    CodecChoice codec;
+
+    @CommandLine.Mixin
+    WriteOptions write;
+
+    @Option(names = "--resume", description = {"Finish a run that was interrupted (kill, Ctrl-C, full disk): blocks the "
+            + "destination's journal verifies (size and CRC-32C of every object) are kept, the rest is written again. "
+            + "Give the same source, target and options as the first run."})
+    boolean resume;
+
+    @Option(names = "--fsync", paramLabel = "none|commit|always", defaultValue = "none",
+            description = {"Durability on a local disk: none (default; a power cut may lose recent objects, metadata "
+                    + "included), commit (data is forced before each metadata document that claims it), always (every "
+                    + "object is forced as it is written)."})
+    String fsync;
+
+    @Option(names = "--block-bytes", hidden = true, defaultValue = "67108864",
+            description = "Bytes of one copied block, whole target chunks at least (for tests of resuming).")
+    long blockBytes;
+
+    @Option(names = "--break-lock", description = {"Take the destination's writer lock even though another writer "
+            + "holds it. Only when that writer is gone (a lock left on another machine, or one whose holder cannot "
+            + "be checked); a lock whose holder provably died on this machine is taken over without it."})
+    boolean breakLock;
+
+    /** One node or object to write. Arrays are written in plan order, groups in reverse plan order. */
+    sealed interface Step permits GroupStep, ArrayStep, PyramidStep, ObjectStep {
+        Key path();
+    }
+
+    /** A group's metadata, written after everything below it. */
+    record GroupStep(Key path, GroupMetadata meta) implements Step {
+    }
+
+    /** An array: the elements of {@code source} written with {@code meta}, published after its data. */
+    record ArrayStep(Key path, ZarrArray source, ArrayMetadata meta) implements Step {
+    }
+
+    /**
+     * The levels of an image made anew from {@code source} (its level 0) in one streaming pass
+     * ({@link PyramidWriter}): {@code levels.get(k)} is written at {@code levelPaths.get(k)} and every level is
+     * published after the pass. Not journaled: a resumed run makes the levels again.
+     *
+     * @param path the image group
+     */
+    record PyramidStep(Key path, ZarrArray source, List<Key> levelPaths, List<ArrayMetadata> levels, PyramidPlan plan,
+                       Downsampling method) implements Step {
+        PyramidStep {
+            levelPaths = List.copyOf(levelPaths);
+            levels = List.copyOf(levels);
+            if (levelPaths.size() != levels.size() || levels.size() != plan.levels()) {
+                throw new IllegalArgumentException(levelPaths.size() + " paths and " + levels.size()
+                        + " level documents for a plan of " + plan.levels() + " levels");
+            }
+        }
+    }
+
+    /**
+     * An object that is no Zarr node (bioformats2raw's {@code OME/METADATA.ome.xml}), copied byte for byte
+     * from {@code sourceKey} of the source store before any group's metadata.
+     */
+    record ObjectStep(Key path, Key sourceKey) implements Step {
+    }
+
+    /** The exit code after Ctrl-C (128 + SIGINT), as shells report it. */
+    static final int INTERRUPTED = 130;
+
+    /** Options that do not belong in the printed resume command. */
+    private static final List<String> ONE_RUN_OPTIONS = List.of("--resume", "--overwrite", "--break-lock", "--progress",
+            "--stacktrace");
+
+    /** The command's name: {@code copy} or {@code convert} (the job named in the incomplete marker). */
+    abstract String job();
+
+    /** The options that shape the written bytes: a resume must be given the same ones. */
+    abstract List<String> shapingOptions();
+
+    /**
+     * Rejects option values no run can use (a usage error), before any store is opened. Called after the
+     * shared options are checked.
+     */
+    void validateOptions(CommandLine cmd) {
+    }
+
+    /**
+     * The steps of the run, parents before children, from the opened source. Nothing may be written here.
+     *
+     * @throws CommandLine.ParameterException when the options do not fit the source
+     */
+    abstract List<Step> plan(CommandLine cmd, ReadableStore src, ExecutionContext ctx) throws IOException;
+
+    @Override
+    public Integer call() throws IOException {
+        CommandLine cmd = spec.commandLine();
+        write.validate(cmd);
+        Durability durability;
+        try {
+            durability = Durability.parse(fsync);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cmd, "--fsync: " + e.getMessage());
+        }
+        if (blockBytes < 1) {
+            throw new CommandLine.ParameterException(cmd, "--block-bytes must be at least 1");
+        }
+        if (resume && write.overwrite) {
+            throw new CommandLine.ParameterException(cmd, "--resume keeps what an interrupted " + job() + " wrote, "
+                    + "--overwrite deletes it: give one of them");
+        }
+        validateOptions(cmd);
+        try (ReadableStore src = Locations.openReadable(cmd, source);
+             ExecutionContext ctx = ExecutionContext.create()) {
+            List<Step> steps = plan(cmd, src, ctx);
+            long total = 0;
+            for (Step s : steps) {
+                ArrayMetadata counted = s instanceof ArrayStep a ? a.meta()
+                        : s instanceof PyramidStep p ? p.levels().getFirst() : null; // a pass reads level 0 once
+                if (counted != null) {
+                    long bytes = Sizes.uncompressed(counted);
+                    total = bytes > Long.MAX_VALUE - total ? Long.MAX_VALUE : total + bytes; // saturates for huge grids
+                }
+            }
+            Locations.requireDisjoint(cmd, src, target);
+            try (Store dst = Locations.openWritable(cmd, target, durability == Durability.ALWAYS)) {
+                return run(cmd, src, dst, steps, total, durability, ctx);
+            }
+        }
+    }
+
+    /**
+     * The layout of the written arrays from the shared options.
+     *
+     * @param zarrFormat 2 or 3, or null to keep each source array's
+     */
+    TargetLayout layout(CommandLine cmd, Integer zarrFormat) {
+        boolean none = shards != null && shards.trim().equalsIgnoreCase("none");
+        long[] shardShape = null;
+        if (shards != null && !none) {
+            try {
+                shardShape = Dims.parse(shards).values();
+            } catch (CommandLine.TypeConversionException e) {
+                throw new CommandLine.ParameterException(cmd, "--shards: " + e.getMessage());
+            }
+        }
+        return new TargetLayout(zarrFormat, chunks == null ? null : chunks.values(), shardShape, none, codec);
+    }
+
+    private int run(CommandLine cmd, ReadableStore src, Store dst, List<Step> steps, long total, Durability durability,
+                    ExecutionContext ctx) throws IOException {
+        String resumeCommand = resumeCommand(cmd);
+        LockHolder me = LockHolder.currentProcess(commandLine());
+        WriterLock lock = WriterLock.acquire(dst, Key.ROOT, me, breakLock ? WriterLock.Mode.BREAK : WriterLock.Mode.TAKE_OVER_DEAD);
+        Interrupt interrupt = new Interrupt(job());
+        boolean marked = false;
+        boolean finished = false;
+        String interruptedMessage = null;
+        try {
+            interrupt.install();
+            Map<String, String> options = shapingOptions(cmd);
+            Optional<IncompleteMarker> marker = IncompleteMarker.read(dst, Key.ROOT);
+            if (!prepare(dst, src, marker, options, resumeCommand, me)) {
+                finished = true; // a resume of a run that had finished
+                cmd.getOut().println(dst.describe() + " is complete; nothing to resume");
+                cmd.getOut().flush();
+                return 0;
+            }
+            marked = true;
+            BlockJournal journal = BlockJournal.open(dst, Key.ROOT);
+            long start = System.nanoTime();
+            long skipped = 0;
+            long blocks = 0;
+            try (Progress bar = Progress.open(job(), total, write.progress, cmd.getErr())) {
+                int ordinal = 0;
+                for (Step s : steps) {
+                    if (s instanceof ArrayStep a) {
+                        ZarrArray out = Zarr.newArray(dst, a.path(), a.meta(), ctx);
+                        ArrayCopier.Outcome o = ArrayCopier.copy(a.source(), out, write.workers, blockBytes, bar, journal,
+                                Integer.toString(ordinal++), interrupt::requested);
+                        blocks += o.blocks();
+                        skipped += o.skipped();
+                        if (o.cancelled()) {
+                            throw interrupted(dst, resumeCommand);
+                        }
+                        lock.requireHeld();
+                        out.publish(durability); // data first (forced under --fsync commit), then the array's metadata
+                    } else if (s instanceof PyramidStep p) {
+                        if (interrupt.requested()) {
+                            throw interrupted(dst, resumeCommand);
+                        }
+                        List<ZarrArray> targets = new ArrayList<>();
+                        for (int k = 0; k < p.levels().size(); k++) {
+                            targets.add(Zarr.newArray(dst, p.levelPaths().get(k), p.levels().get(k), ctx));
+                        }
+                        PyramidWriter.write(LevelSource.of(p.source()), targets, p.plan(), p.method(),
+                                PyramidWriter.Options.defaults().withBlocksInFlight(write.workers), bar::step);
+                        lock.requireHeld();
+                        for (ZarrArray level : targets) {
+                            level.publish(durability);
+                        }
+                    }
+                }
+                for (Step s : steps) {
+                    if (s instanceof ObjectStep o) {
+                        lock.requireHeld();
+                        Optional<dev.ngff.buffer.Bytes> bytes = src.read(o.sourceKey());
+                        if (bytes.isEmpty()) {
+                            throw new dev.ngff.error.NodeNotFoundException(src.describe() + " '" + o.sourceKey().path()
+                                    + "': the object disappeared while it was being converted");
+                        }
+                        dst.write(o.path(), bytes.get());
+                    }
+                }
+                for (Step s : steps.reversed()) { // children before parents, the root last
+                    if (s instanceof GroupStep g) {
+                        if (interrupt.requested()) {
+                            throw interrupted(dst, resumeCommand);
+                        }
+                        lock.requireHeld();
+                        Zarr.writeMetadata(dst, g.path(), g.meta());
+                    }
+                }
+            }
+            if (durability == Durability.COMMIT) {
+                LocalFiles.force(dst, Key.ROOT);
+            }
+            journal.clear();
+            IncompleteMarker.remove(dst, Key.ROOT);
+            finished = true;
+            long nanos = System.nanoTime() - start;
+            long chunkCount = 0;
+            long stored = 0;
+            for (Step s : steps) {
+                List<Key> arrays = s instanceof ArrayStep a ? List.of(a.path())
+                        : s instanceof PyramidStep p ? p.levelPaths() : List.of();
+                for (Key k : arrays) {
+                    StoredChunks sc = StoredChunks.of(dst, k).orElseThrow();
+                    chunkCount += sc.chunks();
+                    stored += sc.bytes();
+                }
+            }
+            cmd.getOut().println(Sizes.summary(job().equals("copy") ? "copied" : "converted", total, nanos, chunkCount, stored)
+                    + (skipped > 0 ? " (" + skipped + " of " + blocks + " blocks verified and kept from the interrupted run)" : ""));
+            cmd.getOut().flush();
+            return 0;
+        } catch (Interrupted e) {
+            interruptedMessage = e.getMessage();
+            return INTERRUPTED;
+        } catch (IOException e) {
+            if (!marked || finished || e instanceof WriterLockedException) {
+                throw e;
+            }
+            throw new StoreException(Failures.message(e) + "; " + dst.describe()
+                    + " is left incomplete, finish it with: " + resumeCommand, e);
+        } finally {
+            try {
+                if (marked && !finished) {
+                    LocalFiles.removeTempFiles(dst, Key.ROOT);
+                }
+                lock.release();
+                if (durability == Durability.COMMIT && finished) {
+                    LocalFiles.force(dst, Key.ROOT);
+                }
+            } finally {
+                if (interruptedMessage != null) { // printed before the shutdown hook lets the JVM exit
+                    cmd.getErr().println("ngff " + job() + ": " + interruptedMessage);
+                    cmd.getErr().flush();
+                }
+                interrupt.done();
+            }
+        }
+    }
+
+    /**
+     * Checks the destination and marks it incomplete. False when {@code --resume} finds a finished
+     * run (no marker, a node at the root).
+     */
+    private boolean prepare(Store dst, ReadableStore src, Optional<IncompleteMarker> marker, Map<String, String> options,
+                            String resumeCommand, LockHolder me) throws IOException {
+        List<Key> existing = ownKeysRemoved(dst.list(Key.ROOT));
+        Instant startedAt = Instant.now();
+        if (resume) {
+            if (marker.isPresent()) {
+                IncompleteMarker m = marker.get();
+                if (!m.job().equals(job()) || !m.source().equals(src.describe()) || !m.options().equals(options)) {
+                    throw new StoreException(dst.describe() + " holds an unfinished " + m.job() + " from " + m.source()
+                            + " with options " + m.options() + "; resume it with the same source and options: " + m.resume());
+                }
+                startedAt = m.startedAt();
+            } else if (!existing.isEmpty()) {
+                if (Zarr.readMetadata(dst, Key.ROOT).isPresent()) {
+                    LocalFiles.removeTempFiles(dst, Key.ROOT);
+                    return false;
+                }
+                throw new StoreException(dst.describe() + " holds " + existing.size() + " objects but no unfinished "
+                        + job() + " (no " + IncompleteMarker.NAME + "); nothing to resume there");
+            }
+        } else if (marker.isPresent() && !write.overwrite) {
+            throw new StoreException(marker.get().describe(dst, Key.ROOT) + " (or give --overwrite to start over)");
+        } else if (!existing.isEmpty() && !write.overwrite) {
+            boolean node = Zarr.readMetadata(dst, Key.ROOT).isPresent();
+            throw new StoreException(dst.describe() + " is not empty (" + existing.size() + " objects"
+                    + (node ? ", a Zarr node at its root" : "") + "); give --overwrite to replace it");
+        }
+        new IncompleteMarker(job(), src.describe(), options, startedAt, me, resumeCommand).write(dst, Key.ROOT);
+        if (write.overwrite) {
+            for (Key k : ownKeysRemoved(dst.list(Key.ROOT))) {
+                dst.delete(k);
+            }
+            BlockJournal.open(dst, Key.ROOT).clear();
+        }
+        LocalFiles.removeTempFiles(dst, Key.ROOT); // left by a killed run; nothing else writes here now
+        return true;
+    }
+
+    /** Keys other than the lock and the marker. */
+    private static List<Key> ownKeysRemoved(List<Key> keys) {
+        List<Key> out = new ArrayList<>(keys.size());
+        for (Key k : keys) {
+            if (!k.equals(WriterLock.key(Key.ROOT)) && !k.equals(IncompleteMarker.key(Key.ROOT))) {
+                out.add(k);
+            }
+        }
+        return out;
+    }
+
+    private Interrupted interrupted(Store dst, String resumeCommand) {
+        return new Interrupted("interrupted; " + dst.describe() + " is left incomplete (marked by "
+                + IncompleteMarker.NAME + ", finished blocks journaled under " + BlockJournal.PREFIX
+                + "/, no temporary files); finish it with: " + resumeCommand);
+    }
+
+    /** The run stopped on request (Ctrl-C). */
+    static final class Interrupted extends NgffException {
+        private static final long serialVersionUID = 1L;
+
+        Interrupted(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Ctrl-C while writing: a shutdown hook asks the run to stop submitting blocks and waits until it
+     * has finished the blocks in flight, removed temporary files, released the lock and said what state
+     * it left. Not reentrant; one per run.
+     */
+    private static final class Interrupt {
+        private final java.util.concurrent.atomic.AtomicBoolean requested = new java.util.concurrent.atomic.AtomicBoolean();
+        private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        private final String job;
+        private Thread hook;
+
+        Interrupt(String job) {
+            this.job = job;
+        }
+
+        void install() {
+            hook = new Thread(() -> {
+                requested.set(true);
+                try {
+                    stopped.await(120, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "ngff-" + job + "-interrupt");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        boolean requested() {
+            return requested.get();
+        }
+
+        /** The run has stopped (finished, failed or interrupted): the hook may let the JVM exit. */
+        void done() {
+            if (hook != null && !requested.get()) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // the JVM is shutting down already
+                }
+            }
+            stopped.countDown();
+        }
+    }
+
+    private Map<String, String> shapingOptions(CommandLine cmd) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String name : shapingOptions()) {
+            CommandLine.Model.OptionSpec o = cmd.getParseResult().matchedOption(name);
+            if (o != null) {
+                out.put(name, String.join(",", o.originalStringValues()));
+            }
+        }
+        return out;
+    }
+
+    /** The command that resumes this run: the same source, target and options, with {@code --resume}. */
+    private String resumeCommand(CommandLine cmd) {
+        StringBuilder sb = new StringBuilder("ngff " + job() + " --resume");
+        for (CommandLine.Model.OptionSpec o : cmd.getParseResult().matchedOptions()) {
+            if (ONE_RUN_OPTIONS.contains(o.longestName())) {
+                continue;
+            }
+            for (String v : o.originalStringValues()) {
+                sb.append(' ').append(o.longestName()).append(' ').append(quote(v));
+            }
+        }
+        sb.append(' ').append(quote(source)).append(' ').append(quote(target));
+        return sb.toString();
+    }
+
+    private String commandLine() {
+        return "ngff " + job() + " " + quote(source) + " " + quote(target);
+    }
+
+    private static String quote(String s) {
+        return s.matches("[A-Za-z0-9_./:=,@%+-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+    }
+}

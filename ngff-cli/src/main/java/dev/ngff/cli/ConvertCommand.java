@@ -1,0 +1,448 @@
+package dev.ngff.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ngff.array.Zarr;
+import dev.ngff.array.ZarrArray;
+import dev.ngff.array.ZarrGroup;
+import dev.ngff.array.ZarrNode;
+import dev.ngff.error.InvalidMetadataException;
+import dev.ngff.error.NgffException;
+import dev.ngff.exec.ExecutionContext;
+import dev.ngff.metadata.ArrayMetadata;
+import dev.ngff.metadata.ChunkKeyEncoding;
+import dev.ngff.metadata.GroupMetadata;
+import dev.ngff.metadata.Json;
+import dev.ngff.metadata.ome.Axis;
+import dev.ngff.metadata.ome.Multiscale;
+import dev.ngff.metadata.ome.NgffVersion;
+import dev.ngff.metadata.ome.OmeMetadata;
+import dev.ngff.metadata.ome.Transform;
+import dev.ngff.ome.OmeConversion;
+import dev.ngff.ome.OmeZarr;
+import dev.ngff.pyramid.Downsampling;
+import dev.ngff.pyramid.PyramidPlan;
+import dev.ngff.store.Key;
+import dev.ngff.store.ReadableStore;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code ngff convert}: an OME-Zarr hierarchy (or a plain array) into OME-Zarr of a chosen version. */
+@Command(name = "convert", mixinStandardHelpOptions = true,
+        header = "Convert OME-Zarr between versions (0.4, 0.5, 0.6), or a plain Zarr array into an OME-Zarr image.",
+        description = {
+            "Reads an OME-Zarr image (with its labels), labels group, plate (wells and fields), well or bioformats2raw "
+                    + "collection of version 0.4, 0.5 or 0.6 and writes it as --ngff-version: 0.5 (default; Zarr v3), "
+                    + "0.6 (Zarr v3 with coordinate systems) or 0.4 (Zarr v2, '/' chunk keys). The OME metadata is "
+                    + "rewritten for the target (versions, axes, transformations, omero, image-label, plate, well, "
+                    + "bioformats2raw layout and OME/ series; unknown attributes are kept); every array is re-encoded "
+                    + "with the chunks, shards and compressor given (default: the source's), and Zarr v3 arrays get "
+                    + "dimension_names equal to the axis names. --chunks and --shards name the image's axes; an array "
+                    + "with fewer dimensions (a z, y, x label image of a t, c, z, y, x image) takes their last entries.",
+            "--levels auto|N makes the levels anew from level 0 in one streaming pass (--method; mean for images, mode "
+                    + "for labels), spatial axes halved finest first until they fit one chunk (auto) or there are N.",
+            "A plain Zarr array becomes an image: --axes, --scale and --units describe it.",
+            "Data first: each array is published after its data, each group's metadata after everything it lists, "
+                    + "the root last. The run holds the target's writer lock and marks it incomplete until it ends; "
+                    + "--resume finishes an interrupted run (see docs/convert.md and docs/write-path.md)."})
+public final class ConvertCommand extends BulkWriteCommand {
+
+    @Option(names = "--ngff-version", paramLabel = "0.5|0.6|0.4", defaultValue = "0.5",
+            description = "OME-NGFF version of the output (default: ${DEFAULT-VALUE}).")
+    String ngffVersion;
+
+    @Option(names = "--levels", paramLabel = "keep|auto|N", defaultValue = "keep",
+            description = "keep (default): the source's levels; auto or N: levels regenerated from level 0.")
+    String levels;
+
+    @Option(names = "--method", paramLabel = "mean|gaussian|mode|nearest|min|max",
+            description = "How regenerated levels are downsampled (default: mean for images, mode for labels).")
+    String method;
+
+    @Option(names = "--axes", paramLabel = "tczyx|NAME[:TYPE],...",
+            description = "A plain array's axes: letters (tczyx) or comma-separated names with optional types "
+                    + "(t:time,c:channel,y:space,x:space). Default: the last letters of tczyx.")
+    String axes;
+
+    @Option(names = "--scale", paramLabel = "S,S,...",
+            description = "A plain array's physical pixel size per axis (default: 1 on every axis).")
+    String scale;
+
+    @Option(names = "--units", paramLabel = "UNIT,...",
+            description = "A plain array's axis units: one per axis (empty for none), or one for every space axis "
+                    + "(micrometer).")
+    String units;
+
+    /** The options that shape the written bytes and metadata: a resume must be given the same ones. */
+    private static final List<String> SHAPING_OPTIONS = List.of("--ngff-version", "--levels", "--method", "--axes",
+            "--scale", "--units", "--chunks", "--shards", "--codec", "--block-bytes");
+
+    private NgffVersion version;
+    private TargetLayout layout;
+    /** -1 keeps the source's levels; 0 makes them anew (auto); N makes them anew, at most N. */
+    private int maxLevels = -1;
+    /** Source level arrays whose levels are made anew: not copied. */
+    private final java.util.Set<Key> replaced = new java.util.HashSet<>();
+
+    @Override
+    String job() {
+        return "convert";
+    }
+
+    @Override
+    List<String> shapingOptions() {
+        return SHAPING_OPTIONS;
+    }
+
+    @Override
+    void validateOptions(CommandLine cmd) {
+        version = switch (ngffVersion.trim()) {
+            case "0.4" -> NgffVersion.V0_4;
+            case "0.5" -> NgffVersion.V0_5;
+            case "0.6", "0.6rc0" -> NgffVersion.V0_6;
+            default -> throw new CommandLine.ParameterException(cmd, "--ngff-version must be 0.4, 0.5 or 0.6, got '"
+                    + ngffVersion + "'");
+        };
+        if (method != null) {
+            try {
+                Downsampling.parse(method);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cmd, "--method: " + e.getMessage());
+            }
+        }
+        String l = levels.trim().toLowerCase(Locale.ROOT);
+        if (!l.equals("keep")) {
+            if (l.equals("auto")) {
+                maxLevels = 0;
+            } else {
+                try {
+                    maxLevels = Integer.parseInt(l);
+                } catch (NumberFormatException e) {
+                    throw new CommandLine.ParameterException(cmd, "--levels must be keep, auto or a number of levels, got '"
+                            + levels + "'");
+                }
+                if (maxLevels < 1) {
+                    throw new CommandLine.ParameterException(cmd, "--levels must be at least 1, got " + maxLevels);
+                }
+            }
+        }
+        layout = layout(cmd, version.zarrFormat());
+    }
+
+    /**
+     * The one place where an image's levels are made anew from its level 0 ({@code --levels auto|N}): plans a
+     * {@link PyramidStep} with the levels' array documents and returns the multiscale that lists them (axes,
+     * each level's scale and translation as {@link PyramidPlan} places the method's output, in the 0.4/0.5
+     * form that {@link OmeConversion} turns into the target's).
+     *
+     * @param base   the source multiscale (name and unknown members are kept), or null for a plain array
+     * @param level0 the source's level 0
+     * @param st0    level 0's scale and translation (the multiscale-wide ones folded in)
+     * @param labels true for a label image (mode by default, integer data only)
+     */
+    private Multiscale regenerate(CommandLine cmd, Key image, Multiscale base, List<Axis> axisList, ZarrArray level0,
+                                  dev.ngff.metadata.ome.ScaleTranslation st0, boolean labels, List<Step> out)
+            throws IOException {
+        Downsampling m = method != null ? Downsampling.parse(method)
+                : labels ? Downsampling.parse("mode") : Downsampling.parse("mean");
+        List<String> names = axisList.stream().map(Axis::name).toList();
+        ArrayMetadata meta0 = arrayMetadata(cmd, level0, names);
+        long[] chunk = ArrayLayout.of(meta0, where(level0)).chunkShape();
+        PyramidPlan plan = PyramidPlan.auto(axisList, level0.shape(), st0.scale(), chunk, maxLevels);
+        double[] origin = st0.translation();
+        List<Key> paths = new ArrayList<>();
+        List<ArrayMetadata> metas = new ArrayList<>();
+        List<Multiscale.Dataset> datasets = new ArrayList<>();
+        for (int k = 0; k < plan.levels(); k++) {
+            String p = Integer.toString(k);
+            paths.add(image.resolve(p));
+            metas.add(meta0.withShape(plan.levelShape(level0.shape(), k)));
+            double[] t = plan.levelTranslation(origin, st0.scale(), m, k);
+            List<Transform> ts = new ArrayList<>(List.of(Transform.Scale.of(plan.levelScale(st0.scale(), k))));
+            if (java.util.Arrays.stream(t).anyMatch(x -> x != 0)) {
+                ts.add(Transform.Translation.of(t));
+            }
+            datasets.add(new Multiscale.Dataset(p, ts, null));
+        }
+        out.add(new PyramidStep(image, level0, paths, metas, plan, m));
+        return new Multiscale(null, base == null ? "image" : base.name(), axisList, null, datasets, null, m.name(), null,
+                base == null ? null : base.extra());
+    }
+
+    @Override
+    List<Step> plan(CommandLine cmd, ReadableStore src, ExecutionContext ctx) throws IOException {
+        ZarrNode root = Zarr.open(src, Key.ROOT, ctx);
+        List<Step> steps = new ArrayList<>();
+        if (root instanceof ZarrArray a) {
+            planImageOfArray(cmd, a, steps);
+            return steps;
+        }
+        if (axes != null || scale != null || units != null) {
+            throw new CommandLine.ParameterException(cmd, "--axes, --scale and --units describe a plain array; "
+                    + src.describe() + " holds a group");
+        }
+        ZarrGroup g = (ZarrGroup) root;
+        String where = where(g);
+        if (OmeMetadata.parse(g.attributes(), where).isEmpty()) {
+            throw new InvalidMetadataException(where + ": no OME-NGFF metadata (none of multiscales, plate, well, labels, "
+                    + "bioformats2raw.layout); 'ngff copy' copies plain Zarr hierarchies");
+        }
+        planGroup(cmd, g, new HashMap<>(), steps);
+        return steps;
+    }
+
+    private static String where(ZarrNode n) {
+        return n.store().describe() + " '" + (n.path().isRoot() ? "/" : n.path().path()) + "'";
+    }
+
+    /**
+     * Plans a group and everything below it. {@code levelAxes} maps the path of each image level seen so far
+     * to the image's axis names (an image group is planned before its levels).
+     */
+    private void planGroup(CommandLine cmd, ZarrGroup g, Map<Key, List<String>> levelAxes, List<Step> out)
+            throws IOException {
+        String where = where(g);
+        Optional<OmeMetadata> meta = OmeMetadata.parse(g.attributes(), where);
+        if (meta.isPresent()) {
+            Optional<NgffVersion> v = meta.get().version();
+            if (v.isPresent() && v.get().compareTo(NgffVersion.V0_4) < 0) {
+                throw new dev.ngff.error.UnsupportedExtensionException(where + ": converting OME-NGFF " + v.get()
+                        + " is not supported (0.4 and newer)");
+            }
+            if (meta.get().isImage()) {
+                for (Multiscale ms : meta.get().multiscales()) {
+                    List<String> names = ms.effectiveAxes().stream().map(Axis::name).toList();
+                    for (Multiscale.Dataset d : ms.datasets()) {
+                        levelAxes.put(g.path().resolve(d.path()), names);
+                    }
+                }
+            }
+        }
+        ObjectNode source = g.attributes();
+        if (meta.isPresent() && meta.get().isImage() && maxLevels >= 0) {
+            OmeMetadata m = meta.get();
+            Multiscale ms = m.multiscales().getFirst();
+            dev.ngff.metadata.ome.ScaleTranslation st0 = ms.levelTransform(0)
+                    .filter(t -> t.rank() == ms.effectiveAxes().size())
+                    .orElseThrow(() -> new dev.ngff.error.UnsupportedExtensionException(where + ": level 0 has no "
+                            + "axis-aligned scale and translation to make levels from; use --levels keep"));
+            for (Multiscale other : m.multiscales()) {
+                for (Multiscale.Dataset d : other.datasets()) {
+                    replaced.add(g.path().resolve(d.path()));
+                }
+            }
+            Multiscale made = regenerate(cmd, g.path(), ms, ms.effectiveAxes(), g.openArray(ms.datasets().getFirst().path()),
+                    st0, m.imageLabel() != null || g.path().path().matches("(.*/)?labels/[^/]+"), out);
+            source = new OmeMetadata(m.versionText(), m.nested(), List.of(made), m.omero(), m.labels(), m.imageLabel(),
+                    m.plate(), m.well(), m.bioformats2rawLayout(), m.series(), m.scene(), m.extra()).toAttributes(source);
+            meta = OmeMetadata.parse(source, where); // what follows sees the levels made anew
+        }
+        if (meta.isPresent() && !version.nestedUnderOme() && meta.get().isImage() && meta.get().omero() != null
+                && ChannelWindows.incomplete(meta.get().omero())) {
+            OmeMetadata m = meta.get();
+            Optional<dev.ngff.metadata.ome.Omero> filled = ChannelWindows.filled(OmeZarr.openImage(g), m.omero());
+            if (filled.isPresent()) { // 0.4 requires every channel's window
+                source = new OmeMetadata(m.versionText(), m.nested(), m.multiscales(), filled.get(), m.labels(),
+                        m.imageLabel(), m.plate(), m.well(), m.bioformats2rawLayout(), m.series(), m.scene(), m.extra())
+                        .toAttributes(source);
+            }
+        }
+        ObjectNode attrs = OmeConversion.attributes(source, version, where);
+        out.add(new GroupStep(g.path(), GroupMetadata.of(version.zarrFormat(), attrs)));
+        Key omeXml = g.path().resolve("METADATA.ome.xml");
+        if (meta.isPresent() && meta.get().series() != null && g.store().exists(omeXml)) {
+            out.add(new ObjectStep(omeXml, omeXml)); // bioformats2raw's OME-XML beside the series list
+        }
+        ZarrGroup.ChildListing children = g.listChildren();
+        if (!children.skipped().isEmpty()) { // converting the rest would lose them without a word
+            throw new NgffException(where + " holds " + Skipped.describe(children.skipped())
+                    + ", which cannot be converted; nothing was written (rename them to convert them)");
+        }
+        if (meta.isPresent() && meta.get().plate() != null) {
+            // writers may leave a row without group metadata (the row is then no Zarr node, and no listing finds
+            // its wells): the target gets the row group, and the wells are reached through the plate's list
+            java.util.Set<String> rows = new java.util.HashSet<>();
+            for (dev.ngff.metadata.ome.Plate.WellRef w : meta.get().plate().wells()) {
+                int slash = w.path().indexOf('/');
+                String row = slash < 0 ? w.path() : w.path().substring(0, slash);
+                if (slash > 0 && !children.names().contains(row)) {
+                    if (rows.add(row)) {
+                        out.add(new GroupStep(g.path().resolve(row), GroupMetadata.of(version.zarrFormat(), Json.object())));
+                    }
+                    planGroup(cmd, g.openGroup(w.path()), levelAxes, out);
+                }
+            }
+        }
+        for (String name : children.names()) {
+            ZarrNode child = g.open(name);
+            switch (child) {
+                case ZarrArray a -> {
+                    if (!replaced.contains(a.path())) {
+                        out.add(new ArrayStep(a.path(), a, arrayMetadata(cmd, a, levelAxes.get(a.path()))));
+                    }
+                }
+                case ZarrGroup c -> planGroup(cmd, c, levelAxes, out);
+            }
+        }
+    }
+
+    /**
+     * The written metadata of an array: the layout options applied, {@code /} chunk keys for Zarr v2 (as
+     * OME-Zarr 0.4 wants), and for Zarr v3 dimension names equal to the axis names of the image whose level
+     * it is ({@code axisNames}; null for other arrays, which keep their own).
+     */
+    private ArrayMetadata arrayMetadata(CommandLine cmd, ZarrArray a, List<String> axisNames) throws IOException {
+        ArrayMetadata m;
+        try {
+            m = layoutFor(a.rank()).apply(a.metadata(), where(a));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cmd, e.getMessage(), e);
+        }
+        ArrayMetadata.Builder b = ArrayMetadata.builder(m.dataType(), m.shape()).zarrFormat(m.zarrFormat())
+                .chunks(m.chunkShape()).fillValue(m.fillValue()).codecs(m.codecs()).attributes(m.attributes());
+        if (m.zarrFormat() == 2) {
+            b.chunkKeyEncoding(new ChunkKeyEncoding(ChunkKeyEncoding.Kind.V2, '/'));
+        } else {
+            b.chunkKeyEncoding(m.chunkKeyEncoding());
+            boolean fits = axisNames != null && axisNames.size() == m.rank();
+            b.dimensionNames(fits ? axisNames : m.dimensionNamesOptional().orElse(null));
+        }
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cmd, where(a) + ": cannot write as Zarr v" + m.zarrFormat() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The layout for an array of {@code rank} dimensions: {@code --chunks} and {@code --shards} given for more
+     * dimensions apply by their last entries, as a label image's axes are usually the image's last ones
+     * ({@code --chunks 1,1,32,64,64} gives a z, y, x label image chunks of 32, 64, 64).
+     */
+    private TargetLayout layoutFor(int rank) {
+        long[] c = layout.chunks();
+        long[] sh = layout.shards();
+        if ((c == null || c.length <= rank) && (sh == null || sh.length <= rank)) {
+            return layout;
+        }
+        return new TargetLayout(layout.zarrFormat(), last(c, rank), last(sh, rank), layout.unsharded(), layout.codec());
+    }
+
+    private static long[] last(long[] values, int n) {
+        return values == null || values.length <= n ? values
+                : java.util.Arrays.copyOfRange(values, values.length - n, values.length);
+    }
+
+    /** A plain array becomes the one level ({@code 0}) of an image at the target's root. */
+    private void planImageOfArray(CommandLine cmd, ZarrArray a, List<Step> out) throws IOException {
+        int rank = a.rank();
+        List<Axis> axisList = axes(cmd, rank);
+        double[] pixel = new double[rank];
+        java.util.Arrays.fill(pixel, 1.0);
+        if (scale != null) {
+            String[] parts = scale.split(",", -1);
+            if (parts.length != rank) {
+                throw new CommandLine.ParameterException(cmd, "--scale has " + parts.length + " values, the array "
+                        + rank + " dimensions");
+            }
+            for (int d = 0; d < rank; d++) {
+                try {
+                    pixel[d] = Double.parseDouble(parts[d].trim());
+                } catch (NumberFormatException e) {
+                    pixel[d] = Double.NaN;
+                }
+                if (!(pixel[d] > 0) || Double.isInfinite(pixel[d])) {
+                    throw new CommandLine.ParameterException(cmd, "--scale: '" + parts[d] + "' is not a positive number");
+                }
+            }
+        }
+        Multiscale ms;
+        if (maxLevels >= 0) {
+            ms = regenerate(cmd, Key.ROOT, null, axisList, a,
+                    new dev.ngff.metadata.ome.ScaleTranslation(pixel, new double[rank]), false, out);
+        } else {
+            ms = new Multiscale(null, "image", axisList, null,
+                    List.of(new Multiscale.Dataset("0", List.of(Transform.Scale.of(pixel)), null)), null, null, null, null);
+            // the array's own attributes stay with the array
+            out.add(new ArrayStep(Key.of("0"), a, arrayMetadata(cmd, a, axisList.stream().map(Axis::name).toList())));
+        }
+        OmeMetadata meta = new OmeMetadata(NgffVersion.V0_5.text(), true, List.of(ms), null, null, null, null, null,
+                null, null, null, null);
+        ObjectNode attrs = OmeConversion.convert(meta, version, where(a)).toAttributes(Json.object());
+        out.add(new GroupStep(Key.ROOT, GroupMetadata.of(version.zarrFormat(), attrs)));
+    }
+
+    /** The axes of a plain array from {@code --axes} and {@code --units}. */
+    private List<Axis> axes(CommandLine cmd, int rank) {
+        List<String[]> spec = new ArrayList<>(); // name, type (or null)
+        String text = axes != null ? axes.trim() : "tczyx".substring(Math.max(0, 5 - rank));
+        if (axes == null && rank > 5) {
+            throw new CommandLine.ParameterException(cmd, "the array has " + rank + " dimensions: give --axes");
+        }
+        if (text.contains(",") || text.contains(":")) {
+            for (String p : text.split(",", -1)) {
+                int colon = p.indexOf(':');
+                spec.add(colon < 0 ? new String[] {p.trim(), null}
+                        : new String[] {p.substring(0, colon).trim(), p.substring(colon + 1).trim()});
+            }
+        } else {
+            for (char c : text.toCharArray()) {
+                spec.add(new String[] {String.valueOf(c), null});
+            }
+        }
+        if (spec.size() != rank) {
+            throw new CommandLine.ParameterException(cmd, "--axes '" + text + "' names " + spec.size()
+                    + " axes, the array has " + rank + " dimensions");
+        }
+        LinkedHashSet<String> seen = new LinkedHashSet<>();
+        for (String[] s : spec) {
+            if (s[0].isEmpty() || !seen.add(s[0])) {
+                throw new CommandLine.ParameterException(cmd, "--axes '" + text + "': axis names must be non-empty and unique");
+            }
+        }
+        String[] unit = new String[rank];
+        if (units != null) {
+            String[] parts = units.split(",", -1);
+            if (parts.length == rank) {
+                for (int d = 0; d < rank; d++) {
+                    unit[d] = parts[d].trim().isEmpty() ? null : parts[d].trim();
+                }
+            } else if (parts.length == 1) {
+                for (int d = 0; d < rank; d++) {
+                    unit[d] = "space".equals(type(spec.get(d))) ? parts[0].trim() : null;
+                }
+            } else {
+                throw new CommandLine.ParameterException(cmd, "--units has " + parts.length + " values: give one per axis ("
+                        + rank + ") or one for the space axes");
+            }
+        }
+        List<Axis> out = new ArrayList<>();
+        for (int d = 0; d < rank; d++) {
+            out.add(new Axis(spec.get(d)[0], type(spec.get(d)), unit[d], null, null));
+        }
+        return out;
+    }
+
+    /** An axis's type: as given, else from the usual names (x, y, z space; t time; c channel), else none. */
+    private static String type(String[] nameAndType) {
+        if (nameAndType[1] != null && !nameAndType[1].isEmpty()) {
+            return nameAndType[1];
+        }
+        return switch (nameAndType[0].toLowerCase(Locale.ROOT)) {
+            case "x", "y", "z" -> "space";
+            case "t" -> "time";
+            case "c" -> "channel";
+            default -> null;
+        };
+    }
+}
