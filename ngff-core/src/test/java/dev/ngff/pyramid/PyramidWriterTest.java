@@ -120,8 +120,11 @@ class PyramidWriterTest {
                 assertFalse(Zarr.isNode(store, Key.of("out/" + k)), where + ": level " + k + " published by the pass");
                 NdBuffer got = targets.get(k).read();
                 if (!expected.contentEquals(got)) {
+                    boolean floats = type.kind() == DataType.Kind.FLOAT;
                     for (long i = 0; i < got.elementCount(); i++) {
-                        if (!java.util.Arrays.equals(expected.elementBytes(i), got.elementBytes(i))) {
+                        boolean bothNaN = floats && Double.isNaN(expected.getAsDouble(i)) && Double.isNaN(got.getAsDouble(i));
+                        // the sign and payload of a NaN result are not specified (docs/pyramids.md)
+                        if (!bothNaN && !java.util.Arrays.equals(expected.elementBytes(i), got.elementBytes(i))) {
                             throw new AssertionError(where + ": level " + k + " differs first at element " + i
                                     + " of " + Arrays.toString(got.shape()) + ": expected " + expected.elementText(i)
                                     + ", got " + got.elementText(i));
