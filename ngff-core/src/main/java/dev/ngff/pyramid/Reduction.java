@@ -730,6 +730,8 @@ final class Reduction {
         int from = 0;
         if (fl == 2 && (fmt == ElementFormat.U32 || fmt == ElementFormat.I32)) {
             from = modeUniformPairs32(keys, c0, full, dstE);
+        } else if (fl == 2 && (fmt == ElementFormat.U64 || fmt == ElementFormat.I64)) {
+            from = modeUniformPairs64(keys, c0, full, dstE);
         }
         boolean isFloat = fmt.isFloat();
         int width = fmt.bits(mini);
@@ -818,6 +820,34 @@ final class Reduction {
                 keys[m++] = fmt == ElementFormat.U32 ? v >>> 32 : v >> 32;
             }
             out.set(INT, 4 * (dstE + k), (int) modeOf(keys, m));
+        }
+        return full;
+    }
+
+    /** 64-bit labels by 2 on the last axis: as {@link #modeUniformPairs32}, two loads per input row. */
+    private int modeUniformPairs64(long[] keys, long c0, int full, long dstE) {
+        long[] rows = rowBase;
+        int nr = nRows;
+        long flip = fmt == ElementFormat.U64 ? Long.MIN_VALUE : 0;
+        for (int k = 0; k < full; k++) {
+            long col = c0 + 2L * k;
+            long first = in.get(LONG, 8 * (rows[0] + col));
+            boolean uniform = in.get(LONG, 8 * (rows[0] + col) + 8) == first;
+            for (int r = 1; r < nr && uniform; r++) {
+                long o = 8 * (rows[r] + col);
+                uniform = in.get(LONG, o) == first && in.get(LONG, o + 8) == first;
+            }
+            if (uniform) {
+                out.set(LONG, 8 * (dstE + k), first);
+                continue;
+            }
+            int m = 0;
+            for (int r = 0; r < nr; r++) {
+                long o = 8 * (rows[r] + col);
+                keys[m++] = in.get(LONG, o) ^ flip;
+                keys[m++] = in.get(LONG, o + 8) ^ flip;
+            }
+            out.set(LONG, 8 * (dstE + k), modeOf(keys, m) ^ flip);
         }
         return full;
     }

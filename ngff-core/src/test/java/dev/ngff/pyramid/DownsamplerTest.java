@@ -311,6 +311,10 @@ class DownsamplerTest {
         assertFastPathMatchesGeneric(MODE, DataType.UINT32, DataType.INT64, 3, cube, 9, 11, 37);
         assertFastPathMatchesGeneric(MODE, DataType.UINT32, DataType.INT64, 1L << 32, cube, 5, 7, 9);
         assertFastPathMatchesGeneric(MODE, DataType.INT32, DataType.INT64, 3, new int[] {2, 2}, 9, 21);
+        // 64-bit labels: their own loop against the 32-bit one, and against the generic one (factor 3 last)
+        assertFastPathMatchesGeneric(MODE, DataType.UINT64, DataType.UINT32, 3, cube, 9, 11, 37);
+        assertFastPathMatchesGeneric(MODE, DataType.UINT64, DataType.UINT32, 1L << 32, cube, 5, 7, 9);
+        assertFastPathMatchesGeneric(MODE, DataType.INT64, DataType.INT32, 3, cube, 9, 11, 37);
     }
 
     @Test
