@@ -238,7 +238,9 @@ final class Reduction {
             double dist = (lo + t - start) - centre;
             double sq = dist * dist;
             // relative to the nearest element, so that a tiny sigma cannot underflow every weight to zero
-            double v = sigma == 0 ? (sq == minSq ? 1 : 0) : Math.exp(-(sq - minSq) / (2 * sigma * sigma));
+            // StrictMath: Math.exp may differ by an ulp between the interpreter and compiled code, and a box
+            // reduced on its own must equal the same box of a whole reduction, bit for bit
+            double v = sigma == 0 ? (sq == minSq ? 1 : 0) : StrictMath.exp(-(sq - minSq) / (2 * sigma * sigma));
             w[wOff + t] = v;
             sum += v;
         }
