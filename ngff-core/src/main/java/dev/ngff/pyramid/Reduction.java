@@ -56,6 +56,7 @@ final class Reduction {
     private long[] rowBase;
     private double[] rowWeight;
     private int nRows;
+    private final int[] rowCounter; // odometer over the outer window box, reused for every output row
 
     Reduction(Downsampling method, int[] factors, long[] inputShape, NdBuffer src, long[] srcOffset,
               NdBuffer dst, long[] dstOffset) {
@@ -87,6 +88,7 @@ final class Reduction {
         this.dst = dst;
         this.in = src.isVariableLength() ? null : src.segment();
         this.out = dst.isVariableLength() ? null : dst.segment();
+        this.rowCounter = new int[last];
     }
 
     private static long[] cOrderStrides(long[] shape) {
@@ -178,7 +180,8 @@ final class Reduction {
             count *= winLen[d];
         }
         nRows = count;
-        int[] t = new int[last];
+        int[] t = rowCounter;
+        Arrays.fill(t, 0);
         for (int r = 0; r < count; r++) {
             long base = 0;
             double w = 1;
