@@ -56,6 +56,7 @@ final class Reduction {
     private long[] rowBase;
     private double[] rowWeight;
     private int nRows;
+    private final int[] rowCounter; // odometer over the outer window box, reused for every output row
 
     Reduction(Downsampling method, int[] factors, long[] inputShape, NdBuffer src, long[] srcOffset,
               NdBuffer dst, long[] dstOffset) {
@@ -87,6 +88,7 @@ final class Reduction {
         this.dst = dst;
         this.in = src.isVariableLength() ? null : src.segment();
         this.out = dst.isVariableLength() ? null : dst.segment();
+        this.rowCounter = new int[last];
     }
 
     private static long[] cOrderStrides(long[] shape) {
@@ -178,7 +180,8 @@ final class Reduction {
             count *= winLen[d];
         }
         nRows = count;
-        int[] t = new int[last];
+        int[] t = rowCounter;
+        Arrays.fill(t, 0);
         for (int r = 0; r < count; r++) {
             long base = 0;
             double w = 1;
@@ -238,7 +241,9 @@ final class Reduction {
             double dist = (lo + t - start) - centre;
             double sq = dist * dist;
             // relative to the nearest element, so that a tiny sigma cannot underflow every weight to zero
-            double v = sigma == 0 ? (sq == minSq ? 1 : 0) : Math.exp(-(sq - minSq) / (2 * sigma * sigma));
+            // StrictMath: Math.exp may differ by an ulp between the interpreter and compiled code, and a box
+            // reduced on its own must equal the same box of a whole reduction, bit for bit
+            double v = sigma == 0 ? (sq == minSq ? 1 : 0) : StrictMath.exp(-(sq - minSq) / (2 * sigma * sigma));
             w[wOff + t] = v;
             sum += v;
         }
@@ -356,6 +361,14 @@ final class Reduction {
 
     /** Integers up to 32 bits and bool: exact long sums, then the mean rounded half to even. */
     private void meanInt(Scratch s, long c0, int fl, int full, int tail, int n, long dstE) {
+        if (fl == 2 && fmt == ElementFormat.U16 && nRows <= 1 << 14) {
+            meanRest(meanU16Pairs(c0, full, dstE), c0, fl, full, tail, n, dstE);
+            return;
+        }
+        if (fl == 2 && fmt == ElementFormat.U8 && nRows <= 1 << 7) {
+            meanRest(meanU8Quads(c0, full, dstE), c0, fl, full, tail, n, dstE);
+            return;
+        }
         long[] acc = s.acc;
         Arrays.fill(acc, 0, n, 0);
         for (int r = 0; r < nRows; r++) {
@@ -368,43 +381,114 @@ final class Reduction {
         }
         long dFull = (long) nRows * fl;
         long dTail = (long) nRows * tail;
-        if (fmt == ElementFormat.U16 && Long.bitCount(dFull) == 1) {
-            int shift = Long.numberOfTrailingZeros(dFull);
-            long mask = dFull - 1;
-            for (int k = 0; k < full; k++) {
-                long v = acc[k];
-                long q = v >> shift;
-                long twice = (v & mask) << 1;
-                q += (twice > dFull || (twice == dFull && (q & 1) != 0)) ? 1 : 0;
-                out.set(SHORT, 2 * (dstE + k), (short) q);
-            }
-        } else if (fmt == ElementFormat.U8 && Long.bitCount(dFull) == 1) {
-            int shift = Long.numberOfTrailingZeros(dFull);
-            long mask = dFull - 1;
-            for (int k = 0; k < full; k++) {
-                long v = acc[k];
-                long q = v >> shift;
-                long twice = (v & mask) << 1;
-                q += (twice > dFull || (twice == dFull && (q & 1) != 0)) ? 1 : 0;
-                out.set(BYTE, dstE + k, (byte) q);
-            }
-        } else {
-            for (int k = 0; k < full; k++) {
-                ElementFormat.writeLong(fmt, out, es * (dstE + k), divideHalfEven(acc[k], dFull));
-            }
+        for (int k = 0; k < full; k++) {
+            ElementFormat.writeLong(fmt, out, es * (dstE + k), divideHalfEven(acc[k], dFull));
         }
         if (full < n) {
             ElementFormat.writeLong(fmt, out, es * (dstE + full), divideHalfEven(acc[full], dTail));
         }
     }
 
-    private static void sumU16(MemorySegment in, long off, int fl, int full, int tail, long[] acc) {
-        if (fl == 2) {
-            for (int k = 0; k < full; k++) {
-                long o = off + 4L * k;
-                acc[k] += (in.get(SHORT, o) & 0xffff) + (in.get(SHORT, o + 2) & 0xffff);
+    /**
+     * uint16 by 2 on the last axis: one 8-byte load per input row covers two outputs, summed as two 32-bit
+     * lanes (at most 2^14 rows of 2 x 65535 each), so no accumulator array is touched. Returns how many
+     * outputs it wrote.
+     */
+    private int meanU16Pairs(long c0, int full, long dstE) {
+        final long lanesMask = 0x0000_ffff_0000_ffffL;
+        int pairs = full / 2;
+        long d = 2L * nRows;
+        boolean pow2 = Long.bitCount(d) == 1;
+        int shift = Long.numberOfTrailingZeros(d);
+        long[] rows = rowBase;
+        int nr = nRows;
+        if (nr == 4 && pow2) {
+            // 2x2x2, the pyramid's usual step: four row streams held in locals
+            long b0 = 2 * (rows[0] + c0);
+            long b1 = 2 * (rows[1] + c0);
+            long b2 = 2 * (rows[2] + c0);
+            long b3 = 2 * (rows[3] + c0);
+            long o = 2 * dstE;
+            for (int p = 0; p < pairs; p++) {
+                long at = 8L * p;
+                long v0 = in.get(LONG, b0 + at);
+                long v1 = in.get(LONG, b1 + at);
+                long v2 = in.get(LONG, b2 + at);
+                long v3 = in.get(LONG, b3 + at);
+                long lanes = (v0 & lanesMask) + ((v0 >>> 16) & lanesMask) + (v1 & lanesMask) + ((v1 >>> 16) & lanesMask)
+                        + (v2 & lanesMask) + ((v2 >>> 16) & lanesMask) + (v3 & lanesMask) + ((v3 >>> 16) & lanesMask);
+                out.set(SHORT, o + 4L * p, (short) shiftHalfEven(lanes & 0xffff_ffffL, 3));
+                out.set(SHORT, o + 4L * p + 2, (short) shiftHalfEven(lanes >>> 32, 3));
             }
-        } else if (fl == 1) {
+            return 2 * pairs;
+        }
+        for (int p = 0; p < pairs; p++) {
+            long col = c0 + 4L * p;
+            long lanes = 0;
+            for (int r = 0; r < nr; r++) {
+                long v = in.get(LONG, 2 * (rows[r] + col));
+                lanes += (v & lanesMask) + ((v >>> 16) & lanesMask);
+            }
+            long s0 = lanes & 0xffff_ffffL;
+            long s1 = lanes >>> 32;
+            long o = 2 * (dstE + 2L * p);
+            out.set(SHORT, o, (short) (pow2 ? shiftHalfEven(s0, shift) : divideHalfEven(s0, d)));
+            out.set(SHORT, o + 2, (short) (pow2 ? shiftHalfEven(s1, shift) : divideHalfEven(s1, d)));
+        }
+        return 2 * pairs;
+    }
+
+    /** uint8 by 2 on the last axis: one 8-byte load per input row covers four outputs (16-bit lanes, at most 128 rows). */
+    private int meanU8Quads(long c0, int full, long dstE) {
+        final long lanesMask = 0x00ff_00ff_00ff_00ffL;
+        int quads = full / 4;
+        long d = 2L * nRows;
+        boolean pow2 = Long.bitCount(d) == 1;
+        int shift = Long.numberOfTrailingZeros(d);
+        long[] rows = rowBase;
+        int nr = nRows;
+        for (int p = 0; p < quads; p++) {
+            long col = c0 + 8L * p;
+            long lanes = 0;
+            for (int r = 0; r < nr; r++) {
+                long v = in.get(LONG, rows[r] + col);
+                lanes += (v & lanesMask) + ((v >>> 8) & lanesMask);
+            }
+            long o = dstE + 4L * p;
+            for (int i = 0; i < 4; i++) {
+                long sum = (lanes >>> (16 * i)) & 0xffff;
+                out.set(BYTE, o + i, (byte) (pow2 ? shiftHalfEven(sum, shift) : divideHalfEven(sum, d)));
+            }
+        }
+        return 4 * quads;
+    }
+
+    /** The integer mean of outputs [from, n), one block at a time (what the lane kernels leave over). */
+    private void meanRest(int from, long c0, int fl, int full, int tail, int n, long dstE) {
+        for (int k = from; k < n; k++) {
+            int len = k < full ? fl : tail;
+            long col = c0 + (long) fl * k;
+            long sum = 0;
+            for (int r = 0; r < nRows; r++) {
+                long o = es * (rowBase[r] + col);
+                for (int t = 0; t < len; t++) {
+                    sum += ElementFormat.readLong(fmt, in, o + (long) es * t);
+                }
+            }
+            ElementFormat.writeLong(fmt, out, es * (dstE + k), divideHalfEven(sum, (long) nRows * len));
+        }
+    }
+
+    /** {@code v / 2^shift} rounded to nearest, ties to even. */
+    private static long shiftHalfEven(long v, int shift) {
+        long q = v >> shift;
+        long twice = (v & ((1L << shift) - 1)) << 1;
+        long d = 1L << shift;
+        return q + ((twice > d || (twice == d && (q & 1) != 0)) ? 1 : 0);
+    }
+
+    private static void sumU16(MemorySegment in, long off, int fl, int full, int tail, long[] acc) {
+        if (fl == 1) {
             for (int k = 0; k < full; k++) {
                 acc[k] += in.get(SHORT, off + 2L * k) & 0xffff;
             }
@@ -429,20 +513,13 @@ final class Reduction {
     }
 
     private static void sumU8(MemorySegment in, long off, int fl, int full, int tail, long[] acc) {
-        if (fl == 2) {
-            for (int k = 0; k < full; k++) {
-                long o = off + 2L * k;
-                acc[k] += (in.get(BYTE, o) & 0xff) + (in.get(BYTE, o + 1) & 0xff);
+        for (int k = 0; k < full; k++) {
+            long o = off + (long) fl * k;
+            long sum = 0;
+            for (int t = 0; t < fl; t++) {
+                sum += in.get(BYTE, o + t) & 0xff;
             }
-        } else {
-            for (int k = 0; k < full; k++) {
-                long o = off + (long) fl * k;
-                long sum = 0;
-                for (int t = 0; t < fl; t++) {
-                    sum += in.get(BYTE, o + t) & 0xff;
-                }
-                acc[k] += sum;
-            }
+            acc[k] += sum;
         }
         if (tail > 0) {
             long o = off + (long) fl * full;
@@ -535,6 +612,28 @@ final class Reduction {
 
     /** Real floats: sums in double, the mean rounded once to the type. */
     private void meanFloat(Scratch s, long c0, int fl, int full, int tail, int n, long dstE) {
+        if (fmt == ElementFormat.F32 && fl == 2) {
+            // output by output over the rows: no accumulator array for the common case
+            double d = 2.0 * nRows;
+            for (int k = 0; k < full; k++) {
+                long col = c0 + 2L * k;
+                double sum = 0;
+                for (int r = 0; r < nRows; r++) {
+                    long o = 4 * (rowBase[r] + col);
+                    sum += (double) in.get(FLOAT, o) + in.get(FLOAT, o + 4);
+                }
+                out.set(FLOAT, 4 * (dstE + k), (float) (sum / d));
+            }
+            if (full < n) {
+                long o0 = 4 * (c0 + 2L * full);
+                double sum = 0;
+                for (int r = 0; r < nRows; r++) {
+                    sum += in.get(FLOAT, 4 * rowBase[r] + o0);
+                }
+                out.set(FLOAT, 4 * (dstE + full), (float) (sum / nRows));
+            }
+            return;
+        }
         double[] acc = s.dacc;
         Arrays.fill(acc, 0, n, 0);
         int blocks = full + (tail > 0 ? 1 : 0);
@@ -633,11 +732,17 @@ final class Reduction {
     /** Real numbers and bool: each element becomes a long key whose signed order is the value order. */
     private void modeKeys(Scratch s, long c0, int fl, int full, int tail, int n, long dstE) {
         long[] keys = s.keys;
+        int from = 0;
+        if (fl == 2 && (fmt == ElementFormat.U32 || fmt == ElementFormat.I32)) {
+            from = modeUniformPairs32(keys, c0, full, dstE);
+        } else if (fl == 2 && (fmt == ElementFormat.U64 || fmt == ElementFormat.I64)) {
+            from = modeUniformPairs64(keys, c0, full, dstE);
+        }
         boolean isFloat = fmt.isFloat();
         int width = fmt.bits(mini);
         long flip = fmt == ElementFormat.U64 ? Long.MIN_VALUE : 0;
         int blocks = full + (tail > 0 ? 1 : 0);
-        for (int k = 0; k < blocks; k++) {
+        for (int k = from; k < blocks; k++) {
             int len = k < full ? fl : tail;
             long col = c0 + (long) fl * k;
             int m = 0;
@@ -691,6 +796,65 @@ final class Reduction {
                 ElementFormat.writeLong(fmt, out, outOff, key ^ flip);
             }
         }
+    }
+
+    /**
+     * 32-bit labels by 2 on the last axis: one 8-byte load per input row holds the row's part of the block,
+     * and a block whose loads all equal the first (both halves alike) is uniform, the common case in label
+     * images, decided without gathering keys. Returns how many outputs it wrote (all full blocks).
+     */
+    private int modeUniformPairs32(long[] keys, long c0, int full, long dstE) {
+        long[] rows = rowBase;
+        int nr = nRows;
+        long mask = fmt == ElementFormat.U32 ? 0xffff_ffffL : -1L;
+        for (int k = 0; k < full; k++) {
+            long col = c0 + 2L * k;
+            long first = in.get(LONG, 4 * (rows[0] + col));
+            boolean uniform = (int) first == (int) (first >>> 32);
+            for (int r = 1; r < nr && uniform; r++) {
+                uniform = in.get(LONG, 4 * (rows[r] + col)) == first;
+            }
+            if (uniform) {
+                out.set(INT, 4 * (dstE + k), (int) first);
+                continue;
+            }
+            int m = 0;
+            for (int r = 0; r < nr; r++) {
+                long v = in.get(LONG, 4 * (rows[r] + col));
+                keys[m++] = fmt == ElementFormat.U32 ? v & mask : (int) v;
+                keys[m++] = fmt == ElementFormat.U32 ? v >>> 32 : v >> 32;
+            }
+            out.set(INT, 4 * (dstE + k), (int) modeOf(keys, m));
+        }
+        return full;
+    }
+
+    /** 64-bit labels by 2 on the last axis: as {@link #modeUniformPairs32}, two loads per input row. */
+    private int modeUniformPairs64(long[] keys, long c0, int full, long dstE) {
+        long[] rows = rowBase;
+        int nr = nRows;
+        long flip = fmt == ElementFormat.U64 ? Long.MIN_VALUE : 0;
+        for (int k = 0; k < full; k++) {
+            long col = c0 + 2L * k;
+            long first = in.get(LONG, 8 * (rows[0] + col));
+            boolean uniform = in.get(LONG, 8 * (rows[0] + col) + 8) == first;
+            for (int r = 1; r < nr && uniform; r++) {
+                long o = 8 * (rows[r] + col);
+                uniform = in.get(LONG, o) == first && in.get(LONG, o + 8) == first;
+            }
+            if (uniform) {
+                out.set(LONG, 8 * (dstE + k), first);
+                continue;
+            }
+            int m = 0;
+            for (int r = 0; r < nr; r++) {
+                long o = 8 * (rows[r] + col);
+                keys[m++] = in.get(LONG, o) ^ flip;
+                keys[m++] = in.get(LONG, o + 8) ^ flip;
+            }
+            out.set(LONG, 8 * (dstE + k), modeOf(keys, m) ^ flip);
+        }
+        return full;
     }
 
     /** The most frequent key of {@code keys[0, m)}, the smallest among ties; reorders the keys. */

@@ -266,6 +266,57 @@ class DownsamplerTest {
         assertThat(parts.contentEquals(whole)).isTrue();
     }
 
+    /** The same values in a narrow type (specialised loops) and a wide one (generic loops) reduce alike. */
+    private static void assertFastPathMatchesGeneric(Downsampling m, DataType fast, DataType generic, long range, int[] factors,
+                                                     long... shape) {
+        java.util.Random r = new java.util.Random(7);
+        NdBuffer a = NdBuffer.allocate(fast, shape);
+        NdBuffer b = NdBuffer.allocate(generic, shape);
+        for (long i = 0; i < a.elementCount(); i++) {
+            long v = r.nextInt(4) == 0 ? range - 1 : Math.floorMod(r.nextLong(), range);
+            if (fast.kind() == DataType.Kind.FLOAT) {
+                a.setAsDouble(i, v / 8.0);
+                b.setAsDouble(i, v / 8.0);
+            } else {
+                a.setAsLong(i, v);
+                b.setAsLong(i, v);
+            }
+        }
+        long[] out = new long[shape.length];
+        for (int d = 0; d < shape.length; d++) {
+            out[d] = Math.ceilDiv(shape[d], factors[d]);
+        }
+        NdBuffer x = NdBuffer.allocate(fast, out);
+        NdBuffer y = NdBuffer.allocate(generic, out);
+        Downsampler.reduce(m, factors, shape, a, new long[shape.length], x, new long[shape.length]);
+        Downsampler.reduce(m, factors, shape, b, new long[shape.length], y, new long[shape.length]);
+        for (long i = 0; i < x.elementCount(); i++) {
+            if (fast.kind() == DataType.Kind.FLOAT) {
+                assertThat(x.getAsDouble(i)).as("%s element %d", fast, i).isEqualTo((double) (float) y.getAsDouble(i));
+            } else {
+                assertThat(x.getAsLong(i)).as("%s element %d", fast, i).isEqualTo(y.getAsLong(i));
+            }
+        }
+    }
+
+    @Test
+    void specialisedLoopsAgreeWithTheGenericOnes() {
+        int[] cube = {2, 2, 2};
+        assertFastPathMatchesGeneric(MEAN, DataType.UINT16, DataType.INT32, 65536, cube, 9, 11, 37);
+        assertFastPathMatchesGeneric(MEAN, DataType.UINT16, DataType.INT32, 65536, new int[] {2, 2}, 13, 41);
+        assertFastPathMatchesGeneric(MEAN, DataType.UINT16, DataType.INT32, 65536, new int[] {3, 2, 2}, 7, 5, 19);
+        assertFastPathMatchesGeneric(MEAN, DataType.UINT8, DataType.INT16, 256, cube, 9, 11, 37);
+        assertFastPathMatchesGeneric(MEAN, DataType.UINT8, DataType.INT16, 256, new int[] {1, 2}, 3, 45);
+        assertFastPathMatchesGeneric(MEAN, DataType.FLOAT32, DataType.FLOAT64, 1 << 20, cube, 9, 11, 37);
+        assertFastPathMatchesGeneric(MODE, DataType.UINT32, DataType.INT64, 3, cube, 9, 11, 37);
+        assertFastPathMatchesGeneric(MODE, DataType.UINT32, DataType.INT64, 1L << 32, cube, 5, 7, 9);
+        assertFastPathMatchesGeneric(MODE, DataType.INT32, DataType.INT64, 3, new int[] {2, 2}, 9, 21);
+        // 64-bit labels: their own loop against the 32-bit one, and against the generic one (factor 3 last)
+        assertFastPathMatchesGeneric(MODE, DataType.UINT64, DataType.UINT32, 3, cube, 9, 11, 37);
+        assertFastPathMatchesGeneric(MODE, DataType.UINT64, DataType.UINT32, 1L << 32, cube, 5, 7, 9);
+        assertFastPathMatchesGeneric(MODE, DataType.INT64, DataType.INT32, 3, cube, 9, 11, 37);
+    }
+
     @Test
     void rankZeroKeepsItsElement() {
         NdBuffer src = NdBuffer.allocate(DataType.INT32);
