@@ -71,6 +71,20 @@ final class CopyTrees {
         }
     }
 
+    /** Copies a directory tree. */
+    static void copy(Path from, Path to) throws java.io.IOException {
+        try (var paths = java.nio.file.Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (java.nio.file.Files.isDirectory(p)) {
+                    java.nio.file.Files.createDirectories(t);
+                } else {
+                    java.nio.file.Files.copy(p, t);
+                }
+            }
+        }
+    }
+
     static void delete(Path root) {
         if (!Files.exists(root)) {
             return;

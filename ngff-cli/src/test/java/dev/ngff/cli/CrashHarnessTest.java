@@ -348,7 +348,7 @@ class CrashHarnessTest {
         return List.of();
     }
 
-    private static List<String> javaCommand() {
+    static List<String> javaCommand() {
         List<String> cmd = new ArrayList<>(DEFAULT_SIGINT);
         cmd.addAll(javaOnly());
         return cmd;
