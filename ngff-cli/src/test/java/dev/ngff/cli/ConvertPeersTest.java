@@ -116,6 +116,23 @@ class ConvertPeersTest {
     }
 
     @Test
+    void theReadmeSampleIsAcceptedAndReadByThePeers() throws Exception {
+        Path s = dir.resolve("sample.ome.zarr");
+        Cli.Result r = Cli.run("sample", s, "--shape", "12,96,80", "--chunks", "4,32,32", "--channels", "2",
+                "--labels");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertModels(s, "0.5", "image", "");
+        assertModels(s, "0.5", "labels", "labels");
+        assertModels(s, "0.5", "label", "labels/cells");
+        JsonNode read = peer("omezarr", s);
+        assertThat(read.path("levels").size()).isGreaterThanOrEqualTo(3);
+        assertThat(read.path("labels").path(0).path("levels").size()).isEqualTo(read.path("levels").size());
+        JsonNode ng = peer("ngffzarr", s);
+        assertThat(ng.path("levels").size()).isEqualTo(read.path("levels").size());
+        assertThat(ng.path("levels").path(1).path("translation").path("x").asDouble()).isCloseTo(0.25, within(1e-12));
+    }
+
+    @Test
     void levelsMadeAnewAreAcceptedAndReadByThePeers() throws Exception {
         Path src = dir.resolve("py-levels-0.4.ome.zarr");
         JsonNode written = peer("write", src);
