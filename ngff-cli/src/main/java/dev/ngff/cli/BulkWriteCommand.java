@@ -257,8 +257,11 @@ abstract class BulkWriteCommand implements Callable<Integer> {
                         for (int k = 0; k < p.levels().size(); k++) {
                             targets.add(Zarr.newArray(dst, p.levelPaths().get(k), p.levels().get(k), ctx));
                         }
+                        // each level-0 block is read with its own chunk parallelism: blocks beyond the cores add
+                        // memory, not speed (measured: 4 in flight on 2 cores, 1.7 GB and slower than 2)
+                        int inFlight = Math.min(write.workers, Math.max(2, Runtime.getRuntime().availableProcessors()));
                         PyramidWriter.write(LevelSource.of(p.source()), targets, p.plan(), p.method(),
-                                PyramidWriter.Options.defaults().withBlocksInFlight(write.workers), bar::step);
+                                PyramidWriter.Options.defaults().withBlocksInFlight(inFlight), bar::step);
                         lock.requireHeld();
                         for (ZarrArray level : targets) {
                             level.publish(durability);

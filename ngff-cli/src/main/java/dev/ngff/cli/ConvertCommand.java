@@ -165,7 +165,7 @@ public final class ConvertCommand extends BulkWriteCommand {
         for (int k = 0; k < plan.levels(); k++) {
             String p = Integer.toString(k);
             paths.add(image.resolve(p));
-            metas.add(meta0.withShape(plan.levelShape(level0.shape(), k)));
+            metas.add(dev.ngff.pyramid.LevelLayout.of(meta0, plan.levelShape(level0.shape(), k)));
             double[] t = plan.levelTranslation(origin, st0.scale(), m, k);
             List<Transform> ts = new ArrayList<>(List.of(Transform.Scale.of(plan.levelScale(st0.scale(), k))));
             if (java.util.Arrays.stream(t).anyMatch(x -> x != 0)) {
