@@ -81,7 +81,14 @@ public final class PyramidCommand implements Callable<Integer> {
              ExecutionContext ctx = ExecutionContext.create()) {
             boolean array = dev.ngff.array.Zarr.readMetadata(store, Key.ROOT)
                     .map(m -> m instanceof dev.ngff.metadata.ArrayMetadata).orElse(false);
-            OmeNode node = array ? null : OmeZarr.open(store, Key.ROOT, ctx);
+            // an earlier pyramid run that was interrupted left its marker: this run finishes that job
+            java.util.Optional<IncompleteMarker> marker = IncompleteMarker.read(store, Key.ROOT);
+            if (marker.isPresent() && !marker.get().job().equals("pyramid")) {
+                throw new dev.ngff.error.IncompleteNodeException(marker.get().describe(store, Key.ROOT));
+            }
+            OmeNode node = array ? null : marker.isPresent()
+                    ? OmeZarr.open((dev.ngff.array.ZarrGroup) dev.ngff.array.Zarr.openToResume(store, Key.ROOT, ctx))
+                    : OmeZarr.open(store, Key.ROOT, ctx);
             if (!(node instanceof OmeImage image)) {
                 throw new CommandLine.ParameterException(cmd, store.describe() + " is not an OME-Zarr image (no "
                         + "multiscales); ngff pyramid regenerates an image's levels, ngff convert makes an image from an array");

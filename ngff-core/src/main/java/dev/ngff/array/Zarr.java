@@ -47,6 +47,15 @@ public final class Zarr {
         return openChecked(store, path, ctx);
     }
 
+    /**
+     * Opens the node at {@code path} without checking incomplete markers: for the bulk writer that finishes
+     * the job whose marker is there (it has read the marker and knows the job is its own). Readers use
+     * {@link #open}.
+     */
+    public static ZarrNode openToResume(ReadableStore store, Key path, ExecutionContext ctx) throws IOException {
+        return openChecked(store, path, ctx);
+    }
+
     /** Opens a node whose levels up to the root were checked for incomplete markers. */
     static ZarrNode openChecked(ReadableStore store, Key path, ExecutionContext ctx) throws IOException {
         NodeMetadata meta = readMetadata(store, path, ctx.codecs(), ctx.config().maxMetadataBytes())
