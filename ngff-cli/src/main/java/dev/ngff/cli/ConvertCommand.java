@@ -112,28 +112,9 @@ public final class ConvertCommand extends BulkWriteCommand {
             default -> throw new CommandLine.ParameterException(cmd, "--ngff-version must be 0.4, 0.5 or 0.6, got '"
                     + ngffVersion + "'");
         };
-        if (method != null) {
-            try {
-                Downsampling.parse(method);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(cmd, "--method: " + e.getMessage());
-            }
-        }
-        String l = levels.trim().toLowerCase(Locale.ROOT);
-        if (!l.equals("keep")) {
-            if (l.equals("auto")) {
-                maxLevels = 0;
-            } else {
-                try {
-                    maxLevels = Integer.parseInt(l);
-                } catch (NumberFormatException e) {
-                    throw new CommandLine.ParameterException(cmd, "--levels must be keep, auto or a number of levels, got '"
-                            + levels + "'");
-                }
-                if (maxLevels < 1) {
-                    throw new CommandLine.ParameterException(cmd, "--levels must be at least 1, got " + maxLevels);
-                }
-            }
+        PyramidOptions.method(cmd, method, null); // checked here, used per image
+        if (!levels.trim().equalsIgnoreCase("keep")) {
+            maxLevels = PyramidOptions.maxLevels(cmd, levels, "keep, auto or a number of levels");
         }
         layout = layout(cmd, version.zarrFormat());
     }
@@ -152,8 +133,7 @@ public final class ConvertCommand extends BulkWriteCommand {
     private Multiscale regenerate(CommandLine cmd, Key image, Multiscale base, List<Axis> axisList, ZarrArray level0,
                                   dev.ngff.metadata.ome.ScaleTranslation st0, boolean labels, List<Step> out)
             throws IOException {
-        Downsampling m = method != null ? Downsampling.parse(method)
-                : labels ? Downsampling.parse("mode") : Downsampling.parse("mean");
+        Downsampling m = PyramidOptions.method(cmd, method, labels ? new Downsampling.Mode() : new Downsampling.Mean());
         List<String> names = axisList.stream().map(Axis::name).toList();
         ArrayMetadata meta0 = arrayMetadata(cmd, level0, names);
         long[] chunk = ArrayLayout.of(meta0, where(level0)).chunkShape();

@@ -87,12 +87,7 @@ final class OmeSample {
                 : List.of(Codecs.sharding(inner, chain, Codecs.defaultShardIndexCodecs(), true));
         long[] grid = shards == null ? inner : shards;
         PyramidPlan plan = plan(axes, shape, px, inner);
-        Downsampling method;
-        try {
-            method = Downsampling.parse(c.method);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cmd, "--method: " + e.getMessage());
-        }
+        Downsampling method = PyramidOptions.method(cmd, c.method, new Downsampling.Mean());
         List<Omero.Channel> chans = new ArrayList<>();
         for (int i = 0; i < c.channels; i++) {
             chans.add(Omero.Channel.of("channel " + i, COLORS[i % COLORS.length], null));
@@ -214,19 +209,7 @@ final class OmeSample {
     }
 
     private PyramidPlan plan(List<Axis> axes, long[] shape, double[] px, long[] inner) {
-        if (c.levels.equals("auto")) {
-            return PyramidPlan.auto(axes, shape, px, inner, 0);
-        }
-        int n;
-        try {
-            n = Integer.parseInt(c.levels);
-        } catch (NumberFormatException e) {
-            throw new CommandLine.ParameterException(cmd, "--levels must be 'auto' or a number, got " + c.levels);
-        }
-        if (n < 1 || n > 64) {
-            throw new CommandLine.ParameterException(cmd, "--levels must be between 1 and 64, got " + n);
-        }
-        return PyramidPlan.auto(axes, shape, px, inner, n);
+        return PyramidPlan.auto(axes, shape, px, inner, PyramidOptions.maxLevels(cmd, c.levels, "'auto' or a number"));
     }
 
     /** The codecs of one (inner) chunk: the --codec choice (pcodec serialises the array itself), else bytes. */

@@ -129,28 +129,12 @@ public final class PyramidCommand implements Callable<Integer> {
     }
 
     private Downsampling method(CommandLine cmd, OmeImage image) {
-        if (method == null) {
-            return image.imageLabel().isPresent() ? new Downsampling.Mode() : new Downsampling.Mean();
-        }
-        try {
-            return Downsampling.parse(method);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cmd, "--method: " + e.getMessage());
-        }
+        return PyramidOptions.method(cmd, method,
+                image.imageLabel().isPresent() ? new Downsampling.Mode() : new Downsampling.Mean());
     }
 
     private PyramidPlan plan(CommandLine cmd, OmeImage image, Level l0) {
-        int max = 0;
-        if (!levels.equals("auto")) {
-            try {
-                max = Integer.parseInt(levels);
-            } catch (NumberFormatException e) {
-                throw new CommandLine.ParameterException(cmd, "--levels must be 'auto' or a number, got " + levels);
-            }
-            if (max < 1 || max > 64) {
-                throw new CommandLine.ParameterException(cmd, "--levels must be between 1 and 64, got " + levels);
-            }
-        }
+        int max = PyramidOptions.maxLevels(cmd, levels, "'auto' or a number");
         return PyramidPlan.auto(image.axes(), l0.shape(), l0.scale(), LevelLayout.innerChunks(l0.metadata()), max);
     }
 }

@@ -82,6 +82,15 @@ final class SampleVolume {
         return new SampleVolume(shape, seed + 0x632BE59BD9B4E019L * t, blobs.stream().map(b -> b.at(t)).toList());
     }
 
+    /** A box of a 2-d (y, x) or 3-d (z, y, x) volume: first index and extent per axis. */
+    private record Box(long z0, long nz, int y0, int ny, int x0, int nx) {
+        static Box of(long[] offset, long[] ext) {
+            int r = ext.length;
+            return new Box(r == 3 ? offset[0] : 0, r == 3 ? ext[0] : 1, Math.toIntExact(offset[r - 2]),
+                    Math.toIntExact(ext[r - 2]), Math.toIntExact(offset[r - 1]), Math.toIntExact(ext[r - 1]));
+        }
+    }
+
     /** Number of blobs: about 300 in a 64x512x512 volume, the same density elsewhere (20 to 5000). */
     int blobCount() {
         return blobs.size();
@@ -111,14 +120,13 @@ final class SampleVolume {
         if (!dest.dataType().equals(DataType.UINT16)) {
             throw new IllegalArgumentException("sample volumes are uint16, got " + dest.dataType());
         }
-        long[] ext = dest.shape();
-        int r = ext.length;
-        long z0 = r == 3 ? offset[0] : 0;
-        long nz = r == 3 ? ext[0] : 1;
-        int y0 = Math.toIntExact(offset[r - 2]);
-        int ny = Math.toIntExact(ext[r - 2]);
-        int x0 = Math.toIntExact(offset[r - 1]);
-        int nx = Math.toIntExact(ext[r - 1]);
+        Box box = Box.of(offset, dest.shape());
+        long z0 = box.z0();
+        long nz = box.nz();
+        int y0 = box.y0();
+        int ny = box.ny();
+        int x0 = box.x0();
+        int nx = box.nx();
         float[] plane = new float[Math.multiplyExact(ny, nx)];
         float[] rowTerm = new float[ny];
         float[] colTerm = new float[nx];
@@ -159,14 +167,13 @@ final class SampleVolume {
         if (!dest.dataType().equals(DataType.UINT32)) {
             throw new IllegalArgumentException("sample labels are uint32, got " + dest.dataType());
         }
-        long[] ext = dest.shape();
-        int r = ext.length;
-        long z0 = r == 3 ? offset[0] : 0;
-        long nz = r == 3 ? ext[0] : 1;
-        int y0 = Math.toIntExact(offset[r - 2]);
-        int ny = Math.toIntExact(ext[r - 2]);
-        int x0 = Math.toIntExact(offset[r - 1]);
-        int nx = Math.toIntExact(ext[r - 1]);
+        Box box = Box.of(offset, dest.shape());
+        long z0 = box.z0();
+        long nz = box.nz();
+        int y0 = box.y0();
+        int ny = box.ny();
+        int x0 = box.x0();
+        int nx = box.nx();
         float[] best = new float[Math.multiplyExact(ny, nx)];
         int[] label = new int[best.length];
         MemorySegment out = dest.segment();

@@ -287,14 +287,8 @@ public final class OmeZarr {
                     + java.util.Arrays.toString(source.shape()) + ", the image spec " + spec.dataType() + " "
                     + java.util.Arrays.toString(spec.shape()));
         }
-        int channelAxis = -1;
-        for (int d = 0; d < spec.axes().size(); d++) {
-            if ("channel".equals(spec.axes().get(d).type())) {
-                channelAxis = d;
-            }
-        }
-        boolean windows = spec.omero() != null && spec.omero().channels().size()
-                == (channelAxis >= 0 ? spec.shape()[channelAxis] : 1);
+        int channelAxis = channelAxis(spec);
+        boolean windows = omeroMatchesChannels(spec, channelAxis);
         List<ArrayMetadata> metas = levelMetadata(spec);
         List<ZarrArray> levels = new ArrayList<>();
         for (int k = 0; k < metas.size(); k++) {
@@ -351,14 +345,8 @@ public final class OmeZarr {
             ArrayMetadata meta = LevelLayout.of(level0.metadata(), plan.levelShape(level0.shape(), k));
             targets.add(Zarr.newArray(store, path.resolve(paths.get(k)), meta, ctx));
         }
-        int channelAxis = -1;
-        for (int d = 0; d < spec.axes().size(); d++) {
-            if ("channel".equals(spec.axes().get(d).type())) {
-                channelAxis = d;
-            }
-        }
-        boolean windows = spec.omero() != null && spec.omero().channels().size()
-                == (channelAxis >= 0 ? spec.shape()[channelAxis] : 1)
+        int channelAxis = channelAxis(spec);
+        boolean windows = omeroMatchesChannels(spec, channelAxis)
                 && spec.omero().channels().stream().anyMatch(c -> c.window() == null);
         PyramidWriter.Result result = PyramidWriter.write(LevelSource.of(level0), targets, plan, method,
                 windows ? options.withRanges(channelAxis) : options.withoutRanges(), progress);
@@ -381,6 +369,23 @@ public final class OmeZarr {
             }
         }
         return openImage(g);
+    }
+
+    /** The spec's channel axis, or -1. */
+    private static int channelAxis(ImageSpec spec) {
+        int axis = -1;
+        for (int d = 0; d < spec.axes().size(); d++) {
+            if ("channel".equals(spec.axes().get(d).type())) {
+                axis = d;
+            }
+        }
+        return axis;
+    }
+
+    /** Whether the omero block has one channel per index of the channel axis (one when there is none). */
+    private static boolean omeroMatchesChannels(ImageSpec spec, int channelAxis) {
+        return spec.omero() != null
+                && spec.omero().channels().size() == (channelAxis >= 0 ? spec.shape()[channelAxis] : 1);
     }
 
     private static Omero withWindows(Omero omero, List<PyramidWriter.ValueRange> ranges) {
