@@ -78,6 +78,9 @@ public final class FileSystemStore implements Store {
     /** The name prefix of in-flight temporary files. */
     public static final String TEMP_PREFIX = ".tmp-";
 
+    /** This process's id, part of every temp file's name (see {@link #deletePrefix}). */
+    private static final long PID = ProcessHandle.current().pid();
+
     /**
      * The name of the file in the root whose OS locks order conditional writes (see
      * {@link #writeIfVersion}). Listings never show it; keys with this name are reserved.
@@ -512,7 +515,7 @@ public final class FileSystemStore implements Store {
 
     /** A new temp file in {@code dir} holding the pieces in order (forced to disk under the fsync option). */
     private Path newTempFile(Path dir, List<Bytes> pieces) throws IOException {
-        Path tmp = dir.resolve(TEMP_PREFIX + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
+        Path tmp = dir.resolve(TEMP_PREFIX + PID + "-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
         FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         boolean written = false;
         try (FileChannel ch = channel) {
@@ -853,10 +856,61 @@ public final class FileSystemStore implements Store {
         }
     }
 
+    /**
+     * Deletes every object at or below a prefix, and the temp files that writers which no longer run
+     * (a killed process) left there, so that a directory replaced with {@code --overwrite} holds only
+     * what the new writer writes. Temp files of this process and of other live processes on this host
+     * stay (their writes are in flight); so does the lock file of conditional writes.
+     */
     @Override
     public void deletePrefix(Key prefix) throws IOException {
+        Path start = path(prefix);
+        if (prefix.isRoot() || followable(start)) {
+            try {
+                deleteLeftoverTemps(start);
+            } catch (IOException e) {
+                throw StoreErrors.failure(this, "deleting temp files below", prefix, e);
+            }
+        }
         for (Key k : list(prefix)) {
             delete(k);
+        }
+    }
+
+    /**
+     * Whether the process that named a temp file may still be writing it: temp names carry the writer's
+     * process id ({@code .tmp-PID-RANDOM}); names without one come from no writer of this version.
+     */
+    private static boolean writerMayRun(String tempName) {
+        String rest = tempName.substring(TEMP_PREFIX.length());
+        int dash = rest.indexOf('-');
+        if (dash <= 0) {
+            return false;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(rest.substring(0, dash));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        return pid == PID || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /** Deletes temp files in {@code dir} and the directories below it (links are not followed). */
+    private static void deleteLeftoverTemps(Path dir) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(TEMP_PREFIX)) {
+                    if (!writerMayRun(name)) {
+                        Files.deleteIfExists(p);
+                    }
+                } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    deleteLeftoverTemps(p);
+                }
+            }
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            // nothing there, or removed meanwhile
         }
     }
 

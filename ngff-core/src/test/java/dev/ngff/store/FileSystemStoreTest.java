@@ -262,6 +262,21 @@ class FileSystemStoreTest extends StoreContract {
     }
 
     @Test
+    void deletePrefixAlsoRemovesTempFilesOfInterruptedWrites() throws Exception {
+        Store s = createStore(sample());
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        Files.writeString(root().resolve("group/.tmp-abandoned"), "partial");
+        Files.writeString(root().resolve(".tmp-" + dead.pid() + "-killed"), "partial");
+        Path live = root().resolve("group/.tmp-" + ProcessHandle.current().pid() + "-inflight");
+        Files.writeString(live, "partial");
+        s.deletePrefix(Key.ROOT);
+        assertThat(s.list(Key.ROOT)).isEmpty();
+        assertThat(tree(root()).stream().filter(Files::isRegularFile).toList())
+                .as("files left below the root: only the temp file of a live writer").containsExactly(live);
+    }
+
+    @Test
     void deletePrunesEmptyDirectoriesButKeepsTheRoot() throws Exception {
         Path root = root();
         Store s = FileSystemStore.open(root);
