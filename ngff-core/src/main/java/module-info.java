@@ -3,6 +3,7 @@ module dev.ngff.core {
     requires transitive com.fasterxml.jackson.databind;
     requires transitive java.net.http;
 
+    exports dev.ngff.acquire;
     exports dev.ngff.array;
     exports dev.ngff.buffer;
     exports dev.ngff.cache;

@@ -173,16 +173,33 @@ public final class OmeZarr {
      */
     public static OmeImage createImage(WritableStore store, Key path, ImageSpec spec, ExecutionContext ctx)
             throws IOException {
-        return createImage(store, path, spec, null, ctx);
+        return createImage(store, path, spec, (ImageLabel) null, ctx);
+    }
+
+    /**
+     * {@link #createImage(WritableStore, Key, ImageSpec, ExecutionContext)} for levels that {@code method}
+     * will make: the multiscale {@code type} is the method's name (unless the spec names one) and each
+     * level's translation places its pixels where the method puts them, as {@link #writeImage} writes them.
+     * For writers that fill the levels later, such as the acquisition writer.
+     */
+    public static OmeImage createImage(WritableStore store, Key path, ImageSpec spec, Downsampling method,
+                                       ExecutionContext ctx) throws IOException {
+        ImageSpec typed = spec.downsamplingType() == null ? spec.withDownsamplingType(method.name()) : spec;
+        return createImage(store, path, typed, null, method, ctx);
     }
 
     private static OmeImage createImage(WritableStore store, Key path, ImageSpec spec, ImageLabel imageLabel,
                                         ExecutionContext ctx) throws IOException {
+        return createImage(store, path, spec, imageLabel, null, ctx);
+    }
+
+    private static OmeImage createImage(WritableStore store, Key path, ImageSpec spec, ImageLabel imageLabel,
+                                        Downsampling method, ExecutionContext ctx) throws IOException {
         List<ArrayMetadata> levels = levelMetadata(spec);
         for (int k = 0; k < levels.size(); k++) {
             Zarr.createArray(store, path.resolve(Integer.toString(k)), levels.get(k), ctx);
         }
-        return openImage(writeImageGroup(store, path, spec, imageLabel, null, ctx));
+        return openImage(writeImageGroup(store, path, spec, imageLabel, method, ctx));
     }
 
     /** The metadata of each level of a spec: level 0's layout, clipped to each smaller level. */

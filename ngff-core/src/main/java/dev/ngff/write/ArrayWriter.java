@@ -125,7 +125,7 @@ public final class ArrayWriter implements AutoCloseable {
         this.rank = shape.length;
         this.fill = array.metadata().fillValue().bytesUnsafe();
         this.elementSize = array.dataType().byteSize();
-        boolean empty = NdBuffer.elementCount(shape) == 0;
+        boolean empty = java.util.Arrays.stream(shape).anyMatch(e -> e == 0); // no product: extents may be huge
         this.unitCodec = empty ? null : array.partialEncoder(new long[rank]);
         this.unitShape = empty ? array.chunkShape() : unitCodec.unitShape();
         this.unitGrid = empty ? new long[rank] : unitCodec.unitGrid();
@@ -364,9 +364,16 @@ public final class ArrayWriter implements AutoCloseable {
 
     /** Starts writing the incomplete shard that holds most bytes; false when none could be started. */
     private boolean evictOne() {
-        List<PendingShard> all = new ArrayList<>(pending.values());
-        all.sort(Comparator.comparingLong((PendingShard s) -> s.charged).reversed());
-        for (PendingShard s : all) {
+        // charges change while other threads write: sort a snapshot of them, or the order is inconsistent
+        record Charged(PendingShard shard, long charged) {
+        }
+        List<Charged> all = new ArrayList<>();
+        for (PendingShard s : pending.values()) {
+            all.add(new Charged(s, s.charged));
+        }
+        all.sort(Comparator.comparingLong(Charged::charged).reversed());
+        for (Charged c : all) {
+            PendingShard s = c.shard();
             if (s.charged > 0 && s.lock.tryLock()) {
                 boolean took = !s.detached;
                 if (took) {
