@@ -292,8 +292,9 @@ public final class AcquisitionWriter implements AutoCloseable {
             long[] empty = spec.image().shape();
             long bound = empty[0];
             empty[0] = 0;
-            OmeImage image = OmeZarr.createImage(store, path, withShape(spec, empty), spec.method(), ctx);
+            // the record first: a writer killed while the image is being made leaves something to resume
             writeState(store, path, 0, spec.frameRank(), bound, spec.image().plan(), spec.method());
+            OmeImage image = OmeZarr.createImage(store, path, withShape(spec, empty), spec.method(), ctx);
             return new AcquisitionWriter(store, path, image, spec.image().plan(), spec.method(), spec.frameRank(),
                     bound, 0, lock, options, ctx);
         } catch (IOException | RuntimeException e) {
@@ -336,6 +337,10 @@ public final class AcquisitionWriter implements AutoCloseable {
                 method = Downsampling.parse(state.path("method").asText());
             } catch (IllegalArgumentException e) {
                 throw new InvalidMetadataException(where + ": /method: " + e.getMessage());
+            }
+            if (frames == 0 && !Zarr.isNode(store, path)) {
+                throw new InvalidMetadataException(where + ": the acquisition stopped before its image was written"
+                        + " (no frame was flushed); start it again");
             }
             OmeImage image = OmeZarr.openImage(Zarr.openGroup(store, path, ctx));
             int rank = image.level(0).array().rank();

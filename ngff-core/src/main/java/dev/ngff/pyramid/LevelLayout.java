@@ -21,7 +21,11 @@ public final class LevelLayout {
     private LevelLayout() {
     }
 
-    /** Level metadata of shape {@code shape} following {@code template}. */
+    /**
+     * Level metadata of shape {@code shape} following {@code template}: chunks, shards and inner chunks
+     * clipped to the level's extents. An extent of 0 (an axis that appends will grow, as in an
+     * acquisition) clips nothing.
+     */
     public static ArrayMetadata of(ArrayMetadata template, long[] shape) {
         int rank = template.rank();
         if (shape.length != rank) {
@@ -42,9 +46,10 @@ public final class LevelLayout {
             long[] inner = new long[rank];
             ArrayNode clipped = Json.nodes().arrayNode();
             for (int d = 0; d < rank; d++) {
-                inner[d] = Math.max(1, Math.min(innerNode.get(d).asLong(), shape[d]));
+                long extent = shape[d] == 0 ? Long.MAX_VALUE / 2 : shape[d];
+                inner[d] = Math.max(1, Math.min(innerNode.get(d).asLong(), extent));
                 clipped.add(inner[d]);
-                long roundedUp = (shape[d] + inner[d] - 1) / inner[d] * inner[d];
+                long roundedUp = (extent + inner[d] - 1) / inner[d] * inner[d];
                 chunks[d] = Math.max(inner[d], Math.min(outer[d], roundedUp));
             }
             ObjectNode config = sharding.configuration().deepCopy();
@@ -52,7 +57,7 @@ public final class LevelLayout {
             codecs.set(shardAt, new CodecSpec(SHARDING, config));
         } else {
             for (int d = 0; d < rank; d++) {
-                chunks[d] = Math.max(1, Math.min(outer[d], shape[d]));
+                chunks[d] = shape[d] == 0 ? outer[d] : Math.max(1, Math.min(outer[d], shape[d]));
             }
         }
         return new ArrayMetadata(template.zarrFormat(), shape, chunks, template.dataType(), template.fillValue(), codecs,
