@@ -31,6 +31,8 @@ final class SeparableGaussian {
     /** Per axis: weights of output k at [k * cap[d], k * cap[d] + len). */
     private final double[][] weight;
     private final int[] cap;
+    /** Per axis: whether some window weight is zero (those elements must be skipped, not multiplied). */
+    private final boolean[] zeroWeight;
     /** slice[a]: doubles in the filtered slice of axes a.. (slice[rank] = 1). */
     private final int[] slice;
     /** ring[a]: cap[a] slots of slice[a + 1] doubles; ringKey[a]: the input index each slot holds, or -1. */
@@ -50,6 +52,7 @@ final class SeparableGaussian {
         len = new int[rank][];
         weight = new double[rank][];
         cap = new int[rank];
+        zeroWeight = new boolean[rank];
         slice = new int[rank + 1];
         slice[rank] = 1;
         for (int d = rank - 1; d >= 0; d--) {
@@ -66,6 +69,9 @@ final class SeparableGaussian {
             weight[d] = new double[outs[d] * c];
             for (int k = 0; k < outs[d]; k++) {
                 lo[d][k] = r.gaussianWindow(d, r.dstOff[d] + k, weight[d], k * c, len[d], k) - r.srcOff[d];
+                for (int t = 0; t < len[d][k]; t++) {
+                    zeroWeight[d] |= weight[d][k * c + t] == 0;
+                }
             }
             if (d == last) {
                 for (int k = 0; k < outs[d]; k++) {
@@ -182,15 +188,28 @@ final class SeparableGaussian {
         long[] l = lo[last];
         int[] ln = len[last];
         double[] w = weight[last];
-        for (int k = 0; k < outs[last]; k++) {
+        if (zeroWeight[last]) {
+            for (int k = 0; k < outs[last]; k++) {
+                int first = (int) (l[k] - rowLo);
+                int wk = k * c;
+                double acc = 0;
+                for (int t = 0; t < ln[k]; t++) {
+                    double wt = w[wk + t];
+                    if (wt != 0) {
+                        acc += wt * row[first + t];
+                    }
+                }
+                target[at + k] = acc;
+            }
+            return;
+        }
+        for (int k = 0; k < outs[last]; k++) { // the common case: no branch in the inner loop
             int first = (int) (l[k] - rowLo);
             int wk = k * c;
+            int taps = ln[k];
             double acc = 0;
-            for (int t = 0; t < ln[k]; t++) {
-                double wt = w[wk + t];
-                if (wt != 0) {
-                    acc += wt * row[first + t];
-                }
+            for (int t = 0; t < taps; t++) {
+                acc += w[wk + t] * row[first + t];
             }
             target[at + k] = acc;
         }
