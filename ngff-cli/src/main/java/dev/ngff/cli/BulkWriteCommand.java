@@ -106,7 +106,9 @@ abstract class BulkWriteCommand implements Callable<Integer> {
     /**
      * The levels of an image made anew from {@code source} (its level 0) in one streaming pass
      * ({@link PyramidWriter}): {@code levels.get(k)} is written at {@code levelPaths.get(k)} and every level is
-     * published after the pass. Not journaled: a resumed run makes the levels again.
+     * published after the pass. Journaled as one block after the levels are published: a resumed run keeps
+     * the levels of a finished pass when every object is as recorded, and otherwise makes them again (the pass
+     * is deterministic, so with the same bytes).
      *
      * @param path the image group
      */
@@ -253,6 +255,14 @@ abstract class BulkWriteCommand implements Callable<Integer> {
                         if (interrupt.requested()) {
                             throw interrupted(dst, resumeCommand);
                         }
+                        String unit = Integer.toString(ordinal++);
+                        blocks++;
+                        if (journal.verified(unit, 0)) {
+                            // an interrupted run finished and published these levels: every object is as it wrote it
+                            skipped++;
+                            bar.step(Sizes.uncompressed(p.levels().getFirst()));
+                            continue;
+                        }
                         List<ZarrArray> targets = new ArrayList<>();
                         for (int k = 0; k < p.levels().size(); k++) {
                             targets.add(Zarr.newArray(dst, p.levelPaths().get(k), p.levels().get(k), ctx));
@@ -263,9 +273,14 @@ abstract class BulkWriteCommand implements Callable<Integer> {
                         PyramidWriter.write(LevelSource.of(p.source()), targets, p.plan(), p.method(),
                                 PyramidWriter.Options.defaults().withBlocksInFlight(inFlight), bar::step);
                         lock.requireHeld();
+                        List<Key> written = new ArrayList<>();
                         for (ZarrArray level : targets) {
                             level.publish(durability);
+                            written.addAll(dst.list(level.path()));
                         }
+                        // the whole pass is one journal block: a resume redoes an unfinished pass (deterministic,
+                        // so the same bytes) and keeps a finished one
+                        journal.record(unit, 0, written);
                     }
                 }
                 for (Step s : steps) {

@@ -92,6 +92,29 @@ public final class ConvertCommand extends BulkWriteCommand {
     private int maxLevels = -1;
     /** Source level arrays whose levels are made anew: not copied. */
     private final java.util.Set<Key> replaced = new java.util.HashSet<>();
+    /** The plan and axis names of each image whose levels are made anew: its label images follow the plan. */
+    private final Map<Key, ImagePlan> imagePlans = new HashMap<>();
+
+    private record ImagePlan(PyramidPlan plan, List<String> axes) {
+        /**
+         * The plan for a label image of this image: the same number of levels, each axis reduced by the factors
+         * of the image's axis of the same name (1 for an axis the image lacks), so that every label level lies
+         * over the image level of the same index.
+         */
+        PyramidPlan forLabel(List<String> labelAxes) {
+            List<int[]> factors = new ArrayList<>();
+            for (int k = 1; k < plan.levels(); k++) {
+                int[] f = plan.factor(k);
+                int[] lf = new int[labelAxes.size()];
+                for (int d = 0; d < lf.length; d++) {
+                    int i = axes.indexOf(labelAxes.get(d));
+                    lf[d] = i < 0 ? 1 : f[i];
+                }
+                factors.add(lf);
+            }
+            return new PyramidPlan(factors, labelAxes.size());
+        }
+    }
 
     @Override
     String job() {
@@ -137,7 +160,13 @@ public final class ConvertCommand extends BulkWriteCommand {
         List<String> names = axisList.stream().map(Axis::name).toList();
         ArrayMetadata meta0 = arrayMetadata(cmd, level0, names);
         long[] chunk = ArrayLayout.of(meta0, where(level0)).chunkShape();
-        PyramidPlan plan = PyramidPlan.auto(axisList, level0.shape(), st0.scale(), chunk, maxLevels);
+        List<String> axisNames = axisList.stream().map(Axis::name).toList();
+        ImagePlan parent = labels ? imagePlans.get(imageOf(image)) : null;
+        PyramidPlan plan = parent != null ? parent.forLabel(axisNames)
+                : PyramidPlan.auto(axisList, level0.shape(), st0.scale(), chunk, maxLevels);
+        if (!labels) {
+            imagePlans.put(image, new ImagePlan(plan, axisNames));
+        }
         double[] origin = st0.translation();
         List<Key> paths = new ArrayList<>();
         List<ArrayMetadata> metas = new ArrayList<>();
@@ -156,6 +185,16 @@ public final class ConvertCommand extends BulkWriteCommand {
         out.add(new PyramidStep(image, level0, paths, metas, plan, m));
         return new Multiscale(null, base == null ? "image" : base.name(), axisList, null, datasets, null, m.name(), null,
                 base == null ? null : base.extra());
+    }
+
+    /** The image a label image at {@code label} ({@code IMAGE/labels/NAME}) belongs to, or null. */
+    private static Key imageOf(Key label) {
+        String p = label.path();
+        int cut = p.lastIndexOf("labels/");
+        if (cut < 0 || p.indexOf('/', cut + "labels/".length()) >= 0) {
+            return null;
+        }
+        return cut == 0 ? Key.ROOT : Key.of(p.substring(0, cut - 1));
     }
 
     @Override

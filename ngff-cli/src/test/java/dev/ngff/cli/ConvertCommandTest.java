@@ -342,6 +342,54 @@ class ConvertCommandTest {
     }
 
     @Test
+    void autoLevelsOfALabelImageFollowItsImagesPlan() throws Exception {
+        // the label image is stored in one chunk, the image in 4x8x8 chunks: planned on its own, the label
+        // image would keep one level
+        Path src = dir.resolve("label-plan.ome.zarr");
+        long[] shape = {8, 48, 40};
+        List<dev.ngff.metadata.ome.Axis> axes = List.of(dev.ngff.metadata.ome.Axis.space("z", "micrometer"),
+                dev.ngff.metadata.ome.Axis.space("y", "micrometer"), dev.ngff.metadata.ome.Axis.space("x", "micrometer"));
+        NdBuffer data = NdBuffer.allocate(dev.ngff.metadata.DataType.UINT16, shape);
+        NdBuffer cells = NdBuffer.allocate(dev.ngff.metadata.DataType.UINT32, shape);
+        for (long i = 0; i < data.elementCount(); i++) {
+            data.setAsLong(i, i % 1000);
+            cells.setAsLong(i, i / 97 % 5);
+        }
+        ZarrArray image0 = Zarr.createArray(new dev.ngff.store.MemoryStore(), Key.ROOT,
+                dev.ngff.metadata.ArrayMetadata.builder(data.dataType(), shape).chunks(shape).build(), ctx);
+        image0.write(data);
+        ZarrArray cells0 = Zarr.createArray(new dev.ngff.store.MemoryStore(), Key.ROOT,
+                dev.ngff.metadata.ArrayMetadata.builder(cells.dataType(), shape).chunks(shape).build(), ctx);
+        cells0.write(cells);
+        List<dev.ngff.metadata.CodecSpec> codecs = List.of(dev.ngff.metadata.Codecs.bytes("little"));
+        try (FileSystemStore store = FileSystemStore.open(src)) {
+            OmeImage img = OmeZarr.writeImage(store, Key.ROOT, new dev.ngff.ome.ImageSpec(NgffVersion.V0_5, "img", axes,
+                    data.dataType(), shape, new long[] {4, 8, 8}, new double[] {1, 0.5, 0.5}, null,
+                    dev.ngff.pyramid.PyramidPlan.single(3), codecs, null, null, null), dev.ngff.pyramid.LevelSource.of(image0),
+                    new dev.ngff.pyramid.Downsampling.Mean(), dev.ngff.pyramid.PyramidWriter.Options.defaults(),
+                    dev.ngff.write.Durability.NONE, null, ctx);
+            OmeZarr.writeLabel(store, img, "cells", dev.ngff.pyramid.LevelSource.of(cells0), shape, codecs, List.of(),
+                    new dev.ngff.pyramid.Downsampling.Mode(), dev.ngff.pyramid.PyramidWriter.Options.defaults(),
+                    dev.ngff.write.Durability.NONE);
+        }
+        Path out = dir.resolve("label-plan-auto.ome.zarr");
+        convert(src, out, "--levels", "auto");
+        assertValid(out, "image", NgffVersion.V0_5);
+        try (FileSystemStore store = FileSystemStore.open(out)) {
+            OmeImage img = (OmeImage) OmeZarr.open(store, Key.ROOT, ctx);
+            OmeImage label = img.labels().orElseThrow().open("cells");
+            assertThat(img.levels()).hasSizeGreaterThanOrEqualTo(3);
+            assertThat(label.levels()).as("the label image's levels").hasSize(img.levels().size());
+            for (int k = 0; k < img.levels().size(); k++) {
+                assertThat(label.level(k).shape()).as("label level %d", k).containsExactly(img.level(k).shape());
+                assertThat(label.level(k).scale()).as("label level %d", k).containsExactly(img.level(k).scale());
+                assertThat(label.level(k).translation()).as("label level %d", k).containsExactly(img.level(k).translation());
+            }
+            assertThat(label.level(0).array().metadata().chunkShape()).as("the label keeps its own chunks").containsExactly(shape);
+        }
+    }
+
+    @Test
     void aPlainZarrGroupIsNotConvertedAndCopyIsNamed() throws Exception {
         Cli.Result r = Cli.run("convert", Fixtures.path("zarr-java/testdata/v2_sample"), dir.resolve("g.zarr"));
         assertThat(r.code()).isEqualTo(1);

@@ -21,8 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with labels): afterwards every published array holds exactly its final data, and the image's multiscales
  * exist only when every level is there; a rerun gives the uninterrupted result byte for byte.
  * {@code ngff pyramid} (levels replaced in place): afterwards the image is either as before, finished, or
- * marked incomplete; rerunning the command gives the uninterrupted result byte for byte. The number of
- * kills follows the crash harness ({@code -Dngff.crash.kills}, default 100: 10 of each here).
+ * marked incomplete; rerunning the command gives the uninterrupted result byte for byte. {@code ngff convert
+ * --levels auto} (an image and its label image, levels made anew): afterwards the target is marked incomplete
+ * or finished, and the same command with {@code --resume} gives the uninterrupted result byte for byte. The
+ * number of kills follows the crash harness ({@code -Dngff.crash.kills}, default 100: 10 of each here).
  */
 class PyramidCrashTest {
     private static final String[] SAMPLE = {"--shape", "24,200,160", "--chunks", "8,32,32", "--shards", "8,64,64",
@@ -127,6 +129,61 @@ class PyramidCrashTest {
             CopyTrees.delete(d);
         }
         System.out.println("pyramid crash (pyramid): " + marked + " of " + kills() + " kills left the image marked incomplete");
+    }
+
+    @Test
+    void killedConvertsWithLevelsFinishOnResume() throws Exception {
+        Path base = dir.resolve("base.ome.zarr");
+        run(new ArrayList<>(List.of("sample", base.toString(), "--levels", "1")), SAMPLE);
+        String[] convert = {"--levels", "auto"};
+        Path ref = dir.resolve("ref.ome.zarr");
+        long t0 = System.nanoTime();
+        run(new ArrayList<>(List.of("convert", base.toString(), ref.toString())), convert);
+        long total = (System.nanoTime() - t0) / 1_000_000;
+        TreeMap<String, byte[]> reference = CopyTrees.files(ref);
+        reference.keySet().removeIf(k -> k.startsWith(".ngff-conditional"));
+        assertThat(reference).containsKeys("3/zarr.json", "labels/cells/3/zarr.json");
+        long seed = System.nanoTime();
+        System.out.println("pyramid crash (convert --levels auto): " + kills() + " kills, seed " + seed + ", a run takes "
+                + total + " ms");
+        Random r = new Random(seed);
+        int marked = 0;
+        int kept = 0;
+        for (int i = 0; i < kills(); i++) {
+            Path d = dir.resolve("c" + i);
+            long delay = (long) (r.nextDouble() * total * 1.1);
+            Process p = start(List.of("convert", base.toString(), d.toString()), convert);
+            p.waitFor(delay, TimeUnit.MILLISECONDS);
+            p.destroyForcibly();
+            p.waitFor();
+            String trial = "convert trial " + i + " (kill after " + delay + " ms, seed " + seed + ")";
+            TreeMap<String, byte[]> files = Files.exists(d) ? CopyTrees.files(d) : new TreeMap<>();
+            files.keySet().removeIf(k -> k.contains(".tmp-") || k.equals(WriterLock.NAME) || k.startsWith(".ngff-conditional"));
+            if (files.containsKey(IncompleteMarker.NAME)) {
+                marked++;
+                Cli.Result info = Cli.run("info", d);
+                assertThat(info.code()).as(trial).isEqualTo(1);
+                assertThat(info.err()).as(trial).contains("incomplete");
+            } else if (!files.isEmpty()) {
+                assertThat(CopyTrees.identical(files, reference)).as(trial + ": unmarked means finished").isTrue();
+            }
+            // the same arguments with --resume, as the marker and the interrupted message say
+            List<String> resume = new ArrayList<>(CrashHarnessTest.javaCommand());
+            resume.addAll(List.of(Main.class.getName(), "convert", base.toString(), d.toString(), "--resume"));
+            resume.addAll(List.of(convert));
+            Path said = dir.resolve("resume-" + i + ".out");
+            Process again = new ProcessBuilder(resume).redirectOutput(said.toFile()).start();
+            assertThat(again.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            String out = Files.readString(said);
+            assertThat(again.exitValue()).as(trial + ": resume\n" + new String(again.getErrorStream().readAllBytes())).isZero();
+            kept += out.contains("verified and kept") ? 1 : 0;
+            TreeMap<String, byte[]> after = CopyTrees.files(d);
+            after.keySet().removeIf(k -> k.startsWith(".ngff-conditional"));
+            assertThat(CopyTrees.identical(after, reference)).as(trial + ": resumed " + after.keySet()).isTrue();
+            CopyTrees.delete(d);
+        }
+        System.out.println("pyramid crash (convert --levels auto): " + marked + " of " + kills() + " kills left the target "
+                + "marked incomplete, " + kept + " resumes kept journaled levels");
     }
 
     private static void run(List<String> head, String... tail) throws Exception {

@@ -437,7 +437,9 @@ public final class OmeZarr {
         ImageSpec spec = labelSpec(image, name, labels.dataType(), labels.shape(), chunks, codecs)
                 .withDownsamplingType(method.name());
         ObjectNode source = Json.object().put("image", "../../");
-        ImageLabel il = new ImageLabel(v.nestedUnderOme() ? null : v.text(), colors, null, source, null);
+        // an empty colors list is invalid (the schema wants at least one): none given means no member
+        ImageLabel il = new ImageLabel(v.nestedUnderOme() ? null : v.text(), colors == null || colors.isEmpty() ? null : colors,
+                null, source, null);
         Key labelsPath = image.group().path().resolve("labels");
         OmeImage written = writeImage(store, labelsPath.resolve(name), spec, il, labels, method, options, durability,
                 null, image.group().context());
@@ -538,7 +540,9 @@ public final class OmeZarr {
         Level l0 = image.levels().getFirst();
         ImageSpec spec = labelSpec(image, name, type, l0.shape(), l0.metadata().chunkShape(), l0.metadata().codecs());
         ObjectNode source = Json.object().put("image", "../../");
-        ImageLabel il = new ImageLabel(v.nestedUnderOme() ? null : v.text(), colors, null, source, null);
+        // an empty colors list is invalid (the schema wants at least one): none given means no member
+        ImageLabel il = new ImageLabel(v.nestedUnderOme() ? null : v.text(), colors == null || colors.isEmpty() ? null : colors,
+                null, source, null);
         return createImage(store, image.group().path().resolve("labels").resolve(name), spec, il, ctx);
     }
 

@@ -13,7 +13,8 @@ import java.util.Objects;
  *
  * <p>Thread-safe and free of shared state: calls from several threads at once on disjoint outputs are
  * the intended use. Each call allocates only scratch of the order of one output row (at most a few
- * thousand elements) and one block.
+ * thousand elements) and one block; a gaussian also holds about {@code window} planes of the output
+ * (axes after the first) in doubles.
  */
 public final class Downsampler {
     private Downsampler() {
@@ -43,6 +44,16 @@ public final class Downsampler {
      */
     public static void reduce(Downsampling method, int[] factors, long[] inputShape,
                               NdBuffer src, long[] srcOffset, NdBuffer dst, long[] dstOffset) {
+        reduce(method, factors, inputShape, src, srcOffset, dst, dstOffset, true);
+    }
+
+    /**
+     * As {@link #reduce(Downsampling, int[], long[], NdBuffer, long[], NdBuffer, long[])}; with
+     * {@code separable} false a gaussian multiplies its per-axis weights for every output directly, the slow
+     * reference that tests compare the separable passes with.
+     */
+    static void reduce(Downsampling method, int[] factors, long[] inputShape,
+                       NdBuffer src, long[] srcOffset, NdBuffer dst, long[] dstOffset, boolean separable) {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(factors, "factors");
         Objects.requireNonNull(inputShape, "inputShape");
@@ -114,7 +125,7 @@ public final class Downsampler {
             }
             return;
         }
-        new Reduction(method, factors, inputShape, src, srcOffset, dst, dstOffset).run();
+        new Reduction(method, factors, inputShape, src, srcOffset, dst, dstOffset, separable).run();
     }
 
     /** Refuses, in one line, a method that has no meaning for a data type. */

@@ -32,25 +32,25 @@ final class Reduction {
 
     private final Op op;
     private final Downsampling.Gaussian gaussian;
-    private final int rank;
-    private final int last;
+    final int rank;
+    final int last;
     private final int[] f;
     private final long[] inShape;
-    private final long[] srcOff;
-    private final long[] dstOff;
-    private final long[] dstShape;
-    private final long[] srcStride;
+    final long[] srcOff;
+    final long[] dstOff;
+    final long[] dstShape;
+    final long[] srcStride;
     private final long[] dstStride;
     private final DataType type;
-    private final ElementFormat fmt; // of a real element or one complex component; null for raw and variable-length
-    private final MiniFloat mini;
-    private final boolean complex;
-    private final int es; // element bytes (0 when variable-length)
-    private final int cs; // component bytes
+    final ElementFormat fmt; // of a real element or one complex component; null for raw and variable-length
+    final MiniFloat mini;
+    final boolean complex;
+    final int es; // element bytes (0 when variable-length)
+    final int cs; // component bytes
     private final NdBuffer src;
     private final NdBuffer dst;
-    private final MemorySegment in;
-    private final MemorySegment out;
+    final MemorySegment in;
+    final MemorySegment out;
 
     // row list of the current output row: element index of each input row's column 0, and its gaussian weight
     private long[] rowBase;
@@ -58,8 +58,12 @@ final class Reduction {
     private int nRows;
     private final int[] rowCounter; // odometer over the outer window box, reused for every output row
 
+    /** Gaussian by 1-D passes per axis ({@link SeparableGaussian}); false: the direct window product (test reference). */
+    private final boolean separable;
+
     Reduction(Downsampling method, int[] factors, long[] inputShape, NdBuffer src, long[] srcOffset,
-              NdBuffer dst, long[] dstOffset) {
+              NdBuffer dst, long[] dstOffset, boolean separable) {
+        this.separable = separable;
         this.op = switch (method) {
             case Downsampling.Mean m -> Op.MEAN;
             case Downsampling.Mode m -> Op.MODE;
@@ -102,7 +106,7 @@ final class Reduction {
     }
 
     /** Most input elements a window of axis d spans. */
-    private int maxWindow(int d) {
+    int maxWindow(int d) {
         if (op == Op.NEAREST) {
             return 1;
         }
@@ -130,6 +134,10 @@ final class Reduction {
                 throw new IllegalArgumentException("each output element would read more than " + MAX_WINDOW
                         + " input elements (factors or gaussian half-sizes too large)");
             }
+        }
+        if (op == Op.GAUSSIAN && separable) {
+            new SeparableGaussian(this).run();
+            return;
         }
         rowBase = new long[(int) rowCapacity];
         rowWeight = op == Op.GAUSSIAN ? new double[(int) rowCapacity] : null;
@@ -211,7 +219,7 @@ final class Reduction {
      * nearest c, clipped to the input; when clipping leaves nothing (an edge block whose centre lies beyond the
      * input), the last input element stands in.
      */
-    private long gaussianWindow(int d, long j, double[] w, int wOff, int[] lenOut, int lenIndex) {
+    long gaussianWindow(int d, long j, double[] w, int wOff, int[] lenOut, int lenIndex) {
         int fd = f[d];
         long n = inShape[d];
         long e = gaussianExtension(d);
@@ -1042,7 +1050,7 @@ final class Reduction {
     }
 
     /** A weighted mean of integers: rounded half to even and clamped to the type's range (bool: 0 or 1). */
-    private long roundToInteger(double v) {
+    long roundToInteger(double v) {
         double r = Math.rint(v);
         if (Double.isNaN(r)) {
             return 0;

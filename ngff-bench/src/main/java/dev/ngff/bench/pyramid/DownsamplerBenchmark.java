@@ -16,24 +16,27 @@ import org.openjdk.jmh.annotations.State;
 import java.util.Random;
 
 /**
- * One thread reducing a whole 256^3 block (the shard of the issue's 1024^3 pyramid) by 2x2x2 into 128^3:
+ * One thread reducing a whole block, by default 256^3 (the shard of the issue's 1024^3 pyramid) by 2x2x2 into 128^3:
  * uint16 and uint8 intensities and float32 by mean, uint32 and uint64 labels by mode (synthetic cells, so
  * most blocks are uniform as in real label images, with boundaries between them), and a gaussian for
- * scale. Input bytes per second = 256^3 x element size x ops/s; compare with {@code MemcpyRuler}.
+ * scale. Input bytes per second = block elements x element size x ops/s; compare with {@code MemcpyRuler}.
+ * {@code -p shape=64x256x256} reduces another block (e.g. the gaussian's before/after figures).
  */
 @State(Scope.Thread)
 public class DownsamplerBenchmark extends BenchmarkBase {
-    private static final int N = 256;
-
     /** data type and method. */
     @Param({"uint16-mean", "uint32-mode", "uint8-mean", "float32-mean", "uint64-mode", "uint16-gaussian"})
     public String workload;
+
+    /** Block shape, ZxYxX. */
+    @Param({"256x256x256"})
+    public String shape;
 
     private NdBuffer src;
     private NdBuffer dst;
     private Downsampling method;
     private final int[] factors = {2, 2, 2};
-    private final long[] shape = {N, N, N};
+    private long[] extent;
     private final long[] zero = new long[3];
 
     @Setup(Level.Trial)
@@ -47,12 +50,14 @@ public class DownsamplerBenchmark extends BenchmarkBase {
             default -> DataType.FLOAT32;
         };
         method = Downsampling.parse(p[1]);
-        src = NdBuffer.allocate(type, shape);
+        String[] e = shape.split("x");
+        extent = new long[]{Long.parseLong(e[0]), Long.parseLong(e[1]), Long.parseLong(e[2])};
+        src = NdBuffer.allocate(type, extent);
         Random r = new Random(42);
         long i = 0;
-        for (int z = 0; z < N; z++) {
-            for (int y = 0; y < N; y++) {
-                for (int x = 0; x < N; x++, i++) {
+        for (int z = 0; z < extent[0]; z++) {
+            for (int y = 0; y < extent[1]; y++) {
+                for (int x = 0; x < extent[2]; x++, i++) {
                     if (p[1].equals("mode")) {
                         // cells of 10-30 voxels a side: a label per cell, uniform inside
                         long cell = (z / 17) * 10_000L + (y / 23) * 100L + (x / 13);
@@ -66,7 +71,7 @@ public class DownsamplerBenchmark extends BenchmarkBase {
                 }
             }
         }
-        dst = NdBuffer.allocate(type, N / 2, N / 2, N / 2);
+        dst = NdBuffer.allocate(type, Math.ceilDiv(extent[0], 2), Math.ceilDiv(extent[1], 2), Math.ceilDiv(extent[2], 2));
     }
 
     /** Input bytes read per operation, for GB/s. */
@@ -78,7 +83,7 @@ public class DownsamplerBenchmark extends BenchmarkBase {
 
     @Benchmark
     public NdBuffer reduce(Bytes bytes) {
-        Downsampler.reduce(method, factors, shape, src, zero, dst, zero);
+        Downsampler.reduce(method, factors, extent, src, zero, dst, zero);
         bytes.inputBytes += src.segment().byteSize();
         return dst;
     }
