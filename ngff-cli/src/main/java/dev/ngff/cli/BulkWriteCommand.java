@@ -108,9 +108,10 @@ abstract class BulkWriteCommand implements Callable<Integer> {
      * ({@link PyramidWriter}): {@code levels.get(k)} is written at {@code levelPaths.get(k)} and every level is
      * published after the pass. Not journaled: a resumed run makes the levels again.
      *
-     * @param path the image group
+     * @param path   the image group
+     * @param source level 0: a source array, or a file read directly (TIFF, raw)
      */
-    record PyramidStep(Key path, ZarrArray source, List<Key> levelPaths, List<ArrayMetadata> levels, PyramidPlan plan,
+    record PyramidStep(Key path, LevelSource source, List<Key> levelPaths, List<ArrayMetadata> levels, PyramidPlan plan,
                        Downsampling method) implements Step {
         PyramidStep {
             levelPaths = List.copyOf(levelPaths);
@@ -149,6 +150,11 @@ abstract class BulkWriteCommand implements Callable<Integer> {
     void validateOptions(CommandLine cmd) {
     }
 
+    /** Opens {@link #source}: a store by default; a subclass may read files that are no store. */
+    ReadableStore openSource(CommandLine cmd) throws IOException {
+        return Locations.openReadable(cmd, source);
+    }
+
     /**
      * The steps of the run, parents before children, from the opened source. Nothing may be written here.
      *
@@ -174,7 +180,7 @@ abstract class BulkWriteCommand implements Callable<Integer> {
                     + "--overwrite deletes it: give one of them");
         }
         validateOptions(cmd);
-        try (ReadableStore src = Locations.openReadable(cmd, source);
+        try (ReadableStore src = openSource(cmd);
              ExecutionContext ctx = ExecutionContext.create()) {
             List<Step> steps = plan(cmd, src, ctx);
             long total = 0;
@@ -260,7 +266,7 @@ abstract class BulkWriteCommand implements Callable<Integer> {
                         // each level-0 block is read with its own chunk parallelism: blocks beyond the cores add
                         // memory, not speed (measured: 4 in flight on 2 cores, 1.7 GB and slower than 2)
                         int inFlight = Math.min(write.workers, Math.max(2, Runtime.getRuntime().availableProcessors()));
-                        PyramidWriter.write(LevelSource.of(p.source()), targets, p.plan(), p.method(),
+                        PyramidWriter.write(p.source(), targets, p.plan(), p.method(),
                                 PyramidWriter.Options.defaults().withBlocksInFlight(inFlight), bar::step);
                         lock.requireHeld();
                         for (ZarrArray level : targets) {

@@ -5,6 +5,7 @@ import dev.ngff.error.UnsupportedExtensionException;
 import dev.ngff.metadata.DataType;
 import dev.ngff.metadata.ome.Axis;
 import dev.ngff.metadata.ome.Omero;
+import dev.ngff.pyramid.LevelSource;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -33,15 +34,16 @@ public final class TiffImages {
     }
 
     /**
-     * One image: its levels (level 0 first; reduced levels from SubIFDs), axes and level-0 pixel size.
+     * One image: its levels (level 0 first; reduced levels from SubIFDs), axes and level-0 pixel size. Any
+     * {@link LevelSource}s may be the levels (a raw file's array, for one).
      *
      * @param name     the image's name, or null
      * @param axes     OME-NGFF axes in array order
      * @param scale    level-0 physical pixel size per axis
-     * @param levels   level 0 and the reduced levels every page has as SubIFDs
+     * @param levels   level 0 and the reduced levels every page has as SubIFDs (each a {@link TiffSource} here)
      * @param omero    channel names and colours, or null
      */
-    public record Image(String name, List<Axis> axes, double[] scale, List<TiffSource> levels, Omero omero) {
+    public record Image(String name, List<Axis> axes, double[] scale, List<LevelSource> levels, Omero omero) {
         public Image {
             axes = List.copyOf(axes);
             scale = scale.clone();
@@ -116,8 +118,8 @@ public final class TiffImages {
     }
 
     /** Level 0 and one level per SubIFD that every page has. */
-    private static List<TiffSource> levels(List<TiffPage> pages, long[] pageShape, int sampleAxis) throws IOException {
-        List<TiffSource> out = new ArrayList<>();
+    private static List<LevelSource> levels(List<TiffPage> pages, long[] pageShape, int sampleAxis) throws IOException {
+        List<LevelSource> out = new ArrayList<>();
         out.add(TiffSource.of(pages, pageShape, sampleAxis));
         int n = pages.stream().mapToInt(p -> p.subIfds().size()).min().orElse(0);
         for (int k = 0; k < n; k++) {
@@ -356,7 +358,7 @@ public final class TiffImages {
                     number(attr(px, "PhysicalSizeY", "1"), 1),
                     number(attr(px, "PhysicalSizeX", "1"), 1)};
             // interleaved samples sit at the channel position and the pages span t and z
-            List<TiffSource> levels = spp > 1 ? levels(ordered, new long[] {st, sz}, 1)
+            List<LevelSource> levels = spp > 1 ? levels(ordered, new long[] {st, sz}, 1)
                     : levels(ordered, new long[] {st, sc, sz}, -1);
             DataType type = levels.getFirst().dataType();
             List<Omero.Channel> chans = new ArrayList<>();

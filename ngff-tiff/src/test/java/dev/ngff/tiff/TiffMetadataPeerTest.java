@@ -70,7 +70,7 @@ class TiffMetadataPeerTest {
                 }
                 assertThat(img.levels()).hasSize(e.get("levels").size());
                 for (int k = 0; k < img.levels().size(); k++) {
-                    TiffSource s = img.levels().get(k);
+                    dev.ngff.pyramid.LevelSource s = img.levels().get(k);
                     NdBuffer all = s.read(new long[s.shape().length], s.shape());
                     byte[] want = Files.readAllBytes(data.resolve(e.get("levels").get(k).asText()));
                     assertThat(all.segment().toArray(ValueLayout.JAVA_BYTE)).as(what + " level " + k).isEqualTo(want);

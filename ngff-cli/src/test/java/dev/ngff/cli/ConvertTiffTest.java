@@ -1,0 +1,139 @@
+package dev.ngff.cli;
+
+import dev.ngff.array.Zarr;
+import dev.ngff.array.ZarrArray;
+import dev.ngff.exec.ExecutionContext;
+import dev.ngff.metadata.ome.Axis;
+import dev.ngff.metadata.ome.Omero;
+import dev.ngff.ome.OmeImage;
+import dev.ngff.ome.OmeZarr;
+import dev.ngff.store.FileSystemStore;
+import dev.ngff.store.Key;
+import dev.ngff.testing.PeerPython;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code ngff convert} from OME-TIFFs that tifffile writes (a SubIFD pyramid with physical sizes and channel
+ * names; a file of two images) and from a raw file: the written levels hold exactly what tifffile reads, the
+ * metadata carries the axes, scales, units and channels, and {@code ngff validate} accepts every output.
+ */
+class ConvertTiffTest {
+    @TempDir
+    static Path dir;
+    static Path data;
+    static final ExecutionContext ctx = ExecutionContext.create();
+
+    @BeforeAll
+    static void writeTiffs() throws Exception {
+        Path python = PeerPython.require("CONVERT TIFF TEST (tifffile)");
+        Path script = dir.resolve("convert_tiff.py");
+        try (InputStream in = ConvertTiffTest.class.getResourceAsStream("convert_tiff.py")) {
+            Files.write(script, in.readAllBytes());
+        }
+        data = dir.resolve("tiffs");
+        Process p = new ProcessBuilder(python.toString(), script.toString(), data.toString()).redirectErrorStream(true)
+                .start();
+        String text = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0).as(text).isTrue();
+    }
+
+    @AfterAll
+    static void close() {
+        ctx.close();
+    }
+
+    static void assertLevel(Path root, String path, String bin) throws Exception {
+        try (FileSystemStore store = FileSystemStore.open(root)) {
+            ZarrArray a = Zarr.openArray(store, Key.of(path), ctx);
+            byte[] got = a.read().segment().toArray(ValueLayout.JAVA_BYTE);
+            assertThat(got).as("%s %s", root, path).isEqualTo(Files.readAllBytes(data.resolve(bin)));
+        }
+    }
+
+    static void assertValid(Path root) {
+        Cli.Result r = Cli.run("validate", root);
+        assertThat(r.code()).as("ngff validate %s: %s%s", root, r.out(), r.err()).isZero();
+    }
+
+    @Test
+    void anOmeTiffPyramidKeepsItsLevelsAxesScalesAndChannels() throws Exception {
+        Path out = dir.resolve("one.ome.zarr");
+        ConvertCommandTest.convert(data.resolve("one.ome.tif"), out);
+        assertLevel(out, "0", "one.0.0.bin");
+        assertLevel(out, "1", "one.0.1.bin");
+        try (FileSystemStore store = FileSystemStore.open(out)) {
+            OmeImage img = (OmeImage) OmeZarr.open(store, Key.ROOT, ctx);
+            assertThat(img.axisNames()).containsExactly("t", "c", "z", "y", "x");
+            assertThat(img.axes().stream().map(Axis::unit).toList())
+                    .containsExactly("second", null, "micrometer", "micrometer", "micrometer");
+            assertThat(img.multiscale().levelTransform(0).orElseThrow().scale()).containsExactly(1, 1, 1.2, 0.3, 0.3);
+            assertThat(img.multiscale().levelTransform(1).orElseThrow().scale()).containsExactly(1, 1, 1.2, 0.6, 0.6);
+            assertThat(img.channels().stream().map(Omero.Channel::label).toList()).containsExactly("A", "B");
+            assertThat(img.multiscale().name()).isEqualTo("one");
+        }
+        assertValid(out);
+    }
+
+    @Test
+    void levelsMadeAnewShardedAnd04() throws Exception {
+        Path auto = dir.resolve("one-auto.ome.zarr");
+        ConvertCommandTest.convert(data.resolve("one.ome.tif"), auto, "--levels", "auto", "--chunks", "1,1,1,16,16",
+                "--shards", "1,1,1,32,32");
+        assertLevel(auto, "0", "one.0.0.bin");
+        assertValid(auto);
+        Path v04 = dir.resolve("one-0.4.ome.zarr");
+        ConvertCommandTest.convert(data.resolve("one.ome.tif"), v04, "--ngff-version", "0.4");
+        assertLevel(v04, "0", "one.0.0.bin");
+        assertValid(v04);
+    }
+
+    @Test
+    void severalImagesBecomeABioformats2rawCollection() throws Exception {
+        Path out = dir.resolve("two.ome.zarr");
+        ConvertCommandTest.convert(data.resolve("two.ome.tif"), out);
+        assertLevel(out, "0/0", "two.0.0.bin");
+        assertLevel(out, "1/0", "two.1.0.bin");
+        assertThat(Files.readString(out.resolve("OME/METADATA.ome.xml"))).contains("floats");
+        assertValid(out);
+    }
+
+    @Test
+    void aRawFileWithAxesAndScale() throws Exception {
+        short[] values = new short[3 * 20 * 30];
+        ByteBuffer b = ByteBuffer.allocate(values.length * 2).order(ByteOrder.BIG_ENDIAN);
+        ByteBuffer want = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < values.length; i++) {
+            short v = (short) (i * 7919);
+            b.putShort(v);
+            want.putShort(v);
+        }
+        Path raw = dir.resolve("stack.raw");
+        Files.write(raw, b.array());
+        Path out = dir.resolve("raw.ome.zarr");
+        ConvertCommandTest.convert(raw, out, "--raw", "3x20x30,uint16,big", "--axes", "zyx", "--scale", "2,0.5,0.5",
+                "--units", "micrometer");
+        try (FileSystemStore store = FileSystemStore.open(out)) {
+            ZarrArray a = Zarr.openArray(store, Key.of("0"), ctx);
+            assertThat(a.read().segment().toArray(ValueLayout.JAVA_BYTE)).isEqualTo(want.array());
+            OmeImage img = (OmeImage) OmeZarr.open(store, Key.ROOT, ctx);
+            assertThat(img.multiscale().levelTransform(0).orElseThrow().scale()).containsExactly(2, 0.5, 0.5);
+        }
+        assertValid(out);
+        Cli.Result bad = Cli.run("convert", raw, dir.resolve("bad.ome.zarr"), "--raw", "3x20x31,uint16");
+        assertThat(bad.code()).isNotZero();
+        assertThat(bad.err()).contains(raw.toString()).contains("holds 3600 bytes");
+    }
+}
