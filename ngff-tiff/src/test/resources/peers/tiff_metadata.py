@@ -78,6 +78,20 @@ with tifffile.TiffFile(path) as tf:
                     "units": ["second", None, md["unit"], md["unit"], md["unit"]],
                     "channels": [], "colors": []})
 
+# a page pyramid (reduced pages after the main one, as slide scanners write) with a label image that is no level
+slide = rng.integers(0, 255, size=(96, 128, 3), dtype=np.uint8)
+path = os.path.join(out, "pages.tif")
+with tifffile.TiffWriter(path) as tw:
+    tw.write(slide, tile=(32, 32), photometric="rgb", compression="zlib", metadata=None)
+    tw.write(slide[::2, ::2], tile=(16, 16), photometric="rgb", compression="zlib", subfiletype=1, metadata=None)
+    tw.write(slide[::4, ::4], tile=(16, 16), photometric="rgb", compression="zlib", subfiletype=1, metadata=None)
+    tw.write(slide[:10, :60], photometric="rgb", subfiletype=1, metadata=None)  # "label": another aspect ratio
+with tifffile.TiffFile(path) as tf:
+    levels = [dump(f"pages.0.{k}.bin", np.moveaxis(tf.pages[k].asarray(), -1, 0)) for k in range(3)]
+pyramids = [{"file": "pages.tif", "levels": levels}]
+
 with open(os.path.join(out, "manifest.json"), "w") as f:
     json.dump(entries, f, indent=1)
+with open(os.path.join(out, "pyramids.json"), "w") as f:
+    json.dump(pyramids, f, indent=1)
 print(len(entries), "images")

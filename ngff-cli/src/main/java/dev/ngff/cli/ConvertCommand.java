@@ -39,7 +39,8 @@ import java.util.Optional;
 
 /** {@code ngff convert}: an OME-Zarr hierarchy (or a plain array) into OME-Zarr of a chosen version. */
 @Command(name = "convert", mixinStandardHelpOptions = true,
-        header = "Convert OME-Zarr between versions (0.4, 0.5, 0.6), or a plain Zarr array into an OME-Zarr image.",
+        header = "Convert OME-Zarr between versions (0.4, 0.5, 0.6), or a plain Zarr array, a TIFF (OME-TIFF, BigTIFF, "
+                + "ImageJ) or a raw file into an OME-Zarr image.",
         description = {
             "Reads an OME-Zarr image (with its labels), labels group, plate (wells and fields), well or bioformats2raw "
                     + "collection of version 0.4, 0.5 or 0.6 and writes it as --ngff-version: 0.5 (default; Zarr v3), "
@@ -52,6 +53,9 @@ import java.util.Optional;
             "--levels auto|N makes the levels anew from level 0 in one streaming pass (--method; mean for images, mode "
                     + "for labels), spatial axes halved finest first until they fit one chunk (auto) or there are N.",
             "A plain Zarr array becomes an image: --axes, --scale and --units describe it.",
+            "A TIFF source becomes an image with the axes, scales and channels of its OME-XML or ImageJ header and its "
+                    + "own levels (SubIFDs or reduced pages); an OME-TIFF of several images a bioformats2raw collection. "
+                    + "--raw SHAPE,DTYPE[,ORDER] reads a raw C-order array, described by --axes, --scale and --units.",
             "Data first: each array is published after its data, each group's metadata after everything it lists, "
                     + "the root last. The run holds the target's writer lock and marks it incomplete until it ends; "
                     + "--resume finishes an interrupted run (see docs/convert.md and docs/write-path.md)."})

@@ -136,4 +136,27 @@ class ConvertTiffTest {
         assertThat(bad.code()).isNotZero();
         assertThat(bad.err()).contains(raw.toString()).contains("holds 3600 bytes");
     }
+
+    @Test
+    void aDamagedTiffFailsWithOneLineNamingTheFile() throws Exception {
+        byte[] whole = Files.readAllBytes(data.resolve("one.ome.tif"));
+        Path cut = dir.resolve("cut.ome.tif");
+        Files.write(cut, java.util.Arrays.copyOf(whole, whole.length / 2)); // tiles and SubIFDs point past the end
+        Cli.Result r = Cli.run("convert", cut, dir.resolve("cut.ome.zarr"));
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err().strip()).startsWith("ngff convert: " + cut).contains("outside the file").doesNotContain("\n")
+                .doesNotContain("Exception");
+        Path loop = dir.resolve("loop.tif"); // a classic header whose first IFD names itself as the next one
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 2 + 4 * 12 + 4 + 1).order(ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8).putShort((short) 4);
+        b.putShort((short) 256).putShort((short) 3).putInt(1).putInt(1); // 1 x 1 pixels
+        b.putShort((short) 257).putShort((short) 3).putInt(1).putInt(1);
+        b.putShort((short) 273).putShort((short) 4).putInt(1).putInt(62); // one strip of one byte at offset 62
+        b.putShort((short) 279).putShort((short) 4).putInt(1).putInt(1);
+        b.putInt(8); // the next IFD: this one again
+        Files.write(loop, b.array());
+        r = Cli.run("convert", loop, dir.resolve("loop.ome.zarr"));
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err().strip()).isEqualTo("ngff convert: " + loop + ": IFD chain loops back to offset 8");
+    }
 }

@@ -114,7 +114,38 @@ public final class TiffImages {
         long[] ps = pages.size() > 1 ? new long[] {pages.size()} : new long[0];
         double[] scale = new double[axes.size()];
         java.util.Arrays.fill(scale, 1);
-        return new Image(null, axes, scale, levels(pages, ps, channels ? 0 : -1), null);
+        List<LevelSource> levels = levels(pages, ps, channels ? 0 : -1);
+        if (pages.size() == 1 && levels.size() == 1) {
+            levels.addAll(pagePyramid(file, first, channels ? 0 : -1));
+        }
+        return new Image(null, axes, scale, levels, null);
+    }
+
+    /**
+     * A page pyramid: the reduced-resolution pages (NewSubfileType 1) of a single-image file that have the main
+     * page's samples, type and aspect ratio (slide scanners also store a label and a macro image, which do not),
+     * largest first.
+     */
+    private static List<LevelSource> pagePyramid(TiffFile file, TiffPage main, int sampleAxis) throws IOException {
+        List<TiffPage> reduced = new ArrayList<>();
+        for (TiffPage p : file.pages()) {
+            if (p.isReduced() && p.samplesPerPixel() == main.samplesPerPixel() && p.width() < main.width()
+                    && p.bitsPerSample() == main.bitsPerSample() && p.dataType().equals(main.dataType())
+                    && sameAspect(main, p)) {
+                reduced.add(p);
+            }
+        }
+        reduced.sort(java.util.Comparator.comparingInt(TiffPage::width).reversed());
+        for (int i = 1; i < reduced.size(); i++) {
+            if (reduced.get(i).width() == reduced.get(i - 1).width()) {
+                return List.of(); // two candidates for one level: not a pyramid this reader can tell apart
+            }
+        }
+        List<LevelSource> out = new ArrayList<>();
+        for (TiffPage p : reduced) {
+            out.add(TiffSource.of(List.of(p), new long[0], sampleAxis));
+        }
+        return out;
     }
 
     /** Level 0 and one level per SubIFD that every page has. */
@@ -134,6 +165,13 @@ public final class TiffImages {
 
     private static Axis axis(String name, String type, String unit) {
         return new Axis(name, type, unit, null, null);
+    }
+
+    /** True when a reduced page has the main page's aspect ratio, up to rounding of its size (and 2 %). */
+    private static boolean sameAspect(TiffPage main, TiffPage p) {
+        long wH = (long) p.width() * main.height();
+        long hW = (long) p.height() * main.width();
+        return Math.abs(wH - hW) <= main.width() + main.height() + 0.02 * wH;
     }
 
     // ---- ImageJ

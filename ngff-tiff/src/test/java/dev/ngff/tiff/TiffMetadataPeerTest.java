@@ -19,9 +19,9 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An OME-TIFF with two images (a TCZYX SubIFD pyramid and an RGB image) and an ImageJ hyperstack written by
- * tifffile: the images, their levels' pixels, axes, scales, units, channel names and colours equal what
- * tifffile reads.
+ * An OME-TIFF with two images (a TCZYX SubIFD pyramid and an RGB image), an ImageJ hyperstack and a page
+ * pyramid written by tifffile: the images, their levels' pixels, axes, scales, units, channel names and
+ * colours equal what tifffile reads.
  */
 class TiffMetadataPeerTest {
     @TempDir
@@ -84,5 +84,18 @@ class TiffMetadataPeerTest {
             }
         }
         assertThat(checked).isEqualTo(3);
+        for (JsonNode e : new ObjectMapper().readTree(data.resolve("pyramids.json").toFile())) {
+            try (TiffFile f = TiffFile.open(data.resolve(e.get("file").asText()))) {
+                TiffImages.Image img = TiffImages.of(f).getFirst();
+                assertThat(img.axes().stream().map(Axis::name).toList()).containsExactly("c", "y", "x");
+                assertThat(img.levels()).as("levels of the page pyramid").hasSize(e.get("levels").size());
+                for (int k = 0; k < img.levels().size(); k++) {
+                    dev.ngff.pyramid.LevelSource s = img.levels().get(k);
+                    byte[] want = Files.readAllBytes(data.resolve(e.get("levels").get(k).asText()));
+                    assertThat(s.read(new long[3], s.shape()).segment().toArray(ValueLayout.JAVA_BYTE))
+                            .as("page pyramid level " + k).isEqualTo(want);
+                }
+            }
+        }
     }
 }
