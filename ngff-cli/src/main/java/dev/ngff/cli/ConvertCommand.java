@@ -40,7 +40,7 @@ import java.util.Optional;
 /** {@code ngff convert}: an OME-Zarr hierarchy (or a plain array) into OME-Zarr of a chosen version. */
 @Command(name = "convert", mixinStandardHelpOptions = true,
         header = "Convert OME-Zarr between versions (0.4, 0.5, 0.6), or a plain Zarr array, a TIFF (OME-TIFF, BigTIFF, "
-                + "ImageJ) or a raw file into an OME-Zarr image.",
+                + "ImageJ), an N5 container or a raw file into an OME-Zarr image.",
         description = {
             "Reads an OME-Zarr image (with its labels), labels group, plate (wells and fields), well or bioformats2raw "
                     + "collection of version 0.4, 0.5 or 0.6 and writes it as --ngff-version: 0.5 (default; Zarr v3), "
@@ -55,7 +55,9 @@ import java.util.Optional;
             "A plain Zarr array becomes an image: --axes, --scale and --units describe it.",
             "A TIFF source becomes an image with the axes, scales and channels of its OME-XML or ImageJ header and its "
                     + "own levels (SubIFDs or reduced pages); an OME-TIFF of several images a bioformats2raw collection. "
-                    + "--raw SHAPE,DTYPE[,ORDER] reads a raw C-order array, described by --axes, --scale and --units.",
+                    + "An N5 dataset or N5-viewer multiscale group (s0, s1, ...) becomes an image with its levels, axes "
+                    + "and pixel resolution. --raw SHAPE,DTYPE[,ORDER] reads a raw C-order array, described by --axes, "
+                    + "--scale and --units.",
             "Data first: each array is published after its data, each group's metadata after everything it lists, "
                     + "the root last. The run holds the target's writer lock and marks it incomplete until it ends; "
                     + "--resume finishes an interrupted run (see docs/convert.md and docs/write-path.md)."})
@@ -185,6 +187,10 @@ public final class ConvertCommand extends BulkWriteCommand {
         }
         if (FileSource.isTiff(source)) {
             fileSource = FileSource.tiff(FileSource.localPath(source));
+            return fileSource;
+        }
+        if (FileSource.isN5(source)) {
+            fileSource = FileSource.n5(FileSource.localPath(source));
             return fileSource;
         }
         return super.openSource(cmd);
@@ -450,7 +456,7 @@ public final class ConvertCommand extends BulkWriteCommand {
     }
 
     /**
-     * A TIFF or raw file: one image at the root, or for an OME-TIFF with several images a bioformats2raw
+     * A TIFF, N5 or raw source: one image at the root, or for an OME-TIFF with several images a bioformats2raw
      * collection (images {@code 0}, {@code 1}, ... and {@code OME/} with the series list and the OME-XML).
      */
     private List<Step> planFile(CommandLine cmd, FileSource file) throws IOException {
@@ -458,16 +464,18 @@ public final class ConvertCommand extends BulkWriteCommand {
         if (file.rawSource() != null) {
             int rank = file.rawSource().shape().length;
             List<Axis> axisList = axes(cmd, rank);
-            dev.ngff.tiff.TiffImages.Image img = new dev.ngff.tiff.TiffImages.Image(null, axisList, pixelSizes(cmd, rank),
+            dev.ngff.tiff.FileImage img = new dev.ngff.tiff.FileImage(null, axisList, pixelSizes(cmd, rank),
                     List.of(file.rawSource()), null);
             out.add(0, new GroupStep(Key.ROOT, imageGroup(cmd, Key.ROOT, img, file.describe(), out)));
             return out;
         }
         if (axes != null || scale != null || units != null) {
             throw new CommandLine.ParameterException(cmd, "--axes, --scale and --units describe a plain array or a raw "
-                    + "file; " + file.describe() + " is a TIFF, whose own metadata gives them");
+                    + "file; " + file.describe() + " is a " + (file.n5Directory() != null ? "N5 container" : "TIFF")
+                    + ", whose own metadata gives them");
         }
-        List<dev.ngff.tiff.TiffImages.Image> images = dev.ngff.tiff.TiffImages.of(file.tiffFile());
+        List<dev.ngff.tiff.FileImage> images = file.n5Directory() != null
+                ? List.of(dev.ngff.n5.N5Images.of(file.n5Directory())) : dev.ngff.tiff.TiffImages.of(file.tiffFile());
         if (images.size() == 1) {
             out.add(0, new GroupStep(Key.ROOT, imageGroup(cmd, Key.ROOT, images.getFirst(),
                     file.describe(), out)));
@@ -502,7 +510,7 @@ public final class ConvertCommand extends BulkWriteCommand {
      * Plans the levels of a file image at {@code image} (its own levels, or levels made anew with
      * {@code --levels auto|N}) and returns the image group's metadata.
      */
-    private GroupMetadata imageGroup(CommandLine cmd, Key image, dev.ngff.tiff.TiffImages.Image img, String where, List<Step> out)
+    private GroupMetadata imageGroup(CommandLine cmd, Key image, dev.ngff.tiff.FileImage img, String where, List<Step> out)
             throws IOException {
         List<Axis> axisList = img.axes();
         List<String> names = axisList.stream().map(Axis::name).toList();

@@ -15,8 +15,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * A conversion source that is a file, not a store: a TIFF (OME-TIFF, BigTIFF, ImageJ) or a raw binary
- * array. As a store it holds one object, {@code OME/METADATA.ome.xml} (the OME-XML of an OME-TIFF, which a
+ * A conversion source that is read directly, not as a Zarr store: a TIFF (OME-TIFF, BigTIFF, ImageJ), a raw
+ * binary array or an N5 container (a directory). As a store it holds one object, {@code OME/METADATA.ome.xml} (the OME-XML of an OME-TIFF, which a
  * multi-image conversion copies beside its series list); every other key is missing. Closing it closes the file.
  */
 final class FileSource implements ReadableStore {
@@ -25,19 +25,37 @@ final class FileSource implements ReadableStore {
     private final Path path;
     private final TiffFile tiff;
     private final RawSource raw;
+    private final boolean n5;
 
-    private FileSource(Path path, TiffFile tiff, RawSource raw) {
+    private FileSource(Path path, TiffFile tiff, RawSource raw, boolean n5) {
         this.path = path;
         this.tiff = tiff;
         this.raw = raw;
+        this.n5 = n5;
     }
 
     static FileSource tiff(Path path) throws IOException {
-        return new FileSource(path, TiffFile.open(path), null);
+        return new FileSource(path, TiffFile.open(path), null, false);
     }
 
     static FileSource raw(Path path, RawSource raw) {
-        return new FileSource(path, null, raw);
+        return new FileSource(path, null, raw, false);
+    }
+
+    /** An N5 dataset or N5-viewer multiscale group at the directory {@code path}. */
+    static FileSource n5(Path path) {
+        return new FileSource(path, null, null, true);
+    }
+
+    /** True when {@code location} names a local directory with N5 attributes and no Zarr metadata. */
+    static boolean isN5(String location) {
+        Path p = localPath(location);
+        return p != null && dev.ngff.n5.N5Images.looksLikeN5(p);
+    }
+
+    /** The N5 directory, or null for other sources. */
+    Path n5Directory() {
+        return n5 ? path : null;
     }
 
     /** True when {@code location} names a local regular file that starts like a TIFF or BigTIFF. */

@@ -28,42 +28,10 @@ import java.util.Map;
  * hyperstack header (channels, slices, frames, spacing, unit, frame interval, resolution), or, for a plain
  * TIFF, a stack of its pages. Axes come in OME-NGFF order: {@code t}, {@code c}, {@code z}, {@code y},
  * {@code x} (OME-TIFF keeps all five, as bioformats2raw writes; ImageJ and plain files only those present).
+ * Each image is a {@link FileImage}.
  */
 public final class TiffImages {
     private TiffImages() {
-    }
-
-    /**
-     * One image: its levels (level 0 first; reduced levels from SubIFDs), axes and level-0 pixel size. Any
-     * {@link LevelSource}s may be the levels (a raw file's array, for one).
-     *
-     * @param name     the image's name, or null
-     * @param axes     OME-NGFF axes in array order
-     * @param scale    level-0 physical pixel size per axis
-     * @param levels   level 0 and the reduced levels every page has as SubIFDs (each a {@link TiffSource} here)
-     * @param omero    channel names and colours, or null
-     */
-    public record Image(String name, List<Axis> axes, double[] scale, List<LevelSource> levels, Omero omero) {
-        public Image {
-            axes = List.copyOf(axes);
-            scale = scale.clone();
-            levels = List.copyOf(levels);
-            if (axes.size() != scale.length || levels.isEmpty() || levels.getFirst().shape().length != axes.size()) {
-                throw new IllegalArgumentException(axes.size() + " axes, " + scale.length + " scales, "
-                        + (levels.isEmpty() ? 0 : levels.getFirst().shape().length) + " dimensions");
-            }
-        }
-
-        /** The pixel size of level {@code k} (level 0's, times how much smaller its y and x are). */
-        public double[] levelScale(int k) {
-            double[] s = scale.clone();
-            long[] s0 = levels.getFirst().shape();
-            long[] sk = levels.get(k).shape();
-            for (int d = 0; d < s.length; d++) {
-                s[d] = scale[d] * s0[d] / (double) sk[d];
-            }
-            return s;
-        }
     }
 
     /**
@@ -72,7 +40,7 @@ public final class TiffImages {
      * @throws InvalidMetadataException      malformed OME-XML, or OME-XML whose planes the file does not hold
      * @throws UnsupportedExtensionException a layout this reader does not map (planes in other files)
      */
-    public static List<Image> of(TiffFile file) throws IOException {
+    public static List<FileImage> of(TiffFile file) throws IOException {
         List<TiffPage> pages = file.pages();
         if (pages.isEmpty()) {
             throw new InvalidMetadataException(file.describe() + ": holds no images");
@@ -98,7 +66,7 @@ public final class TiffImages {
     }
 
     /** A plain TIFF: its full-resolution pages as a z stack (samples as channels). */
-    private static Image plain(TiffFile file) throws IOException {
+    private static FileImage plain(TiffFile file) throws IOException {
         List<TiffPage> pages = mainPages(file);
         TiffPage first = pages.getFirst();
         List<Axis> axes = new ArrayList<>();
@@ -118,7 +86,7 @@ public final class TiffImages {
         if (pages.size() == 1 && levels.size() == 1) {
             levels.addAll(pagePyramid(file, first, channels ? 0 : -1));
         }
-        return new Image(null, axes, scale, levels, null);
+        return new FileImage(null, axes, scale, levels, null);
     }
 
     /**
@@ -176,7 +144,7 @@ public final class TiffImages {
 
     // ---- ImageJ
 
-    private static Image imagej(TiffFile file, String desc) throws IOException {
+    private static FileImage imagej(TiffFile file, String desc) throws IOException {
         Map<String, String> kv = new HashMap<>();
         for (String line : desc.split("\n")) {
             int eq = line.indexOf('=');
@@ -242,7 +210,7 @@ public final class TiffImages {
             }
         }
         long[] ps = pageShape.stream().mapToLong(Long::longValue).toArray();
-        return new Image(null, axes, scale.stream().mapToDouble(Double::doubleValue).toArray(),
+        return new FileImage(null, axes, scale.stream().mapToDouble(Double::doubleValue).toArray(),
                 levels(ordered, ps, sampleAxis), null);
     }
 
@@ -272,33 +240,13 @@ public final class TiffImages {
         }
     }
 
-    /** An OME or ImageJ unit as an OME-NGFF unit name; null for none or unknown. */
     static String unit(String u) {
-        if (u == null) {
-            return null;
-        }
-        return switch (u.trim().replace("\\u00B5", "µ")) {
-            case "µm", "um", "micron", "microns", "micrometer" -> "micrometer";
-            case "nm", "nanometer" -> "nanometer";
-            case "mm", "millimeter" -> "millimeter";
-            case "cm", "centimeter" -> "centimeter";
-            case "m", "meter" -> "meter";
-            case "pm", "picometer" -> "picometer";
-            case "Å", "angstrom" -> "angstrom";
-            case "inch", "in" -> "inch";
-            case "s", "sec", "second" -> "second";
-            case "ms", "millisecond" -> "millisecond";
-            case "µs", "us", "microsecond" -> "microsecond";
-            case "ns", "nanosecond" -> "nanosecond";
-            case "min", "minute" -> "minute";
-            case "h", "hour" -> "hour";
-            default -> null;
-        };
+        return FileImage.unit(u);
     }
 
     // ---- OME-XML
 
-    private static List<Image> ome(TiffFile file, String xml) throws IOException {
+    private static List<FileImage> ome(TiffFile file, String xml) throws IOException {
         Document doc;
         try {
             DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
@@ -315,7 +263,7 @@ public final class TiffImages {
         }
         List<TiffPage> pages = mainPages(file);
         NodeList images = doc.getElementsByTagNameNS("*", "Image");
-        List<Image> out = new ArrayList<>();
+        List<FileImage> out = new ArrayList<>();
         int nextIfd = 0;
         for (int i = 0; i < images.getLength(); i++) {
             Element img = (Element) images.item(i);
@@ -411,7 +359,7 @@ public final class TiffImages {
                 chans.add(Omero.Channel.of(label, color, window(type)));
             }
             String name = img.hasAttribute("Name") ? img.getAttribute("Name") : null;
-            out.add(new Image(name, axes, scale, levels, Omero.of(chans)));
+            out.add(new FileImage(name, axes, scale, levels, Omero.of(chans)));
         }
         if (out.isEmpty()) {
             throw new InvalidMetadataException(file.describe() + ": OME-XML names no Image");

@@ -4,17 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ngff.buffer.NdBuffer;
 import dev.ngff.metadata.ome.Axis;
-import dev.ngff.testing.PeerPython;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,22 +26,13 @@ class TiffMetadataPeerTest {
 
     @Test
     void omeAndImageJMetadataMapAsTifffileParsesThem() throws Exception {
-        Path python = PeerPython.require("TIFF PEER TESTS");
-        Path script = dir.resolve("tiff_metadata.py");
-        try (InputStream in = getClass().getResourceAsStream("/peers/tiff_metadata.py")) {
-            Files.copy(in, script);
-        }
-        Path data = dir.resolve("out");
-        Process p = new ProcessBuilder(python.toString(), script.toString(), data.toString()).redirectErrorStream(true)
-                .start();
-        String text = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0).as(text).isTrue();
+        Path data = PeerScripts.run("TIFF PEER TESTS", "tiff_metadata.py", dir, "tifffile, imagecodecs");
         JsonNode manifest = new ObjectMapper().readTree(data.resolve("manifest.json").toFile());
         int checked = 0;
         for (JsonNode e : manifest) {
             try (TiffFile f = TiffFile.open(data.resolve(e.get("file").asText()))) {
-                List<TiffImages.Image> images = TiffImages.of(f);
-                TiffImages.Image img = images.get(e.get("image").asInt());
+                List<FileImage> images = TiffImages.of(f);
+                FileImage img = images.get(e.get("image").asInt());
                 String what = e.get("file").asText() + " image " + e.get("image").asInt();
                 assertThat(img.axes().stream().map(Axis::name).toList()).as(what)
                         .containsExactly("t", "c", "z", "y", "x");
@@ -86,7 +74,7 @@ class TiffMetadataPeerTest {
         assertThat(checked).isEqualTo(3);
         for (JsonNode e : new ObjectMapper().readTree(data.resolve("pyramids.json").toFile())) {
             try (TiffFile f = TiffFile.open(data.resolve(e.get("file").asText()))) {
-                TiffImages.Image img = TiffImages.of(f).getFirst();
+                FileImage img = TiffImages.of(f).getFirst();
                 assertThat(img.axes().stream().map(Axis::name).toList()).containsExactly("c", "y", "x");
                 assertThat(img.levels()).as("levels of the page pyramid").hasSize(e.get("levels").size());
                 for (int k = 0; k < img.levels().size(); k++) {

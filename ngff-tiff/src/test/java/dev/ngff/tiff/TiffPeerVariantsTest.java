@@ -3,14 +3,11 @@ package dev.ngff.tiff;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ngff.buffer.NdBuffer;
-import dev.ngff.testing.PeerPython;
-import dev.ngff.testing.Requirements;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,25 +36,7 @@ class TiffPeerVariantsTest {
     }
 
     static JsonNode runPeer(Path out) throws IOException, InterruptedException {
-        Path python = PeerPython.require("TIFF PEER TESTS");
-        Path script = out.resolve("tiff_variants.py");
-        try (InputStream in = TiffPeerVariantsTest.class.getResourceAsStream("/peers/tiff_variants.py")) {
-            Files.copy(in, script);
-        }
-        Process probe = new ProcessBuilder(python.toString(), "-c", "import tifffile, imagecodecs")
-                .redirectErrorStream(true).start();
-        String probeOut = new String(probe.getInputStream().readAllBytes());
-        probe.waitFor(2, TimeUnit.MINUTES);
-        Requirements.require("TIFF PEER TESTS", probe.exitValue() == 0 ? null
-                : "tifffile or imagecodecs missing in " + python + " (run scripts/peers-venv.sh): " + probeOut.strip());
-        Path data = out.resolve("variants");
-        Process p = new ProcessBuilder(python.toString(), script.toString(), data.toString())
-                .redirectErrorStream(true).start();
-        String text = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            throw new AssertionError("tiff_variants.py failed: " + text);
-        }
-        System.out.println("tiff_variants.py: " + text.strip());
+        Path data = PeerScripts.run("TIFF PEER TESTS", "tiff_variants.py", out, "tifffile, imagecodecs");
         return new ObjectMapper().readTree(data.resolve("manifest.json").toFile());
     }
 
@@ -72,7 +50,7 @@ class TiffPeerVariantsTest {
 
     @Test
     void everyVariantReadsAsTifffileReadsIt() throws Exception {
-        Path data = dir.resolve("variants");
+        Path data = dir.resolve("out");
         assertThat(manifest.get("skipped")).as("combinations tifffile refused").isEmpty();
         List<String> failures = new ArrayList<>();
         long seed = System.nanoTime();
