@@ -28,6 +28,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,7 +54,8 @@ abstract class BulkWriteCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "<src>", description = "Source store (directory, zip, file: or http(s) URI).")
     String source;
 
-    @Parameters(index = "1", paramLabel = "<dst>", description = "Target directory.")
+    @Parameters(index = "1", paramLabel = "<dst>", description = "Target directory, or a .ozx file (single-file "
+            + "OME-Zarr, Zarr v3 only: written as <dst>.parts, then packed).")
     String target;
 
     @Option(names = "--chunks", paramLabel = "N,N,...", converter = Dims.Converter.class,
@@ -192,9 +195,32 @@ abstract class BulkWriteCommand implements Callable<Integer> {
                     total = bytes > Long.MAX_VALUE - total ? Long.MAX_VALUE : total + bytes; // saturates for huge grids
                 }
             }
-            Locations.requireDisjoint(cmd, src, target);
-            try (Store dst = Locations.openWritable(cmd, target, durability == Durability.ALWAYS)) {
-                return run(cmd, src, dst, steps, total, durability, ctx);
+            // a .ozx target is written as a directory beside it, then packed into one file (docs/convert.md)
+            boolean ozx = OzxPacker.isOzx(target);
+            String written = ozx ? target + ".parts" : target;
+            Locations.requireDisjoint(cmd, src, written);
+            if (ozx && !write.overwrite && !resume && Files.exists(Path.of(target))) {
+                throw new CommandLine.ParameterException(cmd, target + " exists; give --overwrite to replace it");
+            }
+            int code;
+            try (Store dst = Locations.openWritable(cmd, written, durability == Durability.ALWAYS)) {
+                code = run(cmd, src, dst, steps, total, durability, ctx);
+            }
+            if (ozx && code == 0) {
+                boolean marked = OzxPacker.pack(Path.of(written), Path.of(target));
+                deleteTree(Path.of(written));
+                cmd.getOut().println("packed " + target + (marked ? " (RFC-9 recommended variant)"
+                        : " (unsharded arrays: no RFC-9 archive comment; give --shards for the recommended variant)"));
+                cmd.getOut().flush();
+            }
+            return code;
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
             }
         }
     }

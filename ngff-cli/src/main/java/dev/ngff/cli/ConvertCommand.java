@@ -133,6 +133,10 @@ public final class ConvertCommand extends BulkWriteCommand {
             maxLevels = PyramidOptions.maxLevels(cmd, levels, "keep, auto or a number of levels");
         }
         layout = layout(cmd, version.zarrFormat());
+        if (OzxPacker.isOzx(target) && version.zarrFormat() != 3) {
+            throw new CommandLine.ParameterException(cmd, "a .ozx target holds Zarr v3 OME-Zarr (0.5 or 0.6), not "
+                    + ngffVersion);
+        }
     }
 
     /**

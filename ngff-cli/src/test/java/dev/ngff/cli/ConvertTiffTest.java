@@ -21,6 +21,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -158,5 +159,49 @@ class ConvertTiffTest {
         r = Cli.run("convert", loop, dir.resolve("loop.ome.zarr"));
         assertThat(r.code()).isNotZero();
         assertThat(r.err().strip()).isEqualTo("ngff convert: " + loop + ": IFD chain loops back to offset 8");
+    }
+
+    @Test
+    void toASingleFileOmeZarr() throws Exception {
+        Path ozx = dir.resolve("one.ozx");
+        ConvertCommandTest.convert(data.resolve("one.ome.tif"), ozx, "--shards", "1,1,3,32,32", "--chunks", "1,1,1,16,16");
+        assertThat(dir.resolve("one.ozx.parts")).doesNotExist();
+        byte[] zip = Files.readAllBytes(ozx);
+        // the root zarr.json is the first entry (its name right after the 30-byte local header)
+        assertThat(new String(zip, 30, 9, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("zarr.json");
+        String tail = new String(zip, zip.length - 40, 40, java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(tail).endsWith("{\"ome\":{\"version\":\"0.5\"}}\u0000");
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(ozx.toFile())) {
+            List<String> names = z.stream().map(java.util.zip.ZipEntry::getName).toList();
+            assertThat(names.subList(0, 3)).containsExactly("zarr.json", "0/zarr.json", "1/zarr.json");
+            assertThat(z.stream().allMatch(e -> e.getMethod() == java.util.zip.ZipEntry.STORED)).isTrue();
+        }
+        try (dev.ngff.store.ReadableStore store = dev.ngff.store.Stores.open(ozx.toString())) {
+            ZarrArray a = Zarr.openArray(store, Key.of("0"), ctx);
+            assertThat(a.read().segment().toArray(ValueLayout.JAVA_BYTE))
+                    .isEqualTo(Files.readAllBytes(data.resolve("one.0.0.bin")));
+        }
+        assertValid(ozx);
+        // zarr-python's ZipStore reads it too
+        Path python = PeerPython.require("CONVERT TIFF TEST (zarr-python)");
+        Process p = new ProcessBuilder(python.toString(), "-c", "import sys, hashlib, zarr; "
+                + "g = zarr.open_group(zarr.storage.ZipStore(sys.argv[1], mode='r'), mode='r'); "
+                + "print(hashlib.sha256(g['1'][...].tobytes()).hexdigest())", ozx.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        assertThat(p.waitFor(2, TimeUnit.MINUTES) && p.exitValue() == 0).as(out).isTrue();
+        java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+        assertThat(out).isEqualTo(java.util.HexFormat.of().formatHex(md.digest(Files.readAllBytes(
+                data.resolve("one.0.1.bin")))));
+
+        Path plain = dir.resolve("plain.ozx"); // unsharded: a zip, but not RFC-9's recommended variant
+        Cli.Result r = ConvertCommandTest.convert(data.resolve("one.ome.tif"), plain);
+        assertThat(r.out()).contains("no RFC-9 archive comment");
+        byte[] pz = Files.readAllBytes(plain);
+        assertThat(pz[pz.length - 1]).isZero(); // comment length 0 ends the file
+        assertThat(pz[pz.length - 2]).isZero();
+        Cli.Result v4 = Cli.run("convert", data.resolve("one.ome.tif"), dir.resolve("v4.ozx"), "--ngff-version", "0.4");
+        assertThat(v4.code()).isEqualTo(2);
+        assertThat(v4.err()).contains("a .ozx target holds Zarr v3 OME-Zarr");
     }
 }
