@@ -51,7 +51,8 @@ abstract class BulkWriteCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "<src>", description = "Source store (directory, zip, file: or http(s) URI).")
+    @Parameters(index = "0", paramLabel = "<src>", description = "Source store (directory, zip, file: or http(s) URI); "
+            + "convert also reads a TIFF file, an N5 directory or, with --raw, a raw file.")
     String source;
 
     @Parameters(index = "1", paramLabel = "<dst>", description = "Target directory, or a .ozx file (single-file "
