@@ -2,6 +2,7 @@
 module dev.ngff.cli {
     requires dev.ngff.core;
     requires dev.ngff.validate;
+    requires dev.ngff.tiff;
     requires info.picocli;
     requires me.tongfei.progressbar;
 

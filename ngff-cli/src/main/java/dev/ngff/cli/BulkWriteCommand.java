@@ -28,6 +28,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,10 +51,12 @@ abstract class BulkWriteCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "<src>", description = "Source store (directory, zip, file: or http(s) URI).")
+    @Parameters(index = "0", paramLabel = "<src>", description = "Source store (directory, zip, file: or http(s) URI); "
+            + "convert also reads a TIFF file, an N5 directory or, with --raw, a raw file.")
     String source;
 
-    @Parameters(index = "1", paramLabel = "<dst>", description = "Target directory.")
+    @Parameters(index = "1", paramLabel = "<dst>", description = "Target directory, or a .ozx file (single-file "
+            + "OME-Zarr, Zarr v3 only: written as <dst>.parts, then packed).")
     String target;
 
     @Option(names = "--chunks", paramLabel = "N,N,...", converter = Dims.Converter.class,
@@ -110,9 +114,10 @@ abstract class BulkWriteCommand implements Callable<Integer> {
      * the levels of a finished pass when every object is as recorded, and otherwise makes them again (the pass
      * is deterministic, so with the same bytes).
      *
-     * @param path the image group
+     * @param path   the image group
+     * @param source level 0: a source array, or a file read directly (TIFF, raw)
      */
-    record PyramidStep(Key path, ZarrArray source, List<Key> levelPaths, List<ArrayMetadata> levels, PyramidPlan plan,
+    record PyramidStep(Key path, LevelSource source, List<Key> levelPaths, List<ArrayMetadata> levels, PyramidPlan plan,
                        Downsampling method) implements Step {
         PyramidStep {
             levelPaths = List.copyOf(levelPaths);
@@ -151,6 +156,11 @@ abstract class BulkWriteCommand implements Callable<Integer> {
     void validateOptions(CommandLine cmd) {
     }
 
+    /** Opens {@link #source}: a store by default; a subclass may read files that are no store. */
+    ReadableStore openSource(CommandLine cmd) throws IOException {
+        return Locations.openReadable(cmd, source);
+    }
+
     /**
      * The steps of the run, parents before children, from the opened source. Nothing may be written here.
      *
@@ -176,7 +186,7 @@ abstract class BulkWriteCommand implements Callable<Integer> {
                     + "--overwrite deletes it: give one of them");
         }
         validateOptions(cmd);
-        try (ReadableStore src = Locations.openReadable(cmd, source);
+        try (ReadableStore src = openSource(cmd);
              ExecutionContext ctx = ExecutionContext.create()) {
             List<Step> steps = plan(cmd, src, ctx);
             long total = 0;
@@ -188,9 +198,32 @@ abstract class BulkWriteCommand implements Callable<Integer> {
                     total = bytes > Long.MAX_VALUE - total ? Long.MAX_VALUE : total + bytes; // saturates for huge grids
                 }
             }
-            Locations.requireDisjoint(cmd, src, target);
-            try (Store dst = Locations.openWritable(cmd, target, durability == Durability.ALWAYS)) {
-                return run(cmd, src, dst, steps, total, durability, ctx);
+            // a .ozx target is written as a directory beside it, then packed into one file (docs/convert.md)
+            boolean ozx = OzxPacker.isOzx(target);
+            String written = ozx ? target + ".parts" : target;
+            Locations.requireDisjoint(cmd, src, written);
+            if (ozx && !write.overwrite && !resume && Files.exists(Path.of(target))) {
+                throw new CommandLine.ParameterException(cmd, target + " exists; give --overwrite to replace it");
+            }
+            int code;
+            try (Store dst = Locations.openWritable(cmd, written, durability == Durability.ALWAYS)) {
+                code = run(cmd, src, dst, steps, total, durability, ctx);
+            }
+            if (ozx && code == 0) {
+                boolean marked = OzxPacker.pack(Path.of(written), Path.of(target));
+                deleteTree(Path.of(written));
+                cmd.getOut().println("packed " + target + (marked ? " (RFC-9 recommended variant)"
+                        : " (unsharded arrays: no RFC-9 archive comment; give --shards for the recommended variant)"));
+                cmd.getOut().flush();
+            }
+            return code;
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
             }
         }
     }
@@ -270,7 +303,7 @@ abstract class BulkWriteCommand implements Callable<Integer> {
                         // each level-0 block is read with its own chunk parallelism: blocks beyond the cores add
                         // memory, not speed (measured: 4 in flight on 2 cores, 1.7 GB and slower than 2)
                         int inFlight = Math.min(write.workers, Math.max(2, Runtime.getRuntime().availableProcessors()));
-                        PyramidWriter.write(LevelSource.of(p.source()), targets, p.plan(), p.method(),
+                        PyramidWriter.write(p.source(), targets, p.plan(), p.method(),
                                 PyramidWriter.Options.defaults().withBlocksInFlight(inFlight), bar::step);
                         lock.requireHeld();
                         List<Key> written = new ArrayList<>();

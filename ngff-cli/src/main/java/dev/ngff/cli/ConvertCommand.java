@@ -20,6 +20,7 @@ import dev.ngff.metadata.ome.Transform;
 import dev.ngff.ome.OmeConversion;
 import dev.ngff.ome.OmeZarr;
 import dev.ngff.pyramid.Downsampling;
+import dev.ngff.pyramid.LevelSource;
 import dev.ngff.pyramid.PyramidPlan;
 import dev.ngff.store.Key;
 import dev.ngff.store.ReadableStore;
@@ -38,7 +39,8 @@ import java.util.Optional;
 
 /** {@code ngff convert}: an OME-Zarr hierarchy (or a plain array) into OME-Zarr of a chosen version. */
 @Command(name = "convert", mixinStandardHelpOptions = true,
-        header = "Convert OME-Zarr between versions (0.4, 0.5, 0.6), or a plain Zarr array into an OME-Zarr image.",
+        header = "Convert OME-Zarr between versions (0.4, 0.5, 0.6), or a plain Zarr array, a TIFF (OME-TIFF, BigTIFF, "
+                + "ImageJ), an N5 container or a raw file into an OME-Zarr image.",
         description = {
             "Reads an OME-Zarr image (with its labels), labels group, plate (wells and fields), well or bioformats2raw "
                     + "collection of version 0.4, 0.5 or 0.6 and writes it as --ngff-version: 0.5 (default; Zarr v3), "
@@ -51,6 +53,11 @@ import java.util.Optional;
             "--levels auto|N makes the levels anew from level 0 in one streaming pass (--method; mean for images, mode "
                     + "for labels), spatial axes halved finest first until they fit one chunk (auto) or there are N.",
             "A plain Zarr array becomes an image: --axes, --scale and --units describe it.",
+            "A TIFF source becomes an image with the axes, scales and channels of its OME-XML or ImageJ header and its "
+                    + "own levels (SubIFDs or reduced pages); an OME-TIFF of several images a bioformats2raw collection. "
+                    + "An N5 dataset or N5-viewer multiscale group (s0, s1, ...) becomes an image with its levels, axes "
+                    + "and pixel resolution. --raw SHAPE,DTYPE[,ORDER] reads a raw C-order array, described by --axes, "
+                    + "--scale and --units.",
             "Data first: each array is published after its data, each group's metadata after everything it lists, "
                     + "the root last. The run holds the target's writer lock and marks it incomplete until it ends; "
                     + "--resume finishes an interrupted run (see docs/convert.md and docs/write-path.md)."})
@@ -82,9 +89,18 @@ public final class ConvertCommand extends BulkWriteCommand {
                     + "(micrometer).")
     String units;
 
+    @Option(names = "--raw", paramLabel = "SHAPE,DTYPE[,little|big]",
+            description = "Read <src> as a raw binary file of one C-order array: SHAPE as NxNx... (64x512x512), DTYPE "
+                    + "one of int8, uint8, int16, uint16, int32, uint32, int64, uint64, float32, float64, and the byte "
+                    + "order (default little). --axes, --scale and --units describe it.")
+    String raw;
+
     /** The options that shape the written bytes and metadata: a resume must be given the same ones. */
     private static final List<String> SHAPING_OPTIONS = List.of("--ngff-version", "--levels", "--method", "--axes",
-            "--scale", "--units", "--chunks", "--shards", "--codec", "--block-bytes");
+            "--scale", "--units", "--chunks", "--shards", "--codec", "--block-bytes", "--raw");
+
+    /** The source when it is a TIFF or raw file rather than a store, else null. */
+    private FileSource fileSource;
 
     private NgffVersion version;
     private TargetLayout layout;
@@ -140,6 +156,10 @@ public final class ConvertCommand extends BulkWriteCommand {
             maxLevels = PyramidOptions.maxLevels(cmd, levels, "keep, auto or a number of levels");
         }
         layout = layout(cmd, version.zarrFormat());
+        if (OzxPacker.isOzx(target) && version.zarrFormat() != 3) {
+            throw new CommandLine.ParameterException(cmd, "a .ozx target holds Zarr v3 OME-Zarr (0.5 or 0.6), not "
+                    + ngffVersion);
+        }
     }
 
     /**
@@ -153,13 +173,13 @@ public final class ConvertCommand extends BulkWriteCommand {
      * @param st0    level 0's scale and translation (the multiscale-wide ones folded in)
      * @param labels true for a label image (mode by default, integer data only)
      */
-    private Multiscale regenerate(CommandLine cmd, Key image, Multiscale base, List<Axis> axisList, ZarrArray level0,
-                                  dev.ngff.metadata.ome.ScaleTranslation st0, boolean labels, List<Step> out)
-            throws IOException {
+    private Multiscale regenerate(CommandLine cmd, Key image, Multiscale base, List<Axis> axisList, LevelSource level0,
+                                  ArrayMetadata level0Meta, String where0, dev.ngff.metadata.ome.ScaleTranslation st0,
+                                  boolean labels, List<Step> out) throws IOException {
         Downsampling m = PyramidOptions.method(cmd, method, labels ? new Downsampling.Mode() : new Downsampling.Mean());
         List<String> names = axisList.stream().map(Axis::name).toList();
-        ArrayMetadata meta0 = arrayMetadata(cmd, level0, names);
-        long[] chunk = ArrayLayout.of(meta0, where(level0)).chunkShape();
+        ArrayMetadata meta0 = arrayMetadata(cmd, level0Meta, where0, names);
+        long[] chunk = ArrayLayout.of(meta0, where0).chunkShape();
         List<String> axisNames = axisList.stream().map(Axis::name).toList();
         ImagePlan parent = labels ? imagePlans.get(imageOf(image)) : null;
         PyramidPlan plan = parent != null ? parent.forLabel(axisNames)
@@ -198,7 +218,32 @@ public final class ConvertCommand extends BulkWriteCommand {
     }
 
     @Override
+    ReadableStore openSource(CommandLine cmd) throws IOException {
+        if (raw != null) {
+            FileSources.Raw spec = FileSources.parseRaw(cmd, raw);
+            java.nio.file.Path p = FileSource.localPath(source);
+            if (p == null) {
+                throw new CommandLine.ParameterException(cmd, "--raw reads a local file; '" + source + "' is not one");
+            }
+            fileSource = FileSource.raw(p, dev.ngff.raw.RawSource.open(p, spec.shape(), spec.dataType(), spec.order()));
+            return fileSource;
+        }
+        if (FileSource.isTiff(source)) {
+            fileSource = FileSource.tiff(FileSource.localPath(source));
+            return fileSource;
+        }
+        if (FileSource.isN5(source)) {
+            fileSource = FileSource.n5(FileSource.localPath(source));
+            return fileSource;
+        }
+        return super.openSource(cmd);
+    }
+
+    @Override
     List<Step> plan(CommandLine cmd, ReadableStore src, ExecutionContext ctx) throws IOException {
+        if (fileSource != null) {
+            return planFile(cmd, fileSource);
+        }
         ZarrNode root = Zarr.open(src, Key.ROOT, ctx);
         List<Step> steps = new ArrayList<>();
         if (root instanceof ZarrArray a) {
@@ -259,8 +304,9 @@ public final class ConvertCommand extends BulkWriteCommand {
                     replaced.add(g.path().resolve(d.path()));
                 }
             }
-            Multiscale made = regenerate(cmd, g.path(), ms, ms.effectiveAxes(), g.openArray(ms.datasets().getFirst().path()),
-                    st0, m.imageLabel() != null || g.path().path().matches("(.*/)?labels/[^/]+"), out);
+            ZarrArray level0 = g.openArray(ms.datasets().getFirst().path());
+            Multiscale made = regenerate(cmd, g.path(), ms, ms.effectiveAxes(), LevelSource.of(level0), level0.metadata(),
+                    where(level0), st0, m.imageLabel() != null || g.path().path().matches("(.*/)?labels/[^/]+"), out);
             source = new OmeMetadata(m.versionText(), m.nested(), List.of(made), m.omero(), m.labels(), m.imageLabel(),
                     m.plate(), m.well(), m.bioformats2rawLayout(), m.series(), m.scene(), m.extra()).toAttributes(source);
             meta = OmeMetadata.parse(source, where); // what follows sees the levels made anew
@@ -320,9 +366,14 @@ public final class ConvertCommand extends BulkWriteCommand {
      * it is ({@code axisNames}; null for other arrays, which keep their own).
      */
     private ArrayMetadata arrayMetadata(CommandLine cmd, ZarrArray a, List<String> axisNames) throws IOException {
+        return arrayMetadata(cmd, a.metadata(), where(a), axisNames);
+    }
+
+    private ArrayMetadata arrayMetadata(CommandLine cmd, ArrayMetadata src, String where, List<String> axisNames)
+            throws IOException {
         ArrayMetadata m;
         try {
-            m = layoutFor(a.rank()).apply(a.metadata(), where(a));
+            m = layoutFor(src.rank()).apply(src, where);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cmd, e.getMessage(), e);
         }
@@ -338,7 +389,7 @@ public final class ConvertCommand extends BulkWriteCommand {
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cmd, where(a) + ": cannot write as Zarr v" + m.zarrFormat() + ": "
+            throw new CommandLine.ParameterException(cmd, where + ": cannot write as Zarr v" + m.zarrFormat() + ": "
                     + e.getMessage(), e);
         }
     }
@@ -366,28 +417,10 @@ public final class ConvertCommand extends BulkWriteCommand {
     private void planImageOfArray(CommandLine cmd, ZarrArray a, List<Step> out) throws IOException {
         int rank = a.rank();
         List<Axis> axisList = axes(cmd, rank);
-        double[] pixel = new double[rank];
-        java.util.Arrays.fill(pixel, 1.0);
-        if (scale != null) {
-            String[] parts = scale.split(",", -1);
-            if (parts.length != rank) {
-                throw new CommandLine.ParameterException(cmd, "--scale has " + parts.length + " values, the array "
-                        + rank + " dimensions");
-            }
-            for (int d = 0; d < rank; d++) {
-                try {
-                    pixel[d] = Double.parseDouble(parts[d].trim());
-                } catch (NumberFormatException e) {
-                    pixel[d] = Double.NaN;
-                }
-                if (!(pixel[d] > 0) || Double.isInfinite(pixel[d])) {
-                    throw new CommandLine.ParameterException(cmd, "--scale: '" + parts[d] + "' is not a positive number");
-                }
-            }
-        }
+        double[] pixel = pixelSizes(cmd, rank);
         Multiscale ms;
         if (maxLevels >= 0) {
-            ms = regenerate(cmd, Key.ROOT, null, axisList, a,
+            ms = regenerate(cmd, Key.ROOT, null, axisList, LevelSource.of(a), a.metadata(), where(a),
                     new dev.ngff.metadata.ome.ScaleTranslation(pixel, new double[rank]), false, out);
         } else {
             ms = new Multiscale(null, "image", axisList, null,
@@ -463,5 +496,124 @@ public final class ConvertCommand extends BulkWriteCommand {
             case "c" -> "channel";
             default -> null;
         };
+    }
+
+    /**
+     * A TIFF, N5 or raw source: one image at the root, or for an OME-TIFF with several images a bioformats2raw
+     * collection (images {@code 0}, {@code 1}, ... and {@code OME/} with the series list and the OME-XML).
+     */
+    private List<Step> planFile(CommandLine cmd, FileSource file) throws IOException {
+        List<Step> out = new ArrayList<>();
+        if (file.rawSource() != null) {
+            int rank = file.rawSource().shape().length;
+            List<Axis> axisList = axes(cmd, rank);
+            dev.ngff.tiff.FileImage img = new dev.ngff.tiff.FileImage(null, axisList, pixelSizes(cmd, rank),
+                    List.of(file.rawSource()), null);
+            out.add(0, new GroupStep(Key.ROOT, imageGroup(cmd, Key.ROOT, img, file.describe(), out)));
+            return out;
+        }
+        if (axes != null || scale != null || units != null) {
+            throw new CommandLine.ParameterException(cmd, "--axes, --scale and --units describe a plain array or a raw "
+                    + "file; " + file.describe() + " is a " + (file.n5Directory() != null ? "N5 container" : "TIFF")
+                    + ", whose own metadata gives them");
+        }
+        List<dev.ngff.tiff.FileImage> images = file.n5Directory() != null
+                ? List.of(dev.ngff.n5.N5Images.of(file.n5Directory())) : dev.ngff.tiff.TiffImages.of(file.tiffFile());
+        if (images.size() == 1) {
+            out.add(0, new GroupStep(Key.ROOT, imageGroup(cmd, Key.ROOT, images.getFirst(),
+                    file.describe(), out)));
+            return out;
+        }
+        List<String> series = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            series.add(Integer.toString(i));
+        }
+        OmeMetadata root = new OmeMetadata(NgffVersion.V0_5.text(), true, null, null, null, null, null, null, 3, null,
+                null, null);
+        OmeMetadata ome = new OmeMetadata(NgffVersion.V0_5.text(), true, null, null, null, null, null, null, null, series,
+                null, null);
+        out.add(new GroupStep(Key.ROOT, GroupMetadata.of(version.zarrFormat(),
+                OmeConversion.convert(root, version, file.describe()).toAttributes(Json.object()))));
+        Key omeGroup = Key.of("OME");
+        out.add(new GroupStep(omeGroup, GroupMetadata.of(version.zarrFormat(),
+                OmeConversion.convert(ome, version, file.describe()).toAttributes(Json.object()))));
+        if (file.read(FileSource.OME_XML).isPresent()) {
+            out.add(new ObjectStep(FileSource.OME_XML, FileSource.OME_XML));
+        }
+        for (int i = 0; i < images.size(); i++) {
+            Key k = Key.of(series.get(i));
+            int at = out.size();
+            GroupMetadata g = imageGroup(cmd, k, images.get(i), file.describe() + " image " + i, out);
+            out.add(at, new GroupStep(k, g)); // parents before children
+        }
+        return out;
+    }
+
+    /**
+     * Plans the levels of a file image at {@code image} (its own levels, or levels made anew with
+     * {@code --levels auto|N}) and returns the image group's metadata.
+     */
+    private GroupMetadata imageGroup(CommandLine cmd, Key image, dev.ngff.tiff.FileImage img, String where, List<Step> out)
+            throws IOException {
+        List<Axis> axisList = img.axes();
+        List<String> names = axisList.stream().map(Axis::name).toList();
+        int rank = axisList.size();
+        Multiscale ms;
+        LevelSource level0 = img.levels().getFirst();
+        if (maxLevels >= 0) {
+            Multiscale made = regenerate(cmd, image, null, axisList, level0,
+                    FileSources.baseMetadata(level0, axisList, version.zarrFormat()), where,
+                    new dev.ngff.metadata.ome.ScaleTranslation(img.scale(), new double[rank]), false, out);
+            ms = new Multiscale(made.version(), img.name() == null ? made.name() : img.name(), made.axes(),
+                    made.coordinateSystems(), made.datasets(), made.coordinateTransformations(), made.type(),
+                    made.metadata(), made.extra());
+        } else {
+            List<Multiscale.Dataset> datasets = new ArrayList<>();
+            for (int k = 0; k < img.levels().size(); k++) {
+                LevelSource lk = img.levels().get(k);
+                ArrayMetadata meta = arrayMetadata(cmd, FileSources.baseMetadata(lk, axisList, version.zarrFormat()),
+                        where + " level " + k, names);
+                Key path = image.resolve(Integer.toString(k));
+                out.add(new PyramidStep(path, lk, List.of(path), List.of(meta), PyramidPlan.single(rank),
+                        new Downsampling.Mean()));
+                datasets.add(new Multiscale.Dataset(Integer.toString(k), List.of(Transform.Scale.of(img.levelScale(k))),
+                        null));
+            }
+            ms = new Multiscale(null, img.name() == null ? "image" : img.name(), axisList, null, datasets, null, null,
+                    null, null);
+        }
+        dev.ngff.metadata.ome.Omero omero = img.omero();
+        if (omero != null && !version.nestedUnderOme()
+                && omero.channels().stream().anyMatch(c -> c.window() == null)) {
+            omero = null; // 0.4 wants every channel's window; floats have none to give
+        }
+        OmeMetadata meta = new OmeMetadata(NgffVersion.V0_5.text(), true, List.of(ms), omero, null, null, null, null,
+                null, null, null, null);
+        return GroupMetadata.of(version.zarrFormat(),
+                OmeConversion.convert(meta, version, where).toAttributes(Json.object()));
+    }
+
+    /** {@code --scale} for an array of {@code rank} dimensions; 1 on every axis without it. */
+    private double[] pixelSizes(CommandLine cmd, int rank) {
+        double[] pixel = new double[rank];
+        java.util.Arrays.fill(pixel, 1.0);
+        if (scale != null) {
+            String[] parts = scale.split(",", -1);
+            if (parts.length != rank) {
+                throw new CommandLine.ParameterException(cmd, "--scale has " + parts.length + " values, the array "
+                        + rank + " dimensions");
+            }
+            for (int d = 0; d < rank; d++) {
+                try {
+                    pixel[d] = Double.parseDouble(parts[d].trim());
+                } catch (NumberFormatException e) {
+                    pixel[d] = Double.NaN;
+                }
+                if (!(pixel[d] > 0) || Double.isInfinite(pixel[d])) {
+                    throw new CommandLine.ParameterException(cmd, "--scale: '" + parts[d] + "' is not a positive number");
+                }
+            }
+        }
+        return pixel;
     }
 }
