@@ -1,7 +1,8 @@
-/** The {@code ngff} command line: info, validate, copy, sample, export. */
+/** The {@code ngff} command line: info, validate, copy, sample, export, serve. */
 module dev.ngff.cli {
     requires dev.ngff.core;
     requires dev.ngff.validate;
+    requires dev.ngff.server;
     requires info.picocli;
     requires me.tongfei.progressbar;
 
