@@ -3,15 +3,12 @@ package dev.ngff.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,40 +18,13 @@ class ServeCommandTest {
     @TempDir
     Path dir;
 
-    /** Runs {@code ngff serve} on a thread until the test interrupts it. */
-    static final class Running implements AutoCloseable {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final AtomicInteger code = new AtomicInteger(-1);
-        final Thread thread;
-
-        Running(String... args) {
-            thread = new Thread(() -> code.set(Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args)));
-            thread.start();
-        }
-
-        String awaitStarted() throws InterruptedException {
-            for (int i = 0; i < 300 && !out.toString().contains("Ctrl-C stops") && thread.isAlive(); i++) {
-                Thread.sleep(50);
-            }
-            assertThat(out.toString()).as(err.toString()).contains("Ctrl-C stops");
-            return out.toString();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            thread.interrupt();
-            thread.join(10_000);
-        }
-    }
-
     @Test
     void servesSampleAndPrintsViewerLinks() throws Exception {
         Path sample = dir.resolve("cells.ome.zarr");
         assertThat(Cli.run("sample", sample, "--shape", "4,64,64", "--chunks", "4,32,32", "--levels", "2").code()).isZero();
         Path log = dir.resolve("access.log");
         String text;
-        try (Running r = new Running("serve", sample.toString(), "--port", "0", "--access-log", log.toString())) {
+        try (ServeThread r = new ServeThread("serve", sample.toString(), "--port", "0", "--access-log", log.toString())) {
             text = r.awaitStarted();
             Matcher m = Pattern.compile("cells\\.ome\\.zarr  (http://127\\.0\\.0\\.1:\\d+/cells\\.ome\\.zarr/)").matcher(text);
             assertThat(m.find()).as(text).isTrue();
