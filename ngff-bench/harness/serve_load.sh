@@ -29,8 +29,10 @@ cleanup() {
 trap cleanup EXIT
 
 mkdir -p "$work/data" "$work/tmp"
+chmod 755 "$work"   # nginx's workers run as another user and must read the data
 "$root/ngff" sample "$work/data/bench.zarr" --plain --shape "$shape" --chunks "$chunks" --codec zstd:1 >/dev/null
 (cd "$work/data" && find bench.zarr -type f -path '*/c/*' | sort) > "$work/keys.txt"
+chmod -R a+rX "$work/data"
 nkeys=$(wc -l < "$work/keys.txt")
 bytes=$(cd "$work/data" && du -sb bench.zarr | cut -f1)
 
@@ -85,6 +87,9 @@ for _ in $(seq 1 100); do
     sleep 0.2
 done
 curl -fs -o /dev/null "http://127.0.0.1:$ngff_port/$first_key" || { cat "$work/ngff.out" >&2; exit 1; }
+curl -fs -o /dev/null "http://127.0.0.1:$nginx_port/$first_key" || { cat "$work/nginx-error.log" >&2; exit 1; }
+cmp <(curl -fs "http://127.0.0.1:$ngff_port/$first_key") <(curl -fs "http://127.0.0.1:$nginx_port/$first_key") \
+    || { echo "serve_load.sh: the two servers answer with different bytes" >&2; exit 1; }
 
 # warm both up (the JVM compiles its hot paths; nginx fills its open-file cache)
 wrk -t"$threads" -c64 -d10s -s "$work/random.lua" "http://127.0.0.1:$ngff_port" >/dev/null

@@ -20,6 +20,8 @@ class DirectoryServeTest extends ServeSuite {
         writeTree(root);
         Files.writeString(root.resolve(".tmp-123-writer"), "half-written");
         Files.createSymbolicLink(root.resolve("arr/escape"), scratch.resolve("secret.txt"));
+        Files.createSymbolicLink(root.resolve("arr/inside"), root.resolve("arr/c/0/0"));
+        Files.createSymbolicLink(root.resolve("linked-dir"), scratch);
         Files.createDirectories(root.resolve(".git"));
         Files.writeString(root.resolve(".git/config"), "TOP-SECRET");
         return FileSystemStore.open(root);
@@ -32,11 +34,15 @@ class DirectoryServeTest extends ServeSuite {
 
     @Test
     void linksOutOfTheRootAndHiddenFilesAreNotServed() throws Exception {
-        for (String key : new String[] {"arr/escape", ".tmp-123-writer", ".git/config", FileSystemStore.LOCK_FILE_NAME}) {
+        for (String key : new String[] {"arr/escape", "linked-dir/secret.txt", ".tmp-123-writer", ".git/config",
+                FileSystemStore.LOCK_FILE_NAME}) {
             HttpResponse<byte[]> r = Http.get(uri(key));
             assertThat(r.statusCode()).as(key).isEqualTo(404);
             assertThat(new String(r.body())).doesNotContain("TOP-SECRET");
         }
+        HttpResponse<byte[]> inside = Http.get(uri("arr/inside"));
+        assertThat(inside.statusCode()).as("a link whose target is inside the root").isEqualTo(200);
+        assertThat(inside.body()).isEqualTo(SMALL);
     }
 
     @Test

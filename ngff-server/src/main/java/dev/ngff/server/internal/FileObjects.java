@@ -13,23 +13,32 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Objects of a {@link FileSystemStore}, sent with {@code sendfile} (a {@link DefaultFileRegion}). A key
- * is resolved to its real path, which must lie below the root's real path unless the store was opened
- * to follow links out of it (the same rule as the store's own reads). The file is opened once per
+ * must lie below the root's real path once links are resolved, unless the store was opened to follow
+ * links out of it (the same rule as the store's own reads): each directory is resolved once and
+ * remembered, and the file is opened without following a link (a link is followed only when its target
+ * lies inside the root). The file is opened once per
  * request, so a file replaced by a writer's rename mid-response is sent whole from the old version.
  * Opening is a few system calls, cheap enough for the event loop.
  */
 final class FileObjects implements ObjectSource {
+    private static final int MAX_CONFINED_DIRS = 1 << 16;
+
     private final FileSystemStore store;
     private volatile Path realRoot;
+    /** Directories below the root found to lie inside it once links are resolved; cleared when large. */
+    private final Set<Path> confinedDirs = ConcurrentHashMap.newKeySet();
 
     FileObjects(FileSystemStore store) {
         this.store = store;
@@ -68,13 +77,16 @@ final class FileObjects implements ObjectSource {
             if (root.isEmpty()) {
                 return Optional.empty();
             }
-            Path real = file.toRealPath();
-            if (!real.startsWith(root.get()) && !store.options().followLinksOutOfRoot()) {
+            Optional<Path> target = confined(file, root.get());
+            if (target.isEmpty()) {
                 return Optional.empty();
             }
-            FileChannel ch = FileChannel.open(real, StandardOpenOption.READ);
+            FileChannel ch = openFile(target.get(), root.get());
+            if (ch == null) {
+                return Optional.empty();
+            }
             try {
-                BasicFileAttributes a = Files.readAttributes(real, BasicFileAttributes.class);
+                BasicFileAttributes a = Files.readAttributes(target.get(), BasicFileAttributes.class);
                 if (!a.isRegularFile()) {
                     ch.close();
                     return Optional.empty();
@@ -97,6 +109,47 @@ final class FileObjects implements ObjectSource {
             throw new StoreException(store.describe() + ": cannot open '" + key + "': " + Causes.describe(e), e);
         } catch (IOException e) {
             throw new StoreException(store.describe() + ": cannot open '" + key + "': " + Causes.describe(e), e);
+        }
+    }
+
+    /**
+     * The path to open for {@code file}: itself when its directory lies inside the root once links are
+     * resolved (each directory is resolved once, then remembered), empty when it does not. With links out
+     * of the root allowed, the file itself.
+     */
+    private Optional<Path> confined(Path file, Path root) throws IOException {
+        if (store.options().followLinksOutOfRoot()) {
+            return Optional.of(file);
+        }
+        Path dir = file.getParent();
+        if (!confinedDirs.contains(dir)) {
+            if (!dir.toRealPath().startsWith(root)) {
+                return Optional.empty();
+            }
+            if (confinedDirs.size() >= MAX_CONFINED_DIRS) {
+                confinedDirs.clear();
+            }
+            confinedDirs.add(dir);
+        }
+        return Optional.of(file);
+    }
+
+    /**
+     * Opens a file whose directory is confined: without following a link at the last component (one system
+     * call), and for a link, only when its target lies inside the root. Null when it does not.
+     */
+    private FileChannel openFile(Path file, Path root) throws IOException {
+        if (store.options().followLinksOutOfRoot()) {
+            return FileChannel.open(file, StandardOpenOption.READ);
+        }
+        try {
+            return FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            if (e instanceof NoSuchFileException || !Files.isSymbolicLink(file)) {
+                throw e; // O_NOFOLLOW on a link fails with ELOOP, which the JDK reports as a plain IOException
+            }
+            Path real = file.toRealPath();
+            return real.startsWith(root) ? FileChannel.open(real, StandardOpenOption.READ) : null;
         }
     }
 
