@@ -8,7 +8,8 @@
 //   shared value formula (values() below, the same as matrix_peer.py and CellValues.java) into its region.
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import * as zarr from "zarrita";
 
 // A store over a folder. @zarrita/storage's FileSystemStore passes the shard index's BigInt
@@ -66,7 +67,7 @@ function cOrderElements(chunk) {
   return Buffer.concat(parts);
 }
 
-function cOrderBytes(chunk) {
+export function cOrderBytes(chunk) {
   if (Array.isArray(chunk.data)) return cOrderElements(chunk);
   const { data, shape, stride } = chunk;
   const size = data.BYTES_PER_ELEMENT;
@@ -198,7 +199,10 @@ async function main() {
   process.stdout.write(JSON.stringify(out));
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+// run as a program, not when zarrita_http.mjs imports cOrderBytes
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

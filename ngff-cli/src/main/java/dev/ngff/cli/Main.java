@@ -19,7 +19,7 @@ import java.nio.charset.StandardCharsets;
         versionProvider = VersionProvider.class,
         description = "Inspect, validate, copy, synthesise and export Zarr v2/v3 and OME-Zarr data.",
         subcommands = {InfoCommand.class, ValidateCommand.class, CopyCommand.class, ConvertCommand.class,
-                PyramidCommand.class, SampleCommand.class, ExportCommand.class, AcquireCommand.class,
+                PyramidCommand.class, SampleCommand.class, ExportCommand.class, AcquireCommand.class, ServeCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure (I/O, corrupt or unsupported data), 2 usage error."})
 public final class Main implements Runnable {
@@ -78,6 +78,6 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (info, validate, copy, convert, sample, export)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (info, validate, copy, convert, sample, export, serve)");
     }
 }

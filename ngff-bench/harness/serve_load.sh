@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Load test of `ngff serve` against nginx (Debian) serving the same directory on loopback: wrk (Debian)
+# requests random chunks of one array (one GET per request, keep-alive), 64 and 256 connections, and
+# prints requests/s and latency percentiles side by side. Needs wrk and nginx on the PATH (apt-get install
+# wrk nginx-light) and the ngff jar (./ngff builds it). Run it alone: it loads both cores.
+#
+#   flock /tmp/ngff-build.lock bash ngff-bench/harness/serve_load.sh [OUT.md]
+#
+# DURATION (default 20s), CONNECTIONS (default "64 256"), THREADS (wrk threads, default 2) and SHAPE/CHUNKS
+# (of the served array) override the defaults.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+out="${1:-}"
+duration="${DURATION:-20s}"
+connections="${CONNECTIONS:-64 256}"
+threads="${THREADS:-2}"
+shape="${SHAPE:-64,1024,1024}"
+chunks="${CHUNKS:-4,64,64}"
+for tool in wrk nginx curl; do
+    command -v "$tool" >/dev/null || { echo "serve_load.sh: $tool is not on the PATH (apt-get install wrk nginx-light curl)" >&2; exit 1; }
+done
+work="$(mktemp -d /tmp/ngff-serve-load.XXXXXX)"
+ngff_pid=""
+cleanup() {
+    [ -n "$ngff_pid" ] && kill "$ngff_pid" 2>/dev/null || true
+    [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+mkdir -p "$work/data" "$work/tmp"
+chmod 755 "$work"   # nginx's workers run as another user and must read the data
+"$root/ngff" sample "$work/data/bench.zarr" --plain --shape "$shape" --chunks "$chunks" --codec zstd:1 >/dev/null
+(cd "$work/data" && find bench.zarr -type f -path '*/c/*' | sort) > "$work/keys.txt"
+chmod -R a+rX "$work/data"
+nkeys=$(wc -l < "$work/keys.txt")
+bytes=$(cd "$work/data" && du -sb bench.zarr | cut -f1)
+
+cat > "$work/random.lua" <<LUA
+-- one GET of a random chunk per request; each wrk thread has its own generator, seeded apart
+local keys = {}
+for line in io.lines("$work/keys.txt") do keys[#keys + 1] = "/" .. line end
+local n = 0
+function setup(thread) n = n + 1; thread:set("seed", n) end
+function init(args) math.randomseed(seed or 1) end
+function request() return wrk.format("GET", keys[math.random(#keys)]) end
+LUA
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+ngff_port=$(free_port)
+nginx_port=$(free_port)
+
+cat > "$work/nginx.conf" <<CONF
+worker_processes 2;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log warn;
+events { worker_connections 8192; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    tcp_nodelay on;
+    keepalive_timeout 60s;
+    keepalive_requests 100000000;
+    open_file_cache max=10000 inactive=60s;
+    default_type application/octet-stream;
+    client_body_temp_path $work/tmp;
+    proxy_temp_path $work/tmp;
+    fastcgi_temp_path $work/tmp;
+    uwsgi_temp_path $work/tmp;
+    scgi_temp_path $work/tmp;
+    server {
+        listen 127.0.0.1:$nginx_port;
+        root $work/data;
+        location / { add_header Access-Control-Allow-Origin * always; }
+    }
+}
+CONF
+nginx -p "$work" -c "$work/nginx.conf"
+
+"$root/ngff" serve "$work/data/bench.zarr" --port "$ngff_port" --rate-limit 0 --max-connections 100000 \
+    > "$work/ngff.out" 2>&1 &
+ngff_pid=$!
+first_key=$(head -n 1 "$work/keys.txt")
+for _ in $(seq 1 100); do
+    curl -fs -o /dev/null "http://127.0.0.1:$ngff_port/$first_key" && curl -fs -o /dev/null "http://127.0.0.1:$nginx_port/$first_key" && break
+    sleep 0.2
+done
+curl -fs -o /dev/null "http://127.0.0.1:$ngff_port/$first_key" || { cat "$work/ngff.out" >&2; exit 1; }
+curl -fs -o /dev/null "http://127.0.0.1:$nginx_port/$first_key" || { cat "$work/nginx-error.log" >&2; exit 1; }
+cmp <(curl -fs "http://127.0.0.1:$ngff_port/$first_key") <(curl -fs "http://127.0.0.1:$nginx_port/$first_key") \
+    || { echo "serve_load.sh: the two servers answer with different bytes" >&2; exit 1; }
+
+# warm both up (the JVM compiles its hot paths; nginx fills its open-file cache)
+wrk -t"$threads" -c64 -d10s -s "$work/random.lua" "http://127.0.0.1:$ngff_port" >/dev/null
+wrk -t"$threads" -c64 -d5s -s "$work/random.lua" "http://127.0.0.1:$nginx_port" >/dev/null
+
+run() {  # server port connections -> "req/s p50 p99 errors"
+    local r
+    r=$(wrk -t"$threads" -c"$3" -d"$duration" --latency -s "$work/random.lua" "http://127.0.0.1:$2")
+    echo "$r" > "$work/wrk-$1-$3.txt"
+    local rps p50 p99 errs
+    rps=$(echo "$r" | awk '/Requests\/sec/ {print $2}')
+    p50=$(echo "$r" | awk '$1 == "50%" {print $2}')
+    p99=$(echo "$r" | awk '$1 == "99%" {print $2}')
+    errs=$(echo "$r" | awk '/Non-2xx|Socket errors/ {printf "%s ", $0}')
+    echo "$rps|$p50|$p99|${errs:-none}"
+}
+
+{
+    echo "| connections | server | requests/s | p50 | p99 | errors |"
+    echo "|---|---|---|---|---|---|"
+    for c in $connections; do
+        for server in ngff nginx; do
+            port=$ngff_port
+            [ "$server" = nginx ] && port=$nginx_port
+            IFS='|' read -r rps p50 p99 errs <<< "$(run "$server" "$port" "$c")"
+            echo "| $c | $server | $rps | $p50 | $p99 | $errs |"
+        done
+    done
+} | tee "$work/table.md"
+
+transport=$(grep -o '(epoll[^)]*)\|(nio[^)]*)' "$work/ngff.out" | head -n 1)
+{
+    echo
+    echo "array: $shape uint16, chunks $chunks, zstd:1; $nkeys chunk files, $bytes bytes; wrk -t$threads -d$duration, random chunk per request"
+    echo "ngff serve $transport, --rate-limit 0; nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), 2 workers, sendfile, open_file_cache"
+} | tee -a "$work/table.md"
+if [ -n "$out" ]; then
+    cp "$work/table.md" "$out"
+fi

@@ -1,0 +1,147 @@
+package dev.ngff.server.internal;
+
+import dev.ngff.server.Dataset;
+import dev.ngff.server.ServerConfig;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The Netty side of {@link dev.ngff.server.NgffServer}: event loops, the pipeline, and what request
+ * handlers share (datasets, limits, the executor for blocking stores). Everything here belongs to one
+ * server instance; nothing is global.
+ */
+public final class HttpServer implements AutoCloseable {
+    /** Bytes a connection may have queued for a slow client before the server stops producing more. */
+    static final int HIGH_WATER = 256 * 1024;
+    static final int LOW_WATER = 64 * 1024;
+
+    final ServerConfig config;
+    final Map<String, ObjectSource> sources = new LinkedHashMap<>();
+    final RateLimiter rateLimiter;
+    final AtomicInteger connections = new AtomicInteger();
+    /** Reads of stores that block (S3, zip): virtual threads owned by this server. */
+    final ExecutorService blockingReads;
+    final boolean tls;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Channel serverChannel;
+    private final boolean epoll;
+
+    private HttpServer(ServerConfig config, List<Dataset> datasets) throws IOException {
+        this.config = config;
+        for (Dataset d : datasets) {
+            if (sources.put(d.name(), ObjectSource.of(d.store())) != null) {
+                throw new IllegalArgumentException("two datasets are named '" + d.name() + "'");
+            }
+        }
+        this.rateLimiter = new RateLimiter(config.requestsPerSecondPerClient());
+        Optional<SslContext> ssl = sslContext(config);
+        this.tls = ssl.isPresent();
+        this.epoll = Transports.epoll();
+        this.boss = new MultiThreadIoEventLoopGroup(1, Transports.ioHandlerFactory(epoll));
+        this.workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
+                Transports.ioHandlerFactory(epoll));
+        this.blockingReads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ngff-serve-read-", 0).factory());
+        HttpServer self = this;
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(Transports.serverChannel(epoll))
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(LOW_WATER, HIGH_WATER))
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ChannelPipeline p = ch.pipeline();
+                        ssl.ifPresent(s -> p.addLast("tls", s.newHandler(ch.alloc())));
+                        p.addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+                        p.addLast("http", new HttpServerCodec(8192, config.maxHeaderBytes(), 8192));
+                        p.addLast("aggregate", new HttpObjectAggregator(8192));
+                        if (ssl.isPresent()) {
+                            p.addLast("chunked", new ChunkedWriteHandler());
+                        }
+                        p.addLast("serve", new RequestHandler(self));
+                    }
+                });
+        try {
+            this.serverChannel = b.bind(new InetSocketAddress(config.bind(), config.port())).sync().channel();
+        } catch (Exception e) {
+            shutdown();
+            throw new IOException("cannot listen on " + config.bind().getHostAddress() + ":" + config.port() + ": "
+                    + dev.ngff.error.Causes.describe(e), e);
+        }
+    }
+
+    /** Starts listening; see {@link dev.ngff.server.NgffServer#start}. */
+    public static HttpServer start(ServerConfig config, List<Dataset> datasets) throws IOException {
+        return new HttpServer(config, datasets);
+    }
+
+    private static Optional<SslContext> sslContext(ServerConfig config) throws IOException {
+        if (config.tls().isEmpty()) {
+            return Optional.empty();
+        }
+        ServerConfig.Tls t = config.tls().get();
+        try {
+            return Optional.of(SslContextBuilder.forServer(t.certificateChain().toFile(), t.privateKey().toFile())
+                    .sslProvider(SslProvider.JDK).build());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IOException("cannot use certificate " + t.certificateChain() + " with key " + t.privateKey()
+                    + " (PEM, key in PKCS#8): " + dev.ngff.error.Causes.describe(e), e);
+        }
+    }
+
+    /** The port listened on. */
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** "epoll" or "nio". */
+    public String transport() {
+        return epoll ? "epoll" : "nio";
+    }
+
+    /** Blocks until the server channel closes. */
+    public void awaitClose() throws InterruptedException {
+        serverChannel.closeFuture().sync();
+    }
+
+    @Override
+    public void close() {
+        if (serverChannel != null) {
+            serverChannel.close().awaitUninterruptibly();
+        }
+        shutdown();
+    }
+
+    private void shutdown() {
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        blockingReads.shutdownNow();
+    }
+}

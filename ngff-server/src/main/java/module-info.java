@@ -1,0 +1,16 @@
+/**
+ * {@code ngff serve}: a read-only HTTP server on Netty that serves Zarr and OME-Zarr stores (directories,
+ * zip files, S3 prefixes) to viewers, with ranges, validators, CORS and bounded memory.
+ */
+module dev.ngff.server {
+    requires transitive dev.ngff.core;
+    requires io.netty.buffer;
+    requires io.netty.codec;
+    requires io.netty.codec.http;
+    requires io.netty.common;
+    requires io.netty.handler;
+    requires io.netty.transport;
+    requires static io.netty.transport.classes.epoll;
+
+    exports dev.ngff.server;
+}

@@ -1,0 +1,198 @@
+package dev.ngff.server;
+
+import dev.ngff.store.FileSystemStore;
+import dev.ngff.testing.Requirements;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Who may connect and how much: auth, the loopback rule, TLS, and the connection and rate limits. */
+class SafetyAndLimitsTest {
+    @TempDir
+    Path dir;
+
+    private Dataset dataset() throws IOException {
+        Path root = dir.resolve("img.zarr");
+        Files.createDirectories(root);
+        Files.write(root.resolve("zarr.json"), ServeSuite.GROUP);
+        return new Dataset("img", FileSystemStore.open(root));
+    }
+
+    private static URI uri(NgffServer s) {
+        return URI.create((s.uri(s.datasets().getFirst())) + "zarr.json");
+    }
+
+    @Test
+    void bindingBeyondLoopbackNeedsAuthOrPublic() throws Exception {
+        InetAddress any = InetAddress.getByName("0.0.0.0");
+        assertThatThrownBy(() -> NgffServer.start(ServerConfig.builder().bind(any).port(0).build(), List.of(dataset())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--token").hasMessageContaining("--public");
+        try (NgffServer s = NgffServer.start(ServerConfig.builder().bind(any).port(0).allowPublic(true).build(), List.of(dataset()))) {
+            assertThat(Http.get(uri(s)).statusCode()).isEqualTo(200);
+        }
+        try (NgffServer s = NgffServer.start(ServerConfig.builder().bind(any).port(0).bearerToken("t0k").build(), List.of(dataset()))) {
+            assertThat(Http.get(uri(s)).statusCode()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void bearerToken() throws Exception {
+        try (NgffServer s = NgffServer.start(ServerConfig.builder().port(0).bearerToken("s3cret-token").build(), List.of(dataset()))) {
+            HttpResponse<byte[]> none = Http.get(uri(s));
+            assertThat(none.statusCode()).isEqualTo(401);
+            assertThat(none.headers().firstValue("www-authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+            assertThat(none.headers().firstValue("access-control-allow-origin")).hasValue("*");
+            assertThat(Http.get(uri(s), "Authorization", "Bearer wrong").statusCode()).isEqualTo(401);
+            assertThat(Http.get(uri(s), "Authorization", "Bearer s3cret-token").statusCode()).isEqualTo(200);
+            assertThat(Http.send("HEAD", uri(s), "Authorization", "Bearer s3cret-token").statusCode()).isEqualTo(200);
+            HttpResponse<byte[]> preflight = Http.send("OPTIONS", uri(s), "Origin", "https://v.example",
+                    "Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "authorization");
+            assertThat(preflight.statusCode()).as("preflights carry no credentials").isEqualTo(204);
+            HttpResponse<byte[]> ok = Http.get(URI.create(s.uri(s.datasets().getFirst()) + "nothing"), "Authorization", "Bearer s3cret-token");
+            assertThat(ok.statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void htpasswdBasicAuth() throws Exception {
+        Htpasswd users = Htpasswd.parse(List.of("# users", Htpasswd.line("ana", "pa:ss"),
+                "bo:{SHA}" + Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-1").digest("pw".getBytes()))), "test");
+        try (NgffServer s = NgffServer.start(ServerConfig.builder().port(0).htpasswd(users).accessLog(l -> { }).build(), List.of(dataset()))) {
+            assertThat(Http.get(uri(s)).headers().firstValue("www-authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
+            assertThat(Http.get(uri(s), "Authorization", basic("ana", "pa:ss")).statusCode()).isEqualTo(200);
+            assertThat(Http.get(uri(s), "Authorization", basic("bo", "pw")).statusCode()).isEqualTo(200);
+            assertThat(Http.get(uri(s), "Authorization", basic("ana", "wrong")).statusCode()).isEqualTo(401);
+            assertThat(Http.get(uri(s), "Authorization", basic("eve", "pw")).statusCode()).isEqualTo(401);
+            assertThat(Http.get(uri(s), "Authorization", "Basic !!!").statusCode()).isEqualTo(401);
+        }
+        assertThatThrownBy(() -> Htpasswd.parse(List.of("x:$2y$05$abc"), "users.htpasswd"))
+                .hasMessage("users.htpasswd line 1: unsupported hash (use {SHA}, as 'htpasswd -s' writes, or {SHA256})");
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void requestRateLimitPerClient() throws Exception {
+        try (NgffServer s = NgffServer.start(ServerConfig.builder().port(0).requestsPerSecondPerClient(5).build(), List.of(dataset()))) {
+            List<Integer> codes = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                codes.add(Http.get(uri(s)).statusCode());
+            }
+            assertThat(codes).contains(200, 429);
+            assertThat(codes.subList(0, 5)).containsOnly(200);
+            HttpResponse<byte[]> limited = Http.get(uri(s));
+            assertThat(limited.statusCode()).isEqualTo(429);
+            assertThat(limited.headers().firstValue("retry-after")).hasValue("1");
+            assertThat(limited.headers().firstValue("access-control-allow-origin")).hasValue("*");
+        }
+    }
+
+    @Test
+    void connectionLimitClosesTheExtraConnections() throws Exception {
+        try (NgffServer s = NgffServer.start(ServerConfig.builder().port(0).maxConnections(2).build(), List.of(dataset()))) {
+            List<Socket> sockets = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    sockets.add(new Socket("127.0.0.1", s.port()));
+                }
+                Thread.sleep(300);
+                int served = 0;
+                for (Socket c : sockets) {
+                    c.setSoTimeout(5000);
+                    try {
+                        c.getOutputStream().write("GET /img/zarr.json HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                        if (Http.readResponse(c.getInputStream(), false).status() == 200) {
+                            served++;
+                        }
+                    } catch (IOException closed) {
+                        // the connection over the limit was closed
+                    }
+                }
+                assertThat(served).as("two of three connections are served").isEqualTo(2);
+            } finally {
+                for (Socket c : sockets) {
+                    c.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void idleConnectionsAreClosed() throws Exception {
+        try (NgffServer s = NgffServer.start(ServerConfig.builder().port(0).idleTimeout(Duration.ofMillis(300)).build(), List.of(dataset()));
+             Socket idle = new Socket("127.0.0.1", s.port())) {
+            idle.setSoTimeout(5000);
+            assertThat(idle.getInputStream().read()).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void tlsWithAGivenCertificateAndKey() throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        String missing = null;
+        try {
+            Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.toString(), "-out", cert.toString())
+                    .redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                missing = "openssl failed to make a test certificate";
+            }
+        } catch (IOException e) {
+            missing = "openssl is not installed";
+        }
+        Requirements.require("TLS test", missing);
+        try (NgffServer s = NgffServer.start(ServerConfig.builder().port(0).tls(new ServerConfig.Tls(cert, key)).build(),
+                List.of(dataset()))) {
+            assertThat(s.uri(s.datasets().getFirst()).getScheme()).isEqualTo("https");
+            SSLContext trustAll = SSLContext.getInstance("TLS");
+            trustAll.init(null, new TrustManager[] {new X509TrustManager() {
+                public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, null);
+            HttpClient client = HttpClient.newBuilder().sslContext(trustAll).version(HttpClient.Version.HTTP_1_1).build();
+            HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(uri(s)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo(ServeSuite.GROUP);
+            HttpResponse<byte[]> part = client.send(HttpRequest.newBuilder(uri(s)).header("Range", "bytes=-10").build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(part.statusCode()).isEqualTo(206);
+            assertThat(part.body()).isEqualTo(java.util.Arrays.copyOfRange(ServeSuite.GROUP, ServeSuite.GROUP.length - 10, ServeSuite.GROUP.length));
+        }
+        Files.writeString(key, "not a key");
+        assertThatThrownBy(() -> NgffServer.start(ServerConfig.builder().port(0).tls(new ServerConfig.Tls(cert, key)).build(),
+                List.of(dataset()))).isInstanceOf(IOException.class).hasMessageStartingWith("cannot use certificate " + cert);
+    }
+}
