@@ -35,6 +35,9 @@ def main():
     ap.add_argument("--buffer-mib", type=int, default=128)
     ap.add_argument("--jvm-args", default="-Xmx320m", help="JVM options for ngff-engine's process (heap bound)")
     ap.add_argument("--tmp", default=os.environ.get("NGFF_BENCH_TMP", tempfile.gettempdir()))
+    ap.add_argument("--mode", default="writer", choices=["writer", "acquire", "acquire3"],
+                    help="ngff-engine's path: ArrayWriter, or the acquisition writer (acquire3: 3 live levels, "
+                         "against acquire-zarr with its mean multiscale on)")
     a = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="ngff-frames-", dir=a.tmp))
     pool = work / "pool.u16"
@@ -53,14 +56,17 @@ def main():
                     shutil.rmtree(out, ignore_errors=True)
                     if tool == "ngff":
                         cmd = java() + a.jvm_args.split() + ["-cp", str(JAR), "dev.ngff.bench.harness.FrameWriteBench", str(out), *ours,
-                                        str(a.frames), str(pool), "writer", str(a.buffer_mib)]
+                                        str(a.frames), str(pool), a.mode, str(a.buffer_mib)]
                     else:
                         cmd = [sys.executable, str(PEER), "write", str(out), *theirs, str(a.frames), str(pool)]
+                        if a.mode == "acquire3":
+                            cmd.append("3")
                     with held(a.lock):
                         r = run_child(cmd)
                     r.update(tool=tool, case=label, run=run, mb_s=r["bytes"] / r["seconds"] / 1e6,
                              stored_mib=sum(f.stat().st_size for f in out.rglob("*") if f.is_file()) / 2**20)
-                    check = subprocess.run([sys.executable, str(PEER), "check", str(out), str(pool), str(a.frames),
+                    level0 = out / "0" if (out / "0" / "zarr.json").exists() else out  # an OME image's level 0
+                    check = subprocess.run([sys.executable, str(PEER), "check", str(level0), str(pool), str(a.frames),
                                             " ".join(java()), str(JAR)], capture_output=True, text=True)
                     r["verified"] = check.returncode == 0
                     if check.returncode != 0:
@@ -72,7 +78,8 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
     meta = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
             "machine": f"{platform.node()} {platform.machine()} {os.cpu_count()} cpus",
-            "command": " ".join(sys.argv), "frames": a.frames, "buffer_mib": a.buffer_mib, "jvm_args": a.jvm_args}
+            "command": " ".join(sys.argv), "frames": a.frames, "buffer_mib": a.buffer_mib, "jvm_args": a.jvm_args,
+            "mode": a.mode}
     if a.out:
         Path(a.out).write_text(json.dumps({"meta": meta, "records": records}, indent=1))
     return 0 if all(r["verified"] for r in records) else 1

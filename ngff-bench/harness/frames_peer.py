@@ -26,7 +26,7 @@ def pool(path, n):
     np.stack(frames).tofile(path)
 
 
-def write(out, codec, shuffle, frames, pool_file):
+def write(out, codec, shuffle, frames, pool_file, levels=1):
     import acquire_zarr as aqz
     data = np.fromfile(pool_file, dtype="<u2").reshape(-1, EDGE, EDGE)
     settings = aqz.StreamSettings(store_path=out, overwrite=True)
@@ -45,6 +45,9 @@ def write(out, codec, shuffle, frames, pool_file):
                                             level=1, shuffle=int(shuffle)) if codec == "blosc-zstd" else
         aqz.CompressionSettings(compressor=aqz.Compressor.ZSTD, codec=aqz.CompressionCodec.ZSTD, level=1, shuffle=0),
     )]
+    if levels > 1:  # its multiscale: mean, levels made while streaming
+        settings.arrays[0].downsampling_method = aqz.DownsamplingMethod.MEAN
+        settings.arrays[0].max_levels = levels
     assert codec in ("blosc-zstd", "zstd")
     stream = aqz.ZarrStream(settings)
     t0 = time.perf_counter()
@@ -75,7 +78,7 @@ if __name__ == "__main__":
     if op == "pool":
         pool(sys.argv[2], int(sys.argv[3]))
     elif op == "write":
-        write(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), sys.argv[6])
+        write(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), sys.argv[6], int(sys.argv[7]) if len(sys.argv) > 7 else 1)
     elif op == "check":
         sys.exit(check(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], sys.argv[6]))
     else:

@@ -99,13 +99,17 @@ class SafetyAndLimitsTest {
     void requestRateLimitPerClient() throws Exception {
         try (NgffServer s = NgffServer.start(ServerConfig.builder().port(0).requestsPerSecondPerClient(5).build(), List.of(dataset()))) {
             List<Integer> codes = new ArrayList<>();
+            HttpResponse<byte[]> limited = null;
             for (int i = 0; i < 40; i++) {
-                codes.add(Http.get(uri(s)).statusCode());
+                HttpResponse<byte[]> r = Http.get(uri(s));
+                codes.add(r.statusCode());
+                if (limited == null && r.statusCode() == 429) {
+                    limited = r; // however slow the machine, 40 requests in a row outrun 5 per second
+                }
             }
             assertThat(codes).contains(200, 429);
             assertThat(codes.subList(0, 5)).containsOnly(200);
-            HttpResponse<byte[]> limited = Http.get(uri(s));
-            assertThat(limited.statusCode()).isEqualTo(429);
+            assertThat(limited).isNotNull();
             assertThat(limited.headers().firstValue("retry-after")).hasValue("1");
             assertThat(limited.headers().firstValue("access-control-allow-origin")).hasValue("*");
         }

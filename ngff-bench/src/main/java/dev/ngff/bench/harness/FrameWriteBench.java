@@ -13,6 +13,13 @@ import dev.ngff.metadata.Json;
 import dev.ngff.store.FileSystemStore;
 import dev.ngff.store.Key;
 import dev.ngff.write.ArrayWriter;
+import dev.ngff.acquire.AcquisitionSpec;
+import dev.ngff.acquire.AcquisitionWriter;
+import dev.ngff.metadata.ome.Axis;
+import dev.ngff.metadata.ome.NgffVersion;
+import dev.ngff.ome.ImageSpec;
+import dev.ngff.pyramid.Downsampling;
+import dev.ngff.pyramid.PyramidPlan;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
@@ -27,10 +34,12 @@ import java.util.Locale;
  * a pool read from a raw little-endian file before the clock starts, so every tool writes the same data.
  *
  * <pre>
- * FrameWriteBench DIR zstd|blosc-zstd FRAMES POOL_FILE writer|direct [BUFFER_MIB]
+ * FrameWriteBench DIR zstd|blosc-zstd FRAMES POOL_FILE writer|direct|acquire|acquire3 [BUFFER_MIB]
  * </pre>
  * {@code writer} goes through {@link ArrayWriter} (budget BUFFER_MIB, default 128: two shards of
- * decoded data); {@code direct} calls {@link ZarrArray#write} per frame.
+ * decoded data); {@code direct} calls {@link ZarrArray#write} per frame; {@code acquire} streams the frames
+ * through {@link AcquisitionWriter} into an OME-Zarr 0.5 image (level 0 at {@code DIR/0}, t unbounded,
+ * the same layout), {@code acquire3} with two lower levels (mean, y and x halved) made live.
  */
 public final class FrameWriteBench {
     private static final long EDGE = 1024;
@@ -47,7 +56,8 @@ public final class FrameWriteBench {
         String codec = args[1];
         int frames = Integer.parseInt(args[2]);
         byte[] pool = Files.readAllBytes(Path.of(args[3]));
-        boolean buffered = args[4].equals("writer");
+        String mode = args[4];
+        boolean buffered = mode.equals("writer");
         long bufferMib = args.length > 5 ? Long.parseLong(args[5]) : 128;
         long frameBytes = EDGE * EDGE * 2;
         int poolFrames = (int) (pool.length / frameBytes);
@@ -75,6 +85,10 @@ public final class FrameWriteBench {
         ArrayMetadata meta = ArrayMetadata.builder(DataType.UINT16, frames, EDGE, EDGE).chunks(32, EDGE, EDGE)
                 .codecs(Codecs.sharding(new long[] {1, 256, 256}, List.of(Codecs.bytes("little"), compressor),
                         Codecs.defaultShardIndexCodecs(), true)).build();
+        if (mode.startsWith("acquire")) {
+            acquire(dir, meta, frames, frames0, mode.equals("acquire3") ? 3 : 1, bufferMib, frameBytes);
+            return;
+        }
         try (ExecutionContext ctx = ExecutionContext.create(); FileSystemStore store = FileSystemStore.open(dir)) {
             ZarrArray array = Zarr.createArray(store, Key.ROOT, meta, ctx);
             long start = System.nanoTime();
@@ -87,6 +101,27 @@ public final class FrameWriteBench {
             } else {
                 for (int i = 0; i < frames; i++) {
                     array.write(new long[] {i, 0, 0}, frames0[i % poolFrames]);
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf(Locale.ROOT, "{\"seconds\": %.6f, \"bytes\": %d}%n", seconds, frames * frameBytes);
+        }
+    }
+
+    private static void acquire(Path dir, ArrayMetadata meta, int frames, NdBuffer[] pool, int levels, long bufferMib,
+                                long frameBytes) throws Exception {
+        ImageSpec image = new ImageSpec(NgffVersion.V0_5, "frames", List.of(Axis.time("t", null),
+                Axis.space("y", "micrometer"), Axis.space("x", "micrometer")), DataType.UINT16, new long[] {0, EDGE, EDGE},
+                meta.chunkShape(), new double[] {1, 1, 1}, null, PyramidPlan.uniform(new int[] {1, 2, 2}, levels),
+                meta.codecs(), null, null, null);
+        AcquisitionWriter.Options options = AcquisitionWriter.Options.defaults().withBufferBytes(bufferMib << 20)
+                .withQueueBytes(64L << 20);
+        try (ExecutionContext ctx = ExecutionContext.create(); FileSystemStore store = FileSystemStore.open(dir)) {
+            long start = System.nanoTime();
+            try (AcquisitionWriter w = AcquisitionWriter.create(store, Key.ROOT,
+                    new AcquisitionSpec(image, 2, new Downsampling.Mean()), options, ctx)) {
+                for (int i = 0; i < frames; i++) {
+                    w.append(pool[i % pool.length].segment());
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
