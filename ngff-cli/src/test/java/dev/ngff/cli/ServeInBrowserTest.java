@@ -85,8 +85,8 @@ class ServeInBrowserTest {
             String page = "http://127.0.0.1:" + pages.getAddress().getPort() + "/viewer.html?source="
                     + URLEncoder.encode(m.group(1), StandardCharsets.UTF_8);
             // headless chromium may take its screenshot before a loaded machine has fetched the finest level: then the
-            // run is repeated (at most three times) and only the last run's requests are judged
-            for (int attempt = 1; attempt <= 3; attempt++) {
+            // run is repeated (at most six times) and only the last run's requests are judged
+            for (int attempt = 1; attempt <= 6; attempt++) {
                 logStart = Files.exists(log) ? Files.size(log) : 0;
                 Files.deleteIfExists(shot);
                 Process p = new ProcessBuilder(browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",

@@ -64,7 +64,9 @@ class AcquisitionPeerTest {
                 Random r = new Random(5);
                 short[] f = new short[50 * 37];
                 try {
-                    while (!stop.get()) { // a 500 fps camera: the peers' processes get their share of the CPU
+                    // a 500 fps camera of at most 1,200 frames: the peers' processes get their share of the CPU, and
+                    // what they read stays small however slowly they start
+                    for (int n = 0; n < 1200 && !stop.get(); n++) {
                         for (int i = 0; i < f.length; i++) {
                             f[i] = (short) (100 + r.nextInt(3000));
                         }
@@ -76,7 +78,9 @@ class AcquisitionPeerTest {
                 }
             });
             for (int round = 0; round < 3; round++) {
-                Thread.sleep(300);
+                while (w.metrics().framesAppended() < 100L * (round + 1) && camera.isAlive()) {
+                    Thread.sleep(10);
+                }
                 long frames = w.flush();
                 assertThat(frames).isPositive();
                 check(store, root, models, readers, ctx, "while writing, round " + round + " (" + frames + " frames flushed)");
