@@ -2,7 +2,6 @@ package dev.ngff.acquire;
 
 import dev.ngff.array.Zarr;
 import dev.ngff.array.ZarrArray;
-import dev.ngff.buffer.Bytes;
 import dev.ngff.buffer.NdBuffer;
 import dev.ngff.error.QueueFullException;
 import dev.ngff.error.StoreException;
@@ -20,12 +19,11 @@ import dev.ngff.pyramid.Downsampling;
 import dev.ngff.pyramid.LevelSource;
 import dev.ngff.pyramid.PyramidPlan;
 import dev.ngff.pyramid.PyramidWriter;
-import dev.ngff.store.ByteRange;
 import dev.ngff.store.FileSystemStore;
 import dev.ngff.store.Key;
-import dev.ngff.store.ListableStore;
 import dev.ngff.store.MemoryStore;
 import dev.ngff.store.Store;
+import dev.ngff.testing.GatedStore;
 import dev.ngff.write.Durability;
 import dev.ngff.write.WriterLock;
 import org.junit.jupiter.api.AfterEach;
@@ -38,7 +36,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -303,8 +300,8 @@ class AcquisitionWriterTest {
     @Test
     void aFullQueueFailsFastWhenAskedAndTakesNothing() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        AtomicBoolean gate = new AtomicBoolean(true);
-        Store store = new FaultStore(new MemoryStore("slow"), release, gate, new AtomicBoolean());
+        GatedStore store = new GatedStore(new MemoryStore("slow"), release);
+        store.gate.set(true);
         AcquisitionSpec spec = planes(8, 8, List.of(Codecs.bytes("little")), new long[] {1, 8, 8});
         AcquisitionWriter.Options opts = AcquisitionWriter.Options.defaults().withQueueBytes(128)
                 .withOverflow(AcquisitionWriter.Overflow.FAIL).withWriterThreads(1).withBufferBytes(1);
@@ -327,9 +324,9 @@ class AcquisitionWriterTest {
 
     @Test
     void aStoreFailureIsReportedOnceAndThrownByLaterCallsKeepingWhatWasFlushed() throws Exception {
-        AtomicBoolean fail = new AtomicBoolean();
         MemoryStore mem = new MemoryStore("mem");
-        Store store = new FaultStore(mem, new CountDownLatch(0), new AtomicBoolean(), fail);
+        GatedStore store = new GatedStore(mem, new CountDownLatch(0));
+        AtomicBoolean fail = store.fail;
         AcquisitionSpec spec = planes(8, 8, List.of(Codecs.bytes("little")), new long[] {1, 8, 8});
         AtomicInteger reported = new AtomicInteger();
         AtomicReference<Throwable> seen = new AtomicReference<>();
@@ -397,70 +394,5 @@ class AcquisitionWriterTest {
                 null, null, null);
         assertThatThrownBy(() -> new AcquisitionSpec(image, 2, Downsampling.Gaussian.defaults()))
                 .hasMessageContaining("gaussian").hasMessageContaining("ngff pyramid");
-    }
-
-    /** Chunk writes wait while gated, or fail while failing. */
-    private record FaultStore(Store delegate, CountDownLatch release, AtomicBoolean gate, AtomicBoolean fail) implements Store {
-        @Override
-        public void write(Key key, Bytes value) throws IOException {
-            if (!key.name().equals("zarr.json") && !key.name().startsWith(".ngff")) {
-                if (fail.get()) {
-                    throw new StoreException("test store: disk full writing '" + key + "'");
-                }
-                if (gate.get()) {
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        throw new java.io.InterruptedIOException();
-                    }
-                }
-            }
-            delegate.write(key, value);
-        }
-
-        @Override
-        public Optional<String> writeIfAbsent(Key key, Bytes value) throws IOException {
-            return delegate.writeIfAbsent(key, value);
-        }
-
-        @Override
-        public Optional<String> version(Key key) throws IOException {
-            return delegate.version(key);
-        }
-
-        @Override
-        public Optional<String> writeIfVersion(Key key, Bytes value, String expected) throws IOException {
-            return delegate.writeIfVersion(key, value, expected);
-        }
-
-        @Override
-        public boolean deleteIfVersion(Key key, String version) throws IOException {
-            return delegate.deleteIfVersion(key, version);
-        }
-
-        @Override
-        public Optional<Bytes> read(Key key, ByteRange range) throws IOException {
-            return delegate.read(key, range);
-        }
-
-        @Override
-        public void delete(Key key) throws IOException {
-            delegate.delete(key);
-        }
-
-        @Override
-        public List<Key> list(Key prefix) throws IOException {
-            return delegate.list(prefix);
-        }
-
-        @Override
-        public ListableStore.Listing listDir(Key prefix) throws IOException {
-            return delegate.listDir(prefix);
-        }
-
-        @Override
-        public String describe() {
-            return delegate.describe();
-        }
     }
 }

@@ -2,7 +2,6 @@ package dev.ngff.write;
 
 import dev.ngff.array.Zarr;
 import dev.ngff.array.ZarrArray;
-import dev.ngff.buffer.Bytes;
 import dev.ngff.buffer.NdBuffer;
 import dev.ngff.error.StoreException;
 import dev.ngff.exec.ExecutionContext;
@@ -10,12 +9,10 @@ import dev.ngff.metadata.ArrayMetadata;
 import dev.ngff.metadata.CodecSpec;
 import dev.ngff.metadata.Codecs;
 import dev.ngff.metadata.DataType;
-import dev.ngff.store.ByteRange;
 import dev.ngff.store.Key;
-import dev.ngff.store.ListableStore;
 import dev.ngff.store.MemoryStore;
-import dev.ngff.store.Store;
 import dev.ngff.testing.CountingCodec;
+import dev.ngff.testing.GatedStore;
 import dev.ngff.testing.RecordingStore;
 import dev.ngff.testing.TestArrays;
 import org.junit.jupiter.api.Test;
@@ -25,14 +22,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -205,60 +200,5 @@ class ArrayWriterTest {
         }).isInstanceOf(StoreException.class).hasMessageContaining("disk full");
         assertThatThrownBy(w::close).isInstanceOf(StoreException.class).hasMessageContaining("disk full");
         assertThatThrownBy(() -> w.write(new long[] {2, 0, 0}, frame)).isInstanceOf(IllegalStateException.class);
-    }
-
-    /** A store whose chunk writes wait for a latch while gated, or fail while failing. */
-    private static final class GatedStore implements Store {
-        final Store delegate;
-        final CountDownLatch release;
-        final AtomicBoolean gate = new AtomicBoolean();
-        final AtomicBoolean fail = new AtomicBoolean();
-
-        GatedStore(Store delegate, CountDownLatch release) {
-            this.delegate = delegate;
-            this.release = release;
-        }
-
-        @Override
-        public void write(Key key, Bytes value) throws IOException {
-            if (!key.name().equals("zarr.json")) {
-                if (fail.get()) {
-                    throw new StoreException("test store: disk full writing '" + key + "'");
-                }
-                if (gate.get()) {
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        throw new java.io.InterruptedIOException();
-                    }
-                }
-            }
-            delegate.write(key, value);
-        }
-
-        @Override
-        public Optional<Bytes> read(Key key, ByteRange range) throws IOException {
-            return delegate.read(key, range);
-        }
-
-        @Override
-        public void delete(Key key) throws IOException {
-            delegate.delete(key);
-        }
-
-        @Override
-        public List<Key> list(Key prefix) throws IOException {
-            return delegate.list(prefix);
-        }
-
-        @Override
-        public ListableStore.Listing listDir(Key prefix) throws IOException {
-            return delegate.listDir(prefix);
-        }
-
-        @Override
-        public String describe() {
-            return "gated test store";
-        }
     }
 }
