@@ -201,6 +201,8 @@ public final class AcquisitionWriter implements AutoCloseable {
     private long next;
     private volatile long flushed;
     private final AtomicLong writtenCount = new AtomicLong();
+    /** Frames queued or being written (the set's size() walks it: this is read on every append). */
+    private final AtomicLong queuedFrames = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong highWater = new AtomicLong();
     private final AtomicLong latencySum = new AtomicLong();
@@ -506,7 +508,7 @@ public final class AcquisitionWriter implements AutoCloseable {
             inFlight.add(index);
             work.add(new Frame(index, buf, System.nanoTime()));
         }
-        long queued = (long) inFlight.size() * frameBytes;
+        long queued = queuedFrames.incrementAndGet() * frameBytes;
         highWater.accumulateAndGet(queued, Math::max);
         return index;
     }
@@ -575,6 +577,7 @@ public final class AcquisitionWriter implements AutoCloseable {
                 progress.lock();
                 try {
                     inFlight.remove(f.index());
+                    queuedFrames.decrementAndGet();
                     written.signalAll();
                 } finally {
                     progress.unlock();
@@ -828,7 +831,7 @@ public final class AcquisitionWriter implements AutoCloseable {
     public Metrics metrics() {
         long n = writtenCount.get();
         return new Metrics(framesAppendedNow(), n, flushed, rejected.get(), frameBytes,
-                (long) inFlight.size() * frameBytes, highWater.get(), System.nanoTime() - startedAt,
+                queuedFrames.get() * frameBytes, highWater.get(), System.nanoTime() - startedAt,
                 n == 0 ? 0 : latencySum.get() / n, latencyMax.get());
     }
 
