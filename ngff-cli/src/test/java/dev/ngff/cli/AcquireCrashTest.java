@@ -134,7 +134,7 @@ class AcquireCrashTest {
         }
     }
 
-    private static void assertSameLevels(Path got, Path want, String trial) throws IOException {
+    static void assertSameLevels(Path got, Path want, String trial) throws IOException {
         try (FileSystemStore a = FileSystemStore.open(got); FileSystemStore b = FileSystemStore.open(want);
              ExecutionContext ctx = ExecutionContext.create()) {
             for (String level : List.of("0", "1", "2")) {
@@ -148,7 +148,7 @@ class AcquireCrashTest {
                 .isEqualTo(Files.readString(want.resolve("zarr.json")));
     }
 
-    private static void run(Path target, List<String> layout, String... more) throws Exception {
+    static void run(Path target, List<String> layout, String... more) throws Exception {
         Path log = Files.createTempFile("acquire", ".out");
         Process p = start(target, log, layout, more);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
@@ -156,7 +156,7 @@ class AcquireCrashTest {
         Files.deleteIfExists(log);
     }
 
-    private static Process start(Path target, Path log, List<String> layout, String... more) throws IOException {
+    static Process start(Path target, Path log, List<String> layout, String... more) throws IOException {
         List<String> cmd = new ArrayList<>(CrashHarnessTest.javaCommand());
         cmd.add(Main.class.getName());
         cmd.add("acquire");

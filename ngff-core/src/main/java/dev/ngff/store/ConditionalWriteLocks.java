@@ -2,7 +2,6 @@ package dev.ngff.store;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -11,7 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -23,8 +23,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>The table is JVM-wide on purpose: POSIX record locks belong to the process, a process cannot lock
  * a region twice, and closing any channel of a file drops every lock the process holds on it. So every
- * store over one root in this JVM must share one channel (kept open, never closed) and one set of in-JVM
- * locks. The channel is an {@link AsynchronousFileChannel} because an interrupt closes a
+ * store over one root in this JVM shares one channel and one set of in-JVM locks while any thread holds or
+ * waits for one of them; the last one out closes the channel (nothing of this JVM is locked then), so no
+ * file stays open in a store's root between writes (a disk can be unmounted, and long-running processes
+ * do not collect descriptors for every root they ever wrote to). The channel is an {@link AsynchronousFileChannel} because an interrupt closes a
  * {@code FileChannel}, which would silently drop the locks of other threads. OS locks are taken with
  * {@code tryLock} and short sleeps: waiting threads of this JVM queue on the in-JVM lock, and only a
  * holder in another process makes anyone poll.
@@ -33,7 +35,8 @@ final class ConditionalWriteLocks {
     static final int STRIPES = 1024;
     private static final long MAX_SLEEP_MS = 20;
 
-    private static final ConcurrentHashMap<Path, LockFile> FILES = new ConcurrentHashMap<>();
+    /** The lock files in use by this JVM; guarded by itself (conditional writes are rare: one monitor is enough). */
+    private static final Map<Path, LockFile> FILES = new HashMap<>();
 
     private ConditionalWriteLocks() {
     }
@@ -52,35 +55,44 @@ final class ConditionalWriteLocks {
     static Held lock(Path lockFile, Key key) throws IOException {
         int stripe = Math.floorMod(key.path().hashCode(), STRIPES);
         while (true) {
-            LockFile file = open(lockFile);
-            ReentrantLock inJvm = file.stripes[stripe];
-            inJvm.lock();
+            LockFile file = use(lockFile);
             boolean handedOut = false;
             try {
-                FileLock os = lockRegion(file.channel, stripe);
-                boolean current;
+                ReentrantLock inJvm = file.stripes[stripe];
+                inJvm.lock();
                 try {
-                    current = file.isStillAt(lockFile);
-                } catch (IOException e) {
+                    FileLock os = lockRegion(file.channel, stripe);
+                    boolean current;
+                    try {
+                        current = file.isStillAt(lockFile);
+                    } catch (IOException e) {
+                        os.release();
+                        throw e;
+                    }
+                    if (current) {
+                        handedOut = true;
+                        return () -> {
+                            try {
+                                os.release();
+                            } finally {
+                                inJvm.unlock();
+                                leave(lockFile, file);
+                            }
+                        };
+                    }
+                    // someone deleted or replaced the lock file: other processes lock the new one, so must we
                     os.release();
-                    throw e;
+                    synchronized (FILES) {
+                        FILES.remove(lockFile, file);
+                    }
+                } finally {
+                    if (!handedOut) {
+                        inJvm.unlock();
+                    }
                 }
-                if (current) {
-                    handedOut = true;
-                    return () -> {
-                        try {
-                            os.release();
-                        } finally {
-                            inJvm.unlock();
-                        }
-                    };
-                }
-                // someone deleted or replaced the lock file: other processes lock the new one, so must we
-                os.release();
-                FILES.remove(lockFile, file);
             } finally {
                 if (!handedOut) {
-                    inJvm.unlock();
+                    leave(lockFile, file);
                 }
             }
         }
@@ -103,17 +115,27 @@ final class ConditionalWriteLocks {
         }
     }
 
-    private static LockFile open(Path lockFile) throws IOException {
-        try {
-            return FILES.computeIfAbsent(lockFile, p -> {
-                try {
-                    return new LockFile(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+    /** The lock file's shared state, opened if no thread of this JVM uses it now; counts this thread in. */
+    private static LockFile use(Path lockFile) throws IOException {
+        synchronized (FILES) {
+            LockFile file = FILES.get(lockFile);
+            if (file == null) {
+                file = new LockFile(lockFile);
+                FILES.put(lockFile, file);
+            }
+            file.users++;
+            return file;
+        }
+    }
+
+    /** Counts this thread out; the last one closes the channel (no lock of this JVM is held on it then). */
+    private static void leave(Path lockFile, LockFile file) throws IOException {
+        synchronized (FILES) {
+            if (--file.users > 0) {
+                return;
+            }
+            FILES.remove(lockFile, file);
+            file.channel.close();
         }
     }
 
@@ -121,6 +143,8 @@ final class ConditionalWriteLocks {
         final AsynchronousFileChannel channel;
         final Object fileKey;
         final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+        /** Threads holding or waiting for a stripe; guarded by {@link #FILES}. */
+        int users;
 
         LockFile(Path path) throws IOException {
             this.channel = AsynchronousFileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
