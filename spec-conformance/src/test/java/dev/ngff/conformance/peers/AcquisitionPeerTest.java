@@ -18,6 +18,9 @@ import dev.ngff.ome.OmeImage;
 import dev.ngff.ome.OmeZarr;
 import dev.ngff.pyramid.Downsampling;
 import dev.ngff.pyramid.PyramidPlan;
+import dev.ngff.server.Dataset;
+import dev.ngff.server.NgffServer;
+import dev.ngff.server.ServerConfig;
 import dev.ngff.store.FileSystemStore;
 import dev.ngff.store.Key;
 import org.junit.jupiter.api.Test;
@@ -27,6 +30,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -36,8 +40,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * An acquisition as the peers see it while frames keep arriving: after each flush, with a thread still
  * appending (shards beyond and across the published extent being written), ome-zarr-models accepts the
- * image and zarr-python and tensorstore read every level with exactly the elements we publish; then
- * again after close.
+ * image, zarr-python and tensorstore read every level from the directory, and zarrita (the reader of
+ * web viewers) reads every level over {@code ngff serve}'s server running in the same process as the
+ * writer, all with exactly the elements we publish; then again after close.
  */
 class AcquisitionPeerTest {
     @Test
@@ -56,7 +61,15 @@ class AcquisitionPeerTest {
         Path root = dir.resolve("live.ome.zarr");
         Path models = Peers.script("ome_peers.py", dir.resolve("s1"));
         Path readers = Peers.script("read_with_peers.py", dir.resolve("s2"));
-        try (FileSystemStore store = FileSystemStore.open(root); ExecutionContext ctx = ExecutionContext.create()) {
+        ServedPyramidZarritaTest.requireZarrita("ZARRITA READING AN ACQUISITION OVER NGFF SERVE");
+        ConcurrentLinkedQueue<String> log = new ConcurrentLinkedQueue<>();
+        try (FileSystemStore store = FileSystemStore.open(root); ExecutionContext ctx = ExecutionContext.create();
+             // zarrita reads a whole level at once: thousands of inner chunks requested together, beyond the
+             // per-client limits meant for viewers
+             NgffServer server = NgffServer.start(ServerConfig.builder().port(0).maxConnections(100_000)
+                             .requestsPerSecondPerClient(1_000_000).accessLog(log::add).build(),
+                     List.of(new Dataset("live", store)))) {
+            String url = server.uri(server.datasets().getFirst()).toString();
             AcquisitionWriter w = AcquisitionWriter.create(store, Key.ROOT, spec, AcquisitionWriter.Options.defaults(), ctx);
             AtomicBoolean stop = new AtomicBoolean();
             AtomicReference<Throwable> failed = new AtomicReference<>();
@@ -83,18 +96,20 @@ class AcquisitionPeerTest {
                 }
                 long frames = w.flush();
                 assertThat(frames).isPositive();
-                check(store, root, models, readers, ctx, "while writing, round " + round + " (" + frames + " frames flushed)");
+                check(store, root, url, models, readers, ctx, "while writing, round " + round + " (" + frames + " frames flushed)");
             }
             stop.set(true);
             camera.join();
             assertThat(failed.get()).isNull();
             w.close();
-            check(store, root, models, readers, ctx, "after close");
+            check(store, root, url, models, readers, ctx, "after close");
+            assertThat(log).as("chunks served over HTTP").anySatisfy(l -> assertThat(l).contains("/live/0/"))
+                    .noneSatisfy(l -> assertThat(l).contains("\" 5"));
         }
     }
 
-    private static void check(FileSystemStore store, Path root, Path models, Path readers, ExecutionContext ctx,
-                              String when) throws Exception {
+    private static void check(FileSystemStore store, Path root, String url, Path models, Path readers,
+                              ExecutionContext ctx, String when) throws Exception {
         OmeImage img = OmeZarr.openImage(Zarr.openGroup(store, Key.ROOT, ctx));
         List<String> digests = new ArrayList<>();
         List<String> names = new ArrayList<>();
@@ -113,6 +128,20 @@ class AcquisitionPeerTest {
                 assertThat(peers.path(Integer.toString(k)).path(peer).asText()).as("%s level %d %s", peer, k, when)
                         .isEqualTo(digests.get(k));
             }
+        }
+        // the served image is read after ours: the writer only ever adds, so a level may have grown since, but
+        // never beyond what is flushed; compare over the extent zarrita saw
+        JsonNode served = ServedPyramidZarritaTest.zarritaOverHttp(url, root.getParent());
+        assertThat(served.path("version").asText()).as("zarrita %s", when).isEqualTo("0.5");
+        for (int k = 0; k < 3; k++) {
+            JsonNode a = served.path("arrays").path(Integer.toString(k));
+            long[] shape = new long[a.path("shape").size()];
+            for (int d = 0; d < shape.length; d++) {
+                shape[d] = a.path("shape").get(d).asLong();
+            }
+            NdBuffer ours = img.level(k).array().read(new long[shape.length], shape);
+            assertThat(a.path("digest").asText()).as("zarrita over ngff serve, level %d %s (shape %s)", k, when,
+                    java.util.Arrays.toString(shape)).isEqualTo(sha256(ours));
         }
     }
 }

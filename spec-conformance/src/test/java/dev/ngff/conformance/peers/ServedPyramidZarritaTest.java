@@ -66,8 +66,8 @@ class ServedPyramidZarritaTest {
         return System.getenv().getOrDefault("NGFF_NODE", "node");
     }
 
-    @BeforeAll
-    void sample() throws Exception {
+    /** Skips loudly (fails under CI) when node or zarrita is missing. */
+    static void requireZarrita(String what) {
         String missing = null;
         if (!Files.isDirectory(jsDir().resolve("node_modules/zarrita"))) {
             missing = "zarrita is not installed under " + jsDir() + " (run scripts/peers-npm.sh)";
@@ -80,9 +80,31 @@ class ServedPyramidZarritaTest {
                 }
             } catch (IOException e) {
                 missing = "no node on the PATH (install Node.js >= 20 or set NGFF_NODE)";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                missing = "interrupted while looking for node";
             }
         }
-        Requirements.require("ZARRITA OVER NGFF SERVE", missing);
+        Requirements.require(what, missing);
+    }
+
+    /**
+     * zarrita's reading of the OME-Zarr image at {@code url} ({@code zarrita_http.mjs}): its version, the
+     * level paths and, per level, the shape, data type and SHA-256 of the elements.
+     */
+    static JsonNode zarritaOverHttp(String url, Path scratch) throws Exception {
+        Path err = Files.createTempFile(scratch, "zarrita", ".err");
+        Process p = new ProcessBuilder(node(), jsDir().resolve("zarrita_http.mjs").toString(), url)
+                .redirectError(err.toFile()).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("zarrita finished").isTrue();
+        assertThat(p.exitValue()).as(Files.readString(err)).isZero();
+        return Json.parse(new String(out, StandardCharsets.UTF_8), "zarrita output");
+    }
+
+    @BeforeAll
+    void sample() throws Exception {
+        requireZarrita("ZARRITA OVER NGFF SERVE");
 
         sample = dir.resolve("cells.ome.zarr");
         StringWriter err = new StringWriter();
@@ -103,16 +125,10 @@ class ServedPyramidZarritaTest {
         ConcurrentLinkedQueue<String> log = new ConcurrentLinkedQueue<>();
         try (NgffServer server = NgffServer.start(ServerConfig.builder().port(0).accessLog(log::add).build(),
                 List.of(new Dataset("cells", store)))) {
-            String url = server.uri(server.datasets().getFirst()).toString();
-            Path err = Files.createTempFile(dir, "zarrita", ".err");
-            Process p = new ProcessBuilder(node(), jsDir().resolve("zarrita_http.mjs").toString(), url)
-                    .redirectError(err.toFile()).start();
-            byte[] out = p.getInputStream().readAllBytes();
-            assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("zarrita finished").isTrue();
-            assertThat(p.exitValue()).as(Files.readString(err)).isZero();
+            JsonNode read = zarritaOverHttp(server.uri(server.datasets().getFirst()).toString(), dir);
             assertThat(log).as("chunks fetched over HTTP").anySatisfy(l -> assertThat(l).contains("/cells/0/"));
             assertThat(log).noneSatisfy(l -> assertThat(l).contains("\" 5"));
-            return Json.parse(new String(out, StandardCharsets.UTF_8), "zarrita output");
+            return read;
         }
     }
 
