@@ -718,13 +718,20 @@ public final class AcquisitionWriter implements AutoCloseable {
             synchronized (appendLock) {
                 target = next;
             }
-            awaitWritten(target);
-            for (ArrayWriter w : writers) {
-                w.flush();
+            try {
+                awaitWritten(target);
+                for (ArrayWriter w : writers) {
+                    w.flush();
+                }
+                writeState(store, path, target, rank - outerRank, bound, plan, method);
+                flushed = target;
+                publish(target / framesPerSlab, bound != AcquisitionSpec.UNBOUNDED && target == bound * framesPerSlab);
+            } catch (IOException | RuntimeException e) {
+                // a store failure here is the writer's failure as much as one on a writer thread: told once to
+                // onError, thrown by every later call (the image stays as of the last flush that returned)
+                fail(e);
+                throw e;
             }
-            writeState(store, path, target, rank - outerRank, bound, plan, method);
-            flushed = target;
-            publish(target / framesPerSlab, bound != AcquisitionSpec.UNBOUNDED && target == bound * framesPerSlab);
             return target;
         } finally {
             flushLock.unlock();
@@ -768,6 +775,9 @@ public final class AcquisitionWriter implements AutoCloseable {
             closing = true;
             try {
                 finish();
+            } catch (IOException | RuntimeException e) {
+                fail(e);
+                throw e;
             } finally {
                 for (int i = 0; i < threads.length; i++) {
                     work.add(STOP);

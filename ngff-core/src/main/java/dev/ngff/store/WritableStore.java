@@ -73,8 +73,10 @@ public interface WritableStore extends ReadableStore {
      * Deletes an object only if its current version is {@code expected}. True when it was deleted;
      * false when it was missing or had another version.
      *
-     * @throws dev.ngff.error.StoreException when the store (or its server) cannot delete conditionally
-     *     in a safe way, or fails; callers then mark the object released with {@link #writeIfVersion}
+     * @throws dev.ngff.error.ConditionalDeleteUnsupportedException when the store's server cannot delete
+     *     conditionally in a safe way (while its conditional writes work): callers then replace the object
+     *     with a tombstone through {@link #writeIfVersion}
+     * @throws dev.ngff.error.StoreException when the store has no conditional operations, or fails
      */
     default boolean deleteIfVersion(Key key, String expected) throws IOException {
         throw noConditionalWrites("delete-if-version");

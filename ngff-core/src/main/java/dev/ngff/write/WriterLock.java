@@ -2,6 +2,7 @@ package dev.ngff.write;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ngff.buffer.Bytes;
+import dev.ngff.error.ConditionalDeleteUnsupportedException;
 import dev.ngff.error.InvalidMetadataException;
 import dev.ngff.error.StoreException;
 import dev.ngff.error.WriterLockedException;
@@ -19,7 +20,12 @@ import java.util.Optional;
  * whose one-line message names that holder.
  *
  * <p><b>Release</b> deletes the object only if it is still the version this lock wrote (delete-if-version),
- * so a writer whose lock was broken never deletes its successor's lock.
+ * so a writer whose lock was broken never deletes its successor's lock. Where the store cannot delete
+ * conditionally (S3 servers such as MinIO that ignore {@code If-Match} on {@code DELETE}) release replaces
+ * the object, again only if it is still ours (write-if-version), with a tombstone that says the lock is
+ * free ({@code "released": true}); the next writer takes a tombstone over like an absent lock. Taking a
+ * lock over (a dead holder, a broken lock, a tombstone) replaces the object with write-if-version on
+ * the version read, so of several writers doing so at once exactly one succeeds.
  *
  * <p><b>Stale locks.</b> A writer killed with {@code kill -9} or by a power cut leaves its lock behind.
  * {@link #acquire} takes such a lock over by itself only when its holder is provably dead
@@ -93,9 +99,12 @@ public final class WriterLock implements AutoCloseable {
             }
             Optional<LockHolder> other = held.get().holder();
             boolean dead = other.isPresent() && other.get().provablyDead();
-            if (mode == Mode.BREAK || dead) {
-                store.deleteIfVersion(key, held.get().version()); // false: someone else changed it, try again
-                continue;
+            if (held.get().released() || mode == Mode.BREAK || dead) {
+                Optional<String> taken = store.writeIfVersion(key, bytes, held.get().version());
+                if (taken.isPresent()) {
+                    return new WriterLock(store, key, holder, taken.get());
+                }
+                continue; // someone else changed it meanwhile: look again
             }
             throw new WriterLockedException(where(store, key) + ": another writer holds the lock of '"
                     + nodeName(node) + "': " + other.map(LockHolder::describe).orElse("a holder this version cannot read")
@@ -107,24 +116,45 @@ public final class WriterLock implements AutoCloseable {
 
     /** The current holder of the lock of {@code node}, if it is locked (a holder that cannot be parsed is empty). */
     public static Optional<LockHolder> holder(WritableStore store, Key node) throws IOException {
-        return read(store, key(node)).flatMap(Held::holder);
+        return read(store, key(node)).filter(h -> !h.released()).flatMap(Held::holder);
     }
 
     /** Breaks the lock of {@code node} whoever holds it; true when there was one. For people who know its holder is gone. */
     public static boolean breakLock(WritableStore store, Key node) throws IOException {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             Optional<Held> held = read(store, key(node));
-            if (held.isEmpty()) {
+            if (held.isEmpty() || held.get().released()) {
                 return false;
             }
-            if (store.deleteIfVersion(key(node), held.get().version())) {
+            if (removeIfVersion(store, key(node), held.get().version())) {
                 return true;
             }
         }
         throw new WriterLockedException(where(store, key(node)) + ": the lock keeps changing; try again");
     }
 
-    private record Held(String version, Optional<LockHolder> holder) {
+    /** A lock object as read: its version, its holder (empty when unreadable), and whether it is a tombstone. */
+    private record Held(String version, Optional<LockHolder> holder, boolean released) {
+    }
+
+    /** The tombstone of a released lock, for stores that cannot delete conditionally. */
+    private static Bytes tombstone() {
+        ObjectNode doc = Json.object();
+        doc.put("ngff_writer_lock", 1);
+        doc.put("released", true);
+        return Json.write(doc);
+    }
+
+    /**
+     * Removes the lock object if it is still {@code version}: deletes it, or where the store cannot delete
+     * conditionally, replaces it with a tombstone. False when it had changed.
+     */
+    private static boolean removeIfVersion(WritableStore store, Key key, String version) throws IOException {
+        try {
+            return store.deleteIfVersion(key, version);
+        } catch (ConditionalDeleteUnsupportedException e) {
+            return store.writeIfVersion(key, tombstone(), version).isPresent();
+        }
     }
 
     /** The lock object and its version, read consistently (the version before and after the read agree). */
@@ -142,13 +172,16 @@ public final class WriterLock implements AutoCloseable {
             if (!before.equals(after)) {
                 continue;
             }
+            if (isTombstone(bytes.get())) {
+                return Optional.of(new Held(after.get(), Optional.empty(), true));
+            }
             Optional<LockHolder> h;
             try {
                 h = Optional.of(LockHolder.parse(bytes.get(), where(store, key)));
             } catch (InvalidMetadataException e) {
                 h = Optional.empty(); // a damaged lock still locks; only --break-lock removes it
             }
-            return Optional.of(new Held(after.get(), h));
+            return Optional.of(new Held(after.get(), h, false));
         }
         throw new WriterLockedException(where(store, key) + ": the lock keeps changing while it is read; try again");
     }
@@ -184,7 +217,15 @@ public final class WriterLock implements AutoCloseable {
             return false;
         }
         released = true;
-        return store.deleteIfVersion(key, version);
+        return removeIfVersion(store, key, version);
+    }
+
+    private static boolean isTombstone(Bytes bytes) {
+        try {
+            return Json.parse(bytes, "lock").path("released").asBoolean(false);
+        } catch (InvalidMetadataException e) {
+            return false;
+        }
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.ngff.testing;
 import dev.ngff.buffer.Bytes;
 import dev.ngff.store.ByteRange;
 import dev.ngff.store.Key;
-import dev.ngff.store.ListableStore;
 import dev.ngff.store.Store;
 
 import java.io.IOException;
@@ -16,19 +15,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * A forwarding store that records every request: how many reads (one per byte range, as an object
  * store would see them), which keys and ranges, how many bytes came back, how many writes.
  */
-public final class RecordingStore implements Store {
+public final class RecordingStore extends ForwardingStore {
     /** One read request. */
     public record Request(Key key, ByteRange range) {
     }
 
-    private final Store delegate;
     private final List<Request> reads = new CopyOnWriteArrayList<>();
     private final AtomicLong bytesRead = new AtomicLong();
     private final AtomicLong writes = new AtomicLong();
     private final List<Key> writtenKeys = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public RecordingStore(Store delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     public List<Request> reads() {
@@ -84,16 +82,6 @@ public final class RecordingStore implements Store {
     }
 
     @Override
-    public void delete(Key key) throws IOException {
-        delegate.delete(key);
-    }
-
-    @Override
-    public Optional<String> version(Key key) throws IOException {
-        return delegate.version(key);
-    }
-
-    @Override
     public Optional<String> writeIfAbsent(Key key, Bytes value) throws IOException {
         writes.incrementAndGet();
         Optional<String> v = delegate.writeIfAbsent(key, value);
@@ -110,23 +98,8 @@ public final class RecordingStore implements Store {
     }
 
     @Override
-    public boolean deleteIfVersion(Key key, String expected) throws IOException {
-        return delegate.deleteIfVersion(key, expected);
-    }
-
-    @Override
     public java.util.OptionalLong size(Key key) throws IOException {
         return delegate.size(key);
-    }
-
-    @Override
-    public List<Key> list(Key prefix) throws IOException {
-        return delegate.list(prefix);
-    }
-
-    @Override
-    public ListableStore.Listing listDir(Key prefix) throws IOException {
-        return delegate.listDir(prefix);
     }
 
     @Override

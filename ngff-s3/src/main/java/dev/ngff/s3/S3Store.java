@@ -1,6 +1,7 @@
 package dev.ngff.s3;
 
 import dev.ngff.buffer.Bytes;
+import dev.ngff.error.ConditionalDeleteUnsupportedException;
 import dev.ngff.error.StoreException;
 import dev.ngff.error.VersionChangedException;
 import dev.ngff.s3.internal.Backoff;
@@ -696,10 +697,11 @@ public final class S3Store implements Store {
      * conditional delete a store probes its server once: it writes a scratch object
      * ({@value #PROBE_PREFIX}{@code <uuid>} under the store's prefix), deletes it with a wrong
      * {@code If-Match}, and removes it again. On a server that deleted it anyway, this method refuses
-     * with a {@link StoreException} rather than delete unsafely; callers (a writer lock) then mark an
-     * object released with {@link #writeIfVersion} instead.
+     * with a {@link ConditionalDeleteUnsupportedException} rather than delete unsafely; callers (a writer
+     * lock) then mark an object released with {@link #writeIfVersion} instead.
      *
-     * @throws StoreException if the server ignores {@code If-Match} on deletes, or fails
+     * @throws ConditionalDeleteUnsupportedException if the server ignores {@code If-Match} on deletes
+     * @throws StoreException if the server fails
      */
     @Override
     public boolean deleteIfVersion(Key key, String expected) throws IOException {
@@ -708,7 +710,7 @@ public final class S3Store implements Store {
             return false;
         }
         if (!serverHonoursConditionalDeletes()) {
-            throw new StoreException(description + ": cannot delete '" + key + "' conditionally: the server ignores If-Match"
+            throw new ConditionalDeleteUnsupportedException(description + ": cannot delete '" + key + "' conditionally: the server ignores If-Match"
                     + " on DELETE (it deleted a probe object whose ETag did not match), so a conditional delete would be unsafe");
         }
         try {
