@@ -163,7 +163,11 @@ final class LivePyramid {
             }
         }
         NdBuffer dst = NdBuffer.allocate(type, dstShape);
-        Downsampler.reduce(method, plan.factor(k), aboveShape, src, srcOffset, dst, dstOffset);
+        if (PlaneMean.applies(method, type, plan.factor(k), src)) {
+            PlaneMean.halveU16(src, dst);
+        } else {
+            Downsampler.reduce(method, plan.factor(k), aboveShape, src, srcOffset, dst, dstOffset);
+        }
         writers.get(k).write(dstOffset, dst);
         accept(k + 1, g, dst);
     }
