@@ -34,6 +34,7 @@ def main():
     ap.add_argument("--out")
     ap.add_argument("--buffer-mib", type=int, default=128)
     ap.add_argument("--jvm-args", default="-Xmx320m", help="JVM options for ngff-engine's process (heap bound)")
+    ap.add_argument("--jar", default=str(JAR), help="ngff-engine's benchmark jar (to compare two builds in one run)")
     ap.add_argument("--tmp", default=os.environ.get("NGFF_BENCH_TMP", tempfile.gettempdir()))
     ap.add_argument("--mode", default="writer", choices=["writer", "acquire", "acquire3"],
                     help="ngff-engine's path: ArrayWriter, or the acquisition writer (acquire3: 3 live levels, "
@@ -55,7 +56,7 @@ def main():
                     out = work / f"{tool}.zarr"
                     shutil.rmtree(out, ignore_errors=True)
                     if tool == "ngff":
-                        cmd = java() + a.jvm_args.split() + ["-cp", str(JAR), "dev.ngff.bench.harness.FrameWriteBench", str(out), *ours,
+                        cmd = java() + a.jvm_args.split() + ["-cp", a.jar, "dev.ngff.bench.harness.FrameWriteBench", str(out), *ours,
                                         str(a.frames), str(pool), a.mode, str(a.buffer_mib)]
                     else:
                         cmd = [sys.executable, str(PEER), "write", str(out), *theirs, str(a.frames), str(pool)]
@@ -67,7 +68,7 @@ def main():
                              stored_mib=sum(f.stat().st_size for f in out.rglob("*") if f.is_file()) / 2**20)
                     level0 = out / "0" if (out / "0" / "zarr.json").exists() else out  # an OME image's level 0
                     check = subprocess.run([sys.executable, str(PEER), "check", str(level0), str(pool), str(a.frames),
-                                            " ".join(java()), str(JAR)], capture_output=True, text=True)
+                                            " ".join(java()), a.jar], capture_output=True, text=True)
                     r["verified"] = check.returncode == 0
                     if check.returncode != 0:
                         r["verify_error"] = (check.stdout + check.stderr)[-500:]
@@ -78,7 +79,7 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
     meta = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
             "machine": f"{platform.node()} {platform.machine()} {os.cpu_count()} cpus",
-            "command": " ".join(sys.argv), "frames": a.frames, "buffer_mib": a.buffer_mib, "jvm_args": a.jvm_args,
+            "command": " ".join(sys.argv), "jar": a.jar, "frames": a.frames, "buffer_mib": a.buffer_mib, "jvm_args": a.jvm_args,
             "mode": a.mode}
     if a.out:
         Path(a.out).write_text(json.dumps({"meta": meta, "records": records}, indent=1))

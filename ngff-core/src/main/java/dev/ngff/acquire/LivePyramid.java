@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -26,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Thread-safe: planes may arrive from several threads in any order.
  */
 final class LivePyramid {
+    private static final int SPARE_PLANES = 4;
     private final PyramidPlan plan;
     private final Downsampling method;
     private final DataType type;
@@ -36,6 +38,11 @@ final class LivePyramid {
     private final boolean unbounded;
     /** Open groups per level (index k: the groups that make level k; index 0 unused). */
     private final List<ConcurrentHashMap<GroupKey, Group>> open = new ArrayList<>();
+    /**
+     * Reduced planes of each level, kept for reuse (a few per level, one per writer thread at most in use):
+     * a plane per frame and level was most of what the acquisition allocated besides encoded chunks.
+     */
+    private final List<ArrayBlockingQueue<NdBuffer>> planes = new ArrayList<>();
 
     LivePyramid(PyramidPlan plan, Downsampling method, DataType type, int outerRank, List<long[]> shapes,
                 List<ArrayWriter> writers, boolean unbounded) {
@@ -48,6 +55,7 @@ final class LivePyramid {
         this.unbounded = unbounded;
         for (int k = 0; k < plan.levels(); k++) {
             open.add(new ConcurrentHashMap<>());
+            planes.add(new ArrayBlockingQueue<>(SPARE_PLANES));
         }
     }
 
@@ -162,10 +170,17 @@ final class LivePyramid {
                 dstShape[d] = level[d];
             }
         }
-        NdBuffer dst = NdBuffer.allocate(type, dstShape);
-        Downsampler.reduce(method, plan.factor(k), aboveShape, src, srcOffset, dst, dstOffset);
+        // every element of dst is written below, and nothing keeps it once the calls return: reused
+        NdBuffer spare = planes.get(k).poll();
+        NdBuffer dst = spare != null ? spare : NdBuffer.allocate(type, dstShape);
+        if (PlaneMean.applies(method, type, plan.factor(k), src)) {
+            PlaneMean.halveU16(src, dst);
+        } else {
+            Downsampler.reduce(method, plan.factor(k), aboveShape, src, srcOffset, dst, dstOffset);
+        }
         writers.get(k).write(dstOffset, dst);
         accept(k + 1, g, dst);
+        planes.get(k).offer(dst);
     }
 
     private NdBuffer allocateBlock(long[] extent, long[] above) {
