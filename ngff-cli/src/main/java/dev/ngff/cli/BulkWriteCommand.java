@@ -205,6 +205,22 @@ abstract class BulkWriteCommand implements Callable<Integer> {
             if (ozx && !write.overwrite && !resume && Files.exists(Path.of(target))) {
                 throw new CommandLine.ParameterException(cmd, target + " exists; give --overwrite to replace it");
             }
+            if (ozx && (resume || write.overwrite)) {
+                OzxPacker.removeTemporaryArchives(Path.of(target)); // left by a run killed while packing
+            }
+            if (ozx && resume && Files.exists(Path.of(target)) && Files.isDirectory(Path.of(written))
+                    && !Files.exists(Path.of(written).resolve(dev.ngff.write.IncompleteMarker.NAME))) {
+                // killed while removing the directory after the packed archive was moved into place
+                deleteTree(Path.of(written));
+                cmd.getOut().println(target + " is complete; removed what was left of " + written);
+                cmd.getOut().flush();
+                return verifyIfAsked(cmd, src, steps, ctx);
+            }
+            if (ozx && resume && Files.exists(Path.of(target)) && !Files.exists(Path.of(written))) {
+                cmd.getOut().println(target + " is complete; nothing to resume");
+                cmd.getOut().flush();
+                return verifyIfAsked(cmd, src, steps, ctx);
+            }
             int code;
             try (Store dst = Locations.openWritable(cmd, written, durability == Durability.ALWAYS)) {
                 code = run(cmd, src, dst, steps, total, durability, ctx);
@@ -216,8 +232,13 @@ abstract class BulkWriteCommand implements Callable<Integer> {
                         : " (unsharded arrays: no RFC-9 archive comment; give --shards for the recommended variant)"));
                 cmd.getOut().flush();
             }
-            return code;
+            return code == 0 ? verifyIfAsked(cmd, src, steps, ctx) : code;
         }
+    }
+
+    /** Exit code after {@code --verify} (when given) of the finished target; 0 without it. */
+    int verifyIfAsked(CommandLine cmd, ReadableStore src, List<Step> steps, ExecutionContext ctx) throws IOException {
+        return 0;
     }
 
     private static void deleteTree(Path dir) throws IOException {
