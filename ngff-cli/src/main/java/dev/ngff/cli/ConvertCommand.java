@@ -171,7 +171,8 @@ public final class ConvertCommand extends BulkWriteCommand {
 
     /** The bytes of one block that --verify compares (one of each side in memory at a time). */
     long verifyBlockBytes() {
-        return Math.min(blockBytes, 64L << 20);
+        long cap = memoryBudget > 0 ? memoryBudget / 8 : 64L << 20; // a block of each side, decoded and encoded
+        return Math.max(1, Math.min(blockBytes, cap));
     }
 
     @Override
