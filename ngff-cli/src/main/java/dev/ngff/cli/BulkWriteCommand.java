@@ -89,6 +89,16 @@ abstract class BulkWriteCommand implements Callable<Integer> {
             description = "Bytes of one copied block, whole target chunks at least (for tests of resuming).")
     long blockBytes;
 
+    @Option(names = "--memory", paramLabel = "SIZE",
+            description = {"Bound the run's buffers to SIZE (512m, 2g; at least 32m): the level-0 blocks read, decoded "
+                    + "and reduced in flight (about 3 copies of an 8-16 MiB block each) and the shard write buffers of "
+                    + "every level share it; copied arrays run fewer blocks at once to fit. Default: blocks by "
+                    + "--workers and 256 MiB of write buffers. The JVM needs its own overhead on top (-Xmx >= SIZE + 64m)."})
+    String memory;
+
+    /** The parsed {@link #memory}, or -1 when not given. */
+    long memoryBudget = -1;
+
     @Option(names = "--break-lock", description = {"Take the destination's writer lock even though another writer "
             + "holds it. Only when that writer is gone (a lock left on another machine, or one whose holder cannot "
             + "be checked); a lock whose holder provably died on this machine is taken over without it."})
@@ -181,6 +191,13 @@ abstract class BulkWriteCommand implements Callable<Integer> {
         if (blockBytes < 1) {
             throw new CommandLine.ParameterException(cmd, "--block-bytes must be at least 1");
         }
+        if (memory != null) {
+            try {
+                memoryBudget = MemoryBudget.parse(memory);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cmd, "--memory: " + e.getMessage());
+            }
+        }
         if (resume && write.overwrite) {
             throw new CommandLine.ParameterException(cmd, "--resume keeps what an interrupted " + job() + " wrote, "
                     + "--overwrite deletes it: give one of them");
@@ -191,6 +208,9 @@ abstract class BulkWriteCommand implements Callable<Integer> {
             List<Step> steps = plan(cmd, src, ctx);
             long total = 0;
             for (Step s : steps) {
+                if (memoryBudget > 0 && s instanceof PyramidStep p) {
+                    passShare(cmd, p, 1); // refuses a budget too small for a block before anything is written
+                }
                 ArrayMetadata counted = s instanceof ArrayStep a ? a.meta()
                         : s instanceof PyramidStep p ? p.levels().getFirst() : null; // a pass reads level 0 once
                 if (counted != null) {
@@ -205,6 +225,22 @@ abstract class BulkWriteCommand implements Callable<Integer> {
             if (ozx && !write.overwrite && !resume && Files.exists(Path.of(target))) {
                 throw new CommandLine.ParameterException(cmd, target + " exists; give --overwrite to replace it");
             }
+            if (ozx && (resume || write.overwrite)) {
+                OzxPacker.removeTemporaryArchives(Path.of(target)); // left by a run killed while packing
+            }
+            if (ozx && resume && Files.exists(Path.of(target)) && Files.isDirectory(Path.of(written))
+                    && !Files.exists(Path.of(written).resolve(dev.ngff.write.IncompleteMarker.NAME))) {
+                // killed while removing the directory after the packed archive was moved into place
+                deleteTree(Path.of(written));
+                cmd.getOut().println(target + " is complete; removed what was left of " + written);
+                cmd.getOut().flush();
+                return verifyIfAsked(cmd, src, steps, ctx);
+            }
+            if (ozx && resume && Files.exists(Path.of(target)) && !Files.exists(Path.of(written))) {
+                cmd.getOut().println(target + " is complete; nothing to resume");
+                cmd.getOut().flush();
+                return verifyIfAsked(cmd, src, steps, ctx);
+            }
             int code;
             try (Store dst = Locations.openWritable(cmd, written, durability == Durability.ALWAYS)) {
                 code = run(cmd, src, dst, steps, total, durability, ctx);
@@ -216,7 +252,24 @@ abstract class BulkWriteCommand implements Callable<Integer> {
                         : " (unsharded arrays: no RFC-9 archive comment; give --shards for the recommended variant)"));
                 cmd.getOut().flush();
             }
-            return code;
+            return code == 0 ? verifyIfAsked(cmd, src, steps, ctx) : code;
+        }
+    }
+
+    /** Exit code after {@code --verify} (when given) of the finished target; 0 without it. */
+    int verifyIfAsked(CommandLine cmd, ReadableStore src, List<Step> steps, ExecutionContext ctx) throws IOException {
+        return 0;
+    }
+
+    /** A pass's share of {@code --memory}; a usage error when the budget cannot hold one of its blocks. */
+    private MemoryBudget.PassShare passShare(CommandLine cmd, PyramidStep p, int inFlight) {
+        long block = Sizes.product(Sizes.elementBytes(p.source().dataType()), dev.ngff.buffer.NdBuffer.elementCount(
+                PyramidWriter.levelZeroBlockShape(p.source(), p.levels().getFirst())));
+        try {
+            return MemoryBudget.pass(memoryBudget, inFlight, block);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cmd, "--memory: " + e.getMessage() + " (image '"
+                    + p.path().path() + "')");
         }
     }
 
@@ -275,7 +328,9 @@ abstract class BulkWriteCommand implements Callable<Integer> {
                 for (Step s : steps) {
                     if (s instanceof ArrayStep a) {
                         ZarrArray out = Zarr.newArray(dst, a.path(), a.meta(), ctx);
-                        ArrayCopier.Outcome o = ArrayCopier.copy(a.source(), out, write.workers, blockBytes, bar, journal,
+                        int workers = memoryBudget < 0 ? write.workers
+                                : MemoryBudget.workers(write.workers, blockBytes, 2 * memoryBudget);
+                        ArrayCopier.Outcome o = ArrayCopier.copy(a.source(), out, workers, blockBytes, bar, journal,
                                 Integer.toString(ordinal++), interrupt::requested);
                         blocks += o.blocks();
                         skipped += o.skipped();
@@ -303,8 +358,12 @@ abstract class BulkWriteCommand implements Callable<Integer> {
                         // each level-0 block is read with its own chunk parallelism: blocks beyond the cores add
                         // memory, not speed (measured: 4 in flight on 2 cores, 1.7 GB and slower than 2)
                         int inFlight = Math.min(write.workers, Math.max(2, Runtime.getRuntime().availableProcessors()));
-                        PyramidWriter.write(p.source(), targets, p.plan(), p.method(),
-                                PyramidWriter.Options.defaults().withBlocksInFlight(inFlight), bar::step);
+                        PyramidWriter.Options passOptions = PyramidWriter.Options.defaults().withBlocksInFlight(inFlight);
+                        if (memoryBudget > 0) {
+                            MemoryBudget.PassShare share = passShare(cmd, p, inFlight); // checked before the run
+                            passOptions = passOptions.withBlocksInFlight(share.blocksInFlight()).withBufferBytes(share.writerBytes());
+                        }
+                        PyramidWriter.write(p.source(), targets, p.plan(), p.method(), passOptions, bar::step);
                         lock.requireHeld();
                         List<Key> written = new ArrayList<>();
                         for (ZarrArray level : targets) {

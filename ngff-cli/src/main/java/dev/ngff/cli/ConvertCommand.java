@@ -95,6 +95,13 @@ public final class ConvertCommand extends BulkWriteCommand {
                     + "order (default little). --axes, --scale and --units describe it.")
     String raw;
 
+    @Option(names = "--verify", description = {"After the conversion, read every array copied from the source and "
+            + "level 0 of every pyramid made anew back from the target (the .ozx archive itself for a .ozx) and compare "
+            + "it with the source block by block (CRC-32C of each block; one block of each in memory at a time). The "
+            + "first block that differs or does not decode is named and the exit code is 1. With --resume on a "
+            + "finished target it checks that target."})
+    boolean verify;
+
     /** The options that shape the written bytes and metadata: a resume must be given the same ones. */
     private static final List<String> SHAPING_OPTIONS = List.of("--ngff-version", "--levels", "--method", "--axes",
             "--scale", "--units", "--chunks", "--shards", "--codec", "--block-bytes", "--raw");
@@ -135,6 +142,37 @@ public final class ConvertCommand extends BulkWriteCommand {
     @Override
     String job() {
         return "convert";
+    }
+
+    @Override
+    int verifyIfAsked(CommandLine cmd, ReadableStore src, List<Step> steps, ExecutionContext ctx) throws IOException {
+        if (!verify) {
+            return 0;
+        }
+        List<LevelVerifier.Check> checks = new ArrayList<>();
+        for (Step s : steps) {
+            if (s instanceof ArrayStep a) {
+                checks.add(new LevelVerifier.Check(a.path(), LevelSource.of(a.source())));
+            } else if (s instanceof PyramidStep p) {
+                checks.add(new LevelVerifier.Check(p.levelPaths().getFirst(), p.source()));
+            }
+        }
+        long start = System.nanoTime();
+        try (ReadableStore written = Locations.openReadable(cmd, target)) {
+            LevelVerifier.Outcome o = LevelVerifier.verify(written, checks, verifyBlockBytes(), ctx);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            cmd.getOut().printf(java.util.Locale.ROOT, "verified %s: %d arrays, %d blocks, %s equal to the source "
+                    + "(crc32c of the block crcs %s) in %.1f s%n", target, o.arrays(), o.blocks(), Sizes.bytes(o.bytes()),
+                    LevelVerifier.hex(o.digest()), seconds);
+            cmd.getOut().flush();
+        }
+        return 0;
+    }
+
+    /** The bytes of one block that --verify compares (one of each side in memory at a time). */
+    long verifyBlockBytes() {
+        long cap = memoryBudget > 0 ? memoryBudget / 8 : 64L << 20; // a block of each side, decoded and encoded
+        return Math.max(1, Math.min(blockBytes, cap));
     }
 
     @Override

@@ -42,6 +42,33 @@ final class OzxPacker {
                 && !location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*");
     }
 
+    /** The name an archive is written under before it is moved to {@code ozx}. */
+    private static Path temporary(Path ozx) {
+        return ozx.resolveSibling(ozx.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+    }
+
+    /**
+     * Removes archives that a killed run left half-written beside {@code ozx} ({@code NAME.tmp-PID}), those of
+     * processes on this machine that are no longer alive (a live one may be packing now).
+     */
+    static void removeTemporaryArchives(Path ozx) throws IOException {
+        Path parent = ozx.toAbsolutePath().getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            return;
+        }
+        String prefix = ozx.getFileName() + ".tmp-";
+        try (Stream<Path> s = Files.list(parent)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith(prefix)
+                    && p.getFileName().toString().substring(prefix.length()).matches("[0-9]{1,18}")).toList()) {
+                long pid = Long.parseLong(p.getFileName().toString().substring(prefix.length()));
+                if (pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue;
+                }
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
     private record Entry(String name, Path file, long size, long crc, long offset) {
     }
 
@@ -82,7 +109,7 @@ final class OzxPacker {
         metadata.sort(Comparator.<Path>comparingInt(p -> dir.relativize(p).getNameCount())
                 .thenComparing(p -> name(dir, p)));
         data.sort(Comparator.comparing(p -> name(dir, p)));
-        Path tmp = ozx.resolveSibling(ozx.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        Path tmp = temporary(ozx);
         try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), BUFFER)) {
             long pos = 0;
             List<Entry> entries = new ArrayList<>();

@@ -3,6 +3,7 @@ package dev.ngff.pyramid;
 import dev.ngff.array.ZarrArray;
 import dev.ngff.buffer.NdBuffer;
 import dev.ngff.exec.ChunkTasks;
+import dev.ngff.metadata.ArrayMetadata;
 import dev.ngff.metadata.DataType;
 import dev.ngff.write.ArrayWriter;
 
@@ -137,6 +138,50 @@ public final class PyramidWriter {
         return pass.run();
     }
 
+    /**
+     * The box shape level 0 is read, reduced and written in when its target has {@code level0}'s layout: inner
+     * chunks grown (last axis first) to about {@link #BLOCK_BYTES}, within one shard, and at least the source's
+     * block. A block in flight holds about this many elements (times the data type's size) of level-0 data;
+     * callers that budget memory ({@code ngff convert --memory}) size their share from it.
+     */
+    public static long[] levelZeroBlockShape(LevelSource source, ArrayMetadata level0) {
+        return blockShape(source.shape(), level0, source.blockShape(), source.dataType().byteSize());
+    }
+
+    /** The block of a level of {@code levelShape} and layout {@code level}; at least {@code sourceBlock} when not null. */
+    private static long[] blockShape(long[] levelShape, ArrayMetadata level, long[] sourceBlock, int byteSize) {
+        int rank = levelShape.length;
+        long[] unit = LevelLayout.innerChunks(level);
+        long[] outer = level.chunkShape();
+        long[] shape = levelShape;
+        long[] b = new long[rank];
+        long[] cap = new long[rank];
+        for (int d = 0; d < rank; d++) {
+            unit[d] = Math.max(1, Math.min(unit[d], shape[d]));
+            cap[d] = PyramidPlan.ceilDiv(Math.min(outer[d], shape[d]), unit[d]) * unit[d];
+            b[d] = unit[d];
+        }
+        boolean grew = true;
+        while (grew && NdBuffer.elementCount(b) * byteSize < BLOCK_BYTES) {
+            grew = false;
+            for (int d = rank - 1; d >= 0 && NdBuffer.elementCount(b) * byteSize < BLOCK_BYTES; d--) {
+                if (b[d] < cap[d]) {
+                    b[d] = Math.min(cap[d], b[d] * 2);
+                    grew = true;
+                }
+            }
+        }
+        if (sourceBlock != null) {
+            long[] src = sourceBlock;
+            for (int d = 0; d < rank; d++) {
+                if (src[d] > b[d]) {
+                    b[d] = Math.min(PyramidPlan.ceilDiv(src[d], unit[d]), PyramidPlan.ceilDiv(shape[d], unit[d])) * unit[d];
+                }
+            }
+        }
+        return b;
+    }
+
     private static final class Pass {
         private final LevelSource source;
         private final DataType type;
@@ -251,35 +296,8 @@ public final class PyramidWriter {
             if (targets[k] == null) {
                 return source.blockShape();
             }
-            long[] unit = LevelLayout.innerChunks(targets[k].metadata());
-            long[] outer = targets[k].chunkShape();
-            long[] shape = shapes[k];
-            long[] b = new long[rank];
-            long[] cap = new long[rank];
-            for (int d = 0; d < rank; d++) {
-                unit[d] = Math.max(1, Math.min(unit[d], shape[d]));
-                cap[d] = PyramidPlan.ceilDiv(Math.min(outer[d], shape[d]), unit[d]) * unit[d];
-                b[d] = unit[d];
-            }
-            boolean grew = true;
-            while (grew && NdBuffer.elementCount(b) * type.byteSize() < BLOCK_BYTES) {
-                grew = false;
-                for (int d = rank - 1; d >= 0 && NdBuffer.elementCount(b) * type.byteSize() < BLOCK_BYTES; d--) {
-                    if (b[d] < cap[d]) {
-                        b[d] = Math.min(cap[d], b[d] * 2);
-                        grew = true;
-                    }
-                }
-            }
-            if (k == 0) {
-                long[] src = source.blockShape();
-                for (int d = 0; d < rank; d++) {
-                    if (src[d] > b[d]) {
-                        b[d] = Math.min(PyramidPlan.ceilDiv(src[d], unit[d]), PyramidPlan.ceilDiv(shape[d], unit[d])) * unit[d];
-                    }
-                }
-            }
-            return b;
+            return PyramidWriter.blockShape(shapes[k], targets[k].metadata(), k == 0 ? source.blockShape() : null,
+                    type.byteSize());
         }
 
         /** Level-{@code k} data of box [lo, hi); the part inside [wlo, whi) is written to level k. */
