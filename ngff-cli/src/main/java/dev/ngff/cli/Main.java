@@ -18,11 +18,29 @@ import java.nio.charset.StandardCharsets;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Inspect, validate, copy, synthesise and export Zarr v2/v3 and OME-Zarr data.",
-        subcommands = {InfoCommand.class, ValidateCommand.class, CopyCommand.class, ConvertCommand.class,
-                PyramidCommand.class, SampleCommand.class, ExportCommand.class, AcquireCommand.class, ServeCommand.class,
-                CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure (I/O, corrupt or unsupported data), 2 usage error."})
 public final class Main implements Runnable {
+
+    /**
+     * The subcommands, in the order the help lists them. Registered in code rather than in the annotation so that a
+     * run of one command builds the picocli model (reflection over every option field) of that command only.
+     */
+    private static final java.util.Map<String, java.util.function.Supplier<Object>> SUBCOMMANDS;
+
+    static {
+        java.util.Map<String, java.util.function.Supplier<Object>> m = new java.util.LinkedHashMap<>();
+        m.put("info", InfoCommand::new);
+        m.put("validate", ValidateCommand::new);
+        m.put("copy", CopyCommand::new);
+        m.put("convert", ConvertCommand::new);
+        m.put("pyramid", PyramidCommand::new);
+        m.put("sample", SampleCommand::new);
+        m.put("export", ExportCommand::new);
+        m.put("acquire", AcquireCommand::new);
+        m.put("serve", ServeCommand::new);
+        m.put("help", CommandLine.HelpCommand::new);
+        SUBCOMMANDS = java.util.Collections.unmodifiableMap(m);
+    }
 
     @Option(names = "--stacktrace", scope = ScopeType.INHERIT,
             description = "Print the stack trace of a failure, not only its message.")
@@ -44,7 +62,7 @@ public final class Main implements Runnable {
     /** Runs the command line with the given output streams and returns the exit code (used by tests). */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
         try {
-            return commandLine(out, err).execute(args);
+            return commandLine(out, err, subcommandNamed(args)).execute(args);
         } catch (OutOfMemoryError e) {
             err.println("ngff: out of memory (" + e.getMessage() + "); give the JVM more heap (NGFF_JAVA_OPTS=-Xmx8g)"
                     + " or lower --workers");
@@ -68,7 +86,31 @@ public final class Main implements Runnable {
 
     /** A configured command line writing to the given streams. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, null);
+    }
+
+    /**
+     * The subcommand the arguments run, when it is one whose model alone suffices (not {@code help}, which
+     * lists them all); null otherwise. The root command's only own options are flags, so the first argument
+     * that is not an option names the subcommand.
+     */
+    private static String subcommandNamed(String... args) {
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                return SUBCOMMANDS.containsKey(a) && !a.equals("help") ? a : null;
+            }
+        }
+        return null;
+    }
+
+    /** A command line with only the subcommand {@code only}, or with all of them when it is null. */
+    private static CommandLine commandLine(PrintWriter out, PrintWriter err, String only) {
         CommandLine cl = new CommandLine(new Main());
+        for (var e : SUBCOMMANDS.entrySet()) {
+            if (only == null || only.equals(e.getKey())) {
+                cl.addSubcommand(e.getKey(), e.getValue().get());
+            }
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new Failures.ExecutionHandler());

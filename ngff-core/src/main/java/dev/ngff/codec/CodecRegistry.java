@@ -7,11 +7,10 @@ import dev.ngff.metadata.CodecSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.TreeMap;
 
 /**
- * Codecs by name, from the {@link CodecProvider}s found through {@link ServiceLoader}. Immutable and
- * thread-safe once built. A name that no provider answers to fails with a message that names the codec
+ * Codecs by name, from the {@link CodecProvider}s found through {@link ServiceLoader}. Thread-safe;
+ * providers are asked for their names lazily. A name that no provider answers to fails with a message that names the codec
  * and, where known, the artifact that brings it.
  */
 public final class CodecRegistry implements dev.ngff.metadata.CodecStages {
@@ -35,10 +34,17 @@ public final class CodecRegistry implements dev.ngff.metadata.CodecStages {
             Map.entry("zarrs.gdeflate", "needs dev.ngff:ngff-codecs built with its native library libngffpco.so (native/pco, "
                     + "built by cargo for linux-x86_64, or NGFF_PCO_LIBRARY)"));
 
-    private final Map<String, CodecProvider> providers;
+    /**
+     * Providers not yet asked for their names, in discovery order. Asking a provider for its names can load a
+     * native library (zfp, pcodec, gdeflate), so the registry asks them in order only until one answers to the
+     * name looked up: opening a zstd array never loads the zfp library. Guarded by {@code this}.
+     */
+    private final java.util.Iterator<CodecProvider> pending;
+    /** Names answered so far; the first provider of a name wins. Guarded by {@code this}. */
+    private final Map<String, CodecProvider> providers = new java.util.HashMap<>();
 
-    private CodecRegistry(Map<String, CodecProvider> providers) {
-        this.providers = Map.copyOf(providers);
+    private CodecRegistry(java.util.Iterator<CodecProvider> pending) {
+        this.pending = pending;
     }
 
     private static final class Standard {
@@ -50,42 +56,54 @@ public final class CodecRegistry implements dev.ngff.metadata.CodecStages {
         return Standard.INSTANCE;
     }
 
-    /** A registry of the providers a class loader sees; the first provider of a name wins. */
+    /**
+     * A registry of the providers a class loader sees; the first provider of a name wins. Providers are
+     * instantiated and asked for their names lazily, in discovery order, as names are looked up.
+     */
     public static CodecRegistry load(ClassLoader loader) {
-        Map<String, CodecProvider> map = new TreeMap<>();
         ServiceLoader<CodecProvider> sl = CodecRegistry.class.getModule().isNamed()
                 ? ServiceLoader.load(CodecProvider.class)
                 : ServiceLoader.load(CodecProvider.class, loader);
-        for (CodecProvider p : sl) {
-            for (String name : p.names()) {
-                map.putIfAbsent(name, p);
-            }
-        }
-        return new CodecRegistry(map);
+        return new CodecRegistry(sl.iterator());
     }
 
     /** A registry of exactly the given providers. */
     public static CodecRegistry of(List<CodecProvider> list) {
-        Map<String, CodecProvider> map = new TreeMap<>();
-        for (CodecProvider p : list) {
-            for (String name : p.names()) {
-                map.putIfAbsent(name, p);
-            }
+        return new CodecRegistry(List.copyOf(list).iterator());
+    }
+
+    /** The provider of a name, asking further providers (in order) until one answers; null when none does. */
+    private synchronized CodecProvider provider(String name) {
+        CodecProvider p = providers.get(name);
+        while (p == null && pending.hasNext()) {
+            askNext();
+            p = providers.get(name);
         }
-        return new CodecRegistry(map);
+        return p;
+    }
+
+    private void askNext() {
+        CodecProvider next = pending.next();
+        for (String n : next.names()) {
+            providers.putIfAbsent(n, next);
+        }
     }
 
     public boolean supports(String name) {
-        return providers.containsKey(name);
+        return provider(name) != null;
     }
 
-    public java.util.Set<String> names() {
+    /** Every name this registry answers to (asks every provider). */
+    public synchronized java.util.Set<String> names() {
+        while (pending.hasNext()) {
+            askNext();
+        }
         return new java.util.TreeSet<>(providers.keySet());
     }
 
     /** Makes one codec. */
     public Codec create(CodecSpec spec) throws NgffException {
-        CodecProvider p = providers.get(spec.name());
+        CodecProvider p = provider(spec.name());
         if (p == null) {
             String hint = HINTS.get(spec.name());
             throw new UnsupportedExtensionException("unsupported codec '" + spec.name() + "'"
