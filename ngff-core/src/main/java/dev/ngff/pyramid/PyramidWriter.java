@@ -87,6 +87,42 @@ public final class PyramidWriter {
 
     /** The smallest and largest value seen; NaN when none. */
     public record ValueRange(double min, double max) {
+        /** The range of both (NaN ignored): how ranges of parts of a level combine, in any order. */
+        public ValueRange union(ValueRange o) {
+            return new ValueRange(minIgnoringNaN(min, o.min), maxIgnoringNaN(max, o.max));
+        }
+    }
+
+    /**
+     * The value ranges of a block of level 0 as {@link Options#withRanges} collects them: one per index of
+     * {@code channelAxis} within the block (the block's first index first), or one over all values when it is
+     * -1. Writers that read level 0 in parts (ngff-spark) combine the parts with {@link ValueRange#union}.
+     */
+    public static List<ValueRange> valueRanges(NdBuffer block, int channelAxis) {
+        int rank = block.shape().length;
+        if (channelAxis < -1 || channelAxis >= rank) {
+            throw new IllegalArgumentException("channel axis " + channelAxis + " of a block of rank " + rank);
+        }
+        long[] shape = block.shape();
+        long outer = 1;
+        for (int d = 0; d < channelAxis; d++) {
+            outer *= shape[d];
+        }
+        long inner = 1;
+        for (int d = channelAxis + 1; d < rank; d++) {
+            inner *= shape[d];
+        }
+        int n = channelAxis < 0 ? 1 : (int) shape[channelAxis];
+        List<ValueRange> out = new ArrayList<>(n);
+        for (int c = 0; c < n; c++) {
+            ValueRange r = new ValueRange(Double.NaN, Double.NaN);
+            for (long o = 0; o < outer; o++) {
+                double[] v = ValueRanges.of(block, (o * n + c) * inner, inner);
+                r = r.union(new ValueRange(v[0], v[1]));
+            }
+            out.add(r);
+        }
+        return out;
     }
 
     /** The size to grow blocks to: large enough to amortise a read and a task, small enough to keep several. */
