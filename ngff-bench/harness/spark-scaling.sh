@@ -26,7 +26,7 @@ ngff() { "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" dev.ngff.cli.Main 
 now() { date +%s.%N; }
 sums() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum); } # every file, not empty directories
 
-rm -rf "$WORK/sample" && ngff sample --shape "$SHAPE" --chunks 32,128,128 --shards 64,512,512 --levels 1 "$WORK/sample" >/dev/null
+rm -rf "$WORK/sample" && ngff sample --shape "$SHAPE" --chunks 32,128,128 --shards 32,256,256 --levels 1 "$WORK/sample" >/dev/null
 du -sh "$WORK/sample" | sed 's/^/sample on disk: /'
 cp -r "$WORK/sample" "$WORK/expected"
 t0=$(now); ngff pyramid --workers 2 "$WORK/expected"; t1=$(now)
@@ -51,7 +51,8 @@ if [ "${STANDALONE:-1}" = 1 ]; then
   SH="$WORK/spark-home"; mkdir -p "$SH/jars"
   for j in $(echo "$CP" | tr ':' '\n' | grep '\.jar$'); do ln -sf "$j" "$SH/jars/"; done
   CLASSES=$(echo "$CP" | tr ':' '\n' | grep -v '\.jar$' | paste -sd:)
-  export SPARK_HOME="$SH" SPARK_LOCAL_IP=127.0.0.1
+  # SPARK_SCALA_VERSION: without it the workers look for a Spark build tree ("Cannot find any build directories")
+  export SPARK_HOME="$SH" SPARK_LOCAL_IP=127.0.0.1 SPARK_SCALA_VERSION=2.13
   "$JAVA" "${OPENS[@]}" -cp "$CP" org.apache.spark.deploy.master.Master --host 127.0.0.1 --port 17077 --webui-port 18080 \
       >"$WORK/master.log" 2>&1 & MASTER=$!
   sleep 5

@@ -390,34 +390,13 @@ public final class PyramidWriter {
 
         /** Folds a level-0 block's values into the per-channel ranges; {@code first} is its first channel. */
         private void collectRange(NdBuffer block, long first) {
-            int axis = options.channelAxis();
-            long[] shape = block.shape();
-            long outer = 1;
-            for (int d = 0; d < axis; d++) {
-                outer *= shape[d];
-            }
-            long inner = 1;
-            for (int d = axis + 1; d < rank; d++) {
-                inner *= shape[d];
-            }
-            int n = axis < 0 ? 1 : (int) shape[axis];
-            double[] lo = new double[n];
-            double[] hi = new double[n];
-            Arrays.fill(lo, Double.NaN);
-            Arrays.fill(hi, Double.NaN);
-            for (long o = 0; o < outer; o++) {
-                for (int c = 0; c < n; c++) {
-                    long start = (o * n + c) * inner;
-                    double[] r = ValueRanges.of(block, start, inner);
-                    lo[c] = minIgnoringNaN(lo[c], r[0]);
-                    hi[c] = maxIgnoringNaN(hi[c], r[1]);
-                }
-            }
+            List<ValueRange> r = valueRanges(block, options.channelAxis());
+            int n = r.size();
             synchronized (this) {
                 for (int c = 0; c < n; c++) {
                     int g = (int) (first + c);
-                    min[g] = minIgnoringNaN(min[g], lo[c]);
-                    max[g] = maxIgnoringNaN(max[g], hi[c]);
+                    min[g] = minIgnoringNaN(min[g], r.get(c).min());
+                    max[g] = maxIgnoringNaN(max[g], r.get(c).max());
                 }
             }
         }

@@ -75,7 +75,7 @@ public record LevelStage(String location, String level0, String source, String t
             ZarrArray in = (ZarrArray) Zarr.openToResume(store, Key.of(source), ctx);
             ArrayMetadata meta = LevelLayout.of(l0.metadata(), shape);
             ZarrArray out = Zarr.newArray(store, Key.of(target), meta, ctx);
-            BlockJournal journal = BlockJournal.open(store, Key.ROOT);
+            BlockJournal journal = BlockJournal.openUnlisted(store, Key.ROOT); // one GET per shard, no LIST
             long[] shard = out.chunkShape();
             long[] inShape = in.shape();
             int[] halo = m.halo(factors);
