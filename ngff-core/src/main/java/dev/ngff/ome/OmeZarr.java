@@ -338,7 +338,42 @@ public final class OmeZarr {
     public static OmeImage regenerateLevels(WritableStore store, OmeImage image, PyramidPlan plan,
                                             Downsampling method, PyramidWriter.Options options, Durability durability,
                                             LongConsumer progress) throws IOException {
+        Regeneration r = planRegeneration(image, plan, method);
         ExecutionContext ctx = image.group().context();
+        List<ZarrArray> targets = new ArrayList<>();
+        targets.add(null);
+        for (int k = 1; k < plan.levels(); k++) {
+            targets.add(Zarr.newArray(store, r.levelPaths().get(k), r.levels().get(k), ctx));
+        }
+        PyramidWriter.Result result = PyramidWriter.write(LevelSource.of(image.level(0).array()), targets, plan, method,
+                r.rangeAxis().isPresent() ? options.withRanges(r.rangeAxis().getAsInt()) : options.withoutRanges(),
+                progress);
+        for (int k = 1; k < targets.size(); k++) {
+            targets.get(k).publish(durability);
+        }
+        return finishRegeneration(store, image, r, result.ranges(), durability);
+    }
+
+    /**
+     * What {@link #regenerateLevels} writes, for writers that make the levels themselves (ngff-spark makes
+     * each level from the one above in a stage of its own, and then calls {@link #finishRegeneration}).
+     *
+     * @param levelPaths the levels' array paths in the store, level 0 first
+     * @param levels     each level's array metadata; element 0 is level 0's as stored
+     * @param rangeAxis  when present, the omero windows are filled from level 0's value ranges collected per
+     *                   index of this axis ({@link PyramidWriter.Options#withRanges}; -1 for one range of all values)
+     */
+    public record Regeneration(ImageSpec spec, PyramidPlan plan, Downsampling method, List<Key> levelPaths,
+                               List<ArrayMetadata> levels, java.util.OptionalInt rangeAxis) {
+        public Regeneration {
+            levelPaths = List.copyOf(levelPaths);
+            levels = List.copyOf(levels);
+        }
+    }
+
+    /** Plans {@link #regenerateLevels}; writes nothing. */
+    public static Regeneration planRegeneration(OmeImage image, PyramidPlan plan, Downsampling method)
+            throws IOException {
         Key path = image.group().path();
         Level l0 = image.level(0);
         ZarrArray level0 = l0.array();
@@ -356,24 +391,37 @@ public final class OmeZarr {
                 level0.chunkShape(), l0.scale(),
                 l0.scaleTranslation().isPresent() && !allZero(l0.translation()) ? l0.translation() : null, plan,
                 level0.metadata().codecs(), image.metadata().omero(), method.name(), null);
-        List<ZarrArray> targets = new ArrayList<>();
-        targets.add(null);
-        for (int k = 1; k < plan.levels(); k++) {
-            ArrayMetadata meta = LevelLayout.of(level0.metadata(), plan.levelShape(level0.shape(), k));
-            targets.add(Zarr.newArray(store, path.resolve(paths.get(k)), meta, ctx));
+        List<Key> keys = new ArrayList<>();
+        List<ArrayMetadata> metas = new ArrayList<>();
+        for (int k = 0; k < plan.levels(); k++) {
+            keys.add(path.resolve(paths.get(k)));
+            metas.add(k == 0 ? level0.metadata() : LevelLayout.of(level0.metadata(), plan.levelShape(level0.shape(), k)));
         }
         int channelAxis = channelAxis(spec);
         boolean windows = omeroMatchesChannels(spec, channelAxis)
                 && spec.omero().channels().stream().anyMatch(c -> c.window() == null);
-        PyramidWriter.Result result = PyramidWriter.write(LevelSource.of(level0), targets, plan, method,
-                windows ? options.withRanges(channelAxis) : options.withoutRanges(), progress);
-        for (int k = 1; k < targets.size(); k++) {
-            targets.get(k).publish(durability);
+        return new Regeneration(spec, plan, method, keys, metas,
+                windows ? java.util.OptionalInt.of(channelAxis) : java.util.OptionalInt.empty());
+    }
+
+    /**
+     * The end of {@link #regenerateLevels} once every level {@code 1..} of {@code r} is written and published:
+     * writes the image group's multiscales (omero windows from {@code ranges} where {@link Regeneration#rangeAxis}
+     * asked for them), then deletes the arrays of old levels no longer listed.
+     *
+     * @param ranges level 0's value ranges per index of the range axis; ignored without one
+     */
+    public static OmeImage finishRegeneration(WritableStore store, OmeImage image, Regeneration r,
+                                              List<PyramidWriter.ValueRange> ranges, Durability durability)
+            throws IOException {
+        ExecutionContext ctx = image.group().context();
+        Key path = image.group().path();
+        ImageSpec spec = r.spec();
+        if (r.rangeAxis().isPresent()) {
+            spec = spec.withOmero(withWindows(spec.omero(), ranges));
         }
-        if (windows) {
-            spec = spec.withOmero(withWindows(spec.omero(), result.ranges()));
-        }
-        ZarrGroup g = writeImageGroup(store, path, spec, image.imageLabel().orElse(null), method, paths, ctx);
+        List<String> paths = levelPaths(image.level(0).path(), r.plan().levels());
+        ZarrGroup g = writeImageGroup(store, path, spec, image.imageLabel().orElse(null), r.method(), paths, ctx);
         if (durability == Durability.COMMIT && store instanceof dev.ngff.store.Store local) {
             dev.ngff.write.LocalFiles.force(local, path);
         }

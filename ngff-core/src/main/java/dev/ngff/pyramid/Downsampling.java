@@ -192,7 +192,7 @@ public sealed interface Downsampling {
      *
      * @throws IllegalArgumentException naming the accepted names
      */
-    static Downsampling parse(String text) {
+    public static Downsampling parse(String text) {
         return switch (text.trim().toLowerCase(Locale.ROOT)) {
             case "mean", "average" -> new Mean();
             case "mode", "majority" -> new Mode();

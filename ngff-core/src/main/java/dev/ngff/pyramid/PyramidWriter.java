@@ -88,6 +88,42 @@ public final class PyramidWriter {
 
     /** The smallest and largest value seen; NaN when none. */
     public record ValueRange(double min, double max) {
+        /** The range of both (NaN ignored): how ranges of parts of a level combine, in any order. */
+        public ValueRange union(ValueRange o) {
+            return new ValueRange(minIgnoringNaN(min, o.min), maxIgnoringNaN(max, o.max));
+        }
+    }
+
+    /**
+     * The value ranges of a block of level 0 as {@link Options#withRanges} collects them: one per index of
+     * {@code channelAxis} within the block (the block's first index first), or one over all values when it is
+     * -1. Writers that read level 0 in parts (ngff-spark) combine the parts with {@link ValueRange#union}.
+     */
+    public static List<ValueRange> valueRanges(NdBuffer block, int channelAxis) {
+        int rank = block.shape().length;
+        if (channelAxis < -1 || channelAxis >= rank) {
+            throw new IllegalArgumentException("channel axis " + channelAxis + " of a block of rank " + rank);
+        }
+        long[] shape = block.shape();
+        long outer = 1;
+        for (int d = 0; d < channelAxis; d++) {
+            outer *= shape[d];
+        }
+        long inner = 1;
+        for (int d = channelAxis + 1; d < rank; d++) {
+            inner *= shape[d];
+        }
+        int n = channelAxis < 0 ? 1 : (int) shape[channelAxis];
+        List<ValueRange> out = new ArrayList<>(n);
+        for (int c = 0; c < n; c++) {
+            ValueRange r = new ValueRange(Double.NaN, Double.NaN);
+            for (long o = 0; o < outer; o++) {
+                double[] v = ValueRanges.of(block, (o * n + c) * inner, inner);
+                r = r.union(new ValueRange(v[0], v[1]));
+            }
+            out.add(r);
+        }
+        return out;
     }
 
     /** The size to grow blocks to: large enough to amortise a read and a task, small enough to keep several. */
@@ -372,34 +408,13 @@ public final class PyramidWriter {
 
         /** Folds a level-0 block's values into the per-channel ranges; {@code first} is its first channel. */
         private void collectRange(NdBuffer block, long first) {
-            int axis = options.channelAxis();
-            long[] shape = block.shape();
-            long outer = 1;
-            for (int d = 0; d < axis; d++) {
-                outer *= shape[d];
-            }
-            long inner = 1;
-            for (int d = axis + 1; d < rank; d++) {
-                inner *= shape[d];
-            }
-            int n = axis < 0 ? 1 : (int) shape[axis];
-            double[] lo = new double[n];
-            double[] hi = new double[n];
-            Arrays.fill(lo, Double.NaN);
-            Arrays.fill(hi, Double.NaN);
-            for (long o = 0; o < outer; o++) {
-                for (int c = 0; c < n; c++) {
-                    long start = (o * n + c) * inner;
-                    double[] r = ValueRanges.of(block, start, inner);
-                    lo[c] = minIgnoringNaN(lo[c], r[0]);
-                    hi[c] = maxIgnoringNaN(hi[c], r[1]);
-                }
-            }
+            List<ValueRange> r = valueRanges(block, options.channelAxis());
+            int n = r.size();
             synchronized (this) {
                 for (int c = 0; c < n; c++) {
                     int g = (int) (first + c);
-                    min[g] = minIgnoringNaN(min[g], lo[c]);
-                    max[g] = maxIgnoringNaN(max[g], hi[c]);
+                    min[g] = minIgnoringNaN(min[g], r.get(c).min());
+                    max[g] = maxIgnoringNaN(max[g], r.get(c).max());
                 }
             }
         }

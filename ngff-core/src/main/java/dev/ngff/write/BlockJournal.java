@@ -36,16 +36,29 @@ public final class BlockJournal {
     private final Store store;
     private final Key root;
     private final Set<Key> recorded;
+    /** Whether {@link #recorded} is a listing of the entries (else each {@link #verified} reads its entry). */
+    private final boolean listed;
 
-    private BlockJournal(Store store, Key root, Set<Key> recorded) {
+    private BlockJournal(Store store, Key root, Set<Key> recorded, boolean listed) {
         this.store = store;
         this.root = root;
         this.recorded = recorded;
+        this.listed = listed;
     }
 
     /** Opens the journal at {@code root}, listing the entries a previous run left (none for a new job). */
     public static BlockJournal open(Store store, Key root) throws IOException {
-        return new BlockJournal(store, root, new HashSet<>(store.list(root.resolve(PREFIX))));
+        return new BlockJournal(store, root, new HashSet<>(store.list(root.resolve(PREFIX))), true);
+    }
+
+    /**
+     * Opens the journal at {@code root} without listing it: {@link #verified} reads the one entry it is asked
+     * about (a missing entry reads as not finished). For the many short-lived workers of a distributed job
+     * (ngff-spark), where every worker listing a journal of millions of entries would cost more than the
+     * blocks it checks. {@link #recordedEntries} is 0.
+     */
+    public static BlockJournal openUnlisted(Store store, Key root) {
+        return new BlockJournal(store, root, new HashSet<>(), false);
     }
 
     /** How many entries the previous runs left. */
@@ -81,7 +94,7 @@ public final class BlockJournal {
     /** True when block {@code block} of {@code unit} is recorded and every object it lists is still as recorded. */
     public boolean verified(String unit, long block) throws IOException {
         Key e = entry(unit, block);
-        if (!recorded.contains(e)) {
+        if (listed && !recorded.contains(e)) {
             return false;
         }
         Optional<Bytes> doc = store.read(e);

@@ -1,0 +1,2 @@
+/** The tasks ngff-spark ships to executors; not API. */
+package dev.ngff.spark.internal;
