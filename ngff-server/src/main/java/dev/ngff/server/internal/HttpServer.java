@@ -44,6 +44,8 @@ public final class HttpServer implements AutoCloseable {
     final RateLimiter rateLimiter;
     final AtomicInteger connections = new AtomicInteger();
     final HttpDates dates = new HttpDates();
+    /** The most response bytes found queued for one connection after a write (a backpressure gauge). */
+    final java.util.concurrent.atomic.AtomicLong peakQueued = new java.util.concurrent.atomic.AtomicLong();
     /** Reads of stores that block (S3, zip): virtual threads owned by this server. */
     final ExecutorService blockingReads;
     final boolean tls;
@@ -121,6 +123,11 @@ public final class HttpServer implements AutoCloseable {
     /** The port listened on. */
     public int port() {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** See {@link dev.ngff.server.NgffServer#peakQueuedBytes()}. */
+    public long peakQueuedBytes() {
+        return peakQueued.get();
     }
 
     /** "epoll" or "nio". */

@@ -442,6 +442,10 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
                             + key + "\n").getBytes(StandardCharsets.UTF_8), head);
             return;
         }
+        if (range instanceof RangeRequest.Parts parts) {
+            sendParts(x, obj, h, parts, length, head);
+            return;
+        }
         long start = 0;
         long end = length;
         HttpResponseStatus st = HttpResponseStatus.OK;
@@ -486,6 +490,31 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         stream(x, obj, st, h, start, end);
     }
 
+    /**
+     * Several ranges as one {@code multipart/byteranges} body (RFC 9110 14.6), made in memory: {@link RangeRequest}
+     * bounds its size.
+     */
+    private static void sendParts(Exchange x, ServedObject obj, HttpHeaders h, RangeRequest.Parts parts, long length,
+                                  boolean head) throws IOException {
+        String boundary = "ngff-" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1);
+        String partType = h.get(HttpHeaderNames.CONTENT_TYPE);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (RangeRequest.Part p : parts.parts()) {
+            body.write(("\r\n--" + boundary + "\r\nContent-Type: " + partType + "\r\nContent-Range: bytes " + p.start() + "-"
+                    + (p.end() - 1) + "/" + length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            if (!head) {
+                body.write(obj.read(p.start(), p.end()).toArrayUnsafe());
+            } else {
+                body.write(new byte[Math.toIntExact(p.end() - p.start())]); // HEAD: the length GET would send
+            }
+        }
+        body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        byte[] bytes = body.toByteArray();
+        h.set(HttpHeaderNames.CONTENT_TYPE, "multipart/byteranges; boundary=" + boundary);
+        h.setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+        x.send(HttpResponseStatus.PARTIAL_CONTENT, h, bytes, head);
+    }
+
     /** Writes a large body piece by piece, waiting while the client is slower than the store. */
     private void stream(Exchange x, ServedObject obj, HttpResponseStatus st, HttpHeaders h, long start, long end)
             throws IOException {
@@ -494,6 +523,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         x.bodyBytes = end - start;
         x.ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, st, h));
         x.ctx.writeAndFlush(new DefaultHttpContent(wrap(first)));
+        notePending(x);
         for (long pos = start + first.size(); pos < end; ) {
             if (!awaitWritable(x)) {
                 x.ctx.close();
@@ -502,9 +532,18 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             long to = Math.min(end, pos + PIECE);
             Bytes piece = obj.read(pos, to);
             x.ctx.writeAndFlush(new DefaultHttpContent(wrap(piece)));
+            notePending(x);
             pos = to;
         }
         x.finish(x.ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
+    }
+
+    private void notePending(Exchange x) {
+        io.netty.channel.Channel ch = x.ctx.channel();
+        // the queue's size from the distances to the water marks (Netty keeps the size itself private)
+        long unwritable = ch.bytesBeforeUnwritable();
+        long queued = unwritable > 0 ? HttpServer.HIGH_WATER + 1 - unwritable : HttpServer.LOW_WATER - 1 + ch.bytesBeforeWritable();
+        server.peakQueued.accumulateAndGet(queued, Math::max);
     }
 
     private boolean awaitWritable(Exchange x) throws IOException {
