@@ -83,7 +83,7 @@ class ServeInBrowserTest {
                 SimpleFileServer.OutputLevel.NONE);
         // The page holds ./hold open until it reports ./drawn: chromium's virtual time does not run out while a
         // fetch is pending, so the screenshot is taken after the drawing, however slow the machine.
-        AtomicReference<CountDownLatch> drawn = new AtomicReference<>();
+        AtomicReference<CountDownLatch> drawn = new AtomicReference<>(new CountDownLatch(1));
         AtomicReference<String> report = new AtomicReference<>();
         pages.createContext("/hold", ex -> {
             try {
