@@ -7,7 +7,8 @@
 #   flock /tmp/ngff-build.lock bash ngff-bench/harness/serve_load.sh [OUT.md]
 #
 # DURATION (default 20s), CONNECTIONS (default "64 256"), THREADS (wrk threads, default 2) and SHAPE/CHUNKS
-# (of the served array) override the defaults.
+# (of the served array) override the defaults. BEFORE_JAR=path/to/an/older/ngff.jar adds a third server, that
+# build's ngff serve, for before/after figures in the same run.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="${1:-}"
@@ -21,8 +22,10 @@ for tool in wrk nginx curl; do
 done
 work="$(mktemp -d /tmp/ngff-serve-load.XXXXXX)"
 ngff_pid=""
+before_pid=""
 cleanup() {
     [ -n "$ngff_pid" ] && kill "$ngff_pid" 2>/dev/null || true
+    [ -n "$before_pid" ] && kill "$before_pid" 2>/dev/null || true
     [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
     rm -rf "$work"
 }
@@ -49,6 +52,8 @@ LUA
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 ngff_port=$(free_port)
 nginx_port=$(free_port)
+before_port=$(free_port)
+servers="ngff nginx"
 
 cat > "$work/nginx.conf" <<CONF
 worker_processes 2;
@@ -82,6 +87,14 @@ nginx -p "$work" -c "$work/nginx.conf"
     > "$work/ngff.out" 2>&1 &
 ngff_pid=$!
 first_key=$(head -n 1 "$work/keys.txt")
+if [ -n "${BEFORE_JAR:-}" ]; then
+    . "$root/.ci/find-jdk.sh"
+    "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Xmx768m -jar "$BEFORE_JAR" \
+        serve "$work/data/bench.zarr" --port "$before_port" --rate-limit 0 --max-connections 100000 > "$work/before.out" 2>&1 &
+    before_pid=$!
+    servers="ngff before nginx"
+    for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$before_port/$first_key" 2>/dev/null && break; sleep 0.2; done
+fi
 for _ in $(seq 1 100); do
     curl -fs -o /dev/null "http://127.0.0.1:$ngff_port/$first_key" && curl -fs -o /dev/null "http://127.0.0.1:$nginx_port/$first_key" && break
     sleep 0.2
@@ -93,6 +106,7 @@ cmp <(curl -fs "http://127.0.0.1:$ngff_port/$first_key") <(curl -fs "http://127.
 
 # warm both up (the JVM compiles its hot paths; nginx fills its open-file cache)
 wrk -t"$threads" -c64 -d10s -s "$work/random.lua" "http://127.0.0.1:$ngff_port" >/dev/null
+[ -n "$before_pid" ] && wrk -t"$threads" -c64 -d10s -s "$work/random.lua" "http://127.0.0.1:$before_port" >/dev/null
 wrk -t"$threads" -c64 -d5s -s "$work/random.lua" "http://127.0.0.1:$nginx_port" >/dev/null
 
 run() {  # server port connections -> "req/s p50 p99 errors"
@@ -111,9 +125,10 @@ run() {  # server port connections -> "req/s p50 p99 errors"
     echo "| connections | server | requests/s | p50 | p99 | errors |"
     echo "|---|---|---|---|---|---|"
     for c in $connections; do
-        for server in ngff nginx; do
+        for server in $servers; do
             port=$ngff_port
             [ "$server" = nginx ] && port=$nginx_port
+            [ "$server" = before ] && port=$before_port
             IFS='|' read -r rps p50 p99 errs <<< "$(run "$server" "$port" "$c")"
             echo "| $c | $server | $rps | $p50 | $p99 | $errs |"
         done

@@ -10,6 +10,8 @@ module dev.ngff.server {
     requires io.netty.common;
     requires io.netty.handler;
     requires io.netty.transport;
+    requires java.management;
+    requires jdk.management;
     requires static io.netty.transport.classes.epoll;
 
     exports dev.ngff.server;

@@ -53,6 +53,16 @@ public final class NgffServer implements AutoCloseable {
         return server.port();
     }
 
+    /**
+     * The most response bytes the server has held queued in memory for one connection since it started,
+     * found after each piece written: a slow reader makes the server wait instead of buffering, so this stays
+     * near the write-buffer high-water mark plus one piece (about 512 KiB) however large the objects. Bytes
+     * sent from files with {@code sendfile} are not held and not counted. For monitoring and tests.
+     */
+    public long peakQueuedBytes() {
+        return server.peakQueuedBytes();
+    }
+
     /** The event-loop transport in use: "epoll" or "nio". */
     public String transport() {
         return server.transport();

@@ -43,6 +43,9 @@ public record ServerConfig(InetAddress bind, int port, String corsOrigin, Option
         }
     }
 
+    /** The access log that keeps nothing (the default): the server does not even make the lines. */
+    public static final Consumer<String> NO_ACCESS_LOG = line -> { };
+
     public ServerConfig {
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(corsOrigin, "corsOrigin");
@@ -93,7 +96,7 @@ public record ServerConfig(InetAddress bind, int port, String corsOrigin, Option
         private int requestsPerSecondPerClient = 2000;
         private int chunkMaxAgeSeconds = 300;
         private Duration idleTimeout = Duration.ofSeconds(60);
-        private Consumer<String> accessLog = line -> { };
+        private Consumer<String> accessLog = NO_ACCESS_LOG;
 
         private Builder() {
         }

@@ -155,6 +155,32 @@ class SafetyAndLimitsTest {
     }
 
     @Test
+    void aThousandIdleConnectionsNeitherStopTheServerNorStayOpen() throws Exception {
+        try (NgffServer s = NgffServer.start(ServerConfig.builder().port(0).maxConnections(1100).idleTimeout(Duration.ofSeconds(3)).build(),
+                List.of(dataset()))) {
+            List<Socket> idle = new ArrayList<>();
+            try {
+                for (int i = 0; i < 1000; i++) {
+                    idle.add(new Socket("127.0.0.1", s.port()));
+                }
+                HttpResponse<byte[]> r = Http.get(uri(s));
+                assertThat(r.statusCode()).as("a client is served while 1,000 others idle").isEqualTo(200);
+                assertThat(r.body()).isEqualTo(ServeSuite.GROUP);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                for (Socket c : idle) {
+                    c.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                    assertThat(c.getInputStream().read()).as("the idle timeout closed the connection").isEqualTo(-1);
+                }
+                assertThat(Http.get(uri(s)).statusCode()).as("and the server serves on").isEqualTo(200);
+            } finally {
+                for (Socket c : idle) {
+                    c.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void tlsWithAGivenCertificateAndKey() throws Exception {
         Path cert = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");

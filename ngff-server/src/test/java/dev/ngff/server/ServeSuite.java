@@ -40,6 +40,8 @@ abstract class ServeSuite {
             + "x".repeat(2000) + "\"}}").getBytes(StandardCharsets.UTF_8);
     static final byte[] SMALL = random(100_000, 1);
     static final byte[] BIG = random(1_000_000, 2);
+    /** Larger than loopback's socket buffers, so that a reader that stalls makes the server wait. */
+    static final byte[] HUGE = random(16 << 20, 3);
     /** The objects every store kind holds, by key. */
     static final Map<String, byte[]> OBJECTS = new LinkedHashMap<>();
 
@@ -48,6 +50,7 @@ abstract class ServeSuite {
         OBJECTS.put("arr/c/0/0", SMALL);
         OBJECTS.put("arr/c/0/1", BIG);
         OBJECTS.put("arr/c/0/2", new byte[0]);
+        OBJECTS.put("arr/c/1/0", HUGE);
         OBJECTS.put("v2/.zarray", "{\"zarr_format\":2}".getBytes(StandardCharsets.UTF_8));
     }
 
@@ -183,11 +186,41 @@ abstract class ServeSuite {
 
     @Test
     void multipleOrMalformedRangesGetTheWholeObject() throws Exception {
-        for (String range : List.of("bytes=0-1,5-6", "items=0-5", "bytes=9-3", "bytes=x-y")) {
+        for (String range : List.of("bytes=0-9,5-20", "items=0-5", "bytes=9-3", "bytes=x-y", "bytes=0-1,x-y")) {
             HttpResponse<byte[]> r = Http.get(uri("arr/c/0/0"), "Range", range);
             assertThat(r.statusCode()).as(range).isEqualTo(200);
             assertThat(r.body()).as(range).isEqualTo(SMALL);
         }
+    }
+
+    @Test
+    void multipleRangesAreSentAsMultipartByteranges() throws Exception {
+        HttpResponse<byte[]> r = Http.get(uri("arr/c/0/0"), "Range", "bytes=90-99,0-3,-5");
+        assertThat(r.statusCode()).isEqualTo(206);
+        assertCors(r);
+        String type = r.headers().firstValue("content-type").orElseThrow();
+        assertThat(type).startsWith("multipart/byteranges; boundary=");
+        String boundary = type.substring(type.indexOf('=') + 1);
+        String body = new String(r.body(), StandardCharsets.ISO_8859_1);
+        assertThat(r.headers().firstValue("content-length")).hasValue(Integer.toString(r.body().length));
+        String[] parts = body.split("\r\n--" + java.util.regex.Pattern.quote(boundary));
+        assertThat(parts[parts.length - 1]).isEqualTo("--\r\n");
+        long[][] expected = {{0, 4}, {90, 100}, {SMALL.length - 5, SMALL.length}};
+        assertThat(parts).hasSize(expected.length + 2); // before the first delimiter, three parts, the closing "--"
+        for (int i = 0; i < expected.length; i++) {
+            String part = parts[i + 1];
+            int blank = part.indexOf("\r\n\r\n");
+            String head = part.substring(0, blank);
+            assertThat(head).contains("Content-Type: application/octet-stream")
+                    .contains("Content-Range: bytes " + expected[i][0] + "-" + (expected[i][1] - 1) + "/" + SMALL.length);
+            byte[] bytes = part.substring(blank + 4).getBytes(StandardCharsets.ISO_8859_1);
+            assertThat(bytes).as("part %d", i).isEqualTo(Arrays.copyOfRange(SMALL, (int) expected[i][0], (int) expected[i][1]));
+        }
+        HttpResponse<byte[]> tooMuch = Http.get(uri("arr/c/0/1"), "Range", "bytes=0-299999,500000-799999");
+        assertThat(tooMuch.statusCode()).as("ranges adding up to more than 256 KiB get the whole object").isEqualTo(200);
+        assertThat(tooMuch.body()).isEqualTo(BIG);
+        HttpResponse<byte[]> none = Http.get(uri("arr/c/0/0"), "Range", "bytes=200000-,300000-");
+        assertThat(none.statusCode()).isEqualTo(416);
     }
 
     @Test
@@ -361,6 +394,34 @@ abstract class ServeSuite {
             }
         }
         assertThat(Http.get(uri("arr/c/0/1")).body()).isEqualTo(BIG);
+    }
+
+    @Test
+    void slowReadersMakeTheServerWaitNotBuffer() throws Exception {
+        List<Socket> slow = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 8; i++) {
+                Socket s = new Socket();
+                s.setReceiveBufferSize(8192);
+                s.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()));
+                s.setSoTimeout(30_000);
+                s.getOutputStream().write(("GET /" + DS + "/arr/c/1/0 HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                slow.add(s);
+            }
+            Thread.sleep(1000); // the readers stall while the server fills what it may
+            assertThat(Http.get(uri("arr/c/0/0")).body()).as("others are served meanwhile").isEqualTo(SMALL);
+            assertThat(server.peakQueuedBytes()).as("bytes queued for one connection (high-water mark + one piece)")
+                    .isLessThanOrEqualTo((512 + 16) * 1024);
+            for (Socket s : slow) {
+                Http.Raw r = Http.readResponse(s.getInputStream(), false);
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(Arrays.equals(r.body(), HUGE)).as("a slow reader still gets every byte").isTrue();
+            }
+        } finally {
+            for (Socket s : slow) {
+                s.close();
+            }
+        }
     }
 
     @Test

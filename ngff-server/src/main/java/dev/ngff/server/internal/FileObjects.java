@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,8 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * must lie below the root's real path once links are resolved, unless the store was opened to follow
  * links out of it (the same rule as the store's own reads): each directory is resolved once and
  * remembered, and the file is opened without following a link (a link is followed only when its target
- * lies inside the root). The file is opened once per
- * request, so a file replaced by a writer's rename mid-response is sent whole from the old version.
+ * lies inside the root). Regular files stay open between requests ({@link OpenFiles}) and are reused
+ * while their path still names the same version, so a request costs one {@code lstat}; a file replaced by
+ * a writer's rename is opened afresh, and one replaced mid-response is sent whole from the old version.
  * Opening is a few system calls, cheap enough for the event loop.
  */
 final class FileObjects implements ObjectSource {
@@ -39,9 +41,15 @@ final class FileObjects implements ObjectSource {
     private volatile Path realRoot;
     /** Directories below the root found to lie inside it once links are resolved; cleared when large. */
     private final Set<Path> confinedDirs = ConcurrentHashMap.newKeySet();
+    private final OpenFiles openFiles = new OpenFiles(OpenFiles.defaultCapacity());
 
     FileObjects(FileSystemStore store) {
         this.store = store;
+    }
+
+    @Override
+    public void close() {
+        openFiles.close();
     }
 
     @Override
@@ -81,26 +89,10 @@ final class FileObjects implements ObjectSource {
             if (target.isEmpty()) {
                 return Optional.empty();
             }
-            FileChannel ch = openFile(target.get(), root.get());
-            if (ch == null) {
-                return Optional.empty();
-            }
-            try {
-                BasicFileAttributes a = Files.readAttributes(target.get(), BasicFileAttributes.class);
-                if (!a.isRegularFile()) {
-                    ch.close();
-                    return Optional.empty();
-                }
-                long size = ch.size();
-                Instant mtime = a.lastModifiedTime().toInstant();
-                String etag = Long.toHexString(mtime.getEpochSecond()) + Integer.toHexString(mtime.getNano()) + "-"
-                        + Long.toHexString(size) + "-" + Integer.toHexString(java.util.Objects.hashCode(a.fileKey()));
-                return Optional.of(new FileObject(key, ch, size, etag, mtime));
-            } catch (IOException | RuntimeException e) {
-                ch.close();
-                throw e;
-            }
+            OpenFiles.Handle h = openHandle(target.get(), root.get());
+            return h == null ? Optional.empty() : Optional.of(new FileObject(key, h));
         } catch (NoSuchFileException e) {
+            openFiles.forget(file);
             return Optional.empty();
         } catch (FileSystemException e) {
             if (!Files.exists(file) || Files.isDirectory(file)) {
@@ -109,6 +101,67 @@ final class FileObjects implements ObjectSource {
             throw new StoreException(store.describe() + ": cannot open '" + key + "': " + Causes.describe(e), e);
         } catch (IOException e) {
             throw new StoreException(store.describe() + ": cannot open '" + key + "': " + Causes.describe(e), e);
+        }
+    }
+
+    /**
+     * The open file for a confined path, retained for the caller; null when it is not a regular file (or a
+     * link out of the root). A regular file comes from the cache of open files when the path still names
+     * the version cached (one {@code lstat}); otherwise it is opened without following a link and cached if
+     * the path named the same version before and after the open (a writer's rename in between is retried).
+     */
+    private OpenFiles.Handle openHandle(Path file, Path root) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            BasicFileAttributes before = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (before.isSymbolicLink() || store.options().followLinksOutOfRoot()) {
+                return openUncached(file, root);
+            }
+            if (!before.isRegularFile()) {
+                openFiles.forget(file);
+                return null;
+            }
+            OpenFiles.Handle cached = openFiles.get(file, before);
+            if (cached != null) {
+                return cached;
+            }
+            FileChannel ch = openFile(file, root);
+            if (ch == null) {
+                return null;
+            }
+            BasicFileAttributes after;
+            try {
+                after = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                throw e;
+            }
+            if (after.isRegularFile() && Objects.equals(before.fileKey(), after.fileKey())
+                    && before.size() == after.size() && before.lastModifiedTime().equals(after.lastModifiedTime())) {
+                return openFiles.put(file, ch, after);
+            }
+            if (attempt >= 2) {
+                return OpenFiles.uncached(ch, after); // changing under a busy writer: serve what was opened, once
+            }
+            ch.close();
+        }
+    }
+
+    /** A link (followed only to a target inside the root) or a store that follows links: opened per request. */
+    private OpenFiles.Handle openUncached(Path file, Path root) throws IOException {
+        FileChannel ch = openFile(file, root);
+        if (ch == null) {
+            return null;
+        }
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            if (!a.isRegularFile()) {
+                ch.close();
+                return null;
+            }
+            return OpenFiles.uncached(ch, a);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
         }
     }
 
@@ -155,13 +208,18 @@ final class FileObjects implements ObjectSource {
 
     private final class FileObject extends FixedHead {
         private final Key key;
-        private final FileChannel channel;
+        private final OpenFiles.Handle handle;
         private boolean handedOff;
 
-        FileObject(Key key, FileChannel channel, long length, String etag, Instant mtime) {
-            super(length, Optional.of(etag), Optional.of(mtime));
+        FileObject(Key key, OpenFiles.Handle handle) {
+            super(handle.size, Optional.of(handle.etag), Optional.of(handle.modifiedInstant));
             this.key = key;
-            this.channel = channel;
+            this.handle = handle;
+        }
+
+        @Override
+        public Optional<String> lastModifiedText() {
+            return Optional.of(handle.modifiedText);
         }
 
         @Override
@@ -169,20 +227,20 @@ final class FileObjects implements ObjectSource {
             handedOff = true;
             if (tls) {
                 try {
-                    return Optional.of(new ChunkedNioFile(channel, start, end - start, 64 * 1024));
+                    return Optional.of(new SharedChunkedFile(handle, start, end - start));
                 } catch (IOException e) {
                     handedOff = false;
                     return Optional.empty();
                 }
             }
-            return Optional.of(new DefaultFileRegion(channel, start, end - start));
+            return Optional.of(new SharedFileRegion(handle, start, end - start));
         }
 
         @Override
         public Bytes read(long start, long end) throws IOException {
             ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(end - start));
             while (buf.hasRemaining()) {
-                if (channel.read(buf, start + buf.position()) < 0) {
+                if (handle.channel.read(buf, start + buf.position()) < 0) {
                     throw new StoreException(store.describe() + ": '" + key + "' shrank to " + (start + buf.position())
                             + " bytes while it was being sent (expected " + length() + ")");
                 }
@@ -193,11 +251,41 @@ final class FileObjects implements ObjectSource {
         @Override
         public void close() {
             if (!handedOff) {
-                try {
-                    channel.close();
-                } catch (IOException ignored) {
-                    // a read-only channel: nothing is lost
-                }
+                handle.release();
+            }
+        }
+    }
+
+    /** A sendfile region over a shared open file: releases its hold instead of closing the file. */
+    private static final class SharedFileRegion extends DefaultFileRegion {
+        private final OpenFiles.Handle handle;
+
+        SharedFileRegion(OpenFiles.Handle handle, long position, long count) {
+            super(handle.channel, position, count);
+            this.handle = handle;
+        }
+
+        @Override
+        protected void deallocate() {
+            handle.release();
+        }
+    }
+
+    /** Pieces of a shared open file for TLS (positional reads): releases its hold instead of closing the file. */
+    private static final class SharedChunkedFile extends ChunkedNioFile {
+        private final OpenFiles.Handle handle;
+        private boolean released;
+
+        SharedChunkedFile(OpenFiles.Handle handle, long offset, long length) throws IOException {
+            super(handle.channel, offset, length, 64 * 1024);
+            this.handle = handle;
+        }
+
+        @Override
+        public void close() {
+            if (!released) {
+                released = true;
+                handle.release();
             }
         }
     }

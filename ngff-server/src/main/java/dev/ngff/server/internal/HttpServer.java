@@ -43,6 +43,9 @@ public final class HttpServer implements AutoCloseable {
     final Map<String, ObjectSource> sources = new LinkedHashMap<>();
     final RateLimiter rateLimiter;
     final AtomicInteger connections = new AtomicInteger();
+    final HttpDates dates = new HttpDates();
+    /** The most response bytes found queued for one connection after a write (a backpressure gauge). */
+    final java.util.concurrent.atomic.AtomicLong peakQueued = new java.util.concurrent.atomic.AtomicLong();
     /** Reads of stores that block (S3, zip): virtual threads owned by this server. */
     final ExecutorService blockingReads;
     final boolean tls;
@@ -67,11 +70,12 @@ public final class HttpServer implements AutoCloseable {
                 Transports.ioHandlerFactory(epoll));
         this.blockingReads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ngff-serve-read-", 0).factory());
         HttpServer self = this;
-        ServerBootstrap b = new ServerBootstrap()
+        ServerBootstrap b = new ServerBootstrap();
+        Transports.tune(b, epoll);
+        b
                 .group(boss, workers)
                 .channel(Transports.serverChannel(epoll))
                 .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(LOW_WATER, HIGH_WATER))
                 .childHandler(new ChannelInitializer<>() {
@@ -121,6 +125,11 @@ public final class HttpServer implements AutoCloseable {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 
+    /** See {@link dev.ngff.server.NgffServer#peakQueuedBytes()}. */
+    public long peakQueuedBytes() {
+        return peakQueued.get();
+    }
+
     /** "epoll" or "nio". */
     public String transport() {
         return epoll ? "epoll" : "nio";
@@ -143,5 +152,6 @@ public final class HttpServer implements AutoCloseable {
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         blockingReads.shutdownNow();
+        sources.values().forEach(ObjectSource::close);
     }
 }

@@ -13,7 +13,7 @@ import java.util.Optional;
  * directories, a file reached through a link out of the root are all {@link Optional#empty()}: the server
  * answers 404 and lists nothing.
  */
-public interface ObjectSource {
+public interface ObjectSource extends AutoCloseable {
 
     /** True if opening and reading may wait on a network or inflate data, so it must not run on an event loop. */
     boolean blocking();
@@ -22,6 +22,11 @@ public interface ObjectSource {
 
     /** What the store is, for messages. */
     String describe();
+
+    /** Releases what the source keeps between requests (open files); the store itself stays open. */
+    @Override
+    default void close() {
+    }
 
     /** The best source for a store: zero-copy files for directories, the store's own reads otherwise. */
     static ObjectSource of(ReadableStore store) {

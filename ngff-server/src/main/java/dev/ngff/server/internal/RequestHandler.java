@@ -2,6 +2,7 @@ package dev.ngff.server.internal;
 
 import dev.ngff.buffer.Bytes;
 import dev.ngff.error.Causes;
+import dev.ngff.server.ServerConfig;
 import dev.ngff.store.Key;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -13,7 +14,8 @@ import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -67,6 +69,12 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     private static final String ALLOW_HEADERS = "Authorization, Range, If-None-Match, If-Modified-Since, If-Range, Accept-Encoding, Content-Type";
     private static final String EXPOSE_HEADERS = "Content-Range, Content-Length, Content-Encoding, Accept-Ranges, ETag, Last-Modified";
 
+    /** Requests a client may send ahead of their responses before the server stops reading from it. */
+    static final int MAX_PIPELINED = 16;
+    /** Response headers are made here, from known names and values: Netty need not validate them again. */
+    private static final DefaultHttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory()
+            .withNameValidation(false).withValueValidation(false);
+
     private final HttpServer server;
     private final ArrayDeque<FullHttpRequest> pending = new ArrayDeque<>();
     private final Object writability = new Object();
@@ -86,7 +94,6 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         admitted = true;
-        ctx.read();
         super.channelActive(ctx);
     }
 
@@ -110,14 +117,10 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         pending.add(req);
-        next(ctx);
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (!busy && pending.isEmpty() && ctx.channel().isActive()) {
-            ctx.read(); // a request arrives in several reads
+        if (pending.size() >= MAX_PIPELINED) {
+            ctx.channel().config().setAutoRead(false); // read on once the responses drain (done)
         }
+        next(ctx);
     }
 
     @Override
@@ -163,11 +166,10 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        if (pending.isEmpty()) {
-            ctx.read();
-        } else {
-            next(ctx);
+        if (pending.size() < MAX_PIPELINED && !ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(true);
         }
+        next(ctx);
     }
 
     // ---------------------------------------------------------------- one request
@@ -200,14 +202,14 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         final DecoderResult decoderResult;
 
         HttpHeaders baseHeaders() {
-            HttpHeaders h = new DefaultHttpHeaders();
+            HttpHeaders h = HEADERS.newHeaders();
             String origin = server.config.corsOrigin();
             h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
             h.set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSE_HEADERS);
             if (!origin.equals("*")) {
                 h.add(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
             }
-            h.set(HttpHeaderNames.DATE, HTTP_DATE.format(ZonedDateTime.now(ZoneOffset.UTC)));
+            h.set(HttpHeaderNames.DATE, server.dates.now());
             h.set(HttpHeaderNames.SERVER, "ngff");
             if (keepAlive && !protocol.equals("HTTP/1.1")) {
                 h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
@@ -221,7 +223,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         void send(HttpResponseStatus st, HttpHeaders h, byte[] body, boolean headOnly) {
             status = st.code();
             ByteBuf content = headOnly || body.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body);
-            FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, st, content, h, new DefaultHttpHeaders());
+            FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, st, content, h, EmptyHttpHeaders.INSTANCE);
             if (!h.contains(HttpHeaderNames.CONTENT_LENGTH) && st.code() != 304 && st.code() != 204) {
                 h.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
             }
@@ -244,6 +246,9 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         }
 
         void log(boolean complete) {
+            if (server.config.accessLog() == ServerConfig.NO_ACCESS_LOG) {
+                return; // no line is made when none is kept
+            }
             InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
             String ip = remote == null ? "-" : remote.getAddress().getHostAddress();
             long ms = (System.nanoTime() - startNanos) / 1_000_000;
@@ -422,7 +427,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             h.add(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
         }
         etag.ifPresent(e -> h.set(HttpHeaderNames.ETAG, e));
-        modified.ifPresent(m -> h.set(HttpHeaderNames.LAST_MODIFIED, HTTP_DATE.format(m.atZone(ZoneOffset.UTC))));
+        obj.lastModifiedText().ifPresent(m -> h.set(HttpHeaderNames.LAST_MODIFIED, m));
 
         if (notModified(x.requestHeaders, etag, modified)) {
             x.send(HttpResponseStatus.NOT_MODIFIED, h, new byte[0], true);
@@ -435,6 +440,10 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             x.send(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE, h,
                     ("range " + Causes.printable(rangeHeader) + " lies past the end of the " + length + " bytes of "
                             + key + "\n").getBytes(StandardCharsets.UTF_8), head);
+            return;
+        }
+        if (range instanceof RangeRequest.Parts parts) {
+            sendParts(x, obj, h, parts, length, head);
             return;
         }
         long start = 0;
@@ -474,11 +483,36 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             Bytes b = obj.read(start, end);
             x.status = st.code();
             x.bodyBytes = count;
-            FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, st, wrap(b), h, new DefaultHttpHeaders());
+            FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, st, wrap(b), h, EmptyHttpHeaders.INSTANCE);
             x.finish(x.ctx.writeAndFlush(resp));
             return;
         }
         stream(x, obj, st, h, start, end);
+    }
+
+    /**
+     * Several ranges as one {@code multipart/byteranges} body (RFC 9110 14.6), made in memory: {@link RangeRequest}
+     * bounds its size.
+     */
+    private static void sendParts(Exchange x, ServedObject obj, HttpHeaders h, RangeRequest.Parts parts, long length,
+                                  boolean head) throws IOException {
+        String boundary = "ngff-" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1);
+        String partType = h.get(HttpHeaderNames.CONTENT_TYPE);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (RangeRequest.Part p : parts.parts()) {
+            body.write(("\r\n--" + boundary + "\r\nContent-Type: " + partType + "\r\nContent-Range: bytes " + p.start() + "-"
+                    + (p.end() - 1) + "/" + length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            if (!head) {
+                body.write(obj.read(p.start(), p.end()).toArrayUnsafe());
+            } else {
+                body.write(new byte[Math.toIntExact(p.end() - p.start())]); // HEAD: the length GET would send
+            }
+        }
+        body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        byte[] bytes = body.toByteArray();
+        h.set(HttpHeaderNames.CONTENT_TYPE, "multipart/byteranges; boundary=" + boundary);
+        h.setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+        x.send(HttpResponseStatus.PARTIAL_CONTENT, h, bytes, head);
     }
 
     /** Writes a large body piece by piece, waiting while the client is slower than the store. */
@@ -489,6 +523,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         x.bodyBytes = end - start;
         x.ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, st, h));
         x.ctx.writeAndFlush(new DefaultHttpContent(wrap(first)));
+        notePending(x);
         for (long pos = start + first.size(); pos < end; ) {
             if (!awaitWritable(x)) {
                 x.ctx.close();
@@ -497,9 +532,18 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             long to = Math.min(end, pos + PIECE);
             Bytes piece = obj.read(pos, to);
             x.ctx.writeAndFlush(new DefaultHttpContent(wrap(piece)));
+            notePending(x);
             pos = to;
         }
         x.finish(x.ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
+    }
+
+    private void notePending(Exchange x) {
+        io.netty.channel.Channel ch = x.ctx.channel();
+        // the queue's size from the distances to the water marks (Netty keeps the size itself private)
+        long unwritable = ch.bytesBeforeUnwritable();
+        long queued = unwritable > 0 ? HttpServer.HIGH_WATER + 1 - unwritable : HttpServer.LOW_WATER - 1 + ch.bytesBeforeWritable();
+        server.peakQueued.accumulateAndGet(queued, Math::max);
     }
 
     private boolean awaitWritable(Exchange x) throws IOException {

@@ -19,6 +19,11 @@ public interface ServedObject extends AutoCloseable {
 
     Optional<Instant> lastModified();
 
+    /** {@link #lastModified()} as an HTTP date. */
+    default Optional<String> lastModifiedText() {
+        return lastModified().map(HttpDates::format);
+    }
+
     /**
      * A Netty message that sends bytes {@code [start, end)} without copying them through the heap (a
      * {@code FileRegion}, or a {@code ChunkedInput} under TLS), which then owns the open file; empty when

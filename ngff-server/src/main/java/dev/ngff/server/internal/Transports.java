@@ -30,6 +30,16 @@ public final class Transports {
         return epoll ? io.netty.channel.epoll.EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     }
 
+    /**
+     * Level-triggered epoll: a connection whose request arrived in one read is not read again until it
+     * says more (edge-triggered reads on until the socket is empty, one more system call per request).
+     */
+    static void tune(io.netty.bootstrap.ServerBootstrap b, boolean epoll) {
+        if (epoll) {
+            b.childOption(io.netty.channel.epoll.EpollChannelOption.EPOLL_MODE, io.netty.channel.epoll.EpollMode.LEVEL_TRIGGERED);
+        }
+    }
+
     static Class<? extends ServerChannel> serverChannel(boolean epoll) {
         return epoll ? io.netty.channel.epoll.EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
