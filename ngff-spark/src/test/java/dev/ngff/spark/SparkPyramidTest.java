@@ -29,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The Spark pyramid against the single-machine {@code ngff pyramid} on one sample image (2 channels of
  * 64 x 512 x 512 uint16, 64 MiB, sharded): every file byte-identical after a clean run, after a task that
- * fails once mid-shard and is retried, and after the driver is killed (kill -9, separate JVM) and the job rerun.
+ * fails once mid-shard and is retried, after the driver is killed (kill -9, separate JVM) and the job rerun, and
+ * on S3 (MinIO).
  */
 class SparkPyramidTest {
     @TempDir
@@ -109,6 +110,47 @@ class SparkPyramidTest {
         System.out.println("resumed: " + r);
         assertThat(r.shardsSkipped()).isPositive();
         assertSameFiles(expected, b);
+    }
+
+    /**
+     * The same job on a real S3 server (MinIO on loopback): the image is uploaded, the job runs on an
+     * {@code s3://} location whose credentials the executors find in the SDK's default chain (here the
+     * {@code aws.*} system properties of this JVM, which local mode shares with its executors), and every
+     * object equals ngff pyramid's file. MinIO ignores If-Match on DELETE, so the writer lock is released as
+     * a tombstone there: that one object is left out of the comparison, and must hold no holder.
+     */
+    @Test
+    void onS3MatchesNgffPyramid() throws Exception {
+        dev.ngff.s3.S3Options opts = dev.ngff.s3.MinioTestServer.options().build();
+        software.amazon.awssdk.auth.credentials.AwsCredentials creds = opts.credentials().orElseThrow().resolveCredentials();
+        System.setProperty("aws.accessKeyId", creds.accessKeyId());
+        System.setProperty("aws.secretAccessKey", creds.secretAccessKey());
+        dev.ngff.s3.S3Location where = dev.ngff.s3.MinioTestServer.freshLocation();
+        try (dev.ngff.s3.S3Store s3 = dev.ngff.s3.S3Store.open(where, opts)) {
+            for (Map.Entry<String, byte[]> e : files(sample).entrySet()) {
+                s3.write(dev.ngff.store.Key.of(e.getKey()), dev.ngff.buffer.Bytes.wrap(e.getValue()));
+            }
+            String location = "s3://" + where.bucket() + "/" + where.prefix().path() + "?endpoint="
+                    + dev.ngff.s3.MinioTestServer.endpoint();
+            SparkPyramid.Result r = SparkPyramid.of(location).run(sc, System.out);
+            assertThat(r.shardsWritten()).isPositive();
+            assertThat(dev.ngff.write.WriterLock.holder(s3, dev.ngff.store.Key.ROOT)).as("lock released").isEmpty();
+            Map<String, byte[]> want = files(expected);
+            want.remove(dev.ngff.store.FileSystemStore.LOCK_FILE_NAME); // the file system's own, not the image's
+            Map<String, byte[]> got = new TreeMap<>();
+            for (dev.ngff.store.Key k : s3.list(dev.ngff.store.Key.ROOT)) {
+                if (!k.path().equals(dev.ngff.write.WriterLock.NAME)) {
+                    got.put(k.path(), s3.read(k).orElseThrow().toArray());
+                }
+            }
+            assertThat(got.keySet()).containsExactlyElementsOf(want.keySet());
+            for (String k : want.keySet()) {
+                assertThat(got.get(k)).as("%s on S3", k).isEqualTo(want.get(k));
+            }
+        } finally {
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+        }
     }
 
     static String cli(Object... args) {
