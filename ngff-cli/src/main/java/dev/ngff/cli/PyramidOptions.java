@@ -1,11 +1,11 @@
 package dev.ngff.cli;
 
 import dev.ngff.pyramid.Downsampling;
+import dev.ngff.pyramid.PyramidPlan;
 import picocli.CommandLine;
 
 /** The pyramid options that sample, convert and pyramid share: {@code --levels auto|N} and {@code --method}. */
 final class PyramidOptions {
-    private static final int MAX_LEVELS = 64;
 
     private PyramidOptions() {
     }
@@ -15,20 +15,12 @@ final class PyramidOptions {
      * else a count between 1 and 64; {@code accepted} names the accepted forms in the error.
      */
     static int maxLevels(CommandLine cmd, String text, String accepted) {
-        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
-        if (t.equals("auto")) {
-            return 0;
-        }
-        int n;
         try {
-            n = Integer.parseInt(t);
-        } catch (NumberFormatException e) {
-            throw new CommandLine.ParameterException(cmd, "--levels must be " + accepted + ", got '" + text + "'");
+            return PyramidPlan.parseMaxLevels(text);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cmd, "--levels must be " + accepted + ", got '" + text
+                    + "' (numbers: 1 to " + PyramidPlan.MAX_LEVELS + ")");
         }
-        if (n < 1 || n > MAX_LEVELS) {
-            throw new CommandLine.ParameterException(cmd, "--levels must be between 1 and " + MAX_LEVELS + ", got " + n);
-        }
-        return n;
     }
 
     /** The {@code --method}, or {@code fallback} when none was given. */

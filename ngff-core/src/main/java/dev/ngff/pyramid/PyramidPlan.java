@@ -29,6 +29,32 @@ public record PyramidPlan(List<int[]> factors, int rank) {
         factors = List.copyOf(copy);
     }
 
+    /** The most levels a level count may ask for. */
+    public static final int MAX_LEVELS = 64;
+
+    /**
+     * A level count as users write it: {@code auto} gives 0 (levels until every spatial axis fits one chunk,
+     * see {@link #auto}), else a number from 1 to {@value #MAX_LEVELS}.
+     *
+     * @throws IllegalArgumentException for anything else, naming what was given
+     */
+    public static int parseMaxLevels(String text) {
+        String t = text.trim();
+        if (t.equalsIgnoreCase("auto")) {
+            return 0;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(t);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("a level count must be 'auto' or a number, got '" + text + "'");
+        }
+        if (n < 1 || n > MAX_LEVELS) {
+            throw new IllegalArgumentException("a level count must be between 1 and " + MAX_LEVELS + ", got " + n);
+        }
+        return n;
+    }
+
     /** Level 0 alone. */
     public static PyramidPlan single(int rank) {
         return new PyramidPlan(List.of(), rank);

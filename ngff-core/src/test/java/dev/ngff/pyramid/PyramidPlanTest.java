@@ -57,4 +57,16 @@ class PyramidPlanTest {
         assertArrayEquals(new double[] {10, 0},
                 p.levelTranslation(new double[] {10, 0}, new double[] {0.5, 1}, new Downsampling.Nearest(), 2), 0);
     }
+
+    @Test
+    void levelCountsAreAutoOrOneToSixtyFour() {
+        assertEquals(0, PyramidPlan.parseMaxLevels(" Auto "));
+        assertEquals(1, PyramidPlan.parseMaxLevels("1"));
+        assertEquals(64, PyramidPlan.parseMaxLevels("64"));
+        for (String bad : List.of("0", "65", "-3", "many", "")) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> PyramidPlan.parseMaxLevels(bad));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("level count"), e.getMessage());
+        }
+    }
 }

@@ -108,7 +108,7 @@ public record SparkPyramid(String location, String levels, String method, int sh
                     ? (image.imageLabel().isPresent() ? new Downsampling.Mode() : new Downsampling.Mean())
                     : Downsampling.parse(method);
             PyramidPlan plan = PyramidPlan.auto(image.axes(), l0.shape(), l0.scale(),
-                    LevelLayout.innerChunks(l0.metadata()), maxLevels(levels));
+                    LevelLayout.innerChunks(l0.metadata()), PyramidPlan.parseMaxLevels(levels));
             OmeZarr.Regeneration r = OmeZarr.planRegeneration(image, plan, m);
             String command = "ngff pyramid --levels " + levels + " --method " + m.name() + " " + location;
             LockHolder me = LockHolder.currentProcess("spark " + command);
@@ -170,23 +170,5 @@ public record SparkPyramid(String location, String levels, String method, int sh
                 lock.release();
             }
         }
-    }
-
-    /** 0 for {@code auto}, else the count (1 to 64). */
-    static int maxLevels(String text) {
-        String t = text.trim();
-        if (t.equalsIgnoreCase("auto")) {
-            return 0;
-        }
-        int n;
-        try {
-            n = Integer.parseInt(t);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--levels must be 'auto' or a number, got '" + text + "'");
-        }
-        if (n < 1 || n > 64) {
-            throw new IllegalArgumentException("--levels must be between 1 and 64, got " + n);
-        }
-        return n;
     }
 }
