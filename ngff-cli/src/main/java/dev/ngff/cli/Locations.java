@@ -38,14 +38,17 @@ final class Locations {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cmd, e.getMessage(), e);
         }
+        if (overwrite) {
+            // also when the listing is empty: a writer killed before its first object was in place leaves only
+            // temp files, which listings do not show and deletePrefix removes
+            store.deletePrefix(Key.ROOT);
+            return store;
+        }
         List<Key> existing = store.list(Key.ROOT);
         if (!existing.isEmpty()) {
-            if (!overwrite) {
-                boolean node = Zarr.readMetadata(store, Key.ROOT).isPresent();
-                throw new dev.ngff.error.StoreException(store.describe() + " is not empty (" + existing.size()
-                        + " objects" + (node ? ", a Zarr node at its root" : "") + "); give --overwrite to replace it");
-            }
-            store.deletePrefix(Key.ROOT);
+            boolean node = Zarr.readMetadata(store, Key.ROOT).isPresent();
+            throw new dev.ngff.error.StoreException(store.describe() + " is not empty (" + existing.size()
+                    + " objects" + (node ? ", a Zarr node at its root" : "") + "); give --overwrite to replace it");
         }
         return store;
     }
