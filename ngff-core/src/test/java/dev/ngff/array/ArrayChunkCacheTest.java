@@ -13,7 +13,6 @@ import dev.ngff.store.ByteRange;
 import dev.ngff.store.Key;
 import dev.ngff.store.MemoryStore;
 import dev.ngff.store.Versioned;
-import dev.ngff.store.WritableStore;
 import dev.ngff.testing.RecordingStore;
 import dev.ngff.testing.TestArrays;
 import org.junit.jupiter.api.Test;
@@ -300,12 +299,11 @@ class ArrayChunkCacheTest {
     }
 
     /** A store with versions like S3's ETags, from MemoryStore's conditional-write versions. */
-    private static final class VersionedStore implements WritableStore {
-        private final WritableStore delegate;
+    private static final class VersionedStore extends dev.ngff.testing.ForwardingStore {
         int refused;
 
-        VersionedStore(WritableStore delegate) {
-            this.delegate = delegate;
+        VersionedStore(dev.ngff.store.Store delegate) {
+            super(delegate);
         }
 
         @Override
@@ -321,26 +319,6 @@ class ArrayChunkCacheTest {
                 throw new VersionChangedException(describe() + " key '" + key + "' changed");
             }
             return delegate.readRanges(key, ranges);
-        }
-
-        @Override
-        public Optional<Bytes> read(Key key, ByteRange range) throws IOException {
-            return delegate.read(key, range);
-        }
-
-        @Override
-        public void write(Key key, Bytes value) throws IOException {
-            delegate.write(key, value);
-        }
-
-        @Override
-        public void delete(Key key) throws IOException {
-            delegate.delete(key);
-        }
-
-        @Override
-        public Optional<String> version(Key key) throws IOException {
-            return delegate.version(key);
         }
 
         @Override
