@@ -13,7 +13,7 @@ JAVA="$JAVA_HOME/bin/java"
 (cd ngff-spark && ../mvnw -B -o -q dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null)
 # the reactor's classes instead of any installed ngff jars
 CP=$(tr ':' '\n' < "$WORK/cp.txt" | grep -v '/dev/ngff/' | paste -sd:)
-for m in ngff-core ngff-codecs ngff-s3 ngff-tiff ngff-validate ngff-server ngff-cli ngff-spark; do CP="$PWD/$m/target/classes:$CP"; done
+for m in ngff-core ngff-codecs ngff-s3 ngff-tiff ngff-convert ngff-validate ngff-server ngff-cli ngff-spark; do CP="$PWD/$m/target/classes:$CP"; done
 OPENS=(--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
   --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
   --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
@@ -38,10 +38,12 @@ spark_run() { # name, extra java options...
   local a b
   a=$(now)
   "$JAVA" "${OPENS[@]}" -Dspark.ui.enabled=false -Dspark.driver.host=127.0.0.1 "$@" -cp "$CP" dev.ngff.spark.SparkMain \
-      pyramid "$WORK/$name" 2>"$WORK/$name.log" | grep -v '^pyramid level' || true
+      pyramid "$WORK/$name" 2>"$WORK/$name.log" | tee "$WORK/$name.levels" | grep -v '^pyramid level' || true
   b=$(now)
   if [ "$(sums "$WORK/expected")" = "$(sums "$WORK/$name")" ]; then same=identical; else same=DIFFERENT; fi
   echo "SparkMain pyramid $name: $(echo "$b - $a" | bc) s (whole process, JVM and Spark start included), output $same"
+  # each stage's last progress line: its shards, bytes and seconds (the cost of each level as its own stage)
+  awk -F: '/^pyramid level/ {last[$1] = $0} END {for (k in last) print "  " last[k]}' "$WORK/$name.levels" | sort
 }
 spark_run local1 -Dspark.master='local[1]'
 spark_run local2 -Dspark.master='local[2]'
