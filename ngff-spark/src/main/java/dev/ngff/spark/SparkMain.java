@@ -11,14 +11,14 @@ import java.util.List;
  * <pre>
  * spark-submit --class dev.ngff.spark.SparkMain --jars ... ngff-spark.jar pyramid [--levels auto|N]
  *     [--method mean|gaussian|mode|nearest|min|max] [--shards-per-task N] &lt;image&gt;
- spark-submit ... ngff-spark.jar convert [OPTIONS of ngff convert] [--blocks-per-task N] &lt;src&gt; &lt;dst&gt;
+ * spark-submit ... ngff-spark.jar convert [OPTIONS of ngff convert] [--blocks-per-task N] &lt;src&gt; &lt;dst&gt;
  * spark-submit ... ngff-spark.jar copy [OPTIONS of ngff copy] [--blocks-per-task N] &lt;src&gt; &lt;dst&gt;
  * </pre>
  * {@code convert} and {@code copy} take the shaping options of {@code ngff convert} and {@code ngff copy}
  * ({@code --ngff-version}, {@code --levels}, {@code --chunks}, {@code --shards}, {@code --codec}, ...); a rerun of
  * the same command resumes an interrupted run, and so does {@code ngff convert --resume} / {@code ngff copy
- * --resume} with the same options. Without a master from spark-submit it runs on {@code local[*]}. Exit codes: 0 done, 1 failed (the destination is left
- * incomplete; the same command resumes it), 2 usage.
+ * --resume} with the same options. Without a master from spark-submit it runs on {@code local[*]}.
+ * Exit codes: 0 done, 1 failed (the destination is left incomplete; the same command resumes it), 2 usage.
  */
 public final class SparkMain {
     private SparkMain() {
