@@ -84,7 +84,11 @@ public final class ConvertPlanner {
     /** The plan and axis names of each image whose levels are made anew: its label images follow the plan. */
     private final Map<Key, ImagePlan> imagePlans = new HashMap<>();
 
-    private ConvertPlanner(Options o) {
+    /** Plan for the workers of a distributed run: group metadata that needs pixels is not computed. */
+    private final boolean dataOnly;
+
+    private ConvertPlanner(Options o, boolean dataOnly) {
+        this.dataOnly = dataOnly;
         this.version = o.version();
         this.maxLevels = o.maxLevels();
         this.method = o.method();
@@ -127,7 +131,16 @@ public final class ConvertPlanner {
      * @throws InvalidMetadataException the source holds no OME-NGFF metadata, or malformed metadata
      */
     public static List<Step> plan(ReadableStore src, Options options, ExecutionContext ctx) throws IOException {
-        return new ConvertPlanner(options).planAll(src, ctx);
+        return new ConvertPlanner(options, false).planAll(src, ctx);
+    }
+
+    /**
+     * The steps of {@link #plan} with the same arrays, pyramids and objects, for the workers of a distributed run
+     * that write data and never a group: the groups' metadata may differ from {@link #plan}'s (the channel
+     * windows that a 0.4 target needs are not computed, which reads pixels), so it must not be written.
+     */
+    public static List<Step> planData(ReadableStore src, Options options, ExecutionContext ctx) throws IOException {
+        return new ConvertPlanner(options, true).planAll(src, ctx);
     }
 
     /** The downsampling method asked for, or {@code fallback}. */
@@ -289,7 +302,7 @@ public final class ConvertPlanner {
                     m.plate(), m.well(), m.bioformats2rawLayout(), m.series(), m.scene(), m.extra()).toAttributes(source);
             meta = OmeMetadata.parse(source, where); // what follows sees the levels made anew
         }
-        if (meta.isPresent() && !version.nestedUnderOme() && meta.get().isImage() && meta.get().omero() != null
+        if (!dataOnly && meta.isPresent() && !version.nestedUnderOme() && meta.get().isImage() && meta.get().omero() != null
                 && ChannelWindows.incomplete(meta.get().omero())) {
             OmeMetadata m = meta.get();
             Optional<dev.ngff.metadata.ome.Omero> filled = ChannelWindows.filled(OmeZarr.openImage(g), m.omero());

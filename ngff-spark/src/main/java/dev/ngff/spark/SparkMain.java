@@ -86,7 +86,11 @@ public final class SparkMain {
         List<String> positional = new ArrayList<>();
         try {
             for (int i = 1; i < args.length; i++) {
-                if (args[i].equals("--blocks-per-task")) {
+                if (List.of("--resume", "--overwrite", "--verify", "--progress", "--break-lock").contains(args[i])) {
+                    System.err.println("ngff-spark " + job + ": " + args[i] + " is an option of ngff " + job + " on one "
+                            + "machine only (a rerun of the same Spark command resumes; give an empty target otherwise)");
+                    return 2;
+                } else if (args[i].equals("--blocks-per-task")) {
                     perTask = Integer.parseInt(args[++i]);
                 } else if (args[i].startsWith("--")) {
                     options.put(args[i], args[++i]);

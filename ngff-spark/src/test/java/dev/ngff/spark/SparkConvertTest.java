@@ -141,6 +141,33 @@ class SparkConvertTest {
         both("copy", v04, "copy-failonce", Map.of("--block-bytes", "65536"), 3, System.out);
     }
 
+    /** Usage errors are refused with exit code 2 before Spark starts, with ngff's words for the option. */
+    @Test
+    void usageErrorsBeforeSparkStarts() {
+        java.io.PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            String a = dir.resolve("a").toString();
+            String b = dir.resolve("b").toString();
+            assertThat(SparkMain.run(new String[] {"convert", "--resume", a, b})).isEqualTo(2);
+            assertThat(SparkMain.run(new String[] {"convert", "--bogus", "1", a, b})).isEqualTo(2);
+            assertThat(SparkMain.run(new String[] {"copy", "--chunks", "0,64", a, b})).isEqualTo(2);
+            assertThat(SparkMain.run(new String[] {"convert", "--ngff-version", "0.3", a, b})).isEqualTo(2);
+            assertThat(SparkMain.run(new String[] {"copy", a})).isEqualTo(2);
+        } finally {
+            System.setErr(err);
+        }
+        String text = captured.toString(StandardCharsets.UTF_8);
+        System.out.print(text);
+        assertThat(text).contains("--resume is an option of ngff convert on one machine only")
+                .contains("unknown option '--bogus'")
+                .contains("--chunks: '0,64': entry 0 must be positive")
+                .contains("--ngff-version must be 0.4, 0.5 or 0.6, got '0.3'")
+                .contains("give a source and a target, got 1");
+        assertThat(dir.resolve("b")).doesNotExist();
+    }
+
     /**
      * The driver killed (kill -9) after some shards are journaled: the Spark job rerun finishes the target, and
      * so does {@code ngff convert --resume} (the same marker and journal); both byte-identical to ngff convert.

@@ -52,7 +52,7 @@ public record BulkSpec(String job, String source, String target, Map<String, Str
         }
         for (String k : options.keySet()) {
             if (!known.contains(k)) {
-                throw new ConvertOptionException("ngff-spark " + job + ": unknown option '" + k + "' (" + String.join(", ", known) + ")");
+                throw new ConvertOptionException("unknown option '" + k + "' (" + job + " takes " + String.join(", ", known) + ")");
             }
         }
         options = java.util.Collections.unmodifiableMap(ordered);
@@ -88,6 +88,15 @@ public record BulkSpec(String job, String source, String target, Map<String, Str
     public List<Step> plan(ReadableStore src, ExecutionContext ctx) throws IOException {
         return job.equals("copy") ? CopyPlanner.plan(src, layout(job, options), ctx)
                 : ConvertPlanner.plan(src, convertOptions(options), ctx);
+    }
+
+    /**
+     * The plan as a task needs it: the same arrays and pyramids as {@link #plan}, groups possibly without the
+     * metadata that needs pixels (which only the driver writes).
+     */
+    public List<Step> planData(ReadableStore src, ExecutionContext ctx) throws IOException {
+        return job.equals("copy") ? CopyPlanner.plan(src, layout(job, options), ctx)
+                : ConvertPlanner.planData(src, convertOptions(options), ctx);
     }
 
     private static ConvertPlanner.Options convertOptions(Map<String, String> o) {

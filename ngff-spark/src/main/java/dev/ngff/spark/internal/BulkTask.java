@@ -70,7 +70,7 @@ public record BulkTask(BulkSpec spec, long failOnce, LongAccumulator shardsDone,
         try (ReadableStore src = spec.openSource();
              Store dst = Stores.openWritable(spec.target());
              ExecutionContext ctx = ExecutionContext.create()) {
-            List<Step> steps = spec.plan(src, ctx);
+            List<Step> steps = spec.planData(src, ctx); // no pixels read for group metadata
             BlockJournal journal = BlockJournal.openUnlisted(dst, Key.ROOT); // one GET per item, no LIST
             Map<Integer, ArrayCopier.Blocks> blocks = new HashMap<>();
             while (items.hasNext()) {
