@@ -41,6 +41,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Reads of chains without array-to-array codecs and with little-endian {@code bytes} decode whole
  * chunks straight into the destination where they lie there contiguously; the others go through
  * chunk-sized scratch buffers that the handle keeps for reuse (at most {@code cpuConcurrency} of them).
+ * Everything else goes through the codec pipeline with the context's
+ * {@link ExecutionContext#codecOptions() codec options}: the codecs read what they need and run their
+ * work as tasks under the CPU limit, a shard's inner chunks in parallel wherever the shard sits in the
+ * chain; the handle does not know whether its chunks are shards.
  *
  * <p>Caching: shard indexes are kept in the context's {@link dev.ngff.cache.ChunkCache}, shared with the
  * context's other handles. A handle made with {@link #withChunkCaching} keeps decoded chunks (for

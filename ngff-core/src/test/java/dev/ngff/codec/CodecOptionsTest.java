@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
@@ -30,33 +29,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CodecOptionsTest {
     private static final DataType T = DataType.INT32;
     private static final ChunkSpec SHARD = new ChunkSpec(new long[] {2, 8, 8}, T, FillValue.zero(T));
-
-    /** Records each runAll call's task count and whether it was called from inside one of its own tasks. */
-    private static final class RecordingRunner implements TaskRunner {
-        final List<Integer> calls = Collections.synchronizedList(new ArrayList<>());
-        final AtomicInteger nested = new AtomicInteger();
-        private final ThreadLocal<Boolean> inTask = ThreadLocal.withInitial(() -> false);
-
-        @Override
-        public void runAll(List<ChunkTasks.Task> tasks) throws IOException {
-            if (inTask.get()) {
-                nested.incrementAndGet();
-            }
-            calls.add(tasks.size());
-            for (ChunkTasks.Task t : tasks) {
-                inTask.set(true);
-                try {
-                    t.run();
-                } finally {
-                    inTask.set(false);
-                }
-            }
-        }
-
-        int tasks() {
-            return calls.stream().mapToInt(Integer::intValue).sum();
-        }
-    }
 
     private static CodecPipeline pipeline(List<CodecSpec> specs) throws Exception {
         return CodecPipeline.build(specs, CodecRegistry.standard(), "test");
