@@ -28,7 +28,6 @@ final class StoreChunkSource implements ChunkSource {
     private final Key key;
     private final ExecutionContext ctx;
     private final ArrayCache cache;
-    private ExecutionContext.CpuHold hold;
     /** Taken before this source's first store read: what it puts in the cache was read after it. */
     private volatile long readStamp;
     /** The version of the chunk that the last read or cached index came from. */
@@ -46,14 +45,8 @@ final class StoreChunkSource implements ChunkSource {
         this.readStamp = cache.readStamp();
     }
 
-    /** From now on reads give the task's CPU permit back while they wait. */
-    StoreChunkSource holding(ExecutionContext.CpuHold cpuHold) {
-        this.hold = cpuHold;
-        return this;
-    }
-
     private <T> T io(ExecutionContext.IoCall<T> call) throws IOException {
-        return hold != null ? hold.whileBlocked(call) : ctx.io(call);
+        return ctx.io(call);
     }
 
     @Override

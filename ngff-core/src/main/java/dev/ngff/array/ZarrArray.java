@@ -9,7 +9,6 @@ import dev.ngff.buffer.NdBuffer;
 import dev.ngff.codec.ChunkSpec;
 import dev.ngff.codec.CodecPipeline;
 import dev.ngff.codec.PartialEncoder;
-import dev.ngff.codec.std.ShardingCodec;
 import dev.ngff.error.CorruptDataException;
 import dev.ngff.error.NgffException;
 import dev.ngff.exec.ChunkTasks;
@@ -42,6 +41,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Reads of chains without array-to-array codecs and with little-endian {@code bytes} decode whole
  * chunks straight into the destination where they lie there contiguously; the others go through
  * chunk-sized scratch buffers that the handle keeps for reuse (at most {@code cpuConcurrency} of them).
+ * Everything else goes through the codec pipeline with the context's
+ * {@link ExecutionContext#codecOptions() codec options}: the codecs read what they need and run their
+ * work as tasks under the CPU limit, a shard's inner chunks in parallel wherever the shard sits in the
+ * chain; the handle does not know whether its chunks are shards.
  *
  * <p>Caching: shard indexes are kept in the context's {@link dev.ngff.cache.ChunkCache}, shared with the
  * context's other handles. A handle made with {@link #withChunkCaching} keeps decoded chunks (for
@@ -66,8 +69,6 @@ public final class ZarrArray implements ZarrNode {
     /** This handle's view of the context's chunk cache. */
     private final ArrayCache cache;
     private final ReentrantLock[] locks;
-    /** The sharding codec when it is the whole pipeline: reads then decode inner chunks in parallel, straight into place. */
-    private final ShardingCodec shardingOnly;
     /** Whether whole chunks decode straight into an array's memory ({@link CodecPipeline#decodesIntoLayout}). */
     private final boolean decodesIntoLayout;
     /** Chunk-sized scratch memory for chunks that do not lie contiguously in the destination. */
@@ -86,9 +87,7 @@ public final class ZarrArray implements ZarrNode {
         for (int i = 0; i < LOCK_STRIPES; i++) {
             locks[i] = new ReentrantLock();
         }
-        this.shardingOnly = pipeline.arrayToArray().isEmpty() && pipeline.bytesToBytes().isEmpty()
-                && pipeline.arrayToBytes() instanceof ShardingCodec sc ? sc : null;
-        this.decodesIntoLayout = shardingOnly == null && pipeline.decodesIntoLayout(meta.dataType());
+        this.decodesIntoLayout = pipeline.decodesIntoLayout(meta.dataType());
         long chunkBytes = decodesIntoLayout
                 ? Math.multiplyExact(NdBuffer.elementCount(meta.chunkShape()), (long) meta.dataType().byteSize()) : 0;
         this.scratch = new ObjectPool<>(ctx.config().cpuConcurrency(), () -> Buffers.allocate(chunkBytes));
@@ -265,45 +264,20 @@ public final class ZarrArray implements ZarrNode {
             box[d] = to - from;
         }
         Key key = chunkKey(coord);
-        StoreChunkSource source = new StoreChunkSource(store, key, ctx, view);
-        if (shardingOnly != null) {
-            boolean stored;
-            try {
-                stored = shardingOnly.decodeInto(source, spec, inChunk, box, dest, inDest, this::runOnCpu);
-            } catch (CorruptDataException e) {
-                throw new CorruptDataException(describe(store, path) + " chunk '" + key + "': " + e.getMessage(), e);
-            }
-            if (!stored) {
-                fillBox(dest, inDest, box, fill);
-            }
-            return;
-        }
-        if (view.cachesChunks()) {
-            try {
-                readCachedChunkInto(view, key, spec, inChunk, box, dest, inDest, fill);
-            } catch (CorruptDataException e) {
-                throw new CorruptDataException(describe(store, path) + " chunk '" + key + "': " + e.getMessage(), e);
-            }
-            return;
-        }
-        if (decodesIntoLayout) {
-            try {
-                readWholeChunkInto(key, spec, inChunk, box, dest, inDest, fill);
-            } catch (CorruptDataException e) {
-                throw new CorruptDataException(describe(store, path) + " chunk '" + key + "': " + e.getMessage(), e);
-            }
-            return;
-        }
-        Optional<NdBuffer> part;
         try {
-            part = ctx.cpuWithHold(hold -> () -> pipeline.partialDecoder(source.holding(hold), spec).decode(inChunk, box));
+            if (!pipeline.encodesInParts() && view.cachesChunks()) { // whole chunks kept whole in the cache
+                readCachedChunkInto(view, key, spec, inChunk, box, dest, inDest, fill);
+            } else if (!pipeline.encodesInParts() && decodesIntoLayout) {
+                readWholeChunkInto(key, spec, inChunk, box, dest, inDest, fill);
+            } else {
+                // the codecs read what they need and decode under the CPU limit (a shard's inner chunks in parallel)
+                StoreChunkSource source = new StoreChunkSource(store, key, ctx, view);
+                if (!pipeline.decodeInto(source, spec, inChunk, box, dest, inDest, ctx.codecOptions())) {
+                    fillBox(dest, inDest, box, fill);
+                }
+            }
         } catch (CorruptDataException e) {
             throw new CorruptDataException(describe(store, path) + " chunk '" + key + "': " + e.getMessage(), e);
-        }
-        if (part.isEmpty()) {
-            fillBox(dest, inDest, box, fill);
-        } else {
-            NdBuffer.copy(part.get(), new long[rank], dest, inDest, box);
         }
     }
 
@@ -382,33 +356,6 @@ public final class ZarrArray implements ZarrNode {
             fillBox(dest, inDest, box, fill);
         } else {
             NdBuffer.copy(decoded.get(), inChunk, dest, inDest, box);
-        }
-    }
-
-    /**
-     * Runs codec tasks of one chunk (the inner chunks of a shard) under the context's CPU limit, in
-     * parallel when there are several. The caller holds no CPU permit, so waiting here cannot starve
-     * the tasks; the number in flight is bounded by the CPU limit, their memory by one inner chunk each.
-     */
-    private void runOnCpu(java.util.List<ChunkTasks.Task> tasks) throws IOException {
-        if (tasks.size() == 1) {
-            ChunkTasks.Task only = tasks.getFirst();
-            ctx.cpu(() -> {
-                only.run();
-                return null;
-            });
-            return;
-        }
-        try (ChunkTasks inner = new ChunkTasks(ctx.config().cpuConcurrency())) {
-            for (ChunkTasks.Task t : tasks) {
-                if (!inner.submit(() -> ctx.cpu(() -> {
-                    t.run();
-                    return null;
-                }))) {
-                    break;
-                }
-            }
-            inner.await();
         }
     }
 
@@ -539,9 +486,7 @@ public final class ZarrArray implements ZarrNode {
         try {
             Optional<java.util.List<Bytes>> pieces;
             try {
-                pieces = shardingOnly != null
-                        ? call.run(encoderFor(key, spec, null)) // inner chunks in parallel, each under the CPU limit
-                        : ctx.cpuWithHold(hold -> () -> call.run(encoderFor(key, spec, hold)));
+                pieces = call.run(encoderFor(key, spec)); // reads here, codec work under the CPU limit
             } catch (CorruptDataException e) {
                 throw new CorruptDataException(describe(store, path) + " chunk '" + key + "': " + e.getMessage(), e);
             }
@@ -566,12 +511,9 @@ public final class ZarrArray implements ZarrNode {
         }
     }
 
-    private PartialEncoder encoderFor(Key key, ChunkSpec spec, ExecutionContext.CpuHold hold) {
+    private PartialEncoder encoderFor(Key key, ChunkSpec spec) {
         StoreChunkSource source = new StoreChunkSource(store, key, ctx, ArrayCache.none(store));
-        if (shardingOnly != null) {
-            return shardingOnly.partialEncoder(source, spec, this::runOnCpu);
-        }
-        return pipeline.partialEncoder(hold == null ? source : source.holding(hold), spec);
+        return pipeline.partialEncoder(source, spec, ctx.codecOptions());
     }
 
     /**
@@ -583,7 +525,7 @@ public final class ZarrArray implements ZarrNode {
     public PartialEncoder partialEncoder(long... coords) {
         checkChunkCoords(coords);
         ChunkSpec spec = new ChunkSpec(meta.chunkShape(), meta.dataType(), meta.fillValue());
-        return encoderFor(chunkKey(coords), spec, null);
+        return encoderFor(chunkKey(coords), spec);
     }
 
     /**
@@ -638,9 +580,8 @@ public final class ZarrArray implements ZarrNode {
                 });
                 return;
             }
-            java.util.List<Bytes> encoded = shardingOnly != null
-                    ? shardingOnly.encodePieces(data, spec, this::runOnCpu) // inner chunks in parallel, each under the CPU limit
-                    : ctx.cpu(() -> pipeline.encodePieces(data, spec));
+            // under the CPU limit; a shard's inner chunks in parallel
+            java.util.List<Bytes> encoded = pipeline.encodePieces(data, spec, ctx.codecOptions());
             ctx.io(() -> {
                 w.write(key, encoded);
                 return null;

@@ -20,6 +20,16 @@ public non-sealed interface ArrayToBytesCodec extends Codec {
         return java.util.List.of(encode(chunk, spec));
     }
 
+    /**
+     * {@link #encodePieces(NdBuffer, ChunkSpec)} with its CPU work handed to {@code options}' runner, by a
+     * caller that holds no CPU permit (see {@link CodecOptions}). The result is the same. The default
+     * encodes in one task; codecs whose chunks are made of parts ({@link #encodesInParts()}) encode the
+     * parts as separate tasks.
+     */
+    default java.util.List<Bytes> encodePieces(NdBuffer chunk, ChunkSpec spec, CodecOptions options) throws IOException {
+        return options.call(() -> encodePieces(chunk, spec));
+    }
+
     /** Decodes a whole chunk; the result has exactly {@code spec}'s shape and type. */
     NdBuffer decode(Bytes encoded, ChunkSpec spec) throws IOException;
 
@@ -28,6 +38,7 @@ public non-sealed interface ArrayToBytesCodec extends Codec {
      * slices; codecs that can read less (sharding) override it.
      */
     default PartialDecoder partialDecoder(ChunkSource source, ChunkSpec spec) {
+        // codecs that override this to read less must override decodeInto(ChunkSource, ..., CodecOptions) too
         return (offset, shape) -> {
             var bytes = source.read(dev.ngff.store.ByteRange.WHOLE);
             if (bytes.isEmpty()) {
@@ -48,7 +59,54 @@ public non-sealed interface ArrayToBytesCodec extends Codec {
      * write changes.
      */
     default PartialEncoder partialEncoder(ChunkSource source, ChunkSpec spec) {
-        return new WholeChunkEncoder(this, source, spec);
+        return partialEncoder(source, spec, CodecOptions.sequential());
+    }
+
+    /**
+     * {@link #partialEncoder(ChunkSource, ChunkSpec)} whose {@link PartialEncoder#encode} reads the
+     * stored chunk on the calling thread and hands its CPU work (decoding, merging, encoding) to
+     * {@code options}' runner; the caller holds no CPU permit. {@link PartialEncoder#encodeUnit} and
+     * {@link PartialEncoder#decodeUnit} still run on the calling thread. Codecs with their own partial
+     * encoder override this form (the two-argument form calls it with sequential options).
+     */
+    default PartialEncoder partialEncoder(ChunkSource source, ChunkSpec spec, CodecOptions options) {
+        return new WholeChunkEncoder(this, source, spec, options);
+    }
+
+    /**
+     * Decodes the box {@code [offset, offset + shape)} of the stored chunk behind {@code source} into
+     * {@code dest} at {@code destOffset}; the box has no zero extent. Returns false, leaving {@code dest}
+     * untouched, when the chunk is not stored (the caller fills the box), or, for a chunk made of parts,
+     * when no part of the box is stored. Called by a caller that holds no CPU permit: the stored bytes are
+     * read on the calling thread, CPU work goes to {@code options}' runner. Parts of {@code dest} outside
+     * the box are not touched, so calls for disjoint boxes may run at once.
+     *
+     * <p>The default reads the whole chunk, then decodes it and copies the box in one task. Codecs whose
+     * chunks are made of parts ({@link #encodesInParts()}) read only the parts the box needs and decode
+     * each as its own task.
+     */
+    default boolean decodeInto(ChunkSource source, ChunkSpec spec, long[] offset, long[] shape, NdBuffer dest,
+                               long[] destOffset, CodecOptions options) throws IOException {
+        java.util.Optional<Bytes> stored = source.read(dev.ngff.store.ByteRange.WHOLE);
+        if (stored.isEmpty()) {
+            return false;
+        }
+        options.runAll(java.util.List.of(() -> {
+            NdBuffer whole = decode(stored.get(), spec);
+            NdBuffer.copy(whole, offset, dest, destOffset, shape);
+        }));
+        return true;
+    }
+
+    /**
+     * Whether a stored chunk of this codec is made of parts encoded independently (the inner chunks of
+     * a {@code sharding_indexed} shard): then {@link #decodeInto(ChunkSource, ChunkSpec, long[], long[], NdBuffer, long[], CodecOptions)}
+     * reads only the parts a box needs, keeping what it derives (an index, decoded parts) through the
+     * source's cache, and the calls with {@link CodecOptions} hand the parts to the runner as separate
+     * tasks. Callers read and cache whole chunks themselves only where this is false. False by default.
+     */
+    default boolean encodesInParts() {
+        return false;
     }
 
     /**

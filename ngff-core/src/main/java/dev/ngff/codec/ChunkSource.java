@@ -64,4 +64,34 @@ public interface ChunkSource {
      */
     default void invalidateIndex() {
     }
+
+    /**
+     * A chunk already in memory (a shard whose bytes-to-bytes stages a pipeline has undone): ranges are
+     * slices of {@code bytes}, nothing is cached. {@code where} names it in error messages.
+     */
+    static ChunkSource ofBytes(Bytes bytes, String where) {
+        java.util.Objects.requireNonNull(bytes, "bytes");
+        return new ChunkSource() {
+            @Override
+            public Optional<Bytes> read(ByteRange range) {
+                long n = bytes.size();
+                long start = range.start(n);
+                return Optional.of(bytes.slice(start, range.end(n) - start));
+            }
+
+            @Override
+            public Optional<List<Bytes>> readRanges(List<ByteRange> ranges) {
+                List<Bytes> out = new java.util.ArrayList<>(ranges.size());
+                for (ByteRange r : ranges) {
+                    out.add(read(r).orElseThrow());
+                }
+                return Optional.of(out);
+            }
+
+            @Override
+            public String describe() {
+                return where;
+            }
+        };
+    }
 }

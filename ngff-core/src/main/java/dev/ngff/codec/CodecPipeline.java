@@ -126,13 +126,30 @@ public final class CodecPipeline implements ArrayToBytesCodec {
 
     @Override
     public Bytes encode(NdBuffer chunk, ChunkSpec spec) throws IOException {
+        return encodeBytesStages(arrayToBytes.encode(encodeArrayStages(chunk, spec), arrayToBytesSpec(spec)), spec);
+    }
+
+    /** The spec of the chunk that reaches the array-to-bytes codec. */
+    private ChunkSpec arrayToBytesSpec(ChunkSpec spec) {
+        ChunkSpec s = spec;
+        for (ArrayToArrayCodec c : arrayToArray) {
+            s = c.encodedSpec(s);
+        }
+        return s;
+    }
+
+    private NdBuffer encodeArrayStages(NdBuffer chunk, ChunkSpec spec) throws IOException {
         NdBuffer cur = chunk;
         ChunkSpec s = spec;
         for (ArrayToArrayCodec c : arrayToArray) {
             cur = c.encode(cur, s);
             s = c.encodedSpec(s);
         }
-        Bytes b = arrayToBytes.encode(cur, s);
+        return cur;
+    }
+
+    private Bytes encodeBytesStages(Bytes encoded, ChunkSpec spec) throws IOException {
+        Bytes b = encoded;
         for (BytesToBytesCodec c : bytesToBytes) {
             b = c.encode(b, spec);
         }
@@ -145,26 +162,27 @@ public final class CodecPipeline implements ArrayToBytesCodec {
         if (!bytesToBytes.isEmpty()) {
             return List.of(encode(chunk, spec));
         }
-        NdBuffer cur = chunk;
-        ChunkSpec s = spec;
-        for (ArrayToArrayCodec c : arrayToArray) {
-            cur = c.encode(cur, s);
-            s = c.encodedSpec(s);
-        }
-        return arrayToBytes.encodePieces(cur, s);
+        return arrayToBytes.encodePieces(encodeArrayStages(chunk, spec), arrayToBytesSpec(spec));
     }
 
     @Override
     public NdBuffer decode(Bytes encoded, ChunkSpec spec) throws IOException {
-        List<ChunkSpec> specsIn = new ArrayList<>(arrayToArray.size() + 1);
+        ChunkSpec s = arrayToBytesSpec(spec);
+        Bytes b = decodeBytes(encoded, spec, s);
+        NdBuffer cur = arrayToBytes.decode(b, s);
+        checkShape(cur, s);
+        return decodeArrayStages(cur, spec);
+    }
+
+    /** Undoes the array-to-array stages of a chunk of {@code spec} that the array-to-bytes codec decoded. */
+    private NdBuffer decodeArrayStages(NdBuffer decoded, ChunkSpec spec) throws IOException {
+        List<ChunkSpec> specsIn = new ArrayList<>(arrayToArray.size());
         ChunkSpec s = spec;
         for (ArrayToArrayCodec c : arrayToArray) {
             specsIn.add(s);
             s = c.encodedSpec(s);
         }
-        Bytes b = decodeBytes(encoded, spec, s);
-        NdBuffer cur = arrayToBytes.decode(b, s);
-        checkShape(cur, s);
+        NdBuffer cur = decoded;
         for (int i = arrayToArray.size() - 1; i >= 0; i--) {
             cur = arrayToArray.get(i).decode(cur, specsIn.get(i));
         }
@@ -253,13 +271,74 @@ public final class CodecPipeline implements ArrayToBytesCodec {
         return ArrayToBytesCodec.super.partialDecoder(source, spec);
     }
 
-    /** The array-to-bytes codec's own encoder when it is the whole chain (sharding alone), else the whole-chunk default. */
+    /**
+     * The array-to-bytes codec's own encoder when it is the whole chain (sharding alone), else the
+     * whole-chunk encoder, which still encodes a shard's inner chunks as tasks of their own.
+     */
     @Override
-    public PartialEncoder partialEncoder(ChunkSource source, ChunkSpec spec) {
+    public PartialEncoder partialEncoder(ChunkSource source, ChunkSpec spec, CodecOptions options) {
         if (arrayToArray.isEmpty() && bytesToBytes.isEmpty()) {
-            return arrayToBytes.partialEncoder(source, spec);
+            return arrayToBytes.partialEncoder(source, spec, options);
         }
-        return ArrayToBytesCodec.super.partialEncoder(source, spec);
+        return ArrayToBytesCodec.super.partialEncoder(source, spec, options);
+    }
+
+    /** True when the chain is a codec made of parts alone (sharding): only then can a box be read part by part. */
+    @Override
+    public boolean encodesInParts() {
+        return arrayToArray.isEmpty() && bytesToBytes.isEmpty() && arrayToBytes.encodesInParts();
+    }
+
+    /**
+     * Encodes through {@code options}: when the array-to-bytes codec is made of parts (a shard, also
+     * under array-to-array or bytes-to-bytes codecs), the array-to-array stages run in one task, the
+     * parts as tasks of their own, and the bytes-to-bytes stages in one more task; otherwise the whole
+     * chain runs in one task.
+     */
+    @Override
+    public List<Bytes> encodePieces(NdBuffer chunk, ChunkSpec spec, CodecOptions options) throws IOException {
+        if (!arrayToBytes.encodesInParts()) {
+            return options.call(() -> encodePieces(chunk, spec));
+        }
+        NdBuffer cur = arrayToArray.isEmpty() ? chunk : options.call(() -> encodeArrayStages(chunk, spec));
+        List<Bytes> pieces = arrayToBytes.encodePieces(cur, arrayToBytesSpec(spec), options);
+        if (bytesToBytes.isEmpty()) {
+            return pieces;
+        }
+        return List.of(options.call(() -> encodeBytesStages(Bytes.concat(pieces.toArray(Bytes[]::new)), spec)));
+    }
+
+    /**
+     * Decodes a box through {@code options}. Sharding alone reads only the inner chunks the box needs
+     * and decodes them as tasks of their own. A shard under other codecs is read whole; its
+     * bytes-to-bytes stages are undone in one task, its inner chunks are decoded as tasks of their
+     * own (the whole shard when array-to-array codecs come first, whose stages then run in one more
+     * task). Every other chain reads the chunk and decodes it in one task.
+     */
+    @Override
+    public boolean decodeInto(ChunkSource source, ChunkSpec spec, long[] offset, long[] shape, NdBuffer dest,
+                              long[] destOffset, CodecOptions options) throws IOException {
+        if (arrayToArray.isEmpty() && bytesToBytes.isEmpty()) {
+            return arrayToBytes.decodeInto(source, spec, offset, shape, dest, destOffset, options);
+        }
+        if (!arrayToBytes.encodesInParts()) {
+            return ArrayToBytesCodec.super.decodeInto(source, spec, offset, shape, dest, destOffset, options);
+        }
+        java.util.Optional<Bytes> stored = source.read(dev.ngff.store.ByteRange.WHOLE);
+        if (stored.isEmpty()) {
+            return false;
+        }
+        ChunkSpec innerSpec = arrayToBytesSpec(spec);
+        Bytes b = bytesToBytes.isEmpty() ? stored.get() : options.call(() -> decodeBytes(stored.get(), spec, innerSpec));
+        ChunkSource inMemory = ChunkSource.ofBytes(b, source.describe());
+        if (arrayToArray.isEmpty()) {
+            return arrayToBytes.decodeInto(inMemory, spec, offset, shape, dest, destOffset, options);
+        }
+        NdBuffer whole = NdBuffer.filled(innerSpec.dataType(), innerSpec.shape(), innerSpec.fillValue().bytesUnsafe());
+        long[] zero = new long[innerSpec.rank()];
+        arrayToBytes.decodeInto(inMemory, innerSpec, zero, innerSpec.shape(), whole, zero, options);
+        options.runAll(List.of(() -> NdBuffer.copy(decodeArrayStages(whole, spec), offset, dest, destOffset, shape)));
+        return true;
     }
 
     @Override

@@ -12,17 +12,22 @@ import java.util.Optional;
 
 /**
  * The generic {@link PartialEncoder}: the unit is the whole chunk, so a merge reads and decodes the
- * whole chunk, changes it and encodes it again.
+ * whole chunk, changes it and encodes it again. {@link #encode} reads on the calling thread and hands
+ * its CPU work to the options' runner: the change in one task, the encoding through
+ * {@link ArrayToBytesCodec#encodePieces(NdBuffer, ChunkSpec, CodecOptions)} (one more task, or a shard's
+ * inner chunks as tasks of their own, also when the shard is under other codecs).
  */
 final class WholeChunkEncoder implements PartialEncoder {
     private final ArrayToBytesCodec codec;
     private final ChunkSource source;
     private final ChunkSpec spec;
+    private final CodecOptions options;
 
-    WholeChunkEncoder(ArrayToBytesCodec codec, ChunkSource source, ChunkSpec spec) {
+    WholeChunkEncoder(ArrayToBytesCodec codec, ChunkSource source, ChunkSpec spec, CodecOptions options) {
         this.codec = codec;
         this.source = source;
         this.spec = spec;
+        this.options = options;
     }
 
     @Override
@@ -64,38 +69,44 @@ final class WholeChunkEncoder implements PartialEncoder {
             Optional<Bytes> stored = source.read(ByteRange.WHOLE); // kept as it is
             return stored.map(List::of);
         }
-        NdBuffer data;
+        Optional<Bytes> stored;
+        UnitChange change;
         switch (u) {
             case UnitUpdate.Encoded e -> {
                 return e.bytes().map(List::of);
             }
             case UnitUpdate.Replace r -> {
-                data = NdBuffer.filled(spec.dataType(), spec.shape(), spec.fillValue().bytesUnsafe());
-                r.change().apply(data);
+                stored = Optional.empty(); // not read: the unit starts as the fill value
+                change = r.change();
             }
             case UnitUpdate.Merge m -> {
-                data = decodeStored();
-                m.change().apply(data);
+                stored = source.read(ByteRange.WHOLE); // before the CPU task, which holds no permit while a store answers
+                change = m.change();
             }
         }
-        if (codec.skipsFillChunks() && data.allEqual(spec.fillValue().bytesUnsafe())) {
-            return Optional.empty();
-        }
-        return Optional.of(codec.encodePieces(data, spec));
+        byte[] fill = spec.fillValue().bytesUnsafe();
+        // the change in one task, the encoding through the options (a shard's inner chunks, also under
+        // other codecs, as tasks of their own)
+        NdBuffer data = options.call(() -> {
+            NdBuffer d = changed(stored, change);
+            return codec.skipsFillChunks() && d.allEqual(fill) ? null : d;
+        });
+        return data == null ? Optional.empty() : Optional.of(codec.encodePieces(data, spec, options));
     }
 
-    /** The stored chunk decoded into writable memory, or the fill value when it is not stored. */
-    private NdBuffer decodeStored() throws IOException {
-        Optional<Bytes> stored = source.read(ByteRange.WHOLE);
+    /** The stored chunk decoded into writable memory (the fill value when there is none), changed. */
+    private NdBuffer changed(Optional<Bytes> stored, UnitChange change) throws IOException {
+        NdBuffer data;
         if (stored.isEmpty()) {
-            return NdBuffer.filled(spec.dataType(), spec.shape(), spec.fillValue().bytesUnsafe());
+            data = NdBuffer.filled(spec.dataType(), spec.shape(), spec.fillValue().bytesUnsafe());
+        } else {
+            try {
+                data = codec.decode(stored.get(), spec).writable();
+            } catch (dev.ngff.error.CorruptDataException e) {
+                throw new dev.ngff.error.CorruptDataException(source.describe() + ": " + e.getMessage(), e);
+            }
         }
-        NdBuffer decoded;
-        try {
-            decoded = codec.decode(stored.get(), spec);
-        } catch (dev.ngff.error.CorruptDataException e) {
-            throw new dev.ngff.error.CorruptDataException(source.describe() + ": " + e.getMessage(), e);
-        }
-        return decoded.writable();
+        change.apply(data);
+        return data;
     }
 }

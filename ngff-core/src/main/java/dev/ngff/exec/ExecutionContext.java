@@ -1,6 +1,7 @@
 package dev.ngff.exec;
 
 import dev.ngff.cache.ChunkCache;
+import dev.ngff.codec.CodecOptions;
 import dev.ngff.codec.CodecRegistry;
 
 import java.io.IOException;
@@ -14,8 +15,8 @@ import java.util.concurrent.Semaphore;
  * permit back while it waits for I/O), and at most {@code chunksInFlight} chunks are held in memory per
  * call, which bounds memory by configuration whatever the size of the region. One {@link ChunkCache} of
  * {@code cacheBytes} holds the shard indexes of every array handle opened with this context, and the
- * decoded chunks of handles that ask for it ({@code ZarrArray.withChunkCaching}). Thread-safe; share one
- * per application.
+ * decoded chunks of handles that ask for it ({@code ZarrArray.withChunkCaching}). Codecs reach the CPU
+ * limit through {@link #codecOptions()}. Thread-safe; share one per application.
  */
 public final class ExecutionContext implements AutoCloseable {
 
@@ -100,6 +101,7 @@ public final class ExecutionContext implements AutoCloseable {
     private final Semaphore io;
     private final Semaphore cpu;
     private final ChunkCache cache;
+    private final CodecOptions codecOptions;
 
     private ExecutionContext(Config config, CodecRegistry codecs) {
         this.config = config;
@@ -107,6 +109,7 @@ public final class ExecutionContext implements AutoCloseable {
         this.cache = ChunkCache.create(config.cacheBytes());
         this.io = new Semaphore(config.ioConcurrency(), true);
         this.cpu = new Semaphore(config.cpuConcurrency(), true);
+        this.codecOptions = CodecOptions.withRunner(this::runOnCpu);
     }
 
     public static ExecutionContext create() {
@@ -127,6 +130,43 @@ public final class ExecutionContext implements AutoCloseable {
 
     public CodecRegistry codecs() {
         return codecs;
+    }
+
+    /**
+     * The options that codec calls of this context's readers and writers get: their tasks run under the
+     * CPU limit, each task holding one CPU permit, several in parallel on virtual threads (at most
+     * {@code cpuConcurrency} of one call at once). One task runs on the calling thread. The caller must
+     * hold no CPU permit of this context (see {@link dev.ngff.codec.TaskRunner}).
+     */
+    public CodecOptions codecOptions() {
+        return codecOptions;
+    }
+
+    /**
+     * Runs codec tasks of one chunk (the inner chunks of a shard) under the CPU limit, in parallel when
+     * there are several. The caller holds no CPU permit, so waiting here cannot starve the tasks; the
+     * number in flight is bounded by the CPU limit, their memory by one inner chunk each.
+     */
+    private void runOnCpu(java.util.List<ChunkTasks.Task> tasks) throws IOException {
+        if (tasks.size() == 1) {
+            ChunkTasks.Task only = tasks.getFirst();
+            cpu(() -> {
+                only.run();
+                return null;
+            });
+            return;
+        }
+        try (ChunkTasks inner = new ChunkTasks(config.cpuConcurrency())) {
+            for (ChunkTasks.Task t : tasks) {
+                if (!inner.submit(() -> cpu(() -> {
+                    t.run();
+                    return null;
+                }))) {
+                    break;
+                }
+            }
+            inner.await();
+        }
     }
 
     /** The cache shared by every array handle opened with this context. */
@@ -151,36 +191,6 @@ public final class ExecutionContext implements AutoCloseable {
             return call.run();
         } finally {
             cpu.release();
-        }
-    }
-
-    /**
-     * Runs {@code call} holding a CPU permit; {@code call} may give the permit back while it waits for
-     * I/O through {@link CpuHold#whileBlocked}.
-     */
-    public <T> T cpuWithHold(java.util.function.Function<CpuHold, IoCall<T>> body) throws IOException {
-        CpuHold hold = new CpuHold();
-        acquire(cpu);
-        try {
-            return body.apply(hold).run();
-        } finally {
-            cpu.release();
-        }
-    }
-
-    /** Lets a task that holds a CPU permit give it back while it blocks on I/O. Confined to one thread. */
-    public final class CpuHold {
-        private CpuHold() {
-        }
-
-        /** Runs an I/O call under the I/O limit with the CPU permit released. */
-        public <T> T whileBlocked(IoCall<T> call) throws IOException {
-            cpu.release();
-            try {
-                return io(call);
-            } finally {
-                acquire(cpu);
-            }
         }
     }
 

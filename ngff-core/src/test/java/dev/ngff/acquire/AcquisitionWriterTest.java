@@ -274,20 +274,35 @@ class AcquisitionWriterTest {
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
-        try (var paths = Files.walk(from)) {
-            for (Path p : paths.toList()) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else if (!p.getFileName().toString().startsWith(".tmp-")) {
+        Files.walkFileTree(from, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult preVisitDirectory(Path d, java.nio.file.attribute.BasicFileAttributes a)
+                    throws IOException {
+                Files.createDirectories(to.resolve(from.relativize(d).toString()));
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path p, java.nio.file.attribute.BasicFileAttributes a)
+                    throws IOException {
+                if (!p.getFileName().toString().startsWith(".tmp-")) {
                     try {
-                        Files.copy(p, t);
+                        Files.copy(p, to.resolve(from.relativize(p).toString()));
                     } catch (java.nio.file.NoSuchFileException gone) {
                         // replaced meanwhile: the snapshot has the directory without it, as a crash would
                     }
                 }
+                return java.nio.file.FileVisitResult.CONTINUE;
             }
-        }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+                if (e instanceof java.nio.file.NoSuchFileException) {
+                    return java.nio.file.FileVisitResult.CONTINUE; // a temp file renamed while the walk listed it
+                }
+                throw e;
+            }
+        });
     }
 
     private static AcquisitionSpec planes(int y, int x, List<CodecSpec> codecs, long[] chunks) {

@@ -25,7 +25,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * <ul>
  * <li>{@code decode(encode(x)) == x}, with the data type and shape of the spec;</li>
  * <li>the encoded size respects {@link ArrayToBytesCodec#encodedSizeBound} when the codec states one;</li>
- * <li>a truncated encoding of a non-empty chunk is a {@link CorruptDataException}.</li>
+ * <li>a truncated encoding of a non-empty chunk is a {@link CorruptDataException};</li>
+ * <li>the calls with {@link CodecOptions} give the plain calls' results, do their work through the runner,
+ *     and never call the runner from inside a task.</li>
  * </ul>
  */
 public abstract class ArrayToBytesCodecContract {
@@ -85,6 +87,36 @@ public abstract class ArrayToBytesCodecContract {
             assertThat(back.dataType()).as("%s", c).isEqualTo(c.type());
             assertThat(back.shape()).as("%s", c).isEqualTo(c.shape());
             assertThat(back.contentEquals(chunk)).as("decoded equals the original for %s", c).isTrue();
+        });
+    }
+
+    @Test
+    void callsWithOptionsEqualThePlainCalls() {
+        Properties.forAll(Properties.name(getClass(), "callsWithOptionsEqualThePlainCalls"), 50, this::cases, c -> {
+            ArrayToBytesCodec codec = codec();
+            NdBuffer chunk = c.chunk();
+            Bytes plain = codec.encode(chunk, c.spec());
+            RecordingRunner runner = new RecordingRunner();
+            CodecOptions options = CodecOptions.withRunner(runner);
+            List<Bytes> pieces = codec.encodePieces(chunk, c.spec(), options);
+            assertThat(Bytes.concat(pieces.toArray(Bytes[]::new)).toArray()).as("encodePieces with options for %s", c)
+                    .isEqualTo(plain.toArray());
+            if (NdBuffer.elementCount(c.shape()) > 0) {
+                NdBuffer dest = NdBuffer.allocate(c.type(), c.shape());
+                long[] zero = new long[c.shape().length];
+                boolean stored = codec.decodeInto(ChunkSource.ofBytes(plain, "test chunk"), c.spec(), zero, c.shape(), dest,
+                        zero, options);
+                if (stored) {
+                    assertThat(dest.contentEquals(chunk)).as("decodeInto with options for %s", c).isTrue();
+                } else { // only a chunk made of parts, none of them stored (all fill), may say so
+                    assertThat(codec.encodesInParts() && chunk.allEqual(c.spec().fillValue().bytesUnsafe()))
+                            .as("decodeInto found the chunk for %s", c).isTrue();
+                }
+            }
+            if (NdBuffer.elementCount(c.shape()) > 0 || !codec.encodesInParts()) {
+                assertThat(runner.tasks()).as("work went through the runner for %s", c).isPositive();
+            }
+            assertThat(runner.nested.get()).as("no task called the runner for %s", c).isZero();
         });
     }
 

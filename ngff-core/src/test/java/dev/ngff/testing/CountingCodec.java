@@ -21,6 +21,24 @@ public final class CountingCodec implements BytesToBytesCodec, CodecProvider {
     public static final String NAME = "test.counting";
     private final AtomicLong encodes = new AtomicLong();
     private final AtomicLong decodes = new AtomicLong();
+    private volatile CallHook hook;
+
+    /** Runs on every encode and decode before it copies (a test holding calls back, say); null for none. */
+    @FunctionalInterface
+    public interface CallHook {
+        void call() throws java.io.IOException;
+    }
+
+    public void onCall(CallHook h) {
+        hook = h;
+    }
+
+    private void called() throws java.io.IOException {
+        CallHook h = hook;
+        if (h != null) {
+            h.call();
+        }
+    }
 
     /** Its spec, for a codec list. */
     public static CodecSpec codecSpec() {
@@ -46,14 +64,16 @@ public final class CountingCodec implements BytesToBytesCodec, CodecProvider {
     }
 
     @Override
-    public Bytes encode(Bytes decoded, ChunkSpec spec) {
+    public Bytes encode(Bytes decoded, ChunkSpec spec) throws java.io.IOException {
         encodes.incrementAndGet();
+        called();
         return Bytes.wrap(decoded.toArray());
     }
 
     @Override
-    public Bytes decode(Bytes encoded, ChunkSpec spec, long maxDecodedSize) {
+    public Bytes decode(Bytes encoded, ChunkSpec spec, long maxDecodedSize) throws java.io.IOException {
         decodes.incrementAndGet();
+        called();
         return Bytes.wrap(encoded.toArray());
     }
 

@@ -11,10 +11,12 @@ import dev.ngff.codec.ArrayToBytesCodec;
 import dev.ngff.codec.BytesToBytesCodec;
 import dev.ngff.codec.ChunkSource;
 import dev.ngff.codec.ChunkSpec;
+import dev.ngff.codec.CodecOptions;
 import dev.ngff.codec.CodecPipeline;
 import dev.ngff.codec.PartialDecoder;
 import dev.ngff.codec.PartialEncoder;
 import dev.ngff.codec.PartialEncoder.UnitUpdate;
+import dev.ngff.codec.TaskRunner;
 import dev.ngff.error.CorruptDataException;
 import dev.ngff.error.InvalidMetadataException;
 import dev.ngff.error.VersionChangedException;
@@ -43,6 +45,11 @@ import java.util.Optional;
  *
  * <p>Partial reads fetch the index once with a single prefix or suffix request (then from the caller's
  * cache), and read only the inner chunks that overlap the requested box, coalescing nearby ranges.
+ *
+ * <p>The calls that take {@link CodecOptions} give each inner chunk's decoding or encoding to the
+ * options' runner as a task of its own, so a shard is decoded and encoded in parallel; inside a task
+ * the inner codec chain runs sequentially (a shard nested in a shard is parallel at the outer level).
+ * Store reads happen on the calling thread, outside the tasks.
  */
 public final class ShardingCodec implements ArrayToBytesCodec {
     private static final long MISSING = -1L;
@@ -160,20 +167,21 @@ public final class ShardingCodec implements ArrayToBytesCodec {
 
     @Override
     public Bytes encode(NdBuffer shard, ChunkSpec spec) throws IOException {
-        return Bytes.concat(encodePieces(shard, spec, TaskRunner.SEQUENTIAL).toArray(Bytes[]::new));
+        return Bytes.concat(encodePieces(shard, spec, CodecOptions.sequential()).toArray(Bytes[]::new));
     }
 
     /** The encoded inner chunks in order, with the index first or last: the shard without one copy of it. */
     @Override
     public List<Bytes> encodePieces(NdBuffer shard, ChunkSpec spec) throws IOException {
-        return encodePieces(shard, spec, TaskRunner.SEQUENTIAL);
+        return encodePieces(shard, spec, CodecOptions.sequential());
     }
 
     /**
      * Encodes a shard into its pieces (see {@link #encodePieces(NdBuffer, ChunkSpec)}), handing the encoding
-     * of its inner chunks to {@code runner} as independent tasks that may run in parallel.
+     * of its inner chunks to the options' runner as independent tasks that may run in parallel.
      */
-    public List<Bytes> encodePieces(NdBuffer shard, ChunkSpec spec, TaskRunner runner) throws IOException {
+    @Override
+    public List<Bytes> encodePieces(NdBuffer shard, ChunkSpec spec, CodecOptions options) throws IOException {
         long[] g = grid(spec);
         int n = Math.toIntExact(NdBuffer.elementCount(g));
         ChunkSpec innerSpec = spec.withShape(innerShape);
@@ -191,7 +199,7 @@ public final class ShardingCodec implements ArrayToBytesCodec {
             tasks.add(() -> encoded[slot] = encodeInner(shard, single, origin, innerSpec, fill));
             increment(coord, g);
         }
-        runner.runAll(tasks);
+        options.runAll(tasks);
         return assemble(encoded, g);
     }
 
@@ -607,20 +615,22 @@ public final class ShardingCodec implements ArrayToBytesCodec {
         return Optional.of(out);
     }
 
+    /** Its chunks are made of inner chunks, read, decoded and encoded one by one. */
     @Override
-    public PartialEncoder partialEncoder(ChunkSource source, ChunkSpec spec) {
-        return partialEncoder(source, spec, TaskRunner.SEQUENTIAL);
+    public boolean encodesInParts() {
+        return true;
     }
 
     /**
      * A {@link PartialEncoder} whose units are the inner chunks: replaced inner chunks are encoded
      * from new data, merged ones are read (coalescing only adjacent ranges: a write reads nothing it
      * does not keep), decoded, changed and encoded, the others' stored bytes are copied as they are,
-     * and the index is rebuilt. Encodings run as tasks handed to {@code runner}, possibly in parallel.
-     * Nothing is read when every inner chunk is replaced.
+     * and the index is rebuilt. Encodings run as tasks handed to the options' runner, possibly in
+     * parallel. Nothing is read when every inner chunk is replaced.
      */
-    public PartialEncoder partialEncoder(ChunkSource source, ChunkSpec spec, TaskRunner runner) {
-        return new ShardEncoder(source, spec, grid(spec), runner);
+    @Override
+    public PartialEncoder partialEncoder(ChunkSource source, ChunkSpec spec, CodecOptions options) {
+        return new ShardEncoder(source, spec, grid(spec), options.runner());
     }
 
     private final class ShardEncoder implements PartialEncoder {
@@ -754,29 +764,18 @@ public final class ShardingCodec implements ArrayToBytesCodec {
         }
     }
 
-    /** Runs independent tasks, possibly in parallel, and returns when all have finished (rethrowing the first failure). */
-    @FunctionalInterface
-    public interface TaskRunner {
-        void runAll(List<ChunkTasks.Task> tasks) throws IOException;
-
-        /** Runs the tasks one after another on the calling thread. */
-        TaskRunner SEQUENTIAL = tasks -> {
-            for (ChunkTasks.Task t : tasks) {
-                t.run();
-            }
-        };
-    }
-
     /**
      * Decodes the box {@code [offset, offset + shape)} of a stored shard straight into {@code dest} at
      * {@code destOffset}: the index (from the source's cache when it has it), coalesced range reads of
      * the inner chunks the box touches, then one task per inner chunk (decode, copy into place) handed
-     * to {@code runner}, which may run them in parallel: they write disjoint parts of {@code dest}.
+     * to the options' runner, which may run them in parallel: they write disjoint parts of {@code dest}.
      * Touched inner chunks that are not stored become the fill value. Returns false, leaving
      * {@code dest} untouched, when the shard itself is not stored or holds none of the box.
      */
+    @Override
     public boolean decodeInto(ChunkSource source, ChunkSpec spec, long[] offset, long[] shape, NdBuffer dest,
-                              long[] destOffset, TaskRunner runner) throws IOException {
+                              long[] destOffset, CodecOptions options) throws IOException {
+        TaskRunner runner = options.runner();
         try {
             return decodeIntoOnce(source, spec, offset, shape, dest, destOffset, runner);
         } catch (VersionChangedException e) {
