@@ -2,8 +2,9 @@
 """Side-by-side harness: the zarr_benchmarks workloads with ngff-engine and its peers.
 
 Each measurement is one process of one tool doing one operation (HarnessPeer.java for ngff-engine,
-peer.py for tensorstore, zarr-python and zarr-python with the zarrs pipeline, plain `cat` as the floor
-for uncompressed reads). Tools alternate within every round. Per run it records the time the tool
+peer.py for tensorstore, zarr-python and zarr-python with the zarrs pipeline, zarrs_benchmark_read_sync of
+zarrs_tools (the Rust zarrs itself, tool `zarrs-rust`, read-all only), plain `cat` as the floor for uncompressed
+reads). Tools alternate within every round. Per run it records the time the tool
 measured around the operation itself (interpreter or JVM start-up excluded), the process wall time,
 its CPU time and its peak RSS (getrusage of the child). See docs/bench.md.
 
@@ -16,6 +17,7 @@ import fcntl
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -27,7 +29,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 JAR = ROOT / "ngff-bench" / "target" / "benchmarks.jar"
 PEER_PY = Path(__file__).resolve().parent / "peer.py"
-TOOLS = ["ngff", "tensorstore", "zarrs", "zarr"]
+TOOLS = ["ngff", "tensorstore", "zarrs", "zarr", "zarrs-rust"]
+# zarrs_tools' reader (`cargo install zarrs_tools@0.8.1 --no-default-features --features benchmark,ome,info`)
+ZARRS_READ = Path(os.environ.get("ZARRS_BENCHMARK_READ_SYNC", Path.home() / ".cargo" / "bin" / "zarrs_benchmark_read_sync"))
+# the operations each zarrs_benchmark_read_sync mode matches (its chunk modes differ from ours in concurrency)
+ZARRS_RUST_OPS = {"read-all": ["--read-all"]}
 OPS = ["read-all", "read-chunks", "read-inner", "roundtrip"]
 LAYOUTS = ["uncompressed", "zstd", "sharded"]
 
@@ -51,7 +57,7 @@ def held(lock_path):
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def run_child(cmd, stdout_json=True, repeat=1):
+def run_child(cmd, stdout_json=True, repeat=1, capture=False):
     """Runs one child and returns its result with rusage (wait4 gives the child's own CPU and max RSS).
 
     Linux keeps the RSS high-water mark across fork and exec, so a child's peak RSS is never below this
@@ -59,22 +65,34 @@ def run_child(cmd, stdout_json=True, repeat=1):
     """
     env = dict(os.environ, NGFF_HARNESS_REPEAT=str(repeat))
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE if stdout_json else subprocess.DEVNULL,
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE if stdout_json or capture else subprocess.DEVNULL,
                          stderr=subprocess.PIPE, env=env)
-    out = p.stdout.read() if stdout_json else b""
+    out = p.stdout.read() if stdout_json or capture else b""
     err = p.stderr.read()
     _, status, ru = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t0
     p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode != 0:
         raise RuntimeError(f"{' '.join(map(str, cmd))} failed ({p.returncode}):\n{err.decode()[-3000:]}")
-    parsed = json.loads(out.decode().strip().splitlines()[-1]) if stdout_json else {}
+    parsed = json.loads(out.decode().strip().splitlines()[-1]) if stdout_json else \
+        ({"stdout": out.decode(errors="replace")} if capture else {})
     return {
         "wall": wall,
         "cpu": ru.ru_utime + ru.ru_stime,
         "rss_mib": ru.ru_maxrss / 1024.0,
         **parsed,
     }
+
+
+def zarrs_rust(src):
+    """Runs zarrs_benchmark_read_sync --read-all: it times the read itself ("Decoded DIR in X ms") and sums nothing."""
+    rec = run_child([str(ZARRS_READ)] + ZARRS_RUST_OPS["read-all"] + [str(src)], stdout_json=False, capture=True)
+    m = re.search(r"Decoded .* in ([0-9.]+)(ms|s|µs|us)\b", rec.pop("stdout"))
+    if not m:
+        raise RuntimeError(f"zarrs_benchmark_read_sync printed no timing line for {src}")
+    seconds = float(m.group(1)) / {"s": 1, "ms": 1e3, "µs": 1e6, "us": 1e6}[m.group(2)]
+    rec["seconds"] = seconds  # one call per process: no repeated-call figure
+    return rec
 
 
 def tool_cmd(tool, op, src, dst, args):
@@ -130,6 +148,11 @@ def cmd_run(args):
     records = json.loads(out.read_text()) if out.exists() else {"runs": [], "meta": []}
     records["meta"].append(environment(args))
     tools = args.tools.split(",")
+    if "zarrs-rust" in tools and not ZARRS_READ.exists():
+        print(f"NOTE: {ZARRS_READ} is missing, so tool zarrs-rust is left out (cargo install zarrs_tools@0.8.1 "
+              "--no-default-features --features benchmark,ome,info; or set ZARRS_BENCHMARK_READ_SYNC)",
+              file=sys.stderr, flush=True)
+        tools.remove("zarrs-rust")
     for dataset in args.datasets.split(","):
         for layout in args.layouts.split(","):
             src = work / f"{dataset}-{layout}-{args.size}"
@@ -138,7 +161,7 @@ def cmd_run(args):
                 for op in args.ops.split(","):
                     if op == "read-inner" and layout not in args.inner_layouts.split(","):
                         continue
-                    op_tools = list(tools) + (["cat"] if op == "read-all" and layout == "uncompressed" else []) \
+                    op_tools = [t for t in tools if t != "zarrs-rust" or op in ZARRS_RUST_OPS] + (["cat"] if op == "read-all" and layout == "uncompressed" else []) \
                         + (["ngff-before"] if args.before_jar and layout in args.before_layouts.split(",") else [])
                     load = os.getloadavg()[0]
                     expected = None
@@ -156,6 +179,8 @@ def cmd_run(args):
                             if tool == "cat":
                                 rec = run_child(["cat"] + data_files(src), stdout_json=False)
                                 rec["seconds"] = rec["seconds_repeat"] = rec["wall"]
+                            elif tool == "zarrs-rust":
+                                rec = zarrs_rust(src)
                             else:
                                 rec = run_child(tool_cmd(tool, op, src, dst, args), repeat=args.repeat)
                             if op == "roundtrip":
@@ -245,8 +270,9 @@ def cmd_report(args):
               "- Ratio = peer time / ngff time: above 1 means ngff-engine is faster. `cat` reads the same chunk files "
               "into /dev/null (the floor for uncompressed reads).",
               "- Checksums: every tool's read is summed and compared with the others (round trips: the copy is "
-              "read back by ngff-engine); a mismatch is marked with `!`.", ""]
-    peers = [t for t in ["ngff-before", "tensorstore", "zarrs", "zarr", "cat"] if any(t in g for g in groups.values())]
+              "read back by ngff-engine); a mismatch is marked with `!`. zarrs-rust (zarrs_benchmark_read_sync) "
+              "times its own read, sums nothing and has no checksum.", ""]
+    peers = [t for t in ["ngff-before", "tensorstore", "zarrs", "zarrs-rust", "zarr", "cat"] if any(t in g for g in groups.values())]
     order = sorted(groups, key=lambda k: (k[4], k[3], k[0], LAYOUTS.index(k[1]), OPS.index(k[2])))
     metrics = [("seconds", "First call in a fresh process (what a command-line user sees)")]
     if any(m.get("repeat", 1) > 1 for m in metas):

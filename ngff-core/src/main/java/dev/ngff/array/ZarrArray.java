@@ -291,36 +291,47 @@ public final class ZarrArray implements ZarrNode {
                                     byte[] fill) throws IOException {
         long size = spec.byteSize();
         MemorySegment direct = Layouts.contiguousRegion(spec.shape(), box, dest, inDest);
-        MemorySegment target = direct != null ? direct : scratch.acquire();
-        try {
-            boolean stored;
-            if (pipeline.bytesToBytes().isEmpty()) {
+        if (pipeline.bytesToBytes().isEmpty()) {
+            MemorySegment target = direct != null ? direct : scratch.acquire();
+            try {
                 long got = ctx.io(() -> store.readInto(key, target));
                 if (got >= 0 && got != size) {
                     throw new CorruptDataException("bytes codec: got " + got + " bytes, expected " + size
                             + " for a chunk of " + spec.dataType() + " " + Arrays.toString(spec.shape()));
                 }
-                stored = got >= 0;
-            } else {
-                Optional<Bytes> encoded = ctx.io(() -> store.read(key, ByteRange.WHOLE));
-                stored = encoded.isPresent();
-                if (stored) {
-                    ctx.cpu(() -> {
-                        pipeline.decodeInto(encoded.get(), spec, target);
-                        return null;
-                    });
+                if (got < 0) {
+                    fillBox(dest, inDest, box, fill);
+                } else if (direct == null) {
+                    NdBuffer.copy(NdBuffer.wrap(spec.dataType(), spec.shape(), target), inChunk, dest, inDest, box);
+                }
+            } finally {
+                if (direct == null) {
+                    scratch.release(target);
                 }
             }
-            if (!stored) {
-                fillBox(dest, inDest, box, fill);
-            } else if (direct == null) {
-                NdBuffer.copy(NdBuffer.wrap(spec.dataType(), spec.shape(), target), inChunk, dest, inDest, box);
-            }
-        } finally {
-            if (direct == null) {
-                scratch.release(target);
-            }
+            return;
         }
+        Optional<Bytes> encoded = ctx.io(() -> store.read(key, ByteRange.WHOLE));
+        if (encoded.isEmpty()) {
+            fillBox(dest, inDest, box, fill);
+            return;
+        }
+        // scratch is taken only under the CPU permit: chunks waiting with their bytes read hold none of it,
+        // so at most one chunk of scratch per CPU permit exists, however many chunks are in flight
+        ctx.cpu(() -> {
+            MemorySegment target = direct != null ? direct : scratch.acquire();
+            try {
+                pipeline.decodeInto(encoded.get(), spec, target);
+                if (direct == null) {
+                    NdBuffer.copy(NdBuffer.wrap(spec.dataType(), spec.shape(), target), inChunk, dest, inDest, box);
+                }
+            } finally {
+                if (direct == null) {
+                    scratch.release(target);
+                }
+            }
+            return null;
+        });
     }
 
     /**

@@ -672,7 +672,6 @@ public final class NdBuffer {
                 return;
             }
         }
-        long es = src.dataType.byteSize();
         if (rank == 0) {
             copyRun(src, 0, dst, 0, 1);
             return;
@@ -694,6 +693,89 @@ public final class NdBuffer {
             copyRun(src, srcBase, dst, dstBase, run);
             return;
         }
+        if (src.elements != null) {
+            copyElementRuns(src, srcBase, dst, dstBase, box, inner, run);
+            return;
+        }
+        long es = src.dataType.byteSize();
+        long[] srcStep = new long[inner];
+        long[] dstStep = new long[inner];
+        for (int d = 0; d < inner; d++) {
+            srcStep[d] = src.strides[d] * es;
+            dstStep[d] = dst.strides[d] * es;
+        }
+        copyStridedRuns(src.data, srcBase * es, srcStep, dst.data, dstBase * es, dstStep, box, inner, run * es);
+    }
+
+    /**
+     * Copies the runs of a box whose bounds were checked: {@code box[0..inner)} runs of {@code runBytes}
+     * bytes each, the run at counter {@code c} starting at {@code srcStart + sum(c[d] * srcStep[d])} (likewise
+     * in {@code dst}). Heap memory of byte arrays on both sides is copied with {@link System#arraycopy}, without
+     * a segment copy's bounds, alignment and liveness checks per run (scatters of small inner chunks are
+     * millions of runs; the read profile showed those checks); other memory with one segment copy per run. Offsets advance by addition, never by recomputation.
+     */
+    private static void copyStridedRuns(MemorySegment src, long srcStart, long[] srcStep, MemorySegment dst,
+                                        long dstStart, long[] dstStep, long[] box, int inner, long runBytes) {
+        byte[] srcArray = byteArrayOf(src);
+        byte[] dstArray = byteArrayOf(dst);
+        boolean arrays = srcArray != null && dstArray != null;
+        long srcBias = arrays ? src.address() : 0; // where the segment starts inside its array
+        long dstBias = arrays ? dst.address() : 0;
+        int last = inner - 1;
+        long rows = box[last];
+        long srcRowStep = srcStep[last];
+        long dstRowStep = dstStep[last];
+        long[] counter = new long[last];
+        long s = srcStart;
+        long t = dstStart;
+        while (true) {
+            if (arrays) {
+                // in bounds: the caller checked the box against both shapes, and the shapes against the memory
+                int from = (int) (srcBias + s);
+                int to = (int) (dstBias + t);
+                int len = (int) runBytes;
+                int fromStep = (int) srcRowStep;
+                int toStep = (int) dstRowStep;
+                for (long r = 0; r < rows; r++) {
+                    System.arraycopy(srcArray, from, dstArray, to, len);
+                    from += fromStep;
+                    to += toStep;
+                }
+            } else {
+                long from = s;
+                long to = t;
+                for (long r = 0; r < rows; r++) {
+                    MemorySegment.copy(src, from, dst, to, runBytes);
+                    from += srcRowStep;
+                    to += dstRowStep;
+                }
+            }
+            int d = last - 1;
+            while (d >= 0) {
+                if (++counter[d] < box[d]) {
+                    s += srcStep[d];
+                    t += dstStep[d];
+                    break;
+                }
+                counter[d] = 0;
+                s -= (box[d] - 1) * srcStep[d];
+                t -= (box[d] - 1) * dstStep[d];
+                d--;
+            }
+            if (d < 0) {
+                return;
+            }
+        }
+    }
+
+    /** The byte array under writable-or-readable heap memory, or null (native memory, another array type, a read-only view). */
+    private static byte[] byteArrayOf(MemorySegment seg) {
+        return seg.heapBase().orElse(null) instanceof byte[] a ? a : null;
+    }
+
+    /** The row loop of {@link #copy} for variable-length buffers (element arrays, shared, never mutated). */
+    private static void copyElementRuns(NdBuffer src, long srcBase, NdBuffer dst, long dstBase, long[] box, int inner,
+                                        long run) {
         long[] counter = new long[inner];
         while (true) {
             long s = srcBase;

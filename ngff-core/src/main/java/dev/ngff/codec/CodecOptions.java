@@ -22,12 +22,17 @@ import java.util.Objects;
  * reads outside them. Immutable and thread-safe.
  */
 public final class CodecOptions {
-    private static final CodecOptions SEQUENTIAL = new CodecOptions(TaskRunner.SEQUENTIAL);
+    private static final CodecOptions SEQUENTIAL = new CodecOptions(TaskRunner.SEQUENTIAL, 1);
 
     private final TaskRunner runner;
+    private final int parallelism;
 
-    private CodecOptions(TaskRunner runner) {
+    private CodecOptions(TaskRunner runner, int parallelism) {
         this.runner = Objects.requireNonNull(runner, "runner");
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
+        }
+        this.parallelism = parallelism;
     }
 
     /** Options that run every task at once on the calling thread, under no limit: the plain codec calls. */
@@ -35,9 +40,25 @@ public final class CodecOptions {
         return SEQUENTIAL;
     }
 
-    /** Options whose CPU work goes to {@code runner} (see {@link TaskRunner} for its contract). */
+    /**
+     * Options whose CPU work goes to {@code runner} (see {@link TaskRunner} for its contract), which runs
+     * at most as many tasks at once as the machine has cores.
+     */
     public static CodecOptions withRunner(TaskRunner runner) {
-        return runner == TaskRunner.SEQUENTIAL ? SEQUENTIAL : new CodecOptions(runner);
+        return withRunner(runner, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Options whose CPU work goes to {@code runner}, which runs at most {@code parallelism} tasks at once
+     * (its CPU limit): a codec that splits its work into workers makes no more than that many.
+     */
+    public static CodecOptions withRunner(TaskRunner runner, int parallelism) {
+        return runner == TaskRunner.SEQUENTIAL ? SEQUENTIAL : new CodecOptions(runner, parallelism);
+    }
+
+    /** How many of this call's tasks the runner may run at once: 1 for {@link #sequential()}. */
+    public int parallelism() {
+        return parallelism;
     }
 
     /** The runner of this call's CPU tasks. */

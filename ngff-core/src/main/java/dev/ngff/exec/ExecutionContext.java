@@ -109,7 +109,7 @@ public final class ExecutionContext implements AutoCloseable {
         this.cache = ChunkCache.create(config.cacheBytes());
         this.io = new Semaphore(config.ioConcurrency(), true);
         this.cpu = new Semaphore(config.cpuConcurrency(), true);
-        this.codecOptions = CodecOptions.withRunner(this::runOnCpu);
+        this.codecOptions = CodecOptions.withRunner(this::runOnCpu, config.cpuConcurrency());
     }
 
     public static ExecutionContext create() {

@@ -212,8 +212,22 @@ public final class FileSystemStore implements Store {
         }
     }
 
+    /**
+     * Reads a range into a new heap array. From {@link #MAP_COPY_THRESHOLD} bytes on, the range is mapped and
+     * copied once: a positional read into heap memory passes through a temporary direct buffer of the same
+     * size (two copies, and for ranges of changing sizes a fresh zeroed native buffer each time).
+     */
     private static Bytes readArray(FileChannel ch, long start, int length) throws IOException {
         byte[] buf = new byte[length];
+        // writers replace files by renaming, so a file shrinks in place only by outside hands; checked once more
+        // here because a mapped page past the end faults instead of reading short
+        if (length >= MAP_COPY_THRESHOLD && ch.size() >= start + length) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment.copy(ch.map(FileChannel.MapMode.READ_ONLY, start, length, arena), 0,
+                        MemorySegment.ofArray(buf), 0, length);
+            }
+            return Bytes.wrap(buf);
+        }
         ByteBuffer bb = ByteBuffer.wrap(buf);
         while (bb.hasRemaining()) {
             if (ch.read(bb, start + bb.position()) < 0) {

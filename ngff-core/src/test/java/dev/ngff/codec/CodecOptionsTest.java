@@ -45,6 +45,9 @@ class CodecOptionsTest {
         return pipeline(List.of(shard(new long[] {1, 4, 4}, GZIP_INNER)));
     }
 
+    /** Sharded decodes make one worker task per task the runner may run at once, up to one per inner chunk. */
+    private static final int DECODE_PARALLELISM = 4;
+
     private static void roundTrip(CodecPipeline p, int expectEncodeTasks, int expectDecodeTasks, int expectCalls)
             throws Exception {
         NdBuffer data = TestArrays.random(T, SHARD.shape(), 7);
@@ -61,7 +64,7 @@ class CodecOptionsTest {
         NdBuffer out = NdBuffer.allocate(T, SHARD.shape());
         long[] zero = new long[3];
         boolean stored = p.decodeInto(ChunkSource.ofBytes(plain, "test shard"), SHARD, zero, SHARD.shape(), out, zero,
-                CodecOptions.withRunner(dec));
+                CodecOptions.withRunner(dec, DECODE_PARALLELISM));
         assertThat(stored).isTrue();
         assertThat(out.contentEquals(data)).isTrue();
         assertThat(dec.tasks()).as("decode tasks").isEqualTo(expectDecodeTasks);
@@ -69,19 +72,20 @@ class CodecOptionsTest {
     }
 
     @Test
-    void shardingAloneRunsOneTaskPerInnerChunk() throws Exception {
-        roundTrip(shardingAlone(), 8, 8, 1);
+    void shardingAloneEncodesATaskPerInnerChunkAndDecodesWithAWorkerPerAllowedTask() throws Exception {
+        roundTrip(shardingAlone(), 8, DECODE_PARALLELISM, 1);
     }
 
     @Test
     void aShardUnderAChecksumStillDecodesAndEncodesItsInnerChunksAsTasks() throws Exception {
-        // the whole-shard crc32c in one task each way, the 8 inner chunks as tasks of their own
-        roundTrip(pipeline(List.of(shard(new long[] {1, 4, 4}, GZIP_INNER), Codecs.crc32c())), 9, 9, 2);
+        // the whole-shard crc32c in one task each way, the 8 inner chunks as tasks of their own (decoded by workers)
+        roundTrip(pipeline(List.of(shard(new long[] {1, 4, 4}, GZIP_INNER), Codecs.crc32c())), 9, 1 + DECODE_PARALLELISM, 2);
     }
 
     @Test
     void aShardAfterATransposeDecodesItsInnerChunksAsTasks() throws Exception {
-        roundTrip(pipeline(List.of(Codecs.transpose(0, 2, 1), shard(new long[] {1, 4, 4}, GZIP_INNER))), 9, 9, 2);
+        roundTrip(pipeline(List.of(Codecs.transpose(0, 2, 1), shard(new long[] {1, 4, 4}, GZIP_INNER))), 9,
+                1 + DECODE_PARALLELISM, 2);
     }
 
     @Test
@@ -107,7 +111,7 @@ class CodecOptionsTest {
         long[] box = {1, 4, 4};
         NdBuffer out = NdBuffer.allocate(T, box);
         assertThat(p.decodeInto(ChunkSource.ofBytes(plain, "test shard"), SHARD, offset, box, out, new long[3],
-                CodecOptions.withRunner(dec))).isTrue();
+                CodecOptions.withRunner(dec, DECODE_PARALLELISM))).isTrue();
         assertThat(out.contentEquals(data.copyRegion(offset, box))).isTrue();
         assertThat(dec.calls).containsExactly(2);
     }

@@ -428,4 +428,25 @@ class FileSystemStoreTest extends StoreContract {
                     .isEqualTo(data);
         }
     }
+
+    @Test
+    void rangesOfAMebibyteOrMoreReadTheSameBytesAtAnyOffset(@TempDir java.nio.file.Path dir) throws Exception {
+        // ranges from 1 MiB on are mapped and copied (the start need not be page-aligned), shorter ones read
+        byte[] data = new byte[3 << 20];
+        new java.util.Random(11).nextBytes(data);
+        FileSystemStore s = FileSystemStore.open(dir);
+        Key k = Key.of("c/0/0");
+        s.write(k, Bytes.wrap(data));
+        long mib = FileSystemStore.MAP_COPY_THRESHOLD;
+        long[][] ranges = {{0, data.length}, {4097, mib}, {12345, mib - 1}, {1, 2 * mib + 7}, {data.length - mib, mib}};
+        for (long[] r : ranges) {
+            Bytes got = s.read(k, ByteRange.of(r[0], r[1])).orElseThrow();
+            assertThat(got.toArray()).as("bytes=%d+%d", r[0], r[1])
+                    .isEqualTo(java.util.Arrays.copyOfRange(data, (int) r[0], (int) (r[0] + r[1])));
+        }
+        assertThat(s.read(k, ByteRange.suffix(mib + 3)).orElseThrow().toArray())
+                .isEqualTo(java.util.Arrays.copyOfRange(data, (int) (data.length - mib - 3), data.length));
+        assertThat(s.readRanges(k, List.of(ByteRange.of(5, mib), ByteRange.of(2 * mib, mib))).orElseThrow().get(1).toArray())
+                .isEqualTo(java.util.Arrays.copyOfRange(data, (int) (2 * mib), (int) (3 * mib)));
+    }
 }

@@ -37,6 +37,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The {@code sharding_indexed} codec: a shard holds a grid of inner chunks, each encoded with the inner
@@ -343,13 +345,26 @@ public final class ShardingCodec implements ArrayToBytesCodec {
         long[] origin = new long[g.length];
         long[] zero = new long[g.length];
         int n = entries.length / 2;
+        boolean into = inner.decodesIntoLayout(innerSpec.dataType());
+        InnerScratch scratch = new InnerScratch();
         for (int i = 0; i < n; i++) {
             if (entries[2 * i] != MISSING) {
-                NdBuffer chunk = decodeInner(encoded.slice(entries[2 * i], entries[2 * i + 1]), innerSpec, i, "shard");
                 for (int d = 0; d < g.length; d++) {
                     origin[d] = coord[d] * innerShape[d];
                 }
-                NdBuffer.copy(chunk, zero, out, origin, innerShape);
+                Bytes stored = encoded.slice(entries[2 * i], entries[2 * i + 1]);
+                if (!into) {
+                    NdBuffer.copy(decodeInner(stored, innerSpec, i, "shard"), zero, out, origin, innerShape);
+                } else {
+                    MemorySegment direct = Layouts.contiguousRegion(innerShape, innerShape, out, origin);
+                    MemorySegment target = direct != null ? direct : scratch.get(innerSpec.byteSize());
+                    InnerPart p = new InnerPart(coord.clone(), i, stored, null);
+                    decodeInnerInto(p, innerSpec, target, "shard");
+                    if (direct == null) {
+                        NdBuffer.copy(NdBuffer.wrap(innerSpec.dataType(), innerShape, target), zero, out, origin,
+                                innerShape);
+                    }
+                }
             }
             increment(coord, g);
         }
@@ -536,7 +551,8 @@ public final class ShardingCodec implements ArrayToBytesCodec {
      * copied.
      */
     private void decodePartInto(ChunkSource source, InnerPart p, ChunkSpec innerSpec, long[] offset, long[] shape,
-                                NdBuffer dest, long[] destOffset, String where) throws IOException {
+                                NdBuffer dest, long[] destOffset, String where, InnerScratch scratch)
+            throws IOException {
         int rank = p.coord().length;
         long[] srcOff = new long[rank];
         long[] dstOff = new long[rank];
@@ -576,11 +592,28 @@ public final class ShardingCodec implements ArrayToBytesCodec {
             decodeInnerInto(p, innerSpec, direct, where);
             return;
         }
-        // a fresh buffer, not pooled scratch: measured (512^3 sharded read-all, 64^3 inner chunks, 2 cores), a
-        // reused 512 KiB buffer last written on the other core made warm reads 1.4x slower than fresh memory
-        MemorySegment target = Buffers.allocate(innerSpec.byteSize());
+        // the worker's own scratch, not a pool shared by all workers: measured (512^3 sharded read-all, 64^3 inner
+        // chunks, 2 cores), a pooled 512 KiB buffer last written on the other core made warm reads 1.4x slower
+        // than fresh memory, and fresh memory costs an allocation, a zeroing and a cold cache per inner chunk
+        MemorySegment target = scratch.get(innerSpec.byteSize());
         decodeInnerInto(p, innerSpec, target, where);
         NdBuffer.copy(NdBuffer.wrap(innerSpec.dataType(), innerShape, target), srcOff, dest, dstOff, box);
+    }
+
+    /**
+     * Memory for one inner chunk, owned by one worker (one task that decodes inner chunks one after another)
+     * and never shared: it stays in that worker's caches from one inner chunk to the next. Grows to the
+     * largest inner chunk it served, so it is bounded by the inner chunk shape, not by the data.
+     */
+    private static final class InnerScratch {
+        private MemorySegment memory = MemorySegment.NULL;
+
+        MemorySegment get(long byteSize) {
+            if (memory.byteSize() < byteSize) {
+                memory = Buffers.allocate(byteSize);
+            }
+            return memory.asSlice(0, byteSize);
+        }
     }
 
     private void decodeInnerInto(InnerPart p, ChunkSpec innerSpec, MemorySegment target, String where) throws IOException {
@@ -609,8 +642,9 @@ public final class ShardingCodec implements ArrayToBytesCodec {
         NdBuffer out = NdBuffer.filled(spec.dataType(), shape, spec.fillValue().bytesUnsafe());
         ChunkSpec innerSpec = spec.withShape(innerShape);
         long[] zero = new long[g.length];
+        InnerScratch scratch = new InnerScratch();
         for (InnerPart p : fetched.get().parts()) {
-            decodePartInto(source, p, innerSpec, offset, shape, out, zero, source.describe());
+            decodePartInto(source, p, innerSpec, offset, shape, out, zero, source.describe(), scratch);
         }
         return Optional.of(out);
     }
@@ -767,26 +801,26 @@ public final class ShardingCodec implements ArrayToBytesCodec {
     /**
      * Decodes the box {@code [offset, offset + shape)} of a stored shard straight into {@code dest} at
      * {@code destOffset}: the index (from the source's cache when it has it), coalesced range reads of
-     * the inner chunks the box touches, then one task per inner chunk (decode, copy into place) handed
-     * to the options' runner, which may run them in parallel: they write disjoint parts of {@code dest}.
+     * the inner chunks the box touches, then a few worker tasks handed to the options' runner, which may run them
+     * in parallel: each takes inner chunks in turn (decode, copy into place) into disjoint parts of
+     * {@code dest}, with scratch memory of one inner chunk that only it uses.
      * Touched inner chunks that are not stored become the fill value. Returns false, leaving
      * {@code dest} untouched, when the shard itself is not stored or holds none of the box.
      */
     @Override
     public boolean decodeInto(ChunkSource source, ChunkSpec spec, long[] offset, long[] shape, NdBuffer dest,
                               long[] destOffset, CodecOptions options) throws IOException {
-        TaskRunner runner = options.runner();
         try {
-            return decodeIntoOnce(source, spec, offset, shape, dest, destOffset, runner);
+            return decodeIntoOnce(source, spec, offset, shape, dest, destOffset, options);
         } catch (VersionChangedException e) {
             // the shard was rewritten since its index was cached; dest is untouched until the fetch succeeds
             source.invalidateIndex();
-            return decodeIntoOnce(source, spec, offset, shape, dest, destOffset, runner);
+            return decodeIntoOnce(source, spec, offset, shape, dest, destOffset, options);
         }
     }
 
     private boolean decodeIntoOnce(ChunkSource source, ChunkSpec spec, long[] offset, long[] shape, NdBuffer dest,
-                                   long[] destOffset, TaskRunner runner) throws IOException {
+                                   long[] destOffset, CodecOptions options) throws IOException {
         long[] g = grid(spec);
         Optional<long[]> maybe = index(source, g);
         if (maybe.isEmpty()) {
@@ -807,11 +841,27 @@ public final class ShardingCodec implements ArrayToBytesCodec {
         }
         ChunkSpec innerSpec = spec.withShape(innerShape);
         String where = source.describe();
-        List<ChunkTasks.Task> tasks = new ArrayList<>(fetched.get().parts().size());
-        for (InnerPart p : fetched.get().parts()) {
-            tasks.add(() -> decodePartInto(source, p, innerSpec, offset, shape, dest, destOffset, where));
+        List<InnerPart> parts = fetched.get().parts();
+        // a few workers that take inner chunks in turn, each with its own scratch, rather than a task per inner
+        // chunk: scratch memory then stays with one thread (and its core's caches), and is one inner chunk per worker
+        int workers = Math.min(parts.size(), options.parallelism());
+        AtomicInteger next = new AtomicInteger();
+        AtomicBoolean failed = new AtomicBoolean();
+        List<ChunkTasks.Task> tasks = new ArrayList<>(workers);
+        for (int w = 0; w < workers; w++) {
+            tasks.add(() -> {
+                InnerScratch scratch = new InnerScratch();
+                try {
+                    for (int i = next.getAndIncrement(); i < parts.size() && !failed.get(); i = next.getAndIncrement()) {
+                        decodePartInto(source, parts.get(i), innerSpec, offset, shape, dest, destOffset, where, scratch);
+                    }
+                } catch (IOException | RuntimeException | Error e) {
+                    failed.set(true); // the other workers stop too; the runner rethrows the first failure
+                    throw e;
+                }
+            });
         }
-        runner.runAll(tasks);
+        options.runAll(tasks);
         return true;
     }
 }
