@@ -386,6 +386,7 @@ public final class ArrayWriter implements AutoCloseable {
                 // the C-order prefix has begun: stream the shard if nothing is stored under it (checked
                 // after this shard's earlier writes ended, which run first on its chain)
                 s.probed = true;
+                s.deciding = true;
                 chain(s.coords, () -> startStream(s));
             }
             emitReady(s);
@@ -429,7 +430,7 @@ public final class ArrayWriter implements AutoCloseable {
         all.sort(Comparator.comparingLong(Charged::charged).reversed());
         for (Charged c : all) {
             PendingShard s = c.shard();
-            if (c.charged() > 0 && s.lock.tryLock()) {
+            if (c.charged() > 0 && !s.deciding && s.lock.tryLock()) {
                 boolean took = !s.detached;
                 if (took) {
                     detach(s);
@@ -487,6 +488,7 @@ public final class ArrayWriter implements AutoCloseable {
         }
         s.lock.lock();
         try {
+            s.deciding = false;
             if (s.detached || stored) {
                 return; // flushed or evicted meanwhile (written whole, nothing was handed over), or merged with what is stored
             }

@@ -82,6 +82,8 @@ final class PendingShard {
     boolean detached;
     /** Whether the store was asked if the shard exists, to decide on streaming it (asked once per pending shard). */
     boolean probed;
+    /** While the store is being asked: eviction leaves the shard alone, for streaming it frees its bytes soon. */
+    volatile boolean deciding;
     /** The streamed upload of this shard when it streams (see {@link ShardStream}), else null. */
     ShardStream stream;
 
