@@ -54,7 +54,7 @@ final class BufferedUpload implements ObjectUpload {
         }
         List<Bytes> all = pieces;
         pieces = null;
-        store.write(key, all.isEmpty() ? List.of(Bytes.wrap(new byte[0])) : all);
+        store.write(key, all.isEmpty() ? List.of(Bytes.EMPTY) : all);
     }
 
     @Override

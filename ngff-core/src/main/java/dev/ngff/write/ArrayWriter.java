@@ -52,8 +52,18 @@ import java.util.concurrent.atomic.AtomicReference;
  * ({@link ZarrArray#updateChunk}): units never written keep what is stored, units written in parts are
  * merged into the stored ones, element by element.
  *
+ * <p><b>Streamed shards.</b> On a store whose uploads send parts early
+ * ({@link WritableStore#uploadPartSize()}), a shard larger than a part of an array whose codecs are
+ * {@code sharding_indexed} alone (index at the end) is streamed when nothing is stored under it: its
+ * inner chunks go into one {@link ObjectUpload} in C order as soon as they and all before them are
+ * complete, the index at the end, so the buffer keeps only the inner chunks not yet contiguous. The
+ * object is byte for byte the one a whole-shard write makes. Flush, close and eviction finish an open
+ * upload as an incomplete shard; a later write to that shard, or to an inner chunk the upload already
+ * took, is merged as into any stored shard. A failed upload is aborted (nothing appears) and reported like
+ * a failed write. See {@code docs/write-path.md}.
+ *
  * <p><b>Memory.</b> The bytes held (encoded units, decoded partial units with their maps of written
- * elements, shards being written until their write ends) are counted against
+ * elements, shards being written until their write ends, bytes streamed uploads hold) are counted against
  * {@link Options#bufferBytes()}. Backpressure: a write that needs more bytes waits while the buffer
  * is over its budget, until background writes end; when nothing is being written, it first starts
  * writing the incomplete shard that holds most bytes (a partial write: what later arrives for that
@@ -381,8 +391,8 @@ public final class ArrayWriter implements AutoCloseable {
 
     /** Unlocks; hands newly contiguous inner chunks to the shard's upload, and starts writing the shard when the change completed it. */
     private void unlockMaybeCommit(PendingShard s) {
-        if (streamCodec != null && !s.detached && !s.complete()) {
-            if (!s.probed && s.units.get(0L) instanceof Done) {
+        if (streamCodec != null && !s.detached) {
+            if (!s.probed && !s.complete() && s.units.get(0L) instanceof Done) {
                 // the C-order prefix has begun: stream the shard if nothing is stored under it (checked
                 // after this shard's earlier writes ended, which run first on its chain)
                 s.probed = true;
@@ -391,7 +401,8 @@ public final class ArrayWriter implements AutoCloseable {
             }
             emitReady(s);
         }
-        boolean commit = !s.detached && s.complete();
+        // a shard complete while its streaming is being decided is committed by the decision (startStream)
+        boolean commit = !s.detached && !s.deciding && s.complete();
         if (commit) {
             detach(s);
         }

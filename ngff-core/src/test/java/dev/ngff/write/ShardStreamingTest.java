@@ -346,27 +346,4 @@ class ShardStreamingTest {
         assertThat(peaks[1]).as("streamed: within the buffer (one unit over at most)").isLessThanOrEqualTo(budget + chunk);
         assertThat(shardWrites[0]).as("whole shards do not fit: evicted and rewritten in parts").isGreaterThan(2);
     }
-
-    @Test
-    void unboundedBufferPeaks() throws Exception {
-        // informative: with a buffer larger than a shard, how much each path holds at its peak when frames come
-        // faster than the store takes them (here: as fast as the CPU encodes, into memory)
-        ArrayMetadata meta = sharded(new long[] {64, 256, 256}, new long[] {32, 256, 256}, new long[] {1, 256, 256},
-                List.of(Codecs.bytes("little")));
-        NdBuffer all = data(new Random(1), 64, 256, 256);
-        long part = 512 << 10;
-        long[] peaks = new long[2];
-        for (int streaming = 0; streaming < 2; streaming++) {
-            Store store = streaming == 1 ? new PartStore(new MemoryStore(), part) : new MemoryStore();
-            ZarrArray a = Zarr.createArray(store, Key.of("a"), meta, ctx);
-            try (ArrayWriter w = a.writer(ArrayWriter.Options.defaults())) {
-                writeFrames(a, all, 0, 64, w);
-                w.flush();
-                peaks[streaming] = w.peakBufferedBytes();
-            }
-            assertThat(a.read().contentEquals(all)).isTrue();
-        }
-        System.out.printf("256 MiB buffer, 4 MiB shards: peak whole-shard %d bytes, streamed %d bytes%n", peaks[0], peaks[1]);
-        assertThat(peaks[0]).isGreaterThanOrEqualTo(32L * 256 * 256 * 2);
-    }
 }

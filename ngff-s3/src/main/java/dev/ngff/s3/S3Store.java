@@ -695,11 +695,18 @@ public final class S3Store implements Store {
         /** Starts the multipart upload when needed, then sends one part in the background once the window has room. */
         private void sendPart(List<Bytes> body, long length) throws IOException {
             if (uploadId == null) {
+                java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+                java.time.Instant started = java.time.Instant.now();
                 try {
-                    uploadId = execute(Op.CREATE_MULTIPART, key, null, 0, () -> client.createMultipartUpload(
-                            b -> b.bucket(location.bucket()).key(objectKey))).uploadId();
+                    uploadId = execute(Op.CREATE_MULTIPART, key, null, 0, () -> {
+                        attempts.incrementAndGet();
+                        return client.createMultipartUpload(b -> b.bucket(location.bucket()).key(objectKey));
+                    }).uploadId();
                 } catch (RequestFailed f) {
                     throw f.toStoreException(S3Store.this, "starting a multipart upload to", key, null);
+                }
+                if (attempts.get() > 1) {
+                    abortStrays(started);
                 }
                 senders = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ngff-s3-part-", 0).factory());
             }
@@ -742,6 +749,41 @@ public final class S3Store implements Store {
             });
         }
 
+        /**
+         * After a retried create, whose earlier attempt may have started an upload whose answer was lost:
+         * aborts the other uploads of this key started since ({@code started}, less a minute for clock
+         * skew). Only one writer writes a key at a time (the writer lock), so they are this upload's strays.
+         */
+        private void abortStrays(java.time.Instant started) {
+            java.time.Instant since = started.minusSeconds(60);
+            try {
+                var listed = execute(Op.LIST, key, null, 0, () -> client.listMultipartUploads(
+                        b -> b.bucket(location.bucket()).prefix(objectKey)));
+                for (var u : listed.uploads()) {
+                    if (u.key().equals(objectKey) && !u.uploadId().equals(uploadId)
+                            && (u.initiated() == null || !u.initiated().isBefore(since))) {
+                        S3Store.this.abort(key, objectKey, u.uploadId(), new StoreException("stray upload"));
+                    }
+                }
+            } catch (RequestFailed | StoreException e) {
+                LOG.debug("{}: listing stray uploads of '{}' failed: {}", description, key, e.getMessage());
+            }
+        }
+
+        /** Whether the object now under the key is the one these parts complete (S3's multipart ETag: MD5 of the parts' MD5s, dash, count). */
+        private boolean completedAs(List<CompletedPart> sorted) {
+            try {
+                java.security.MessageDigest md5 = java.security.MessageDigest.getInstance("MD5");
+                for (CompletedPart p : sorted) {
+                    md5.update(java.util.HexFormat.of().parseHex(p.eTag().replace("\"", "")));
+                }
+                String want = java.util.HexFormat.of().formatHex(md5.digest()) + "-" + sorted.size();
+                return etag(key).map(e -> e.replace("\"", "").equals(want)).orElse(false);
+            } catch (IOException | RuntimeException | java.security.NoSuchAlgorithmException e) {
+                return false;
+            }
+        }
+
         /** Waits until every part sent so far has been answered. */
         private void drain() throws IOException {
             try {
@@ -763,7 +805,7 @@ public final class S3Store implements Store {
             try {
                 if (uploadId == null) {
                     ended = true;
-                    write(key, current.isEmpty() ? List.of(Bytes.wrap(new byte[0])) : List.copyOf(current));
+                    write(key, current.isEmpty() ? List.of(Bytes.EMPTY) : List.copyOf(current));
                     current.clear();
                     currentSize = 0;
                     return;
@@ -778,12 +820,18 @@ public final class S3Store implements Store {
                 drain();
                 List<CompletedPart> sorted = new ArrayList<>(parts);
                 sorted.sort(java.util.Comparator.comparingInt(CompletedPart::partNumber));
+                java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
                 try {
-                    execute(Op.COMPLETE_MULTIPART, key, null, 0, () -> client.completeMultipartUpload(
-                            b -> b.bucket(location.bucket()).key(objectKey).uploadId(uploadId)
-                                    .multipartUpload(m -> m.parts(sorted))));
+                    execute(Op.COMPLETE_MULTIPART, key, null, 0, () -> {
+                        attempts.incrementAndGet();
+                        return client.completeMultipartUpload(b -> b.bucket(location.bucket()).key(objectKey)
+                                .uploadId(uploadId).multipartUpload(m -> m.parts(sorted)));
+                    });
                 } catch (RequestFailed f) {
-                    throw f.toStoreException(S3Store.this, "completing the multipart upload of", key, null);
+                    // a retry after an answer lost on its way finds the upload completed and gone
+                    if (!(attempts.get() > 1 && f.status == 404 && completedAs(sorted))) {
+                        throw f.toStoreException(S3Store.this, "completing the multipart upload of", key, null);
+                    }
                 }
                 ended = true;
                 senders.close();
