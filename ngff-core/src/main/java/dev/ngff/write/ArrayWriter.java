@@ -677,6 +677,14 @@ public final class ArrayWriter implements AutoCloseable {
      * writes started so far have ended; then throws the first error of any of them.
      */
     public void flush() throws IOException {
+        // let open streaming decisions (one store request each) end first: a shard about to stream is then
+        // streamed and finished, not written whole
+        for (PendingShard s : new ArrayList<>(pending.values())) {
+            CompletableFuture<Void> decision = s.deciding ? commits.get(s.coords) : null;
+            if (decision != null) {
+                decision.join(); // chain tasks catch everything: never fails
+            }
+        }
         for (PendingShard s : new ArrayList<>(pending.values())) {
             s.lock.lock();
             boolean took = !s.detached;
