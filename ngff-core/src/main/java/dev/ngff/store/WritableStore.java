@@ -26,6 +26,26 @@ public interface WritableStore extends ReadableStore {
         write(key, pieces.size() == 1 ? pieces.getFirst() : Bytes.concat(pieces.toArray(Bytes[]::new)));
     }
 
+    /**
+     * Starts writing one object as a stream of pieces (see {@link ObjectUpload}): the object appears whole
+     * on {@link ObjectUpload#commit()}, with the guarantees of {@link #write(Key, List)}, and never if the
+     * upload is aborted or fails. The default keeps the pieces and writes them on commit; stores that can
+     * send pieces early (S3: one multipart upload, parts sent as they fill) override it together with
+     * {@link #uploadPartSize()}. Opening sends nothing.
+     */
+    default ObjectUpload openUpload(Key key) throws IOException {
+        return new BufferedUpload(this, key);
+    }
+
+    /**
+     * The size of the parts that {@link #openUpload} sends as soon as they fill, so that an upload holds
+     * about one part in memory; empty when uploads buffer the whole object until commit (the default),
+     * in which case streaming an object saves no memory over {@link #write(Key, List)}.
+     */
+    default java.util.OptionalLong uploadPartSize() {
+        return java.util.OptionalLong.empty();
+    }
+
     void delete(Key key) throws IOException;
 
     // ---- conditional writes: the ground of writer locks and of every "one writer at a time" rule ----

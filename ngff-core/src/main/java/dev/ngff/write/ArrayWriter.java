@@ -9,6 +9,11 @@ import dev.ngff.codec.PartialEncoder;
 import dev.ngff.codec.PartialEncoder.UnitUpdate;
 import dev.ngff.exec.ChunkTasks;
 import dev.ngff.exec.ExecutionContext;
+import dev.ngff.codec.ChunkSpec;
+import dev.ngff.codec.CodecPipeline;
+import dev.ngff.codec.std.ShardingCodec;
+import dev.ngff.store.Key;
+import dev.ngff.store.ObjectUpload;
 import dev.ngff.store.WritableStore;
 import dev.ngff.write.PendingShard.Coords;
 import dev.ngff.write.PendingShard.Done;
@@ -25,10 +30,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -44,8 +52,18 @@ import java.util.concurrent.atomic.AtomicReference;
  * ({@link ZarrArray#updateChunk}): units never written keep what is stored, units written in parts are
  * merged into the stored ones, element by element.
  *
+ * <p><b>Streamed shards.</b> On a store whose uploads send parts early
+ * ({@link WritableStore#uploadPartSize()}), a shard larger than a part of an array whose codecs are
+ * {@code sharding_indexed} alone (index at the end) is streamed when nothing is stored under it: its
+ * inner chunks go into one {@link ObjectUpload} in C order as soon as they and all before them are
+ * complete, the index at the end, so the buffer keeps only the inner chunks not yet contiguous. The
+ * object is byte for byte the one a whole-shard write makes. Flush, close and eviction finish an open
+ * upload as an incomplete shard; a later write to that shard, or to an inner chunk the upload already
+ * took, is merged as into any stored shard. A failed upload is aborted (nothing appears) and reported like
+ * a failed write. See {@code docs/write-path.md}.
+ *
  * <p><b>Memory.</b> The bytes held (encoded units, decoded partial units with their maps of written
- * elements, shards being written until their write ends) are counted against
+ * elements, shards being written until their write ends, bytes streamed uploads hold) are counted against
  * {@link Options#bufferBytes()}. Backpressure: a write that needs more bytes waits while the buffer
  * is over its budget, until background writes end; when nothing is being written, it first starts
  * writing the incomplete shard that holds most bytes (a partial write: what later arrives for that
@@ -109,6 +127,11 @@ public final class ArrayWriter implements AutoCloseable {
     private final ConcurrentHashMap<Coords, CompletableFuture<Void>> commits = new ConcurrentHashMap<>();
     private final ExecutorService committer = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    /** The sharding codec when shards can be streamed into the store's uploads (see the class doc); else null. */
+    private final ShardingCodec streamCodec;
+    /** Inner chunks per shard (all of the grid, in bounds or not). */
+    private final int unitsPerShard;
+    private final AtomicLong streamedShards = new AtomicLong();
     private volatile boolean closed;
 
     private ArrayWriter(ZarrArray array, Options options) {
@@ -137,6 +160,23 @@ public final class ArrayWriter implements AutoCloseable {
         this.budget = new Budget(options.bufferBytes());
         long unitBytes = unitElements * elementSize;
         this.unitScratch = new ObjectPool<>(ctx.config().cpuConcurrency(), () -> Buffers.allocate(unitBytes));
+        this.unitsPerShard = empty ? 1 : Math.toIntExact(NdBuffer.elementCount(unitGrid));
+        this.streamCodec = empty ? null : streamCodec(array, unitElements * elementSize * unitsPerShard);
+    }
+
+    /**
+     * The sharding codec when shards are worth streaming: the codecs are sharding alone with the index
+     * at the end (so a shard is its inner chunks in C order, then the index), fill-value inner chunks
+     * are skipped, and the store's uploads send parts early that are smaller than a shard.
+     */
+    private static ShardingCodec streamCodec(ZarrArray array, long shardBytes) {
+        CodecPipeline p = array.codecs();
+        OptionalLong part = ((WritableStore) array.store()).uploadPartSize();
+        if (p.arrayToArray().isEmpty() && p.bytesToBytes().isEmpty() && p.arrayToBytes() instanceof ShardingCodec sc
+                && sc.indexAtEnd() && !array.writesEmptyChunks() && part.isPresent() && shardBytes > part.getAsLong()) {
+            return sc;
+        }
+        return null;
     }
 
     /** A writer into {@code array} (its handle decides the context, and whether fill-value chunks are stored). */
@@ -157,6 +197,11 @@ public final class ArrayWriter implements AutoCloseable {
     /** The configured budget. */
     public long bufferBytes() {
         return budget.limit();
+    }
+
+    /** Shards that went to the store as streamed uploads so far (started streaming, whether finished or not). */
+    public long streamedShards() {
+        return streamedShards.get();
     }
 
     /**
@@ -238,7 +283,7 @@ public final class ArrayWriter implements AutoCloseable {
             }
             long charge = enc.map(Bytes::size).orElse(0L);
             budget.reserve(charge, this::evictOne, this::rethrow);
-            PendingShard s = lockShard(coords);
+            PendingShard s = lockShard(coords, linear);
             try {
                 budget.release(s.put(linear, new Done(enc, charge)));
             } finally {
@@ -247,7 +292,7 @@ public final class ArrayWriter implements AutoCloseable {
             return;
         }
         budget.reserve(partialCharge, this::evictOne, this::rethrow);
-        PendingShard s = lockShard(coords);
+        PendingShard s = lockShard(coords, linear);
         Partial p;
         long version;
         Optional<Bytes> enc;
@@ -321,21 +366,43 @@ public final class ArrayWriter implements AutoCloseable {
         } while (rank > 1 && next(row, new long[rank], last));
     }
 
-    /** The pending shard at {@code coords}, locked; a new one when the previous is already being written. */
-    private PendingShard lockShard(Coords coords) {
+    /**
+     * The pending shard at {@code coords}, locked, to change unit {@code linear}; a new one when the
+     * previous is already being written. A streamed shard whose upload is past that unit is finished
+     * first, as an incomplete shard, so that the change is merged into it like into any stored shard.
+     */
+    private PendingShard lockShard(Coords coords, long linear) {
         while (true) {
             PendingShard s = pending.computeIfAbsent(coords, c -> new PendingShard(c, unitsNeeded(c.c())));
             s.lock.lock();
-            if (!s.detached) {
+            if (!s.detached && !s.streamedPast(linear)) {
                 return s;
             }
+            boolean finish = !s.detached;
+            if (finish) {
+                detach(s);
+            }
             s.lock.unlock();
+            if (finish) {
+                submitCommit(s);
+            }
         }
     }
 
-    /** Unlocks, and starts writing the shard when the change completed it. */
+    /** Unlocks; hands newly contiguous inner chunks to the shard's upload, and starts writing the shard when the change completed it. */
     private void unlockMaybeCommit(PendingShard s) {
-        boolean commit = !s.detached && s.complete();
+        if (streamCodec != null && !s.detached) {
+            if (!s.probed && !s.complete() && s.units.get(0L) instanceof Done) {
+                // the C-order prefix has begun: stream the shard if nothing is stored under it (checked
+                // after this shard's earlier writes ended, which run first on its chain)
+                s.probed = true;
+                s.deciding = true;
+                chain(s.coords, () -> startStream(s));
+            }
+            emitReady(s);
+        }
+        // a shard complete while its streaming is being decided is committed by the decision (startStream)
+        boolean commit = !s.detached && !s.deciding && s.complete();
         if (commit) {
             detach(s);
         }
@@ -369,12 +436,12 @@ public final class ArrayWriter implements AutoCloseable {
         }
         List<Charged> all = new ArrayList<>();
         for (PendingShard s : pending.values()) {
-            all.add(new Charged(s, s.charged));
+            all.add(new Charged(s, s.evictable()));
         }
         all.sort(Comparator.comparingLong(Charged::charged).reversed());
         for (Charged c : all) {
             PendingShard s = c.shard();
-            if (s.charged > 0 && s.lock.tryLock()) {
+            if (c.charged() > 0 && !s.deciding && s.lock.tryLock()) {
                 boolean took = !s.detached;
                 if (took) {
                     detach(s);
@@ -390,6 +457,13 @@ public final class ArrayWriter implements AutoCloseable {
     }
 
     private void submitCommit(PendingShard s) {
+        if (s.stream != null) {
+            Map<Long, Unit> rest = new TreeMap<>(s.units); // never changed again: the shard is detached
+            long charged = s.charged;
+            ShardStream st = s.stream;
+            chain(s.coords, () -> finishStream(s.coords, st, rest, charged));
+            return;
+        }
         Map<Long, UnitUpdate> updates = new HashMap<>();
         for (Map.Entry<Long, Unit> e : s.units.entrySet()) {
             switch (e.getValue()) {
@@ -398,10 +472,182 @@ public final class ArrayWriter implements AutoCloseable {
             }
         }
         long charged = s.charged;
-        CompletableFuture<Void> f = commits.compute(s.coords, (k, prev) ->
-                (prev == null ? CompletableFuture.<Void>completedFuture(null) : prev)
-                        .thenRunAsync(() -> commit(s.coords, updates, charged), committer));
-        f.whenComplete((r, t) -> commits.remove(s.coords, f));
+        chain(s.coords, () -> commit(s.coords, updates, charged));
+    }
+
+    /** Runs {@code task} in the background after every task chained before for the same shard. The task catches everything. */
+    private void chain(Coords coords, Runnable task) {
+        CompletableFuture<Void> f = commits.compute(coords, (k, prev) ->
+                (prev == null ? CompletableFuture.<Void>completedFuture(null) : prev).thenRunAsync(task, committer));
+        f.whenComplete((r, t) -> commits.remove(coords, f));
+    }
+
+    // ---- streamed shards ------------------------------------------------------------------------
+
+    /** Opens the shard's upload when nothing is stored under it (else it is written whole, as every shard is otherwise). */
+    private void startStream(PendingShard s) {
+        boolean stored;
+        ObjectUpload upload = null;
+        Key key = array.chunkKey(s.coords.c());
+        try {
+            stored = ctx.io(() -> array.store().exists(key));
+            if (!stored) {
+                upload = ((WritableStore) array.store()).openUpload(key);
+            }
+        } catch (IOException | RuntimeException e) {
+            stored = true; // not streamed: the whole-shard write meets the same store and reports what persists
+        }
+        s.lock.lock();
+        try {
+            s.deciding = false;
+            if (s.detached || stored) {
+                return; // flushed or evicted meanwhile (written whole, nothing was handed over), or merged with what is stored
+            }
+            s.stream = new ShardStream(upload, unitsPerShard);
+            upload = null;
+            streamedShards.incrementAndGet();
+        } finally {
+            unlockMaybeCommit(s); // hands over what is ready, or commits the shard when it completed meanwhile
+            if (upload != null) {
+                try {
+                    upload.abort(); // opening sent nothing: this only drops it
+                } catch (IOException ignored) {
+                    // nothing was sent
+                }
+            }
+        }
+    }
+
+    /** Hands the complete inner chunks at the stream's cursor to its upload (in the background, in order). Lock held. */
+    private void emitReady(PendingShard s) {
+        ShardStream st = s.stream;
+        if (st == null || st.failed) {
+            return;
+        }
+        List<Bytes> batch = new ArrayList<>();
+        long charge = 0;
+        while (st.cursor < unitsPerShard) {
+            int i = st.cursor;
+            if (inBounds(s.coords, i)) {
+                if (!(s.units.get((long) i) instanceof Done)) {
+                    break;
+                }
+                Done d = s.emit(i);
+                charge += d.charge();
+                if (d.encoded().isPresent()) {
+                    Bytes b = d.encoded().get();
+                    st.entries[2 * i] = st.offset;
+                    st.entries[2 * i + 1] = b.size();
+                    st.offset += b.size();
+                    batch.add(b);
+                }
+            }
+            st.cursor++;
+        }
+        if (batch.isEmpty() && charge == 0) {
+            return;
+        }
+        budget.committing(charge);
+        long c = charge;
+        chain(s.coords, () -> append(st, batch, c));
+    }
+
+    private void append(ShardStream st, List<Bytes> batch, long charge) {
+        long freed;
+        try {
+            if (!st.failed) {
+                ctx.io(() -> {
+                    for (Bytes b : batch) {
+                        st.upload.append(b);
+                    }
+                    return null;
+                });
+            }
+            long held = st.failed ? 0 : st.upload.heldBytes();
+            freed = st.held + charge - held;
+            st.held = held;
+        } catch (Throwable t) {
+            st.failed = true; // the upload aborted itself: nothing of the shard appears
+            failure.compareAndSet(null, t);
+            freed = st.held + charge;
+            st.held = 0;
+            budget.wake();
+        }
+        budget.settle(charge, freed);
+    }
+
+    /**
+     * Ends a streamed shard: appends the inner chunks still buffered (in C order; partial ones as written
+     * over the fill value, for nothing was stored under the shard), then the index, and commits; a shard
+     * left with no stored inner chunk is deleted instead, as a whole-shard write would.
+     */
+    private void finishStream(Coords coords, ShardStream st, Map<Long, Unit> rest, long charged) {
+        Key key = array.chunkKey(coords.c());
+        try {
+            if (st.failed) {
+                return; // reported by the append that failed
+            }
+            long stored = st.offset;
+            List<Bytes> tail = new ArrayList<>();
+            for (Map.Entry<Long, Unit> e : rest.entrySet()) {
+                int i = Math.toIntExact(e.getKey());
+                Optional<Bytes> enc = switch (e.getValue()) {
+                    case Done d -> d.encoded();
+                    case Partial p -> ctx.cpu(() -> unitCodec.encodeUnit(p.data));
+                };
+                if (enc.isPresent()) {
+                    st.entries[2 * i] = stored;
+                    st.entries[2 * i + 1] = enc.get().size();
+                    stored += enc.get().size();
+                    tail.add(enc.get());
+                }
+            }
+            ChunkSpec spec = new ChunkSpec(array.chunkShape(), array.dataType(), array.metadata().fillValue());
+            if (stored == 0) {
+                ctx.io(() -> {
+                    st.upload.abort();
+                    ((WritableStore) array.store()).delete(key);
+                    return null;
+                });
+            } else {
+                tail.add(streamCodec.encodeIndex(st.entries, spec));
+                ctx.io(() -> {
+                    for (Bytes b : tail) {
+                        st.upload.append(b);
+                    }
+                    st.upload.commit();
+                    return null;
+                });
+            }
+        } catch (Throwable t) {
+            failure.compareAndSet(null, t);
+            try {
+                st.upload.abort();
+            } catch (IOException | RuntimeException e) {
+                t.addSuppressed(e);
+            }
+            budget.wake();
+        } finally {
+            ctx.cache().invalidate(array.store(), key); // a reader may have cached the shard's absence
+            long held = st.held;
+            st.held = 0;
+            budget.settle(0, held);
+            budget.committed(charged);
+        }
+    }
+
+    /** Whether inner chunk {@code linear} of the shard at {@code coords} lies (at least partly) inside the array. */
+    private boolean inBounds(Coords coords, int linear) {
+        long rem = linear;
+        for (int d = rank - 1; d >= 0; d--) {
+            long u = rem % unitGrid[d];
+            rem /= unitGrid[d];
+            long origin = coords.c()[d] * array.chunkShape()[d] + u * unitShape[d];
+            if (origin >= shape[d]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void commit(Coords coords, Map<Long, UnitUpdate> updates, long charged) {
@@ -431,6 +677,14 @@ public final class ArrayWriter implements AutoCloseable {
      * writes started so far have ended; then throws the first error of any of them.
      */
     public void flush() throws IOException {
+        // let open streaming decisions (one store request each) end first: a shard about to stream is then
+        // streamed and finished, not written whole
+        for (PendingShard s : new ArrayList<>(pending.values())) {
+            CompletableFuture<Void> decision = s.deciding ? commits.get(s.coords) : null;
+            if (decision != null) {
+                decision.join(); // chain tasks catch everything: never fails
+            }
+        }
         for (PendingShard s : new ArrayList<>(pending.values())) {
             s.lock.lock();
             boolean took = !s.detached;

@@ -108,6 +108,21 @@ final class Budget {
         }
     }
 
+    /**
+     * {@code committingDone} bytes handed to a write are no longer being written, and {@code freedBytes}
+     * held bytes are free (a streamed upload sent them); what it still holds stays reserved.
+     */
+    void settle(long committingDone, long freedBytes) {
+        lock.lock();
+        try {
+            committing -= committingDone;
+            used -= freedBytes;
+            freed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Wakes waiters, after a failure. */
     void wake() {
         lock.lock();

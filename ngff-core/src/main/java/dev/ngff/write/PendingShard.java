@@ -75,9 +75,17 @@ final class PendingShard {
     final ReentrantLock lock = new ReentrantLock();
     final Map<Long, Unit> units = new HashMap<>();
     long done;
+    /** In-bounds units already handed to {@link #stream} (they no longer sit in {@link #units}). */
+    long emitted;
     /** Sum of the units' charges, read without the lock by eviction (a hint). */
     volatile long charged;
     boolean detached;
+    /** Whether the store was asked if the shard exists, to decide on streaming it (asked once per pending shard). */
+    boolean probed;
+    /** While the store is being asked: eviction leaves the shard alone, for streaming it frees its bytes soon. */
+    volatile boolean deciding;
+    /** The streamed upload of this shard when it streams (see {@link ShardStream}), else null. */
+    ShardStream stream;
 
     PendingShard(Coords coords, long unitsNeeded) {
         this.coords = coords;
@@ -98,7 +106,26 @@ final class PendingShard {
         return oldCharge;
     }
 
+    /** Removes a complete unit that goes to the stream; returns it. */
+    Done emit(long linear) {
+        Done d = (Done) units.remove(linear);
+        done--;
+        emitted++;
+        charged -= d.charge();
+        return d;
+    }
+
+    /** Whether a write to this unit comes too late for this pending shard: it has already been streamed. */
+    boolean streamedPast(long linear) {
+        return stream != null && linear < stream.cursor;
+    }
+
+    /** Bytes this shard holds that eviction would free: its units and what its upload still holds. */
+    long evictable() {
+        return charged + (stream == null ? 0 : stream.held);
+    }
+
     boolean complete() {
-        return done >= unitsNeeded;
+        return done + emitted >= unitsNeeded;
     }
 }

@@ -121,6 +121,56 @@ public abstract class StoreContract extends ListableStoreContract {
         assertThat(content(s.read(SMALL))).isEqualTo(bytes("x"));
     }
 
+    // ---------------------------------------------------------------- streamed uploads
+
+    @Test
+    void anUploadAppearsWholeOnCommitOnly() throws Exception {
+        Store s = store(sample());
+        byte[] big = random(12_000_003, 9);
+        Key k = Key.of("up/obj");
+        try (ObjectUpload u = s.openUpload(k)) {
+            for (int off = 0; off < big.length; off += 1_000_000) {
+                u.append(Bytes.wrap(big).slice(off, Math.min(1_000_000, big.length - off)));
+                assertThat(s.exists(k)).as("invisible before commit").isFalse();
+            }
+            assertThat(u.appendedBytes()).isEqualTo(big.length);
+            // a streaming store holds about a part (plus parts on their way), the default all of it
+            long bound = s.uploadPartSize().isPresent() ? 3 * s.uploadPartSize().getAsLong() : big.length;
+            assertThat(u.heldBytes()).isLessThanOrEqualTo(bound);
+            u.commit();
+            assertThat(u.heldBytes()).isZero();
+        }
+        assertThat(content(s.read(k))).isEqualTo(big);
+        try (ObjectUpload u = s.openUpload(SMALL)) {
+            u.append(value("ab"));
+            u.append(Bytes.EMPTY);
+            u.append(value("cd"));
+            u.commit();
+        }
+        assertThat(content(s.read(SMALL))).as("a small upload replaces the object").isEqualTo(bytes("abcd"));
+        try (ObjectUpload u = s.openUpload(Key.of("up/empty"))) {
+            u.commit();
+        }
+        assertThat(content(s.read(Key.of("up/empty")))).isEmpty();
+    }
+
+    @Test
+    void anAbortedOrUnclosedUploadLeavesNothing() throws Exception {
+        Store s = store(sample());
+        byte[] big = random(12_000_003, 10);
+        try (ObjectUpload u = s.openUpload(Key.of("up/aborted"))) {
+            u.append(Bytes.wrap(big));
+            u.abort();
+            u.abort(); // again: nothing
+        }
+        try (ObjectUpload u = s.openUpload(Key.of("up/closed"))) {
+            u.append(Bytes.wrap(big));
+        } // closed without commit: aborted
+        assertThat(s.exists(Key.of("up/aborted"))).isFalse();
+        assertThat(s.exists(Key.of("up/closed"))).isFalse();
+        assertThat(s.list(Key.of("up"))).isEmpty();
+    }
+
     // ---------------------------------------------------------------- deletes
 
     @Test

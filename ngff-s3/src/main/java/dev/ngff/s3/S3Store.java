@@ -11,6 +11,7 @@ import dev.ngff.s3.internal.InFlightLimit;
 import dev.ngff.s3.internal.RangeCoalescer;
 import dev.ngff.store.ByteRange;
 import dev.ngff.store.Key;
+import dev.ngff.store.ObjectUpload;
 import dev.ngff.store.Store;
 import dev.ngff.store.Versioned;
 import org.slf4j.Logger;
@@ -591,6 +592,286 @@ public final class S3Store implements Store {
                 throw io;
             }
             throw (RuntimeException) e;
+        }
+    }
+
+    // ---------------------------------------------------------------- streamed uploads
+
+    /** Parts of one streamed upload on their way at once: bounds what an upload holds to about this many parts plus one. */
+    static final int PARTS_IN_FLIGHT_PER_UPLOAD = 2;
+
+    /**
+     * A streamed object as one multipart upload: appended pieces gather into parts of
+     * {@link S3Options#partSize()} (views of the pieces, never copies) and each part goes up as soon as it
+     * is full, at most {@value #PARTS_IN_FLIGHT_PER_UPLOAD} at a time per upload and under the store's
+     * in-flight limits, each retried by the store's retry policy. The multipart upload starts with the
+     * first full part: an object smaller than a part is one {@code PUT} on commit. Commit sends the last
+     * (shorter) part and completes the upload; a failure aborts it, so no part lingers and nothing appears.
+     */
+    @Override
+    public ObjectUpload openUpload(Key key) {
+        requireObjectKey(key);
+        return new StreamedUpload(key);
+    }
+
+    /** Streamed uploads send parts of {@link S3Options#partSize()} as they fill. */
+    @Override
+    public OptionalLong uploadPartSize() {
+        return OptionalLong.of(options.partSize());
+    }
+
+    private final class StreamedUpload implements ObjectUpload {
+        private final Key key;
+        private final String objectKey;
+        private final List<Bytes> current = new ArrayList<>();
+        private long currentSize;
+        private long appended;
+        private String uploadId;
+        private int nextPart = 1;
+        private final List<CompletedPart> parts = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(PARTS_IN_FLIGHT_PER_UPLOAD);
+        private final java.util.concurrent.atomic.AtomicLong sending = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicReference<IOException> partFailure = new java.util.concurrent.atomic.AtomicReference<>();
+        private ExecutorService senders;
+        private boolean ended;
+
+        StreamedUpload(Key key) {
+            this.key = key;
+            this.objectKey = location.objectKey(key);
+        }
+
+        @Override
+        public Key key() {
+            return key;
+        }
+
+        @Override
+        public void append(Bytes piece) throws IOException {
+            Objects.requireNonNull(piece, "piece");
+            requireOpen();
+            if (piece.size() == 0) {
+                return;
+            }
+            current.add(piece);
+            currentSize += piece.size();
+            appended += piece.size();
+            long part = options.partSize();
+            try {
+                while (currentSize >= part) {
+                    List<Bytes> body = cut(current, 0, part);
+                    List<Bytes> rest = cut(current, part, currentSize - part);
+                    current.clear();
+                    current.addAll(rest);
+                    currentSize -= part;
+                    sendPart(body, part);
+                }
+            } catch (IOException | RuntimeException e) {
+                abortQuietly(e);
+                throw e;
+            }
+        }
+
+        @Override
+        public long appendedBytes() {
+            return appended;
+        }
+
+        @Override
+        public long heldBytes() {
+            return ended ? 0 : currentSize + sending.get();
+        }
+
+        private void requireOpen() throws IOException {
+            if (ended) {
+                throw new IllegalStateException(description + ": the upload to '" + key + "' has ended");
+            }
+            IOException f = partFailure.get();
+            if (f != null) {
+                abortQuietly(f);
+                throw f;
+            }
+        }
+
+        /** Starts the multipart upload when needed, then sends one part in the background once the window has room. */
+        private void sendPart(List<Bytes> body, long length) throws IOException {
+            if (uploadId == null) {
+                java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+                java.time.Instant started = java.time.Instant.now();
+                try {
+                    uploadId = execute(Op.CREATE_MULTIPART, key, null, 0, () -> {
+                        attempts.incrementAndGet();
+                        return client.createMultipartUpload(b -> b.bucket(location.bucket()).key(objectKey));
+                    }).uploadId();
+                } catch (RequestFailed f) {
+                    throw f.toStoreException(S3Store.this, "starting a multipart upload to", key, null);
+                }
+                if (attempts.get() > 1) {
+                    abortStrays(started);
+                }
+                senders = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ngff-s3-part-", 0).factory());
+            }
+            if (nextPart > MAX_PARTS) {
+                throw new StoreException(description + ": writing '" + key + "': more than " + MAX_PARTS
+                        + " parts of " + length + " bytes; raise the part size");
+            }
+            int number = nextPart++;
+            long offset = appended - currentSize - length;
+            ByteRange where = ByteRange.of(offset, length);
+            try {
+                window.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw storeFailure("uploading part " + number + " of", key, where, "interrupted");
+            }
+            IOException earlier = partFailure.get();
+            if (earlier != null) {
+                window.release();
+                throw earlier;
+            }
+            sending.addAndGet(length);
+            String id = uploadId;
+            senders.execute(() -> {
+                try {
+                    String etag = execute(Op.UPLOAD_PART, key, where, length, () -> client.uploadPart(
+                            b -> b.bucket(location.bucket()).key(objectKey).uploadId(id)
+                                    .partNumber(number).contentLength(length),
+                            body(body))).eTag();
+                    parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+                } catch (RequestFailed f) {
+                    partFailure.compareAndSet(null, f.toStoreException(S3Store.this, "uploading part " + number + " of", key, where));
+                } catch (StoreException | RuntimeException e) {
+                    partFailure.compareAndSet(null, e instanceof StoreException se ? se
+                            : storeFailure("uploading part " + number + " of", key, where, dev.ngff.error.Causes.describe(e)));
+                } finally {
+                    sending.addAndGet(-length);
+                    window.release();
+                }
+            });
+        }
+
+        /**
+         * After a retried create, whose earlier attempt may have started an upload whose answer was lost:
+         * aborts the other uploads of this key started since ({@code started}, less a minute for clock
+         * skew). Only one writer writes a key at a time (the writer lock), so they are this upload's strays.
+         */
+        private void abortStrays(java.time.Instant started) {
+            java.time.Instant since = started.minusSeconds(60);
+            try {
+                var listed = execute(Op.LIST, key, null, 0, () -> client.listMultipartUploads(
+                        b -> b.bucket(location.bucket()).prefix(objectKey)));
+                for (var u : listed.uploads()) {
+                    if (u.key().equals(objectKey) && !u.uploadId().equals(uploadId)
+                            && (u.initiated() == null || !u.initiated().isBefore(since))) {
+                        S3Store.this.abort(key, objectKey, u.uploadId(), new StoreException("stray upload"));
+                    }
+                }
+            } catch (RequestFailed | StoreException e) {
+                LOG.debug("{}: listing stray uploads of '{}' failed: {}", description, key, e.getMessage());
+            }
+        }
+
+        /** Whether the object now under the key is the one these parts complete (S3's multipart ETag: MD5 of the parts' MD5s, dash, count). */
+        private boolean completedAs(List<CompletedPart> sorted) {
+            try {
+                java.security.MessageDigest md5 = java.security.MessageDigest.getInstance("MD5");
+                for (CompletedPart p : sorted) {
+                    md5.update(java.util.HexFormat.of().parseHex(p.eTag().replace("\"", "")));
+                }
+                String want = java.util.HexFormat.of().formatHex(md5.digest()) + "-" + sorted.size();
+                return etag(key).map(e -> e.replace("\"", "").equals(want)).orElse(false);
+            } catch (IOException | RuntimeException | java.security.NoSuchAlgorithmException e) {
+                return false;
+            }
+        }
+
+        /** Waits until every part sent so far has been answered. */
+        private void drain() throws IOException {
+            try {
+                window.acquire(PARTS_IN_FLIGHT_PER_UPLOAD);
+                window.release(PARTS_IN_FLIGHT_PER_UPLOAD);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw storeFailure("completing the upload of", key, null, "interrupted");
+            }
+            IOException f = partFailure.get();
+            if (f != null) {
+                throw f;
+            }
+        }
+
+        @Override
+        public void commit() throws IOException {
+            requireOpen();
+            try {
+                if (uploadId == null) {
+                    ended = true;
+                    write(key, current.isEmpty() ? List.of(Bytes.EMPTY) : List.copyOf(current));
+                    current.clear();
+                    currentSize = 0;
+                    return;
+                }
+                if (currentSize > 0) {
+                    List<Bytes> last = List.copyOf(current);
+                    long length = currentSize;
+                    current.clear();
+                    currentSize = 0;
+                    sendPart(last, length);
+                }
+                drain();
+                List<CompletedPart> sorted = new ArrayList<>(parts);
+                sorted.sort(java.util.Comparator.comparingInt(CompletedPart::partNumber));
+                java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+                try {
+                    execute(Op.COMPLETE_MULTIPART, key, null, 0, () -> {
+                        attempts.incrementAndGet();
+                        return client.completeMultipartUpload(b -> b.bucket(location.bucket()).key(objectKey)
+                                .uploadId(uploadId).multipartUpload(m -> m.parts(sorted)));
+                    });
+                } catch (RequestFailed f) {
+                    // a retry after an answer lost on its way finds the upload completed and gone
+                    if (!(attempts.get() > 1 && f.status == 404 && completedAs(sorted))) {
+                        throw f.toStoreException(S3Store.this, "completing the multipart upload of", key, null);
+                    }
+                }
+                ended = true;
+                senders.close();
+            } catch (IOException | RuntimeException e) {
+                abortQuietly(e);
+                throw e;
+            }
+        }
+
+        @Override
+        public void abort() throws IOException {
+            if (ended) {
+                return;
+            }
+            StoreException failure = new StoreException(description + ": aborting the upload to '" + key + "'");
+            abortQuietly(failure);
+            if (failure.getSuppressed().length > 0) {
+                throw (StoreException) failure.getSuppressed()[0];
+            }
+        }
+
+        /** Ends the upload: waits for parts on their way, then aborts the multipart upload (failures go to {@code failure}). */
+        private void abortQuietly(Exception failure) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            current.clear();
+            currentSize = 0;
+            if (senders != null) {
+                senders.close(); // parts still being sent would otherwise land after the abort
+            }
+            if (uploadId != null) {
+                S3Store.this.abort(key, objectKey, uploadId, failure);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            abort();
         }
     }
 

@@ -232,15 +232,7 @@ public final class ShardingCodec implements ArrayToBytesCodec {
                 }
             }
         }
-        MemorySegment idxSeg = Buffers.allocate(16L * n);
-        for (int i = 0; i < 2 * n; i++) {
-            idxSeg.set(U64_LE, 8L * i, entries[i]);
-        }
-        ChunkSpec is = indexSpec(g);
-        Bytes idxBytes = index.encode(NdBuffer.wrap(DataType.UINT64, is.shape(), idxSeg), is);
-        if (idxBytes.size() != idxSize) {
-            throw new IllegalStateException("index encoded to " + idxBytes.size() + " bytes, expected " + idxSize);
-        }
+        Bytes idxBytes = encodeIndex(entries, g);
         List<Bytes> all = new ArrayList<>(parts.size() + 1);
         if (!indexAtEnd) {
             all.add(idxBytes);
@@ -250,6 +242,35 @@ public final class ShardingCodec implements ArrayToBytesCodec {
             all.add(idxBytes);
         }
         return all;
+    }
+
+    /**
+     * The encoded index of a shard of {@code shard}'s shape: {@code entries} holds, per inner chunk in C
+     * order, its byte offset in the shard and its length, or -1 and -1 when it is not stored. With the index
+     * at the end, a shard is its stored inner chunks packed in C order followed by this, which lets a
+     * writer send the inner chunks as they complete and the index last (byte for byte what
+     * {@link #encodePieces} makes).
+     */
+    public Bytes encodeIndex(long[] entries, ChunkSpec shard) throws IOException {
+        return encodeIndex(entries, grid(shard));
+    }
+
+    private Bytes encodeIndex(long[] entries, long[] g) throws IOException {
+        int n = Math.toIntExact(NdBuffer.elementCount(g));
+        if (entries.length != 2 * n) {
+            throw new IllegalArgumentException("sharding_indexed: " + entries.length + " index entries for " + n + " inner chunks");
+        }
+        MemorySegment idxSeg = Buffers.allocate(16L * n);
+        for (int i = 0; i < 2 * n; i++) {
+            idxSeg.set(U64_LE, 8L * i, entries[i]);
+        }
+        ChunkSpec is = indexSpec(g);
+        Bytes idxBytes = index.encode(NdBuffer.wrap(DataType.UINT64, is.shape(), idxSeg), is);
+        long idxSize = indexSize(g);
+        if (idxBytes.size() != idxSize) {
+            throw new IllegalStateException("index encoded to " + idxBytes.size() + " bytes, expected " + idxSize);
+        }
+        return idxBytes;
     }
 
     /**
