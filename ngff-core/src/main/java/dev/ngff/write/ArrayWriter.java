@@ -36,6 +36,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -127,6 +128,7 @@ public final class ArrayWriter implements AutoCloseable {
     private final ConcurrentHashMap<Coords, CompletableFuture<Void>> commits = new ConcurrentHashMap<>();
     private final ExecutorService committer = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicBoolean failureThrown = new AtomicBoolean();
     /** The sharding codec when shards can be streamed into the store's uploads (see the class doc); else null. */
     private final ShardingCodec streamCodec;
     /** Inner chunks per shard (all of the grid, in bounds or not). */
@@ -716,8 +718,24 @@ public final class ArrayWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Throws the first failure: the original exception the first time, then a new exception with the same
+     * message and the original as its cause (a {@code StoreException} or {@code NgffException} again when the
+     * original is one), so that one failure thrown by a write and again by
+     * {@code close()} in a try-with-resources is not suppressed by itself (which the JDK refuses).
+     */
     private void rethrow() throws IOException {
         Throwable t = failure.get();
+        if (t != null && !failureThrown.compareAndSet(false, true)) {
+            switch (t) {
+                case Error e -> throw e;
+                case UncheckedIOException e -> throw new IOException(e.getCause().getMessage(), e.getCause());
+                case RuntimeException e -> throw new IllegalStateException(e.getMessage(), e);
+                case dev.ngff.error.StoreException e -> throw new dev.ngff.error.StoreException(e.getMessage(), e);
+                case dev.ngff.error.NgffException e -> throw new dev.ngff.error.NgffException(e.getMessage(), e);
+                default -> throw new IOException(t.getMessage(), t);
+            }
+        }
         switch (t) {
             case null -> {
             }

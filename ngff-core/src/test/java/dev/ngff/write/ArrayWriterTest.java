@@ -201,4 +201,27 @@ class ArrayWriterTest {
         assertThatThrownBy(w::close).isInstanceOf(StoreException.class).hasMessageContaining("disk full");
         assertThatThrownBy(() -> w.write(new long[] {2, 0, 0}, frame)).isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void aFailureThrownByAWriteAndAgainByCloseInTryWithResourcesIsOneStoreError() throws Exception {
+        GatedStore store = new GatedStore(new MemoryStore(), new CountDownLatch(0));
+        ZarrArray a = Zarr.createArray(store, Key.of("a"), sharded(new long[] {4, 8, 8}, new long[] {1, 8, 8},
+                new long[] {1, 4, 4}, List.of(Codecs.bytes("little"))), ctx);
+        store.fail.set(true);
+        NdBuffer frame = data(1, 8, 8);
+        // close() rethrows the failure the write threw; the JDK refuses to suppress an exception by itself, so
+        // the second throw must be a new exception (the original as its cause), not the same object
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> {
+            try (ArrayWriter w = a.writer(ArrayWriter.Options.defaults())) {
+                w.write(new long[] {0, 0, 0}, frame);
+                for (int i = 0; i < 1000; i++) {
+                    w.write(new long[] {1, 0, 0}, frame);
+                    Thread.sleep(5);
+                }
+            }
+        });
+        assertThat(thrown).isInstanceOf(StoreException.class).hasMessageContaining("disk full");
+        assertThat(thrown.getSuppressed()).hasSize(1);
+        assertThat(thrown.getSuppressed()[0]).isInstanceOf(StoreException.class).hasCause(thrown);
+    }
 }
