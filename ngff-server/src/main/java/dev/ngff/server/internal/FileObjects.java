@@ -53,6 +53,11 @@ final class FileObjects implements ObjectSource {
     }
 
     @Override
+    public void shed() {
+        openFiles.shed();
+    }
+
+    @Override
     public boolean blocking() {
         return false;
     }
@@ -192,6 +197,18 @@ final class FileObjects implements ObjectSource {
      * call), and for a link, only when its target lies inside the root. Null when it does not.
      */
     private FileChannel openFile(Path file, Path root) throws IOException {
+        try {
+            return openFileOnce(file, root);
+        } catch (IOException e) {
+            if (!OpenFiles.outOfDescriptors(e)) {
+                throw e;
+            }
+            openFiles.shed(); // connections need descriptors more than the cache does
+            return openFileOnce(file, root);
+        }
+    }
+
+    private FileChannel openFileOnce(Path file, Path root) throws IOException {
         if (store.options().followLinksOutOfRoot()) {
             return FileChannel.open(file, StandardOpenOption.READ);
         }

@@ -4,6 +4,8 @@ import dev.ngff.server.Dataset;
 import dev.ngff.server.ServerConfig;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -42,7 +44,12 @@ public final class HttpServer implements AutoCloseable {
     final ServerConfig config;
     final Map<String, ObjectSource> sources = new LinkedHashMap<>();
     final RateLimiter rateLimiter;
+    /** Open connections that count against the limit (all but loopback's, unless loopback is limited too). */
     final AtomicInteger connections = new AtomicInteger();
+    /** All open connections. */
+    final AtomicInteger open = new AtomicInteger();
+    /** The most connections open at once since the start, whether counted against the limit or not. */
+    final AtomicInteger peakConnections = new AtomicInteger();
     final HttpDates dates = new HttpDates();
     /** The most response bytes found queued for one connection after a write (a backpressure gauge). */
     final java.util.concurrent.atomic.AtomicLong peakQueued = new java.util.concurrent.atomic.AtomicLong();
@@ -75,7 +82,18 @@ public final class HttpServer implements AutoCloseable {
         b
                 .group(boss, workers)
                 .channel(Transports.serverChannel(epoll))
-                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_BACKLOG, 4096) // a reader that connects thousands of times at once (capped by somaxconn)
+                .handler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                        if (OpenFiles.outOfDescriptors(cause)) {
+                            // accepting failed for want of descriptors: give back cached files; Netty's acceptor
+                            // (next in this pipeline) pauses accepting for a second, then the waiting clients get in
+                            sources.values().forEach(ObjectSource::shed);
+                        }
+                        ctx.fireExceptionCaught(cause);
+                    }
+                })
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(LOW_WATER, HIGH_WATER))
                 .childHandler(new ChannelInitializer<>() {
@@ -128,6 +146,11 @@ public final class HttpServer implements AutoCloseable {
     /** See {@link dev.ngff.server.NgffServer#peakQueuedBytes()}. */
     public long peakQueuedBytes() {
         return peakQueued.get();
+    }
+
+    /** See {@link dev.ngff.server.NgffServer#peakConnections()}. */
+    public int peakConnections() {
+        return peakConnections.get();
     }
 
     /** "epoll" or "nio". */

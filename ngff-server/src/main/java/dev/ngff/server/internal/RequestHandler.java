@@ -80,6 +80,10 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     private final Object writability = new Object();
     private boolean busy;
     private boolean admitted;
+    /** The client's address (loopback when the transport knows none). */
+    private InetAddress client;
+    /** Whether this connection counts against the connection and rate limits. */
+    private boolean limited;
 
     RequestHandler(HttpServer server) {
         this.server = server;
@@ -89,7 +93,11 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        if (server.connections.incrementAndGet() > server.config.maxConnections()) {
+        server.peakConnections.accumulateAndGet(server.open.incrementAndGet(), Math::max);
+        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        client = remote == null ? InetAddress.getLoopbackAddress() : remote.getAddress();
+        limited = server.config.limitLoopback() || !client.isLoopbackAddress();
+        if (limited && server.connections.incrementAndGet() > server.config.maxConnections()) {
             ctx.close();
             return;
         }
@@ -99,7 +107,10 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        server.connections.decrementAndGet();
+        server.open.decrementAndGet();
+        if (limited) {
+            server.connections.decrementAndGet();
+        }
         admitted = false;
         for (FullHttpRequest r; (r = pending.poll()) != null; ) {
             r.release();
@@ -290,16 +301,34 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
                     .getBytes(StandardCharsets.UTF_8), false);
             return;
         }
-        InetSocketAddress remote = (InetSocketAddress) x.ctx.channel().remoteAddress();
-        InetAddress client = remote == null ? InetAddress.getLoopbackAddress() : remote.getAddress();
-        if (!server.rateLimiter.tryAcquire(client, System.nanoTime())) {
+        long wait = limited ? server.rateLimiter.reserve(client, System.nanoTime()) : 0;
+        if (wait < 0) {
             HttpHeaders h = x.baseHeaders();
-            h.set(HttpHeaderNames.RETRY_AFTER, "1");
+            h.set(HttpHeaderNames.RETRY_AFTER, Long.toString(Math.max(1, (-wait + 999_999_999) / 1_000_000_000)));
             h.set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
             x.send(HttpResponseStatus.TOO_MANY_REQUESTS, h, ("more than " + server.config.requestsPerSecondPerClient()
                     + " requests a second\n").getBytes(StandardCharsets.UTF_8), x.method.equals("HEAD"));
             return;
         }
+        if (wait > 0) {
+            // its turn comes later: the connection answers nothing else meanwhile (requests are served in order)
+            x.ctx.executor().schedule(() -> {
+                if (!x.ctx.channel().isActive()) {
+                    return; // the client left while it waited
+                }
+                try {
+                    serveAdmitted(x);
+                } catch (RuntimeException e) {
+                    x.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + Causes.describe(e));
+                }
+            }, wait, java.util.concurrent.TimeUnit.NANOSECONDS);
+            return;
+        }
+        serveAdmitted(x);
+    }
+
+    /** A GET or HEAD that the rate limit let through: authentication, then the object. */
+    private void serveAdmitted(Exchange x) {
         if (server.config.requiresAuth() && !authenticate(x)) {
             HttpHeaders h = x.baseHeaders();
             if (server.config.bearerToken().isPresent()) {
