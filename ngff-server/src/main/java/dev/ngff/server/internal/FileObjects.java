@@ -42,6 +42,8 @@ final class FileObjects implements ObjectSource {
     /** Directories below the root found to lie inside it once links are resolved; cleared when large. */
     private final Set<Path> confinedDirs = ConcurrentHashMap.newKeySet();
     private final OpenFiles openFiles = new OpenFiles(OpenFiles.defaultCapacity());
+    /** Keys already mapped to a path whose directory is confined; cleared when large. */
+    private final ConcurrentHashMap<Key, Path> confinedFiles = new ConcurrentHashMap<>();
 
     FileObjects(FileSystemStore store) {
         this.store = store;
@@ -84,17 +86,25 @@ final class FileObjects implements ObjectSource {
         if (key.isRoot()) {
             return Optional.empty();
         }
-        Path file = store.path(key);
+        Path known = confinedFiles.get(key);
+        Path file = known != null ? known : store.path(key);
         try {
             Optional<Path> root = realRoot();
             if (root.isEmpty()) {
                 return Optional.empty();
             }
-            Optional<Path> target = confined(file, root.get());
-            if (target.isEmpty()) {
-                return Optional.empty();
+            if (known == null) {
+                Optional<Path> target = confined(file, root.get());
+                if (target.isEmpty()) {
+                    return Optional.empty();
+                }
+                if (confinedFiles.size() >= MAX_CONFINED_DIRS) {
+                    confinedFiles.clear();
+                }
+                confinedFiles.put(key, target.get());
+                file = target.get();
             }
-            OpenFiles.Handle h = openHandle(target.get(), root.get());
+            OpenFiles.Handle h = openHandle(file, root.get());
             return h == null ? Optional.empty() : Optional.of(new FileObject(key, h));
         } catch (NoSuchFileException e) {
             openFiles.forget(file);
@@ -251,6 +261,19 @@ final class FileObjects implements ObjectSource {
                 }
             }
             return Optional.of(new SharedFileRegion(handle, start, end - start));
+        }
+
+        @Override
+        public void readInto(io.netty.buffer.ByteBuf dst, long start, long end) throws IOException {
+            int n = Math.toIntExact(end - start);
+            ByteBuffer buf = dst.nioBuffer(dst.writerIndex(), n); // direct: the JDK reads into it with one pread
+            while (buf.hasRemaining()) {
+                if (handle.channel.read(buf, start + buf.position()) < 0) {
+                    throw new StoreException(store.describe() + ": '" + key + "' shrank to " + (start + buf.position())
+                            + " bytes while it was being sent (expected " + length() + ")");
+                }
+            }
+            dst.writerIndex(dst.writerIndex() + n);
         }
 
         @Override

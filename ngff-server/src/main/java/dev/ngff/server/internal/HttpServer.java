@@ -51,6 +51,28 @@ public final class HttpServer implements AutoCloseable {
     /** The most connections open at once since the start, whether counted against the limit or not. */
     final AtomicInteger peakConnections = new AtomicInteger();
     final HttpDates dates = new HttpDates();
+    /** {@code Access-Control-Allow-Origin} of every response. */
+    final io.netty.util.AsciiString corsOrigin;
+    /** {@code Cache-Control} of chunks and shards. */
+    final io.netty.util.AsciiString chunkCacheControl;
+    /** A request target resolved to its dataset and key. */
+    record Target(ObjectSource source, dev.ngff.store.Key key) {
+    }
+
+    private static final int MAX_TARGETS = 1 << 16;
+    /**
+     * Request targets (path and query as sent) already resolved, so that a chunk asked for again skips
+     * decoding, key validation and the hidden-name check; emptied when it grows past {@link #MAX_TARGETS}.
+     */
+    final java.util.concurrent.ConcurrentHashMap<String, Target> targets = new java.util.concurrent.ConcurrentHashMap<>();
+
+    void remember(String uri, Target t) {
+        if (targets.size() >= MAX_TARGETS) {
+            targets.clear();
+        }
+        targets.put(uri, t);
+    }
+
     /** The most response bytes found queued for one connection after a write (a backpressure gauge). */
     final java.util.concurrent.atomic.AtomicLong peakQueued = new java.util.concurrent.atomic.AtomicLong();
     /** Reads of stores that block (S3, zip): virtual threads owned by this server. */
@@ -69,6 +91,9 @@ public final class HttpServer implements AutoCloseable {
             }
         }
         this.rateLimiter = new RateLimiter(config.requestsPerSecondPerClient());
+        this.corsOrigin = new io.netty.util.AsciiString(config.corsOrigin());
+        this.chunkCacheControl = new io.netty.util.AsciiString((config.requiresAuth() ? "private" : "public") + ", max-age="
+                + config.chunkMaxAgeSeconds());
         Optional<SslContext> ssl = sslContext(config);
         this.tls = ssl.isPresent();
         this.epoll = Transports.epoll();

@@ -31,6 +31,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.AsciiString;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -60,6 +61,12 @@ import java.util.zip.GZIPOutputStream;
 final class RequestHandler extends ChannelInboundHandlerAdapter {
     /** Bytes read from a blocking store and written at once; larger bodies are streamed in pieces. */
     static final int PIECE = 256 * 1024;
+    /**
+     * Bodies of files up to this size are read into a pooled buffer and written with the head (one
+     * {@code writev}); larger ones go by {@code sendfile}, whose extra system call and separate TCP push
+     * cost more than the copy of a small body.
+     */
+    static final int SMALL_BODY = 64 * 1024;
     /** JSON larger than this is sent uncompressed. */
     static final long MAX_GZIP = 8L << 20;
     private static final Set<String> METADATA = Set.of("zarr.json", ".zattrs", ".zgroup", ".zarray", ".zmetadata");
@@ -67,7 +74,13 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     private static final DateTimeFormatter LOG_DATE = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
     private static final String ALLOW = "GET, HEAD, OPTIONS";
     private static final String ALLOW_HEADERS = "Authorization, Range, If-None-Match, If-Modified-Since, If-Range, Accept-Encoding, Content-Type";
-    private static final String EXPOSE_HEADERS = "Content-Range, Content-Length, Content-Encoding, Accept-Ranges, ETag, Last-Modified";
+    // header values as AsciiStrings: Netty's encoder copies those as bytes instead of char by char
+    private static final AsciiString EXPOSE_HEADERS = AsciiString.cached(
+            "Content-Range, Content-Length, Content-Encoding, Accept-Ranges, ETag, Last-Modified");
+    private static final AsciiString SERVER_NAME = AsciiString.cached("ngff");
+    private static final AsciiString BYTES = AsciiString.cached("bytes");
+    private static final AsciiString OCTET_STREAM = AsciiString.cached("application/octet-stream");
+    private static final AsciiString JSON = AsciiString.cached("application/json");
 
     /** Requests a client may send ahead of their responses before the server stops reading from it. */
     static final int MAX_PIPELINED = 16;
@@ -214,14 +227,13 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
 
         HttpHeaders baseHeaders() {
             HttpHeaders h = HEADERS.newHeaders();
-            String origin = server.config.corsOrigin();
-            h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, server.corsOrigin);
             h.set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSE_HEADERS);
-            if (!origin.equals("*")) {
+            if (!server.config.corsOrigin().equals("*")) {
                 h.add(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
             }
             h.set(HttpHeaderNames.DATE, server.dates.now());
-            h.set(HttpHeaderNames.SERVER, "ngff");
+            h.set(HttpHeaderNames.SERVER, SERVER_NAME);
             if (keepAlive && !protocol.equals("HTTP/1.1")) {
                 h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             } else if (!keepAlive) {
@@ -342,16 +354,38 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
                     x.method.equals("HEAD"));
             return;
         }
+        HttpServer.Target target = server.targets.get(x.uri);
+        if (target == null) {
+            target = resolve(x);
+            if (target == null) {
+                return; // answered
+            }
+            server.remember(x.uri, target);
+        }
+        ObjectSource source = target.source();
+        Key key = target.key();
+        if (source.blocking()) {
+            server.blockingReads.execute(() -> serve(x, source, key));
+        } else {
+            serve(x, source, key);
+        }
+    }
+
+    /**
+     * The dataset and key a request target names, or null after answering 400 or 404. A pure function of
+     * the target (so {@link HttpServer#targets} may keep it).
+     */
+    private HttpServer.Target resolve(Exchange x) {
         String path;
         try {
             path = new QueryStringDecoder(x.uri).path();
         } catch (IllegalArgumentException e) {
             x.error(HttpResponseStatus.BAD_REQUEST, "malformed percent-encoding in the path");
-            return;
+            return null;
         }
         if (!path.startsWith("/")) {
             x.error(HttpResponseStatus.BAD_REQUEST, "the request target must be a path");
-            return;
+            return null;
         }
         String rest = path.substring(1);
         int slash = rest.indexOf('/');
@@ -359,26 +393,22 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         String keyPath = slash < 0 ? "" : rest.substring(slash + 1);
         if (source == null || keyPath.isEmpty() || keyPath.endsWith("/")) {
             x.error(HttpResponseStatus.NOT_FOUND, "not found (no listings): " + Causes.printable(path));
-            return;
+            return null;
         }
         Key key;
         try {
             key = Key.of(keyPath);
         } catch (IllegalArgumentException e) {
             x.error(HttpResponseStatus.BAD_REQUEST, "invalid key: " + Causes.printable(keyPath));
-            return;
+            return null;
         }
         for (String seg : key.segments()) {
             if (seg.startsWith(".") && !METADATA.contains(seg)) {
                 x.error(HttpResponseStatus.NOT_FOUND, "not found: " + Causes.printable(path));
-                return; // hidden files: temp files of writers, lock files, dot-directories
+                return null; // hidden files: temp files of writers, lock files, dot-directories
             }
         }
-        if (source.blocking()) {
-            server.blockingReads.execute(() -> serve(x, source, key));
-        } else {
-            serve(x, source, key);
-        }
+        return new HttpServer.Target(source, key);
     }
 
     private boolean authenticate(Exchange x) {
@@ -448,10 +478,9 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         Optional<String> etag = tag.map(t -> "\"" + t + (gzip ? "-gz" : "") + "\"");
 
         HttpHeaders h = x.baseHeaders();
-        h.set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
-        h.set(HttpHeaderNames.CONTENT_TYPE, json ? "application/json" : "application/octet-stream");
-        h.set(HttpHeaderNames.CACHE_CONTROL, json ? "no-cache"
-                : (server.config.requiresAuth() ? "private" : "public") + ", max-age=" + server.config.chunkMaxAgeSeconds());
+        h.set(HttpHeaderNames.ACCEPT_RANGES, BYTES);
+        h.set(HttpHeaderNames.CONTENT_TYPE, json ? JSON : OCTET_STREAM);
+        h.set(HttpHeaderNames.CACHE_CONTROL, json ? HttpHeaderValues.NO_CACHE : server.chunkCacheControl);
         if (json) {
             h.add(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
         }
@@ -495,6 +524,19 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         h.set(HttpHeaderNames.CONTENT_LENGTH, Long.toString(count));
         if (head || count == 0) {
             x.send(st, h, new byte[0], true);
+            return;
+        }
+        if (!source.blocking() && count <= SMALL_BODY) {
+            ByteBuf body = x.ctx.alloc().directBuffer((int) count);
+            try {
+                obj.readInto(body, start, end);
+            } catch (IOException | RuntimeException e) {
+                body.release();
+                throw e;
+            }
+            x.status = st.code();
+            x.bodyBytes = count;
+            x.finish(x.ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, st, body, h, EmptyHttpHeaders.INSTANCE)));
             return;
         }
         if (!source.blocking()) {
