@@ -12,13 +12,11 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.stream.ChunkedWriteHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -126,9 +124,7 @@ public final class HttpServer implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         ChannelPipeline p = ch.pipeline();
                         ssl.ifPresent(s -> p.addLast("tls", s.newHandler(ch.alloc())));
-                        p.addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
                         p.addLast("http", new HttpServerCodec(8192, config.maxHeaderBytes(), 8192));
-                        p.addLast("aggregate", new HttpObjectAggregator(8192));
                         if (ssl.isPresent()) {
                             p.addLast("chunked", new ChunkedWriteHandler());
                         }

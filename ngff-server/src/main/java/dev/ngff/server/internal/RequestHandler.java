@@ -17,7 +17,7 @@ import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -30,7 +30,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.AsciiString;
 
 import java.io.ByteArrayOutputStream;
@@ -89,7 +88,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             .withNameValidation(false).withValueValidation(false);
 
     private final HttpServer server;
-    private final ArrayDeque<FullHttpRequest> pending = new ArrayDeque<>();
+    private final ArrayDeque<HttpRequest> pending = new ArrayDeque<>();
     private final Object writability = new Object();
     private boolean busy;
     private boolean admitted;
@@ -97,9 +96,13 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     private InetAddress client;
     /** Whether this connection counts against the connection and rate limits. */
     private boolean limited;
+    private final long idleNanos;
+    /** When the connection last read something or finished a response (or a piece of a streamed one). */
+    private volatile long lastActivity;
 
     RequestHandler(HttpServer server) {
         this.server = server;
+        this.idleNanos = server.config.idleTimeout().toNanos();
     }
 
     // ---------------------------------------------------------------- connection life
@@ -115,6 +118,8 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         admitted = true;
+        lastActivity = System.nanoTime();
+        scheduleIdleCheck(ctx, idleNanos);
         super.channelActive(ctx);
     }
 
@@ -125,8 +130,8 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             server.connections.decrementAndGet();
         }
         admitted = false;
-        for (FullHttpRequest r; (r = pending.poll()) != null; ) {
-            r.release();
+        for (HttpRequest r; (r = pending.poll()) != null; ) {
+            io.netty.util.ReferenceCountUtil.release(r); // a decoder failure comes as a full request
         }
         synchronized (writability) {
             writability.notifyAll();
@@ -136,8 +141,9 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof FullHttpRequest req) || !admitted) {
-            io.netty.util.ReferenceCountUtil.release(msg);
+        lastActivity = System.nanoTime();
+        if (!(msg instanceof HttpRequest req) || !admitted) {
+            io.netty.util.ReferenceCountUtil.release(msg); // bodies: GET and HEAD have none, other methods get 405
             return;
         }
         pending.add(req);
@@ -155,13 +161,22 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         super.channelWritabilityChanged(ctx);
     }
 
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof IdleStateEvent) {
-            ctx.close();
-            return;
-        }
-        super.userEventTriggered(ctx, evt);
+    /**
+     * Closes the connection once nothing was read and no response finished for the idle timeout (a reader
+     * that stopped reading included); checked by one timer per connection, rescheduled for the time left.
+     */
+    private void scheduleIdleCheck(ChannelHandlerContext ctx, long delayNanos) {
+        ctx.executor().schedule(() -> {
+            if (!ctx.channel().isActive()) {
+                return;
+            }
+            long left = idleNanos - (System.nanoTime() - lastActivity);
+            if (left <= 0) {
+                ctx.close();
+            } else {
+                scheduleIdleCheck(ctx, left);
+            }
+        }, delayNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -174,7 +189,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         busy = true;
-        FullHttpRequest req = pending.poll();
+        HttpRequest req = pending.poll();
         Exchange x = new Exchange(ctx, req);
         try {
             handle(x);
@@ -186,6 +201,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     /** Runs on the event loop when a response is written out. */
     private void done(ChannelHandlerContext ctx, boolean keepAlive) {
         busy = false;
+        lastActivity = System.nanoTime();
         if (!keepAlive || !ctx.channel().isActive()) {
             ctx.close();
             return;
@@ -211,7 +227,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         int status;
         long bodyBytes;
 
-        Exchange(ChannelHandlerContext ctx, FullHttpRequest req) {
+        Exchange(ChannelHandlerContext ctx, HttpRequest req) {
             this.ctx = ctx;
             this.method = req.method().name();
             this.uri = req.uri();
@@ -220,7 +236,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             boolean ok = req.decoderResult().isSuccess();
             this.keepAlive = ok && HttpUtil.isKeepAlive(req);
             this.decoderResult = req.decoderResult();
-            req.release(); // GET and HEAD carry no body; the headers stay readable
+            io.netty.util.ReferenceCountUtil.release(req); // a decoder failure comes as a full request; headers stay readable
         }
 
         final DecoderResult decoderResult;
@@ -600,6 +616,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
                 x.ctx.close();
                 return;
             }
+            lastActivity = System.nanoTime();
             long to = Math.min(end, pos + PIECE);
             Bytes piece = obj.read(pos, to);
             x.ctx.writeAndFlush(new DefaultHttpContent(wrap(piece)));
