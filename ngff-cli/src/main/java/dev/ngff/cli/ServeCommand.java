@@ -76,12 +76,18 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--key", paramLabel = "PEM", description = "The certificate's private key, PKCS#8 PEM, unencrypted.")
     Path key;
 
-    @Option(names = "--max-connections", defaultValue = "1024", description = "Open connections (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-connections", defaultValue = "1024",
+            description = "Open connections from beyond loopback (default: ${DEFAULT-VALUE}).")
     int maxConnections;
 
     @Option(names = "--rate-limit", defaultValue = "2000", paramLabel = "N",
-            description = "Requests per second per client address, 0 for no limit (default: ${DEFAULT-VALUE}).")
+            description = "Requests per second per client address beyond loopback; faster requests wait up to 2 s for"
+                    + " their turn, more get 429. 0 for no limit (default: ${DEFAULT-VALUE}).")
     int rateLimit;
+
+    @Option(names = "--limit-loopback",
+            description = "Apply --max-connections and --rate-limit to clients on loopback too (they are exempt by default).")
+    boolean limitLoopback;
 
     @Option(names = "--chunk-max-age", defaultValue = "300", paramLabel = "SECONDS",
             description = "Cache-Control max-age of chunks and shards; metadata is always revalidated (default: ${DEFAULT-VALUE}).")
@@ -105,7 +111,8 @@ public final class ServeCommand implements Callable<Integer> {
         }
         String bearer = token != null ? token : System.getenv("NGFF_SERVE_TOKEN");
         ServerConfig.Builder b = ServerConfig.builder().port(port).corsOrigin(cors).allowPublic(allowPublic)
-                .maxConnections(maxConnections).requestsPerSecondPerClient(rateLimit).chunkMaxAgeSeconds(chunkMaxAge)
+                .maxConnections(maxConnections).requestsPerSecondPerClient(rateLimit).limitLoopback(limitLoopback)
+                .chunkMaxAgeSeconds(chunkMaxAge)
                 .bearerToken(bearer);
         try {
             b.bind(InetAddress.getByName(bind));

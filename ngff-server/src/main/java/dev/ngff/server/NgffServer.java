@@ -63,6 +63,11 @@ public final class NgffServer implements AutoCloseable {
         return server.peakQueuedBytes();
     }
 
+    /** The most connections that were open at once since the server started. For monitoring and tests. */
+    public int peakConnections() {
+        return server.peakConnections();
+    }
+
     /** The event-loop transport in use: "epoll" or "nio". */
     public String transport() {
         return server.transport();

@@ -22,7 +22,12 @@ import java.util.function.Consumer;
  * @param maxConnections open connections beyond this are closed at once
  * @param maxHeaderBytes the largest request head (request line and headers); larger ones get 431
  * @param requestsPerSecondPerClient requests per second one client address may make (bursts up to twice
- *     that); more get 429. 0 for no limit
+ *     that); requests beyond it wait until the rate allows them, up to two seconds, and more get 429 with
+ *     {@code Retry-After}. 0 for no limit
+ * @param limitLoopback whether the connection and rate limits count clients on loopback too. Off by
+ *     default: a script on the same machine (zarrita in Node asks for every chunk of an array at once and
+ *     opens thousands of connections) is not who the limits protect against, and per-address limits say
+ *     nothing behind a proxy on the same machine anyway
  * @param chunkMaxAgeSeconds {@code Cache-Control: max-age} of chunks and shards; metadata is always
  *     {@code no-cache}
  * @param idleTimeout connections with no traffic for this long are closed (a reader that stops reading
@@ -32,7 +37,7 @@ import java.util.function.Consumer;
  */
 public record ServerConfig(InetAddress bind, int port, String corsOrigin, Optional<String> bearerToken,
                            Optional<Htpasswd> htpasswd, boolean allowPublic, Optional<Tls> tls, int maxConnections,
-                           int maxHeaderBytes, int requestsPerSecondPerClient, int chunkMaxAgeSeconds,
+                           int maxHeaderBytes, int requestsPerSecondPerClient, boolean limitLoopback, int chunkMaxAgeSeconds,
                            Duration idleTimeout, Consumer<String> accessLog) {
 
     /** A PEM certificate chain and its PKCS#8 PEM private key (unencrypted). */
@@ -82,7 +87,10 @@ public record ServerConfig(InetAddress bind, int port, String corsOrigin, Option
         return new Builder();
     }
 
-    /** Builds a {@link ServerConfig}; defaults: loopback, port 8000, CORS {@code *}, no auth, no TLS. */
+    /**
+     * Builds a {@link ServerConfig}; defaults: loopback, port 8000, CORS {@code *}, no auth, no TLS, 1,024
+     * connections and 2,000 requests a second per client beyond loopback, 16 KiB request heads.
+     */
     public static final class Builder {
         private InetAddress bind = InetAddress.getLoopbackAddress();
         private int port = 8000;
@@ -94,6 +102,7 @@ public record ServerConfig(InetAddress bind, int port, String corsOrigin, Option
         private int maxConnections = 1024;
         private int maxHeaderBytes = 16 * 1024;
         private int requestsPerSecondPerClient = 2000;
+        private boolean limitLoopback;
         private int chunkMaxAgeSeconds = 300;
         private Duration idleTimeout = Duration.ofSeconds(60);
         private Consumer<String> accessLog = NO_ACCESS_LOG;
@@ -151,6 +160,11 @@ public record ServerConfig(InetAddress bind, int port, String corsOrigin, Option
             return this;
         }
 
+        public Builder limitLoopback(boolean v) {
+            limitLoopback = v;
+            return this;
+        }
+
         public Builder chunkMaxAgeSeconds(int v) {
             chunkMaxAgeSeconds = v;
             return this;
@@ -168,7 +182,7 @@ public record ServerConfig(InetAddress bind, int port, String corsOrigin, Option
 
         public ServerConfig build() {
             return new ServerConfig(bind, port, corsOrigin, bearerToken, htpasswd, allowPublic, tls, maxConnections,
-                    maxHeaderBytes, requestsPerSecondPerClient, chunkMaxAgeSeconds, idleTimeout, accessLog);
+                    maxHeaderBytes, requestsPerSecondPerClient, limitLoopback, chunkMaxAgeSeconds, idleTimeout, accessLog);
         }
     }
 }

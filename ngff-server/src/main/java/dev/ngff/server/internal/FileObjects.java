@@ -42,6 +42,8 @@ final class FileObjects implements ObjectSource {
     /** Directories below the root found to lie inside it once links are resolved; cleared when large. */
     private final Set<Path> confinedDirs = ConcurrentHashMap.newKeySet();
     private final OpenFiles openFiles = new OpenFiles(OpenFiles.defaultCapacity());
+    /** Keys already mapped to a path whose directory is confined; cleared when large. */
+    private final ConcurrentHashMap<Key, Path> confinedFiles = new ConcurrentHashMap<>();
 
     FileObjects(FileSystemStore store) {
         this.store = store;
@@ -50,6 +52,11 @@ final class FileObjects implements ObjectSource {
     @Override
     public void close() {
         openFiles.close();
+    }
+
+    @Override
+    public void shed() {
+        openFiles.shed();
     }
 
     @Override
@@ -79,17 +86,25 @@ final class FileObjects implements ObjectSource {
         if (key.isRoot()) {
             return Optional.empty();
         }
-        Path file = store.path(key);
+        Path known = confinedFiles.get(key);
+        Path file = known != null ? known : store.path(key);
         try {
             Optional<Path> root = realRoot();
             if (root.isEmpty()) {
                 return Optional.empty();
             }
-            Optional<Path> target = confined(file, root.get());
-            if (target.isEmpty()) {
-                return Optional.empty();
+            if (known == null) {
+                Optional<Path> target = confined(file, root.get());
+                if (target.isEmpty()) {
+                    return Optional.empty();
+                }
+                if (confinedFiles.size() >= MAX_CONFINED_DIRS) {
+                    confinedFiles.clear();
+                }
+                confinedFiles.put(key, target.get());
+                file = target.get();
             }
-            OpenFiles.Handle h = openHandle(target.get(), root.get());
+            OpenFiles.Handle h = openHandle(file, root.get());
             return h == null ? Optional.empty() : Optional.of(new FileObject(key, h));
         } catch (NoSuchFileException e) {
             openFiles.forget(file);
@@ -192,6 +207,18 @@ final class FileObjects implements ObjectSource {
      * call), and for a link, only when its target lies inside the root. Null when it does not.
      */
     private FileChannel openFile(Path file, Path root) throws IOException {
+        try {
+            return openFileOnce(file, root);
+        } catch (IOException e) {
+            if (!OpenFiles.outOfDescriptors(e)) {
+                throw e;
+            }
+            openFiles.shed(); // connections need descriptors more than the cache does
+            return openFileOnce(file, root);
+        }
+    }
+
+    private FileChannel openFileOnce(Path file, Path root) throws IOException {
         if (store.options().followLinksOutOfRoot()) {
             return FileChannel.open(file, StandardOpenOption.READ);
         }
@@ -234,6 +261,19 @@ final class FileObjects implements ObjectSource {
                 }
             }
             return Optional.of(new SharedFileRegion(handle, start, end - start));
+        }
+
+        @Override
+        public void readInto(io.netty.buffer.ByteBuf dst, long start, long end) throws IOException {
+            int n = Math.toIntExact(end - start);
+            ByteBuffer buf = dst.nioBuffer(dst.writerIndex(), n); // direct: the JDK reads into it with one pread
+            while (buf.hasRemaining()) {
+                if (handle.channel.read(buf, start + buf.position()) < 0) {
+                    throw new StoreException(store.describe() + ": '" + key + "' shrank to " + (start + buf.position())
+                            + " bytes while it was being sent (expected " + length() + ")");
+                }
+            }
+            dst.writerIndex(dst.writerIndex() + n);
         }
 
         @Override

@@ -15,17 +15,17 @@ final class HttpDates {
     static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
 
     /** The second and its text, replaced together. */
-    private record Stamp(long second, String text) {
+    private record Stamp(long second, io.netty.util.AsciiString text) {
     }
 
-    private volatile Stamp now = new Stamp(Long.MIN_VALUE, "");
+    private volatile Stamp now = new Stamp(Long.MIN_VALUE, io.netty.util.AsciiString.EMPTY_STRING);
 
     /** The current time as an HTTP date. */
-    String now() {
+    io.netty.util.AsciiString now() {
         long second = System.currentTimeMillis() / 1000;
         Stamp s = now;
         if (s.second != second) {
-            s = new Stamp(second, format(Instant.ofEpochSecond(second)));
+            s = new Stamp(second, new io.netty.util.AsciiString(format(Instant.ofEpochSecond(second))));
             now = s;
         }
         return s.text;

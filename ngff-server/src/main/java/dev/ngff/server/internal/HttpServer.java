@@ -4,19 +4,19 @@ import dev.ngff.server.Dataset;
 import dev.ngff.server.ServerConfig;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.stream.ChunkedWriteHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -42,8 +42,35 @@ public final class HttpServer implements AutoCloseable {
     final ServerConfig config;
     final Map<String, ObjectSource> sources = new LinkedHashMap<>();
     final RateLimiter rateLimiter;
+    /** Open connections that count against the limit (all but loopback's, unless loopback is limited too). */
     final AtomicInteger connections = new AtomicInteger();
+    /** All open connections. */
+    final AtomicInteger open = new AtomicInteger();
+    /** The most connections open at once since the start, whether counted against the limit or not. */
+    final AtomicInteger peakConnections = new AtomicInteger();
     final HttpDates dates = new HttpDates();
+    /** {@code Access-Control-Allow-Origin} of every response. */
+    final io.netty.util.AsciiString corsOrigin;
+    /** {@code Cache-Control} of chunks and shards. */
+    final io.netty.util.AsciiString chunkCacheControl;
+    /** A request target resolved to its dataset and key. */
+    record Target(ObjectSource source, dev.ngff.store.Key key) {
+    }
+
+    private static final int MAX_TARGETS = 1 << 16;
+    /**
+     * Request targets (path and query as sent) already resolved, so that a chunk asked for again skips
+     * decoding, key validation and the hidden-name check; emptied when it grows past {@link #MAX_TARGETS}.
+     */
+    final java.util.concurrent.ConcurrentHashMap<String, Target> targets = new java.util.concurrent.ConcurrentHashMap<>();
+
+    void remember(String uri, Target t) {
+        if (targets.size() >= MAX_TARGETS) {
+            targets.clear();
+        }
+        targets.put(uri, t);
+    }
+
     /** The most response bytes found queued for one connection after a write (a backpressure gauge). */
     final java.util.concurrent.atomic.AtomicLong peakQueued = new java.util.concurrent.atomic.AtomicLong();
     /** Reads of stores that block (S3, zip): virtual threads owned by this server. */
@@ -62,6 +89,9 @@ public final class HttpServer implements AutoCloseable {
             }
         }
         this.rateLimiter = new RateLimiter(config.requestsPerSecondPerClient());
+        this.corsOrigin = new io.netty.util.AsciiString(config.corsOrigin());
+        this.chunkCacheControl = new io.netty.util.AsciiString((config.requiresAuth() ? "private" : "public") + ", max-age="
+                + config.chunkMaxAgeSeconds());
         Optional<SslContext> ssl = sslContext(config);
         this.tls = ssl.isPresent();
         this.epoll = Transports.epoll();
@@ -75,7 +105,18 @@ public final class HttpServer implements AutoCloseable {
         b
                 .group(boss, workers)
                 .channel(Transports.serverChannel(epoll))
-                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_BACKLOG, 4096) // a reader that connects thousands of times at once (capped by somaxconn)
+                .handler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                        if (OpenFiles.outOfDescriptors(cause)) {
+                            // accepting failed for want of descriptors: give back cached files; Netty's acceptor
+                            // (next in this pipeline) pauses accepting for a second, then the waiting clients get in
+                            sources.values().forEach(ObjectSource::shed);
+                        }
+                        ctx.fireExceptionCaught(cause);
+                    }
+                })
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(LOW_WATER, HIGH_WATER))
                 .childHandler(new ChannelInitializer<>() {
@@ -83,9 +124,7 @@ public final class HttpServer implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         ChannelPipeline p = ch.pipeline();
                         ssl.ifPresent(s -> p.addLast("tls", s.newHandler(ch.alloc())));
-                        p.addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
                         p.addLast("http", new HttpServerCodec(8192, config.maxHeaderBytes(), 8192));
-                        p.addLast("aggregate", new HttpObjectAggregator(8192));
                         if (ssl.isPresent()) {
                             p.addLast("chunked", new ChunkedWriteHandler());
                         }
@@ -128,6 +167,11 @@ public final class HttpServer implements AutoCloseable {
     /** See {@link dev.ngff.server.NgffServer#peakQueuedBytes()}. */
     public long peakQueuedBytes() {
         return peakQueued.get();
+    }
+
+    /** See {@link dev.ngff.server.NgffServer#peakConnections()}. */
+    public int peakConnections() {
+        return peakConnections.get();
     }
 
     /** "epoll" or "nio". */

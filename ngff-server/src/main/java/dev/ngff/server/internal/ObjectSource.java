@@ -23,6 +23,13 @@ public interface ObjectSource extends AutoCloseable {
     /** What the store is, for messages. */
     String describe();
 
+    /**
+     * Gives back some of what the source keeps between requests (open files), because the process ran out
+     * of file descriptors; later requests open again what they need. Thread-safe.
+     */
+    default void shed() {
+    }
+
     /** Releases what the source keeps between requests (open files); the store itself stays open. */
     @Override
     default void close() {

@@ -30,13 +30,32 @@ final class OpenFiles implements AutoCloseable {
         this.capacity = capacity;
     }
 
-    /** A capacity that leaves most of the process's file descriptors to connections: half of them, 256 to 16,384. */
+    /**
+     * A capacity that leaves most of the process's file descriptors to connections (a bulk reader on
+     * loopback may open thousands): a quarter of them, 256 to 16,384.
+     */
     static int defaultCapacity() {
         long max = 4096;
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean u) {
             max = u.getMaxFileDescriptorCount();
         }
-        return (int) Math.clamp(max / 2, 256, 16_384);
+        return (int) Math.clamp(max / 4, 256, 16_384);
+    }
+
+    /** True if {@code e} says the process has no file descriptor left (EMFILE) or the system none (ENFILE). */
+    static boolean outOfDescriptors(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && (m.contains("Too many open files"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Closes half the cached files (those no response is sending close at once), for a process out of descriptors. */
+    void shed() {
+        drop(Math.max(1, handles.size() / 2));
     }
 
     int capacity() {
@@ -91,7 +110,11 @@ final class OpenFiles implements AutoCloseable {
     }
 
     private void trim() {
-        int drop = Math.max(1, capacity / 8);
+        drop(Math.max(1, capacity / 8));
+    }
+
+    /** Drops up to {@code drop} arbitrary entries. */
+    private void drop(int drop) {
         for (Iterator<Handle> it = handles.values().iterator(); it.hasNext() && drop > 0; drop--) {
             Handle h = it.next();
             it.remove();

@@ -17,7 +17,7 @@ import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -30,7 +30,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.AsciiString;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -60,6 +60,12 @@ import java.util.zip.GZIPOutputStream;
 final class RequestHandler extends ChannelInboundHandlerAdapter {
     /** Bytes read from a blocking store and written at once; larger bodies are streamed in pieces. */
     static final int PIECE = 256 * 1024;
+    /**
+     * Bodies of files up to this size are read into a pooled buffer and written with the head (one
+     * {@code writev}); larger ones go by {@code sendfile}, whose extra system call and separate TCP push
+     * cost more than the copy of a small body.
+     */
+    static final int SMALL_BODY = 64 * 1024;
     /** JSON larger than this is sent uncompressed. */
     static final long MAX_GZIP = 8L << 20;
     private static final Set<String> METADATA = Set.of("zarr.json", ".zattrs", ".zgroup", ".zarray", ".zmetadata");
@@ -67,7 +73,13 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     private static final DateTimeFormatter LOG_DATE = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
     private static final String ALLOW = "GET, HEAD, OPTIONS";
     private static final String ALLOW_HEADERS = "Authorization, Range, If-None-Match, If-Modified-Since, If-Range, Accept-Encoding, Content-Type";
-    private static final String EXPOSE_HEADERS = "Content-Range, Content-Length, Content-Encoding, Accept-Ranges, ETag, Last-Modified";
+    // header values as AsciiStrings: Netty's encoder copies those as bytes instead of char by char
+    private static final AsciiString EXPOSE_HEADERS = AsciiString.cached(
+            "Content-Range, Content-Length, Content-Encoding, Accept-Ranges, ETag, Last-Modified");
+    private static final AsciiString SERVER_NAME = AsciiString.cached("ngff");
+    private static final AsciiString BYTES = AsciiString.cached("bytes");
+    private static final AsciiString OCTET_STREAM = AsciiString.cached("application/octet-stream");
+    private static final AsciiString JSON = AsciiString.cached("application/json");
 
     /** Requests a client may send ahead of their responses before the server stops reading from it. */
     static final int MAX_PIPELINED = 16;
@@ -76,33 +88,50 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             .withNameValidation(false).withValueValidation(false);
 
     private final HttpServer server;
-    private final ArrayDeque<FullHttpRequest> pending = new ArrayDeque<>();
+    private final ArrayDeque<HttpRequest> pending = new ArrayDeque<>();
     private final Object writability = new Object();
     private boolean busy;
     private boolean admitted;
+    /** The client's address (loopback when the transport knows none). */
+    private InetAddress client;
+    /** Whether this connection counts against the connection and rate limits. */
+    private boolean limited;
+    private final long idleNanos;
+    /** When the connection last read something or finished a response (or a piece of a streamed one). */
+    private volatile long lastActivity;
 
     RequestHandler(HttpServer server) {
         this.server = server;
+        this.idleNanos = server.config.idleTimeout().toNanos();
     }
 
     // ---------------------------------------------------------------- connection life
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        if (server.connections.incrementAndGet() > server.config.maxConnections()) {
+        server.peakConnections.accumulateAndGet(server.open.incrementAndGet(), Math::max);
+        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        client = remote == null ? InetAddress.getLoopbackAddress() : remote.getAddress();
+        limited = server.config.limitLoopback() || !client.isLoopbackAddress();
+        if (limited && server.connections.incrementAndGet() > server.config.maxConnections()) {
             ctx.close();
             return;
         }
         admitted = true;
+        lastActivity = System.nanoTime();
+        scheduleIdleCheck(ctx, idleNanos);
         super.channelActive(ctx);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        server.connections.decrementAndGet();
+        server.open.decrementAndGet();
+        if (limited) {
+            server.connections.decrementAndGet();
+        }
         admitted = false;
-        for (FullHttpRequest r; (r = pending.poll()) != null; ) {
-            r.release();
+        for (HttpRequest r; (r = pending.poll()) != null; ) {
+            io.netty.util.ReferenceCountUtil.release(r); // a decoder failure comes as a full request
         }
         synchronized (writability) {
             writability.notifyAll();
@@ -112,8 +141,9 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof FullHttpRequest req) || !admitted) {
-            io.netty.util.ReferenceCountUtil.release(msg);
+        lastActivity = System.nanoTime();
+        if (!(msg instanceof HttpRequest req) || !admitted) {
+            io.netty.util.ReferenceCountUtil.release(msg); // bodies: GET and HEAD have none, other methods get 405
             return;
         }
         pending.add(req);
@@ -131,13 +161,22 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         super.channelWritabilityChanged(ctx);
     }
 
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof IdleStateEvent) {
-            ctx.close();
-            return;
-        }
-        super.userEventTriggered(ctx, evt);
+    /**
+     * Closes the connection once nothing was read and no response finished for the idle timeout (a reader
+     * that stopped reading included); checked by one timer per connection, rescheduled for the time left.
+     */
+    private void scheduleIdleCheck(ChannelHandlerContext ctx, long delayNanos) {
+        ctx.executor().schedule(() -> {
+            if (!ctx.channel().isActive()) {
+                return;
+            }
+            long left = idleNanos - (System.nanoTime() - lastActivity);
+            if (left <= 0) {
+                ctx.close();
+            } else {
+                scheduleIdleCheck(ctx, left);
+            }
+        }, delayNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -150,7 +189,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         busy = true;
-        FullHttpRequest req = pending.poll();
+        HttpRequest req = pending.poll();
         Exchange x = new Exchange(ctx, req);
         try {
             handle(x);
@@ -162,6 +201,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     /** Runs on the event loop when a response is written out. */
     private void done(ChannelHandlerContext ctx, boolean keepAlive) {
         busy = false;
+        lastActivity = System.nanoTime();
         if (!keepAlive || !ctx.channel().isActive()) {
             ctx.close();
             return;
@@ -187,7 +227,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         int status;
         long bodyBytes;
 
-        Exchange(ChannelHandlerContext ctx, FullHttpRequest req) {
+        Exchange(ChannelHandlerContext ctx, HttpRequest req) {
             this.ctx = ctx;
             this.method = req.method().name();
             this.uri = req.uri();
@@ -196,21 +236,20 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             boolean ok = req.decoderResult().isSuccess();
             this.keepAlive = ok && HttpUtil.isKeepAlive(req);
             this.decoderResult = req.decoderResult();
-            req.release(); // GET and HEAD carry no body; the headers stay readable
+            io.netty.util.ReferenceCountUtil.release(req); // a decoder failure comes as a full request; headers stay readable
         }
 
         final DecoderResult decoderResult;
 
         HttpHeaders baseHeaders() {
             HttpHeaders h = HEADERS.newHeaders();
-            String origin = server.config.corsOrigin();
-            h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, server.corsOrigin);
             h.set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSE_HEADERS);
-            if (!origin.equals("*")) {
+            if (!server.config.corsOrigin().equals("*")) {
                 h.add(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
             }
             h.set(HttpHeaderNames.DATE, server.dates.now());
-            h.set(HttpHeaderNames.SERVER, "ngff");
+            h.set(HttpHeaderNames.SERVER, SERVER_NAME);
             if (keepAlive && !protocol.equals("HTTP/1.1")) {
                 h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             } else if (!keepAlive) {
@@ -290,16 +329,34 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
                     .getBytes(StandardCharsets.UTF_8), false);
             return;
         }
-        InetSocketAddress remote = (InetSocketAddress) x.ctx.channel().remoteAddress();
-        InetAddress client = remote == null ? InetAddress.getLoopbackAddress() : remote.getAddress();
-        if (!server.rateLimiter.tryAcquire(client, System.nanoTime())) {
+        long wait = limited ? server.rateLimiter.reserve(client, System.nanoTime()) : 0;
+        if (wait < 0) {
             HttpHeaders h = x.baseHeaders();
-            h.set(HttpHeaderNames.RETRY_AFTER, "1");
+            h.set(HttpHeaderNames.RETRY_AFTER, Long.toString(Math.max(1, (-wait + 999_999_999) / 1_000_000_000)));
             h.set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
             x.send(HttpResponseStatus.TOO_MANY_REQUESTS, h, ("more than " + server.config.requestsPerSecondPerClient()
                     + " requests a second\n").getBytes(StandardCharsets.UTF_8), x.method.equals("HEAD"));
             return;
         }
+        if (wait > 0) {
+            // its turn comes later: the connection answers nothing else meanwhile (requests are served in order)
+            x.ctx.executor().schedule(() -> {
+                if (!x.ctx.channel().isActive()) {
+                    return; // the client left while it waited
+                }
+                try {
+                    serveAdmitted(x);
+                } catch (RuntimeException e) {
+                    x.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + Causes.describe(e));
+                }
+            }, wait, java.util.concurrent.TimeUnit.NANOSECONDS);
+            return;
+        }
+        serveAdmitted(x);
+    }
+
+    /** A GET or HEAD that the rate limit let through: authentication, then the object. */
+    private void serveAdmitted(Exchange x) {
         if (server.config.requiresAuth() && !authenticate(x)) {
             HttpHeaders h = x.baseHeaders();
             if (server.config.bearerToken().isPresent()) {
@@ -313,16 +370,38 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
                     x.method.equals("HEAD"));
             return;
         }
+        HttpServer.Target target = server.targets.get(x.uri);
+        if (target == null) {
+            target = resolve(x);
+            if (target == null) {
+                return; // answered
+            }
+            server.remember(x.uri, target);
+        }
+        ObjectSource source = target.source();
+        Key key = target.key();
+        if (source.blocking()) {
+            server.blockingReads.execute(() -> serve(x, source, key));
+        } else {
+            serve(x, source, key);
+        }
+    }
+
+    /**
+     * The dataset and key a request target names, or null after answering 400 or 404. A pure function of
+     * the target (so {@link HttpServer#targets} may keep it).
+     */
+    private HttpServer.Target resolve(Exchange x) {
         String path;
         try {
             path = new QueryStringDecoder(x.uri).path();
         } catch (IllegalArgumentException e) {
             x.error(HttpResponseStatus.BAD_REQUEST, "malformed percent-encoding in the path");
-            return;
+            return null;
         }
         if (!path.startsWith("/")) {
             x.error(HttpResponseStatus.BAD_REQUEST, "the request target must be a path");
-            return;
+            return null;
         }
         String rest = path.substring(1);
         int slash = rest.indexOf('/');
@@ -330,26 +409,22 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         String keyPath = slash < 0 ? "" : rest.substring(slash + 1);
         if (source == null || keyPath.isEmpty() || keyPath.endsWith("/")) {
             x.error(HttpResponseStatus.NOT_FOUND, "not found (no listings): " + Causes.printable(path));
-            return;
+            return null;
         }
         Key key;
         try {
             key = Key.of(keyPath);
         } catch (IllegalArgumentException e) {
             x.error(HttpResponseStatus.BAD_REQUEST, "invalid key: " + Causes.printable(keyPath));
-            return;
+            return null;
         }
         for (String seg : key.segments()) {
             if (seg.startsWith(".") && !METADATA.contains(seg)) {
                 x.error(HttpResponseStatus.NOT_FOUND, "not found: " + Causes.printable(path));
-                return; // hidden files: temp files of writers, lock files, dot-directories
+                return null; // hidden files: temp files of writers, lock files, dot-directories
             }
         }
-        if (source.blocking()) {
-            server.blockingReads.execute(() -> serve(x, source, key));
-        } else {
-            serve(x, source, key);
-        }
+        return new HttpServer.Target(source, key);
     }
 
     private boolean authenticate(Exchange x) {
@@ -419,10 +494,9 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         Optional<String> etag = tag.map(t -> "\"" + t + (gzip ? "-gz" : "") + "\"");
 
         HttpHeaders h = x.baseHeaders();
-        h.set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
-        h.set(HttpHeaderNames.CONTENT_TYPE, json ? "application/json" : "application/octet-stream");
-        h.set(HttpHeaderNames.CACHE_CONTROL, json ? "no-cache"
-                : (server.config.requiresAuth() ? "private" : "public") + ", max-age=" + server.config.chunkMaxAgeSeconds());
+        h.set(HttpHeaderNames.ACCEPT_RANGES, BYTES);
+        h.set(HttpHeaderNames.CONTENT_TYPE, json ? JSON : OCTET_STREAM);
+        h.set(HttpHeaderNames.CACHE_CONTROL, json ? HttpHeaderValues.NO_CACHE : server.chunkCacheControl);
         if (json) {
             h.add(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
         }
@@ -466,6 +540,19 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         h.set(HttpHeaderNames.CONTENT_LENGTH, Long.toString(count));
         if (head || count == 0) {
             x.send(st, h, new byte[0], true);
+            return;
+        }
+        if (!source.blocking() && count <= SMALL_BODY) {
+            ByteBuf body = x.ctx.alloc().directBuffer((int) count);
+            try {
+                obj.readInto(body, start, end);
+            } catch (IOException | RuntimeException e) {
+                body.release();
+                throw e;
+            }
+            x.status = st.code();
+            x.bodyBytes = count;
+            x.finish(x.ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, st, body, h, EmptyHttpHeaders.INSTANCE)));
             return;
         }
         if (!source.blocking()) {
@@ -529,6 +616,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
                 x.ctx.close();
                 return;
             }
+            lastActivity = System.nanoTime();
             long to = Math.min(end, pos + PIECE);
             Bytes piece = obj.read(pos, to);
             x.ctx.writeAndFlush(new DefaultHttpContent(wrap(piece)));

@@ -34,6 +34,16 @@ public interface ServedObject extends AutoCloseable {
     }
 
     /**
+     * Appends bytes {@code [start, end)} to {@code dst}, which has room for them; for small bodies, which cost
+     * less read into one buffer sent with the head (one {@code writev}, one TCP push) than sent from a file.
+     *
+     * @throws IOException naming the store and key if the store fails or the object changed underneath
+     */
+    default void readInto(io.netty.buffer.ByteBuf dst, long start, long end) throws IOException {
+        dst.writeBytes(read(start, end).asByteBuffer());
+    }
+
+    /**
      * Reads bytes {@code [start, end)} (at most 2 GiB), exactly that many.
      *
      * @throws IOException naming the store and key if the store fails or the object changed underneath
