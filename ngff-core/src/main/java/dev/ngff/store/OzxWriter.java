@@ -611,6 +611,29 @@ public final class OzxWriter implements Store {
         index.remove(key.path(), this::nameAt);
     }
 
+    // conditional writes serve the writer lock, which is writer state: the companion's; archive entries have none
+
+    @Override
+    public Optional<String> version(Key key) throws IOException {
+        return isState(key) ? companion(key).version(key) : Store.super.version(key);
+    }
+
+    @Override
+    public Optional<String> writeIfAbsent(Key key, Bytes value) throws IOException {
+        return isState(key) ? companion(key).writeIfAbsent(key, value) : Store.super.writeIfAbsent(key, value);
+    }
+
+    @Override
+    public Optional<String> writeIfVersion(Key key, Bytes value, String expected) throws IOException {
+        return isState(key) ? companion(key).writeIfVersion(key, value, expected)
+                : Store.super.writeIfVersion(key, value, expected);
+    }
+
+    @Override
+    public boolean deleteIfVersion(Key key, String expected) throws IOException {
+        return isState(key) ? companion(key).deleteIfVersion(key, expected) : Store.super.deleteIfVersion(key, expected);
+    }
+
     private void requireOpen() {
         if (finished || closed) {
             throw new IllegalStateException(describe() + " is " + (finished ? "finished" : "closed"));
