@@ -188,6 +188,7 @@ public final class OzxWriter implements Store {
     private final java.io.ByteArrayOutputStream records = new java.io.ByteArrayOutputStream();
     private int recordsHeld;
     private long recordsSpilled;
+    private long superseded;
     private FileChannel spill;
     private long end;
     private boolean finished;
@@ -526,6 +527,9 @@ public final class OzxWriter implements Store {
                 if (h != null && h.size() == size && h.crc() == crc) {
                     return; // the bytes it holds already (a resumed writer redoing its work)
                 }
+                if (h != null) {
+                    superseded += h.dataAt() - existing + h.size();
+                }
             }
             at = end;
             end += LOC_FIXED + name.length + LOC_EXTRA + size;
@@ -607,6 +611,11 @@ public final class OzxWriter implements Store {
         requireOpen();
         if (slotIndex.containsKey(key)) {
             throw new StoreException(describe() + " '" + key.path() + "': a planned metadata entry cannot be deleted");
+        }
+        long at = index.find(key.path(), this::nameAt);
+        Header h = at < 0 ? null : header(at, end);
+        if (h != null) {
+            superseded += h.dataAt() - at + h.size();
         }
         index.remove(key.path(), this::nameAt);
     }
@@ -845,6 +854,15 @@ public final class OzxWriter implements Store {
     /** Entries written so far, planned documents included. */
     public synchronized long entries() {
         return slotOffsets.length + index.size();
+    }
+
+    /**
+     * Bytes of entries that a later write of the same key (or a delete) replaced in this run: they stay in the
+     * file, named by no central record. A writer that stores a shard before it is complete and again when it
+     * is (a shard write buffer flushed under a small memory budget) leaves them; space is not reused.
+     */
+    public synchronized long supersededBytes() {
+        return superseded;
     }
 
     /** Central-directory records that were spilled to the temporary file so far. */

@@ -294,6 +294,8 @@ class OzxWriterTest {
             w.write(Key.of("img/0/c/0/0"), text("old bytes, replaced below"));
             writeAll(w, data);
             w.delete(Key.of("img/0/c/extra"));
+            assertThat(w.supersededBytes()).isEqualTo(2 * (30 + 20) + "img/0/c/extra".length() + 4
+                    + "img/0/c/0/0".length() + "old bytes, replaced below".length());
             assertThat(w.recordsSpilled()).isGreaterThanOrEqualTo(48);
             assertThat(Files.exists(dir.resolve("s.ozx.cdir-tmp"))).isTrue();
             assertThat(w.entries()).isEqualTo(54);
