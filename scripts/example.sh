@@ -17,7 +17,7 @@ bom_version="$(sed -n '/<artifactId>ngff-bom<\/artifactId>/{n;s:.*<version>\(.*\
 start=$SECONDS
 ./mvnw -B -ntp -q -Prelease install -DskipTests "$@"
 echo "example.sh: installed $version with sources and javadoc in $((SECONDS - start)) s"
-for m in ngff-core ngff-codecs ngff-s3 ngff-validate ngff-tiff ngff-server ngff-spark ngff-cli; do
+for m in ngff-core ngff-codecs ngff-s3 ngff-validate ngff-tiff ngff-convert ngff-server ngff-spark ngff-cli; do
     for kind in sources javadoc; do
         [ -s "$m/target/$m-$version-$kind.jar" ] || fail "no $m/target/$m-$version-$kind.jar"
     done

@@ -2,7 +2,8 @@
 # Scaling of the Spark pyramid (docs/spark.md): ngff pyramid on one JVM, then SparkMain pyramid on local[1],
 # local[2] and a standalone master with 2 workers of 1 core each on loopback, each on a fresh copy of one
 # sample image; every output is compared (every file) with ngff pyramid's. Prints one line per run.
-# Usage (from the repository root, after `./mvnw -pl ngff-spark -am test-compile`):
+# Then the same for a conversion with levels made anew (ngff convert --levels auto against SparkMain convert).
+# Usage (from the repository root; it compiles the reactor's classes itself):
 #   flock /tmp/ngff-build.lock ngff-bench/harness/spark-scaling.sh [SHAPE] [WORKDIR]
 set -euo pipefail
 . .ci/find-jdk.sh
@@ -10,10 +11,11 @@ SHAPE=${1:-128,1024,1024}
 WORK=${2:-$(mktemp -d /tmp/ngff-spark-scaling.XXXXXX)}
 mkdir -p "$WORK"
 JAVA="$JAVA_HOME/bin/java"
-(cd ngff-spark && ../mvnw -B -o -q dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null)
+# in the reactor (ngff-convert and friends need not be installed): the last module, ngff-spark, writes cp.txt
+./mvnw -B -o -q -pl ngff-spark -am test-compile dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
 # the reactor's classes instead of any installed ngff jars
 CP=$(tr ':' '\n' < "$WORK/cp.txt" | grep -v '/dev/ngff/' | paste -sd:)
-for m in ngff-core ngff-codecs ngff-s3 ngff-tiff ngff-validate ngff-server ngff-cli ngff-spark; do CP="$PWD/$m/target/classes:$CP"; done
+for m in ngff-core ngff-codecs ngff-s3 ngff-tiff ngff-convert ngff-validate ngff-server ngff-cli ngff-spark; do CP="$PWD/$m/target/classes:$CP"; done
 OPENS=(--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
   --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
   --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
@@ -38,13 +40,32 @@ spark_run() { # name, extra java options...
   local a b
   a=$(now)
   "$JAVA" "${OPENS[@]}" -Dspark.ui.enabled=false -Dspark.driver.host=127.0.0.1 "$@" -cp "$CP" dev.ngff.spark.SparkMain \
-      pyramid "$WORK/$name" 2>"$WORK/$name.log" | grep -v '^pyramid level' || true
+      pyramid "$WORK/$name" 2>"$WORK/$name.log" | tee "$WORK/$name.levels" | grep -v '^pyramid level' || true
   b=$(now)
   if [ "$(sums "$WORK/expected")" = "$(sums "$WORK/$name")" ]; then same=identical; else same=DIFFERENT; fi
   echo "SparkMain pyramid $name: $(echo "$b - $a" | bc) s (whole process, JVM and Spark start included), output $same"
+  # each stage's last progress line: its shards, bytes and seconds (the cost of each level as its own stage)
+  awk -F: '/^pyramid level/ {last[$1] = $0} END {for (k in last) print "  " last[k]}' "$WORK/$name.levels" | sort
 }
 spark_run local1 -Dspark.master='local[1]'
 spark_run local2 -Dspark.master='local[2]'
+
+# convert: the one-level sample as OME-Zarr 0.5 with its levels made anew (level 0 copied by shard, then a stage
+# per level on Spark; one streaming pass in ngff convert)
+CONVERT=(--levels auto --shards 32,256,256)
+t0=$(now); ngff convert "${CONVERT[@]}" "$WORK/sample" "$WORK/converted" >/dev/null; t1=$(now)
+echo "ngff convert ${CONVERT[*]} (1 JVM): $(echo "$t1 - $t0" | bc) s"
+for m in 1 2; do
+  rm -rf "$WORK/converted$m"
+  a=$(now)
+  "$JAVA" "${OPENS[@]}" -Dspark.ui.enabled=false -Dspark.driver.host=127.0.0.1 -Dspark.master="local[$m]" -cp "$CP" \
+      dev.ngff.spark.SparkMain convert "${CONVERT[@]}" "$WORK/sample" "$WORK/converted$m" 2>"$WORK/converted$m.log" \
+      > "$WORK/converted$m.levels" || true
+  b=$(now)
+  if [ "$(sums "$WORK/converted")" = "$(sums "$WORK/converted$m")" ]; then same=identical; else same=DIFFERENT; fi
+  echo "SparkMain convert local[$m]: $(echo "$b - $a" | bc) s (whole process), output $same"
+  awk -F: '/^convert: / {last[$2] = $0} END {for (k in last) print "  " last[k]}' "$WORK/converted$m.levels" | sort
+done
 
 if [ "${STANDALONE:-1}" = 1 ]; then
   # a standalone cluster on loopback: a SPARK_HOME whose jars/ holds the class path, 1 master, 2 workers x 1 core

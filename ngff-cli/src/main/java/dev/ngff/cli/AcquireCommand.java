@@ -1,5 +1,7 @@
 package dev.ngff.cli;
 
+import dev.ngff.convert.CodecChoice;
+import dev.ngff.convert.internal.Sizes;
 import dev.ngff.acquire.AcquisitionSpec;
 import dev.ngff.acquire.AcquisitionWriter;
 import dev.ngff.buffer.NdBuffer;
@@ -76,7 +78,7 @@ public final class AcquireCommand implements Callable<Integer> {
             description = "Frames per second, or max (as fast as the writer takes them; default: ${DEFAULT-VALUE}).")
     String rate;
 
-    @Option(names = "--codec", paramLabel = "none|CODEC[+CODEC...]", converter = CodecChoice.Converter.class,
+    @Option(names = "--codec", paramLabel = "none|CODEC[+CODEC...]", converter = CodecChoiceConverter.class,
             description = "Codecs, as for 'ngff copy --codec' (default: zstd level 1 when available, else gzip 1).")
     CodecChoice codec;
 

@@ -1,5 +1,16 @@
 package dev.ngff.cli;
 
+import dev.ngff.convert.ConvertOptionException;
+import dev.ngff.convert.TargetLayout;
+import dev.ngff.convert.CodecChoice;
+import dev.ngff.convert.ArrayCopier;
+import dev.ngff.convert.Step;
+import dev.ngff.convert.GroupStep;
+import dev.ngff.convert.ArrayStep;
+import dev.ngff.convert.PyramidStep;
+import dev.ngff.convert.ObjectStep;
+import dev.ngff.convert.internal.Sizes;
+import dev.ngff.convert.internal.MemoryBudget;
 import dev.ngff.array.Zarr;
 import dev.ngff.array.ZarrArray;
 import dev.ngff.error.NgffException;
@@ -7,10 +18,6 @@ import dev.ngff.error.StoreException;
 import dev.ngff.error.WriterLockedException;
 import dev.ngff.exec.ExecutionContext;
 import dev.ngff.metadata.ArrayMetadata;
-import dev.ngff.metadata.GroupMetadata;
-import dev.ngff.pyramid.Downsampling;
-import dev.ngff.pyramid.LevelSource;
-import dev.ngff.pyramid.PyramidPlan;
 import dev.ngff.pyramid.PyramidWriter;
 import dev.ngff.store.Key;
 import dev.ngff.store.ReadableStore;
@@ -68,7 +75,7 @@ abstract class BulkWriteCommand implements Callable<Integer> {
             description = "Shard shape (Zarr v3); 'none' writes without sharding. Default: the source's sharding.")
     String shards;
 
-    @Option(names = "--codec", paramLabel = "none|CODEC[+CODEC...]", converter = CodecChoice.Converter.class,
+    @Option(names = "--codec", paramLabel = "none|CODEC[+CODEC...]", converter = CodecChoiceConverter.class,
             description = "Codecs of the written arrays (default: the source's):%n" + CodecChoice.HELP)
     CodecChoice codec;
 
@@ -108,48 +115,6 @@ abstract class BulkWriteCommand implements Callable<Integer> {
     @Option(names = "--ozx-pack", hidden = true, description = "Write a .ozx target as a directory and pack it "
             + "afterwards (the route before one-pass writing; for comparisons).")
     boolean ozxPack;
-
-    /** One node or object to write. Arrays are written in plan order, groups in reverse plan order. */
-    sealed interface Step permits GroupStep, ArrayStep, PyramidStep, ObjectStep {
-        Key path();
-    }
-
-    /** A group's metadata, written after everything below it. */
-    record GroupStep(Key path, GroupMetadata meta) implements Step {
-    }
-
-    /** An array: the elements of {@code source} written with {@code meta}, published after its data. */
-    record ArrayStep(Key path, ZarrArray source, ArrayMetadata meta) implements Step {
-    }
-
-    /**
-     * The levels of an image made anew from {@code source} (its level 0) in one streaming pass
-     * ({@link PyramidWriter}): {@code levels.get(k)} is written at {@code levelPaths.get(k)} and every level is
-     * published after the pass. Journaled as one block after the levels are published: a resumed run keeps
-     * the levels of a finished pass when every object is as recorded, and otherwise makes them again (the pass
-     * is deterministic, so with the same bytes).
-     *
-     * @param path   the image group
-     * @param source level 0: a source array, or a file read directly (TIFF, raw)
-     */
-    record PyramidStep(Key path, LevelSource source, List<Key> levelPaths, List<ArrayMetadata> levels, PyramidPlan plan,
-                       Downsampling method) implements Step {
-        PyramidStep {
-            levelPaths = List.copyOf(levelPaths);
-            levels = List.copyOf(levels);
-            if (levelPaths.size() != levels.size() || levels.size() != plan.levels()) {
-                throw new IllegalArgumentException(levelPaths.size() + " paths and " + levels.size()
-                        + " level documents for a plan of " + plan.levels() + " levels");
-            }
-        }
-    }
-
-    /**
-     * An object that is no Zarr node (bioformats2raw's {@code OME/METADATA.ome.xml}), copied byte for byte
-     * from {@code sourceKey} of the source store before any group's metadata.
-     */
-    record ObjectStep(Key path, Key sourceKey) implements Step {
-    }
 
     /** The exit code after Ctrl-C (128 + SIGINT), as shells report it. */
     static final int INTERRUPTED = 130;
@@ -208,9 +173,9 @@ abstract class BulkWriteCommand implements Callable<Integer> {
                     + "--overwrite deletes it: give one of them");
         }
         validateOptions(cmd);
-        try (ReadableStore src = openSource(cmd);
+        try (ReadableStore src = usage(cmd, () -> openSource(cmd));
              ExecutionContext ctx = ExecutionContext.create()) {
-            List<Step> steps = plan(cmd, src, ctx);
+            List<Step> steps = usage(cmd, () -> plan(cmd, src, ctx));
             long total = 0;
             for (Step s : steps) {
                 if (memoryBudget > 0 && s instanceof PyramidStep p) {
@@ -321,6 +286,20 @@ abstract class BulkWriteCommand implements Callable<Integer> {
         return verifyIfAsked(cmd, src, steps, ctx);
     }
 
+    /** Something that opens or plans, and may find that an option does not fit the source. */
+    interface Planning<T> {
+        T get() throws IOException;
+    }
+
+    /** The value of {@code p}; an option that does not fit the source is a usage error. */
+    static <T> T usage(CommandLine cmd, Planning<T> p) throws IOException {
+        try {
+            return p.get();
+        } catch (ConvertOptionException e) {
+            throw new CommandLine.ParameterException(cmd, e.getMessage(), e);
+        }
+    }
+
     /** Exit code after {@code --verify} (when given) of the finished target; 0 without it. */
     int verifyIfAsked(CommandLine cmd, ReadableStore src, List<Step> steps, ExecutionContext ctx) throws IOException {
         return 0;
@@ -395,7 +374,7 @@ abstract class BulkWriteCommand implements Callable<Integer> {
                         ZarrArray out = Zarr.newArray(dst, a.path(), a.meta(), ctx);
                         int workers = memoryBudget < 0 ? write.workers
                                 : MemoryBudget.workers(write.workers, blockBytes, 2 * memoryBudget);
-                        ArrayCopier.Outcome o = ArrayCopier.copy(a.source(), out, workers, blockBytes, bar, journal,
+                        ArrayCopier.Outcome o = ArrayCopier.copy(a.source(), out, workers, blockBytes, bar::step, journal,
                                 Integer.toString(ordinal++), interrupt::requested);
                         blocks += o.blocks();
                         skipped += o.skipped();
@@ -517,7 +496,7 @@ abstract class BulkWriteCommand implements Callable<Integer> {
      */
     private boolean prepare(Store dst, ReadableStore src, Optional<IncompleteMarker> marker, Map<String, String> options,
                             String resumeCommand, LockHolder me) throws IOException {
-        List<Key> existing = ownKeysRemoved(dst.list(Key.ROOT));
+        List<Key> existing = dev.ngff.convert.BulkTarget.ownKeysRemoved(dst.list(Key.ROOT));
         Instant startedAt = Instant.now();
         if (resume) {
             if (marker.isPresent()) {
@@ -544,7 +523,7 @@ abstract class BulkWriteCommand implements Callable<Integer> {
         }
         new IncompleteMarker(job(), src.describe(), options, startedAt, me, resumeCommand).write(dst, Key.ROOT);
         if (write.overwrite) {
-            for (Key k : ownKeysRemoved(dst.list(Key.ROOT))) {
+            for (Key k : dev.ngff.convert.BulkTarget.ownKeysRemoved(dst.list(Key.ROOT))) {
                 dst.delete(k);
             }
             BlockJournal.open(dst, Key.ROOT).clear();
@@ -553,16 +532,6 @@ abstract class BulkWriteCommand implements Callable<Integer> {
         return true;
     }
 
-    /** Keys other than the lock and the marker. */
-    private static List<Key> ownKeysRemoved(List<Key> keys) {
-        List<Key> out = new ArrayList<>(keys.size());
-        for (Key k : keys) {
-            if (!k.equals(WriterLock.key(Key.ROOT)) && !k.equals(IncompleteMarker.key(Key.ROOT))) {
-                out.add(k);
-            }
-        }
-        return out;
-    }
 
     private Interrupted interrupted(Store dst, String resumeCommand) {
         return new Interrupted("interrupted; " + dst.describe() + " is left incomplete (marked by "

@@ -1,20 +1,15 @@
 package dev.ngff.cli;
 
-import dev.ngff.array.Zarr;
-import dev.ngff.array.ZarrArray;
-import dev.ngff.array.ZarrGroup;
-import dev.ngff.array.ZarrNode;
-import dev.ngff.error.NgffException;
+import dev.ngff.convert.CopyPlanner;
+import dev.ngff.convert.TargetLayout;
+import dev.ngff.convert.Step;
 import dev.ngff.exec.ExecutionContext;
-import dev.ngff.metadata.GroupMetadata;
-import dev.ngff.store.Key;
 import dev.ngff.store.ReadableStore;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 
 /** {@code ngff copy}: re-encodes an array or a whole hierarchy into a new store. */
@@ -60,34 +55,6 @@ public final class CopyCommand extends BulkWriteCommand {
 
     @Override
     List<Step> plan(CommandLine cmd, ReadableStore src, ExecutionContext ctx) throws IOException {
-        List<Step> steps = new ArrayList<>();
-        plan(cmd, Zarr.open(src, Key.ROOT, ctx), layout, steps);
-        return steps;
-    }
-
-    private void plan(CommandLine cmd, ZarrNode node, TargetLayout layout, List<Step> out) throws IOException {
-        switch (node) {
-            case ZarrArray a -> {
-                try {
-                    out.add(new ArrayStep(a.path(), a, layout.apply(a.metadata(), a.store().describe() + " '/" + a.path() + "'")));
-                } catch (IllegalArgumentException e) {
-                    throw new CommandLine.ParameterException(cmd, e.getMessage(), e);
-                }
-            }
-            case ZarrGroup g -> {
-                int format = layout.zarrFormat() != null ? layout.zarrFormat() : g.zarrFormat();
-                OmeFormatRule.requireFits(cmd, g, format);
-                out.add(new GroupStep(g.path(), GroupMetadata.of(format, g.attributes())));
-                ZarrGroup.ChildListing children = g.listChildren();
-                if (!children.skipped().isEmpty()) { // copying the rest would lose them without a word
-                    throw new NgffException(g.store().describe() + " '/" + g.path() + "' holds "
-                            + Skipped.describe(children.skipped()) + ", which cannot be copied; nothing was written"
-                            + " (rename them to copy them)");
-                }
-                for (String name : children.names()) {
-                    plan(cmd, g.open(name), layout, out);
-                }
-            }
-        }
+        return CopyPlanner.plan(src, layout, ctx);
     }
 }

@@ -1,5 +1,6 @@
 package dev.ngff.cli;
 
+import dev.ngff.convert.internal.CodecText;
 import picocli.CommandLine;
 
 import java.util.Arrays;
@@ -30,20 +31,11 @@ record Dims(long[] values) {
      * @throws CommandLine.TypeConversionException naming the bad entry
      */
     static Dims parse(String value) {
-        String[] parts = value.trim().split("\\s*[,x]\\s*", -1);
-        long[] out = new long[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            try {
-                out[i] = Long.parseLong(parts[i]);
-            } catch (NumberFormatException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a comma-separated list of"
-                        + " integers (entry " + i + " is '" + parts[i] + "')");
-            }
-            if (out[i] <= 0) {
-                throw new CommandLine.TypeConversionException("'" + value + "': entry " + i + " must be positive");
-            }
+        try {
+            return new Dims(dev.ngff.convert.TargetLayout.parseExtents(value));
+        } catch (dev.ngff.convert.ConvertOptionException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
         }
-        return new Dims(out);
     }
 
     @Override

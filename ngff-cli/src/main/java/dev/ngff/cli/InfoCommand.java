@@ -1,5 +1,7 @@
 package dev.ngff.cli;
 
+import dev.ngff.convert.internal.ArrayLayout;
+import dev.ngff.convert.internal.Skipped;
 import dev.ngff.array.Zarr;
 import dev.ngff.array.ZarrGroup;
 import dev.ngff.error.NodeNotFoundException;

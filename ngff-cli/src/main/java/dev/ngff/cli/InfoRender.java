@@ -1,5 +1,8 @@
 package dev.ngff.cli;
 
+import dev.ngff.convert.internal.Sizes;
+import dev.ngff.convert.internal.CodecText;
+import dev.ngff.convert.internal.ArrayLayout;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

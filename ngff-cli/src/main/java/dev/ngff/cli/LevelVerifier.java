@@ -1,5 +1,7 @@
 package dev.ngff.cli;
 
+import dev.ngff.convert.BlockPlan;
+import dev.ngff.convert.internal.Sizes;
 import dev.ngff.array.Zarr;
 import dev.ngff.array.ZarrArray;
 import dev.ngff.buffer.NdBuffer;

@@ -1,5 +1,7 @@
 package dev.ngff.cli;
 
+import dev.ngff.convert.internal.Sizes;
+import dev.ngff.convert.internal.ArrayLayout;
 import dev.ngff.metadata.ArrayMetadata;
 import dev.ngff.metadata.NodeMetadata;
 import dev.ngff.store.Key;

@@ -1,5 +1,6 @@
 package dev.ngff.cli;
 
+import dev.ngff.convert.internal.Sizes;
 import dev.ngff.array.ZarrArray;
 import dev.ngff.buffer.NdBuffer;
 

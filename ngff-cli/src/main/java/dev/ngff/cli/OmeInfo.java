@@ -1,5 +1,6 @@
 package dev.ngff.cli;
 
+import dev.ngff.convert.internal.CodecText;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ngff.array.Zarr;

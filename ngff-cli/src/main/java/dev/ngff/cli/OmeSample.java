@@ -1,5 +1,7 @@
 package dev.ngff.cli;
 
+import dev.ngff.convert.internal.Sizes;
+import dev.ngff.convert.internal.MemoryBudget;
 import dev.ngff.buffer.NdBuffer;
 import dev.ngff.exec.ExecutionContext;
 import dev.ngff.metadata.CodecSpec;

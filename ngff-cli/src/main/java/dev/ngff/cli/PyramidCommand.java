@@ -1,5 +1,6 @@
 package dev.ngff.cli;
 
+import dev.ngff.convert.internal.Sizes;
 import dev.ngff.exec.ExecutionContext;
 import dev.ngff.ome.Level;
 import dev.ngff.ome.OmeImage;

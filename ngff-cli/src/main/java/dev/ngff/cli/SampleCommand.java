@@ -1,5 +1,9 @@
 package dev.ngff.cli;
 
+import dev.ngff.convert.CodecChoice;
+import dev.ngff.convert.BlockPlan;
+import dev.ngff.convert.internal.Sizes;
+import dev.ngff.convert.internal.MemoryBudget;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ngff.array.Zarr;
 import dev.ngff.array.ZarrArray;
@@ -61,7 +65,7 @@ public final class SampleCommand implements Callable<Integer> {
             description = "Shard shape (Zarr v3 only; default: no sharding).")
     Dims shardsArg;
 
-    @Option(names = "--codec", paramLabel = "none|CODEC[+CODEC...]", converter = CodecChoice.Converter.class,
+    @Option(names = "--codec", paramLabel = "none|CODEC[+CODEC...]", converter = CodecChoiceConverter.class,
             description = "Codecs, as for 'ngff copy --codec' (default: zstd when available, else gzip).")
     CodecChoice codec;
 

@@ -1,5 +1,6 @@
 package dev.ngff.cli;
 
+import dev.ngff.convert.CodecChoice;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ngff.array.Zarr;
 import dev.ngff.array.ZarrArray;
@@ -162,7 +163,7 @@ class CopyCodecsTest {
                 {"zstd:3:maybe", "checksum"}, {"blosc:snappy", "snappy decodes only"}, {"blosc:zstd:5:sideways", "shuffle"},
                 {"blosc:cname=zstd,5", "in order"}, {"crc32c:1", "takes no settings"}, {"zstd:level=3,level=4", "twice"},
                 {"zstd+pcodec", "must come first"}, {"lz4:speed=3", "no setting 'speed'"}, {"bz2:x", "must be an integer"}}) {
-            assertThatThrownBy(() -> CodecChoice.parse(bad[0])).as(bad[0])
+            assertThatThrownBy(() -> new CodecChoiceConverter().convert(bad[0])).as(bad[0])
                     .isInstanceOf(CommandLine.TypeConversionException.class)
                     .hasMessageContaining("--codec '" + bad[0] + "'")
                     .hasMessageContaining(bad[1]);

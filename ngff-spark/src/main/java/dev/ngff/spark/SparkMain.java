@@ -11,10 +11,14 @@ import java.util.List;
  * <pre>
  * spark-submit --class dev.ngff.spark.SparkMain --jars ... ngff-spark.jar pyramid [--levels auto|N]
  *     [--method mean|gaussian|mode|nearest|min|max] [--shards-per-task N] &lt;image&gt;
+ * spark-submit ... ngff-spark.jar convert [OPTIONS of ngff convert] [--blocks-per-task N] &lt;src&gt; &lt;dst&gt;
+ * spark-submit ... ngff-spark.jar copy [OPTIONS of ngff copy] [--blocks-per-task N] &lt;src&gt; &lt;dst&gt;
  * </pre>
- * Without a master from spark-submit it runs on {@code local[*]}. {@code convert} and {@code copy} are planned
- * (docs/spark.md) and refused with one line for now. Exit codes: 0 done, 1 failed (the destination is left
- * incomplete; the same command resumes it), 2 usage.
+ * {@code convert} and {@code copy} take the shaping options of {@code ngff convert} and {@code ngff copy}
+ * ({@code --ngff-version}, {@code --levels}, {@code --chunks}, {@code --shards}, {@code --codec}, ...); a rerun of
+ * the same command resumes an interrupted run, and so does {@code ngff convert --resume} / {@code ngff copy
+ * --resume} with the same options. Without a master from spark-submit it runs on {@code local[*]}.
+ * Exit codes: 0 done, 1 failed (the destination is left incomplete; the same command resumes it), 2 usage.
  */
 public final class SparkMain {
     private SparkMain() {
@@ -26,14 +30,13 @@ public final class SparkMain {
 
     static int run(String[] args) {
         if (args.length == 0) {
-            System.err.println("usage: SparkMain pyramid [--levels auto|N] [--method M] [--shards-per-task N] <image>");
+            System.err.println("usage: SparkMain pyramid [--levels auto|N] [--method M] [--shards-per-task N] <image>"
+                    + " | convert|copy [OPTIONS] [--blocks-per-task N] <src> <dst>");
             return 2;
         }
         String sub = args[0];
         if (sub.equals("convert") || sub.equals("copy")) {
-            System.err.println("ngff-spark: '" + sub + "' is not implemented yet; run ngff " + sub
-                    + " on one machine, then SparkMain pyramid");
-            return 2;
+            return bulk(sub, args);
         }
         if (!sub.equals("pyramid")) {
             System.err.println("ngff-spark: unknown command '" + sub + "' (pyramid, convert, copy)");
@@ -74,5 +77,63 @@ public final class SparkMain {
             System.err.println("ngff-spark pyramid: " + e.getMessage() + "; rerun the same command to resume");
             return 1;
         }
+    }
+
+    /** {@code convert} and {@code copy}: every {@code --NAME VALUE} but {@code --blocks-per-task} is an ngff option. */
+    private static int bulk(String job, String[] args) {
+        java.util.Map<String, String> options = new java.util.LinkedHashMap<>();
+        int perTask = 1;
+        List<String> positional = new ArrayList<>();
+        try {
+            for (int i = 1; i < args.length; i++) {
+                if (List.of("--resume", "--overwrite", "--verify", "--progress", "--break-lock").contains(args[i])) {
+                    System.err.println("ngff-spark " + job + ": " + args[i] + " is an option of ngff " + job + " on one "
+                            + "machine only (a rerun of the same Spark command resumes; give an empty target otherwise)");
+                    return 2;
+                } else if (args[i].equals("--blocks-per-task")) {
+                    perTask = Integer.parseInt(args[++i]);
+                } else if (args[i].startsWith("--")) {
+                    options.put(args[i], args[++i]);
+                } else {
+                    positional.add(args[i]);
+                }
+            }
+        } catch (ArrayIndexOutOfBoundsException | NumberFormatException e) {
+            System.err.println("ngff-spark " + job + ": an option lacks its value or has a malformed one");
+            return 2;
+        }
+        if (positional.size() != 2) {
+            System.err.println("ngff-spark " + job + ": give a source and a target, got " + positional.size() + " locations");
+            return 2;
+        }
+        SparkBulkResult r;
+        SparkConf conf = new SparkConf().setAppName("ngff " + job + " " + positional.get(0) + " " + positional.get(1));
+        if (!conf.contains("spark.master")) {
+            conf.setMaster("local[*]");
+        }
+        try {
+            if (job.equals("copy")) {
+                SparkCopy c = new SparkCopy(positional.get(0), positional.get(1), options, perTask, -1);
+                try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+                    r = c.run(sc, System.out);
+                }
+            } else {
+                SparkConvert c = new SparkConvert(positional.get(0), positional.get(1), options, perTask, -1);
+                try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+                    r = c.run(sc, System.out);
+                }
+            }
+        } catch (dev.ngff.convert.ConvertOptionException e) {
+            System.err.println("ngff-spark " + job + ": " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            System.err.println("ngff-spark " + job + ": " + e.getMessage() + "; rerun the same command to resume");
+            return 1;
+        }
+        if (!r.alreadyComplete()) {
+            System.out.printf("%s: %d blocks and shards written, %d kept from an earlier run, %.1f MB in %.1f s%n",
+                    job, r.written(), r.skipped(), r.bytes() / 1e6, r.nanos() / 1e9);
+        }
+        return 0;
     }
 }

@@ -83,29 +83,7 @@ class SparkPyramidTest {
     @Test
     void rerunAfterKilledDriverResumesIdentically() throws Exception {
         Path b = copyOf(sample, "killed.ome.zarr");
-        Path journal = b.resolve(".ngff-journal");
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(SparkFlags.JVM_OPTIONS);
-        cmd.addAll(List.of("-Dspark.master=local[1]", "-Dspark.ui.enabled=false", "-Dspark.driver.host=127.0.0.1",
-                "-cp", System.getProperty("java.class.path"), SparkMain.class.getName(), "pyramid", b.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("driver.log").toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        int seen = 0;
-        while (System.nanoTime() < deadline && p.isAlive()) {
-            seen = countFiles(journal);
-            if (seen >= 6) {
-                break;
-            }
-            Thread.sleep(20);
-        }
-        assertThat(p.isAlive()).as("the driver was still running when its journal held %d shards; its log:%n%s", seen,
-                Files.exists(dir.resolve("driver.log")) ? Files.readString(dir.resolve("driver.log")) : "").isTrue();
-        p.destroyForcibly(); // SIGKILL: no shutdown hook runs
-        p.waitFor(30, TimeUnit.SECONDS);
-        System.out.println("killed the driver after " + seen + " journaled shards");
-        assertThat(b.resolve(".ngff-incomplete.json")).exists();
+        killDriver(b, 6, "pyramid", b.toString());
         SparkPyramid.Result r = SparkPyramid.of(b.toString()).run(sc, System.out);
         System.out.println("resumed: " + r);
         assertThat(r.shardsSkipped()).isPositive();
@@ -135,21 +113,58 @@ class SparkPyramidTest {
             SparkPyramid.Result r = SparkPyramid.of(location).run(sc, System.out);
             assertThat(r.shardsWritten()).isPositive();
             assertThat(dev.ngff.write.WriterLock.holder(s3, dev.ngff.store.Key.ROOT)).as("lock released").isEmpty();
-            Map<String, byte[]> want = files(expected);
-            want.remove(dev.ngff.store.FileSystemStore.LOCK_FILE_NAME); // the file system's own, not the image's
-            Map<String, byte[]> got = new TreeMap<>();
-            for (dev.ngff.store.Key k : s3.list(dev.ngff.store.Key.ROOT)) {
-                if (!k.path().equals(dev.ngff.write.WriterLock.NAME)) {
-                    got.put(k.path(), s3.read(k).orElseThrow().toArray());
-                }
-            }
-            assertThat(got.keySet()).containsExactlyElementsOf(want.keySet());
-            for (String k : want.keySet()) {
-                assertThat(got.get(k)).as("%s on S3", k).isEqualTo(want.get(k));
-            }
+            assertSameOnS3(expected, s3);
         } finally {
             System.clearProperty("aws.accessKeyId");
             System.clearProperty("aws.secretAccessKey");
+        }
+    }
+
+    /**
+     * Runs {@link SparkMain} with {@code args} in its own JVM on {@code local[1]} and kills it (SIGKILL: no
+     * shutdown hook runs) once the journal of {@code target} holds {@code entries} entries; the target must then
+     * be marked incomplete.
+     */
+    static void killDriver(Path target, int entries, String... args) throws Exception {
+        Path journal = target.resolve(".ngff-journal");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(SparkFlags.JVM_OPTIONS);
+        cmd.addAll(List.of("-Dspark.master=local[1]", "-Dspark.ui.enabled=false", "-Dspark.driver.host=127.0.0.1",
+                "-cp", System.getProperty("java.class.path"), SparkMain.class.getName()));
+        cmd.addAll(List.of(args));
+        Path log = target.resolveSibling(target.getFileName() + "-driver.log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        int seen = 0;
+        while (System.nanoTime() < deadline && p.isAlive()) {
+            seen = countFiles(journal);
+            if (seen >= entries) {
+                break;
+            }
+            Thread.sleep(10);
+        }
+        assertThat(p.isAlive()).as("the driver was still running when its journal held %d entries; its log:%n%s", seen,
+                Files.exists(log) ? Files.readString(log) : "").isTrue();
+        p.destroyForcibly();
+        p.waitFor(30, TimeUnit.SECONDS);
+        System.out.println(target.getFileName() + ": killed the driver after " + seen + " journaled shards");
+        assertThat(target.resolve(".ngff-incomplete.json")).exists();
+    }
+
+    /** Every object under the S3 store's prefix equals the file of {@code expected} (the writer lock aside). */
+    static void assertSameOnS3(Path expected, dev.ngff.s3.S3Store s3) throws IOException {
+        Map<String, byte[]> want = files(expected);
+        want.remove(dev.ngff.store.FileSystemStore.LOCK_FILE_NAME); // the file system's own, not the node's
+        Map<String, byte[]> got = new TreeMap<>();
+        for (dev.ngff.store.Key k : s3.list(dev.ngff.store.Key.ROOT)) {
+            if (!k.path().equals(dev.ngff.write.WriterLock.NAME)) {
+                got.put(k.path(), s3.read(k).orElseThrow().toArray());
+            }
+        }
+        assertThat(got.keySet()).containsExactlyElementsOf(want.keySet());
+        for (String k : want.keySet()) {
+            assertThat(got.get(k)).as("%s on S3", k).isEqualTo(want.get(k));
         }
     }
 

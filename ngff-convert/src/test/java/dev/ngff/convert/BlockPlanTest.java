@@ -1,5 +1,6 @@
-package dev.ngff.cli;
+package dev.ngff.convert;
 
+import dev.ngff.convert.internal.MemoryBudget;
 import dev.ngff.testing.Properties;
 import org.junit.jupiter.api.Test;
 

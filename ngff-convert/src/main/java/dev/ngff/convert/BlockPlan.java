@@ -1,5 +1,6 @@
-package dev.ngff.cli;
+package dev.ngff.convert;
 
+import dev.ngff.convert.internal.Sizes;
 import java.util.Arrays;
 
 /**
@@ -8,7 +9,7 @@ import java.util.Arrays;
  * {@code targetBytes}: the innermost dimensions grow first, so a block is contiguous in C order.
  * Immutable.
  */
-final class BlockPlan {
+public final class BlockPlan {
     private final long[] shape;
     private final long[] block;
     private final long[] grid;
@@ -32,7 +33,7 @@ final class BlockPlan {
      * @param elementSize bytes per element
      * @param targetBytes the block size to aim for; a single unit may be larger
      */
-    static BlockPlan of(long[] shape, long[] unit, int elementSize, long targetBytes) {
+    public static BlockPlan of(long[] shape, long[] unit, int elementSize, long targetBytes) {
         int rank = shape.length;
         long[] block = unit.clone();
         for (int d = rank - 1; d >= 0; d--) {
@@ -56,7 +57,7 @@ final class BlockPlan {
      * of both chunk shapes (so no source chunk is decoded twice), when that stays within
      * {@code maxBytes}; otherwise the target unit.
      */
-    static long[] alignedUnit(long[] shape, long[] target, long[] source, int elementSize, long maxBytes) {
+    public static long[] alignedUnit(long[] shape, long[] target, long[] source, int elementSize, long maxBytes) {
         long[] lcm = new long[target.length];
         long bytes = elementSize;
         for (int d = 0; d < target.length; d++) {
@@ -72,12 +73,12 @@ final class BlockPlan {
     }
 
     /** The number of blocks, {@code Long.MAX_VALUE} when there are at least that many. */
-    long count() {
+    public long count() {
         return count;
     }
 
     /** Bytes of one whole block (edge blocks may be smaller). */
-    long blockBytes(int elementSize) {
+    public long blockBytes(int elementSize) {
         long n = elementSize;
         for (int d = 0; d < shape.length; d++) {
             n = Sizes.product(n, Math.min(block[d], Math.max(shape[d], 1)));
@@ -85,17 +86,17 @@ final class BlockPlan {
         return n;
     }
 
-    long[] blockShape() {
+    public long[] blockShape() {
         return block.clone();
     }
 
     /** The grid of blocks: how many along each dimension. */
-    long[] grid() {
+    public long[] grid() {
         return grid.clone();
     }
 
     /** The offset of block {@code index} (C order over the block grid). */
-    long[] offset(long index) {
+    public long[] offset(long index) {
         long[] off = new long[shape.length];
         long rest = index;
         for (int d = shape.length - 1; d >= 0; d--) {
@@ -106,7 +107,7 @@ final class BlockPlan {
     }
 
     /** The extent of the block at {@code offset}, clipped to the array. */
-    long[] extent(long[] offset) {
+    public long[] extent(long[] offset) {
         long[] e = new long[shape.length];
         for (int d = 0; d < shape.length; d++) {
             e[d] = Math.min(block[d], shape[d] - offset[d]);
@@ -114,7 +115,7 @@ final class BlockPlan {
         return e;
     }
 
-    static long ceilDiv(long a, long b) {
+    public static long ceilDiv(long a, long b) {
         return a <= 0 ? 0 : (a - 1) / b + 1;
     }
 

@@ -1,29 +1,29 @@
-package dev.ngff.cli;
+package dev.ngff.convert.internal;
 
 import dev.ngff.metadata.ArrayMetadata;
 import dev.ngff.metadata.Codecs;
 import dev.ngff.metadata.DataType;
 import dev.ngff.metadata.ome.Axis;
 import dev.ngff.pyramid.LevelSource;
-import picocli.CommandLine;
+import dev.ngff.convert.ConvertOptionException;
 
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Locale;
 
 /** What {@code ngff convert} needs to write an image from a file source (TIFF or raw): option parsing and layouts. */
-final class FileSources {
+public final class FileSources {
     private FileSources() {
     }
 
     /** A parsed {@code --raw SHAPE,DTYPE[,little|big]}. */
-    record Raw(long[] shape, DataType dataType, ByteOrder order) {
+    public record Raw(long[] shape, DataType dataType, ByteOrder order) {
     }
 
-    static Raw parseRaw(CommandLine cmd, String text) {
+    public static Raw parseRaw(String text) {
         String[] parts = text.split(",", -1);
         if (parts.length < 2 || parts.length > 3) {
-            throw new CommandLine.ParameterException(cmd, "--raw wants SHAPE,DTYPE[,little|big] (64x512x512,uint16), got '"
+            throw new ConvertOptionException("--raw wants SHAPE,DTYPE[,little|big] (64x512x512,uint16), got '"
                     + text + "'");
         }
         String[] dims = parts[0].trim().split("x", -1);
@@ -35,7 +35,7 @@ final class FileSources {
                 shape[d] = 0;
             }
             if (shape[d] < 1) {
-                throw new CommandLine.ParameterException(cmd, "--raw: shape '" + parts[0] + "' must be positive sizes "
+                throw new ConvertOptionException("--raw: shape '" + parts[0] + "' must be positive sizes "
                         + "joined by x (64x512x512)");
             }
         }
@@ -50,7 +50,7 @@ final class FileSources {
             case "uint64" -> DataType.UINT64;
             case "float32" -> DataType.FLOAT32;
             case "float64" -> DataType.FLOAT64;
-            default -> throw new CommandLine.ParameterException(cmd, "--raw: data type '" + parts[1]
+            default -> throw new ConvertOptionException("--raw: data type '" + parts[1]
                     + "' is not one of int8, uint8, int16, uint16, int32, uint32, int64, uint64, float32, float64");
         };
         ByteOrder order = ByteOrder.LITTLE_ENDIAN;
@@ -58,7 +58,7 @@ final class FileSources {
             order = switch (parts[2].trim().toLowerCase(Locale.ROOT)) {
                 case "little", "le", "<" -> ByteOrder.LITTLE_ENDIAN;
                 case "big", "be", ">" -> ByteOrder.BIG_ENDIAN;
-                default -> throw new CommandLine.ParameterException(cmd, "--raw: byte order '" + parts[2]
+                default -> throw new ConvertOptionException("--raw: byte order '" + parts[2]
                         + "' is not little or big");
             };
         }
@@ -69,7 +69,7 @@ final class FileSources {
      * The written layout before the options apply: chunks of 1 on time and channel axes, up to 64 on z and up to
      * 256 on y and x (other axes 1), and {@code bytes} + zstd level 3.
      */
-    static ArrayMetadata baseMetadata(LevelSource source, List<Axis> axes, int zarrFormat) {
+    public static ArrayMetadata baseMetadata(LevelSource source, List<Axis> axes, int zarrFormat) {
         long[] shape = source.shape();
         long[] chunks = new long[shape.length];
         for (int d = 0; d < shape.length; d++) {

@@ -1,4 +1,4 @@
-package dev.ngff.cli;
+package dev.ngff.convert.internal;
 
 import dev.ngff.error.InvalidMetadataException;
 import dev.ngff.metadata.ArrayMetadata;
@@ -20,10 +20,10 @@ import java.util.Optional;
  * @param chunkCodecs the codec chain of one (inner) chunk: for a sharded array the codecs around the
  *                    sharding codec together with its inner codecs; otherwise the whole chain
  */
-record ArrayLayout(long[] chunkShape, long[] shardShape, List<CodecSpec> chunkCodecs) {
-    static final String SHARDING = "sharding_indexed";
+public record ArrayLayout(long[] chunkShape, long[] shardShape, List<CodecSpec> chunkCodecs) {
+    public static final String SHARDING = "sharding_indexed";
 
-    ArrayLayout {
+    public ArrayLayout {
         chunkShape = chunkShape.clone();
         shardShape = shardShape == null ? null : shardShape.clone();
         chunkCodecs = List.copyOf(chunkCodecs);
@@ -35,12 +35,12 @@ record ArrayLayout(long[] chunkShape, long[] shardShape, List<CodecSpec> chunkCo
     }
 
     /** The shard shape, when sharded. */
-    Optional<long[]> shards() {
+    public Optional<long[]> shards() {
         return Optional.ofNullable(shardShape).map(long[]::clone);
     }
 
     /** The layout of an array's metadata. */
-    static ArrayLayout of(ArrayMetadata meta, String where) throws InvalidMetadataException {
+    public static ArrayLayout of(ArrayMetadata meta, String where) throws InvalidMetadataException {
         List<CodecSpec> chain = meta.codecs();
         for (int i = 0; i < chain.size(); i++) {
             CodecSpec c = chain.get(i);

@@ -1,5 +1,7 @@
-package dev.ngff.cli;
+package dev.ngff.convert;
 
+import dev.ngff.convert.internal.CodecText;
+import dev.ngff.convert.internal.ArrayLayout;
 import dev.ngff.error.InvalidMetadataException;
 import dev.ngff.metadata.ArrayMetadata;
 import dev.ngff.metadata.CodecSpec;
@@ -20,10 +22,10 @@ import java.util.List;
  * @param codec      the codecs after the array-to-bytes codec (or replacing {@code bytes}, for pcodec), or null to keep
  *                   the source's
  */
-record TargetLayout(Integer zarrFormat, long[] chunks, long[] shards, boolean unsharded, CodecChoice codec) {
+public record TargetLayout(Integer zarrFormat, long[] chunks, long[] shards, boolean unsharded, CodecChoice codec) {
 
     /** True when the copy may reuse the source metadata as it is. */
-    boolean keepsAll(ArrayMetadata src) {
+    public boolean keepsAll(ArrayMetadata src) {
         return (zarrFormat == null || zarrFormat == src.zarrFormat()) && chunks == null && shards == null
                 && !unsharded && codec == null;
     }
@@ -34,7 +36,7 @@ record TargetLayout(Integer zarrFormat, long[] chunks, long[] shards, boolean un
      * @throws IllegalArgumentException when the options cannot be applied to this array (the message says why)
      * @throws InvalidMetadataException when the source's sharding configuration is malformed
      */
-    ArrayMetadata apply(ArrayMetadata src, String where) throws InvalidMetadataException {
+    public ArrayMetadata apply(ArrayMetadata src, String where) throws InvalidMetadataException {
         if (keepsAll(src)) {
             return src;
         }
@@ -128,7 +130,7 @@ record TargetLayout(Integer zarrFormat, long[] chunks, long[] shards, boolean un
      * element size from the array; the Zarr v3 codec has {@code shuffle} by name and an explicit
      * {@code typesize}. Carried over unchanged, zarr-python refuses the v3 array and numcodecs the v2 one.
      */
-    static List<CodecSpec> bloscFor(int format, List<CodecSpec> chain, int elementBytes) {
+    public static List<CodecSpec> bloscFor(int format, List<CodecSpec> chain, int elementBytes) {
         List<String> names = List.of("noshuffle", "shuffle", "bitshuffle");
         List<CodecSpec> out = new ArrayList<>(chain.size());
         for (CodecSpec c : chain) {
@@ -159,5 +161,27 @@ record TargetLayout(Integer zarrFormat, long[] chunks, long[] shards, boolean un
             throw new IllegalArgumentException(option + " " + Arrays.toString(shape) + " has " + shape.length
                     + " dimensions, the array " + src.rank() + " (shape " + Arrays.toString(src.shape()) + ")");
         }
+    }
+
+    /**
+     * Positive extents as the options spell them: {@code 64,256,256} or {@code 64x256x256}.
+     *
+     * @throws ConvertOptionException naming the bad entry (the message starts with the quoted value)
+     */
+    public static long[] parseExtents(String value) {
+        String[] parts = value.trim().split("\\s*[,x]\\s*", -1);
+        long[] out = new long[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                out[i] = Long.parseLong(parts[i]);
+            } catch (NumberFormatException e) {
+                throw new ConvertOptionException("'" + value + "' is not a comma-separated list of"
+                        + " integers (entry " + i + " is '" + parts[i] + "')", e);
+            }
+            if (out[i] <= 0) {
+                throw new ConvertOptionException("'" + value + "': entry " + i + " must be positive");
+            }
+        }
+        return out;
     }
 }

@@ -1,16 +1,16 @@
-package dev.ngff.cli;
+package dev.ngff.convert.internal;
 
 import java.util.Locale;
 
 /** Human-readable sizes (binary units) and the throughput line the commands print. */
-final class Sizes {
+public final class Sizes {
     private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
 
     private Sizes() {
     }
 
     /** {@code 512 B}, {@code 11.2 MiB}, {@code 1.00 GiB}: one decimal below a GiB, two from there. */
-    static String bytes(long n) {
+    public static String bytes(long n) {
         if (n < 1024) {
             return n + " B";
         }
@@ -24,10 +24,10 @@ final class Sizes {
     }
 
     /** What one element of a variable-length type (text, bytes) is taken to hold when planning and reporting progress. */
-    static final int ESTIMATED_VARIABLE_ELEMENT_BYTES = 16;
+    public static final int ESTIMATED_VARIABLE_ELEMENT_BYTES = 16;
 
     /** Decoded bytes per element: exact for fixed-size types, {@link #ESTIMATED_VARIABLE_ELEMENT_BYTES} for text and bytes. */
-    static int elementBytes(dev.ngff.metadata.DataType t) {
+    public static int elementBytes(dev.ngff.metadata.DataType t) {
         return t.isVariableLength() ? ESTIMATED_VARIABLE_ELEMENT_BYTES : t.byteSize();
     }
 
@@ -35,7 +35,7 @@ final class Sizes {
      * Bytes an array holds decoded (every element, stored or fill), saturating at {@code Long.MAX_VALUE};
      * an estimate for variable-length types (see {@link #elementBytes}).
      */
-    static long uncompressed(dev.ngff.metadata.ArrayMetadata meta) {
+    public static long uncompressed(dev.ngff.metadata.ArrayMetadata meta) {
         long n = elementBytes(meta.dataType());
         for (long s : meta.shape()) {
             n = product(n, s);
@@ -44,17 +44,17 @@ final class Sizes {
     }
 
     /** {@code a * b} for non-negative values, saturating at {@code Long.MAX_VALUE}. */
-    static long product(long a, long b) {
+    public static long product(long a, long b) {
         return Math.multiplyHigh(a, b) != 0 || a * b < 0 ? Long.MAX_VALUE : a * b;
     }
 
     /** Throughput in MiB/s of {@code n} bytes in {@code nanos}. */
-    static String rate(long n, long nanos) {
+    public static String rate(long n, long nanos) {
         double seconds = Math.max(nanos, 1) / 1e9;
         return String.format(Locale.ROOT, "%.1f MiB/s", n / seconds / (1 << 20));
     }
 
-    static String seconds(long nanos) {
+    public static String seconds(long nanos) {
         return String.format(Locale.ROOT, "%.2f s", nanos / 1e9);
     }
 
@@ -62,7 +62,7 @@ final class Sizes {
      * The summary line: {@code copied 1.00 GiB (uncompressed) in 3.21 s: 319.0 MiB/s, 1024 chunks,
      * 412.3 MiB stored}.
      */
-    static String summary(String verb, long uncompressed, long nanos, long chunks, long stored) {
+    public static String summary(String verb, long uncompressed, long nanos, long chunks, long stored) {
         return verb + " " + bytes(uncompressed) + " (uncompressed) in " + seconds(nanos) + ": "
                 + rate(uncompressed, nanos) + ", " + chunks + (chunks == 1 ? " chunk, " : " chunks, ")
                 + bytes(stored) + " stored";

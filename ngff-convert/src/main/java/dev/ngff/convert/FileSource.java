@@ -1,4 +1,4 @@
-package dev.ngff.cli;
+package dev.ngff.convert;
 
 import dev.ngff.buffer.Bytes;
 import dev.ngff.raw.RawSource;
@@ -19,8 +19,8 @@ import java.util.Optional;
  * binary array or an N5 container (a directory). As a store it holds one object, {@code OME/METADATA.ome.xml} (the OME-XML of an OME-TIFF, which a
  * multi-image conversion copies beside its series list); every other key is missing. Closing it closes the file.
  */
-final class FileSource implements ReadableStore {
-    static final Key OME_XML = Key.of("OME/METADATA.ome.xml");
+public final class FileSource implements ReadableStore {
+    public static final Key OME_XML = Key.of("OME/METADATA.ome.xml");
 
     private final Path path;
     private final TiffFile tiff;
@@ -34,32 +34,32 @@ final class FileSource implements ReadableStore {
         this.n5 = n5;
     }
 
-    static FileSource tiff(Path path) throws IOException {
+    public static FileSource tiff(Path path) throws IOException {
         return new FileSource(path, TiffFile.open(path), null, false);
     }
 
-    static FileSource raw(Path path, RawSource raw) {
+    public static FileSource raw(Path path, RawSource raw) {
         return new FileSource(path, null, raw, false);
     }
 
     /** An N5 dataset or N5-viewer multiscale group at the directory {@code path}. */
-    static FileSource n5(Path path) {
+    public static FileSource n5(Path path) {
         return new FileSource(path, null, null, true);
     }
 
     /** True when {@code location} names a local directory with N5 attributes and no Zarr metadata. */
-    static boolean isN5(String location) {
+    public static boolean isN5(String location) {
         Path p = localPath(location);
         return p != null && dev.ngff.n5.N5Images.looksLikeN5(p);
     }
 
     /** The N5 directory, or null for other sources. */
-    Path n5Directory() {
+    public Path n5Directory() {
         return n5 ? path : null;
     }
 
     /** True when {@code location} names a local regular file that starts like a TIFF or BigTIFF. */
-    static boolean isTiff(String location) {
+    public static boolean isTiff(String location) {
         Path p = localPath(location);
         if (p == null || !Files.isRegularFile(p)) {
             return false;
@@ -78,7 +78,7 @@ final class FileSource implements ReadableStore {
     }
 
     /** The local path {@code location} names (a plain path or a {@code file:} URI), or null for other schemes. */
-    static Path localPath(String location) {
+    public static Path localPath(String location) {
         try {
             if (location.regionMatches(true, 0, "file:", 0, 5)) {
                 return Path.of(java.net.URI.create(location));
@@ -93,12 +93,12 @@ final class FileSource implements ReadableStore {
     }
 
     /** The TIFF, or null for a raw source. */
-    TiffFile tiffFile() {
+    public TiffFile tiffFile() {
         return tiff;
     }
 
     /** The raw array, or null for a TIFF. */
-    RawSource rawSource() {
+    public RawSource rawSource() {
         return raw;
     }
 

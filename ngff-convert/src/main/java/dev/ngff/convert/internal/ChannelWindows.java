@@ -1,4 +1,4 @@
-package dev.ngff.cli;
+package dev.ngff.convert.internal;
 
 import dev.ngff.buffer.NdBuffer;
 import dev.ngff.metadata.DataType;
@@ -20,15 +20,15 @@ import java.util.Optional;
  * image's coarsest level (read whole, so only when it is small), start and end set to that range.
  * Windows the source has are kept as they are.
  */
-final class ChannelWindows {
+public final class ChannelWindows {
     /** The largest coarsest level that is read to find the channel ranges. */
-    static final long MAX_READ_BYTES = 64L << 20;
+    public static final long MAX_READ_BYTES = 64L << 20;
 
     private ChannelWindows() {
     }
 
     /** True when a channel lacks its window or a part of it. */
-    static boolean incomplete(Omero omero) {
+    public static boolean incomplete(Omero omero) {
         for (Omero.Channel c : omero.channels()) {
             Omero.Window w = c.window();
             if (w == null || w.min() == null || w.max() == null || w.start() == null || w.end() == null) {
@@ -42,7 +42,7 @@ final class ChannelWindows {
      * The omero block with every missing window part filled from the coarsest level; empty when the
      * level is too large, its type is not a plain number, or the channel axis does not match the channels.
      */
-    static Optional<Omero> filled(OmeImage image, Omero omero) throws IOException {
+    public static Optional<Omero> filled(OmeImage image, Omero omero) throws IOException {
         Level coarsest = image.levels().getLast();
         DataType type = coarsest.metadata().dataType();
         boolean number = type.flavor() == null && (type.kind() == DataType.Kind.INT || type.kind() == DataType.Kind.UINT

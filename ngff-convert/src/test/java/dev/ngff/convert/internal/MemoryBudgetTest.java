@@ -1,4 +1,4 @@
-package dev.ngff.cli;
+package dev.ngff.convert.internal;
 
 import org.junit.jupiter.api.Test;
 

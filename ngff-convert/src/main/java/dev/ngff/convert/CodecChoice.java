@@ -1,4 +1,4 @@
-package dev.ngff.cli;
+package dev.ngff.convert;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ngff.codec.CodecRegistry;
@@ -7,7 +7,6 @@ import dev.ngff.metadata.CodecSpec;
 import dev.ngff.metadata.Codecs;
 import dev.ngff.metadata.DataType;
 import dev.ngff.metadata.Json;
-import picocli.CommandLine;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,13 +23,13 @@ import java.util.Optional;
  *
  * @param parts the codecs in chain order; empty for {@code none}
  */
-record CodecChoice(List<Part> parts) {
+public record CodecChoice(List<Part> parts) {
 
     /**
      * What {@code --help} says about the syntax, one short line each ({@code %n} is picocli's line break; it would
      * otherwise wrap inside the examples, at their colons). Each command says the default.
      */
-    static final String HELP = "'none', or CODEC[+CODEC...] in chain order, where%n"
+    public static final String HELP = "'none', or CODEC[+CODEC...] in chain order, where%n"
             + "CODEC is NAME, NAME:V1:V2... (settings in order)%n"
             + "or NAME:KEY=V,KEY=V. NAME and settings (defaults):%n"
             + "  gzip[:level 0-9 (5)]%n"
@@ -53,8 +52,8 @@ record CodecChoice(List<Part> parts) {
             + "  pcodec+crc32c";
 
     /** One codec of the choice: its kind and its settings, already validated. */
-    record Part(Kind kind, Map<String, String> settings) {
-        Part {
+    public record Part(Kind kind, Map<String, String> settings) {
+        public Part {
             settings = Map.copyOf(settings);
         }
 
@@ -81,7 +80,7 @@ record CodecChoice(List<Part> parts) {
     }
 
     /** The codecs {@code --codec} can write, with their settings in positional order and defaults. */
-    enum Kind {
+    public enum Kind {
         GZIP("gzip", "gzip", "level", "5"),
         ZLIB("zlib", "numcodecs.zlib", "level", "5"),
         ZSTD("zstd", "zstd", "level", "3", "checksum", "false"),
@@ -125,23 +124,23 @@ record CodecChoice(List<Part> parts) {
         }
     }
 
-    CodecChoice {
+    public CodecChoice {
         parts = List.copyOf(parts);
     }
 
     /** The default of {@code ngff sample}: zstd when this build has it, else gzip. */
-    static CodecChoice defaultCompressor() {
+    public static CodecChoice defaultCompressor() {
         return parse(CodecRegistry.standard().supports("zstd") ? "zstd" : "gzip");
     }
 
     /** The array-to-bytes codec that replaces {@code bytes} ({@code pcodec}), if the choice has one. */
-    Optional<CodecSpec> serializer() {
+    public Optional<CodecSpec> serializer() {
         return parts.isEmpty() || parts.getFirst().kind() != Kind.PCODEC ? Optional.empty()
                 : Optional.of(spec(parts.getFirst(), DataType.UINT8, 3));
     }
 
     /** The bytes-to-bytes codecs this choice puts after the array-to-bytes codec, for arrays of {@code type}. */
-    List<CodecSpec> compressors(DataType type, int zarrFormat) {
+    public List<CodecSpec> compressors(DataType type, int zarrFormat) {
         List<CodecSpec> out = new ArrayList<>();
         for (Part p : parts) {
             if (p.kind() != Kind.PCODEC) {
@@ -199,15 +198,12 @@ record CodecChoice(List<Part> parts) {
         return parts.isEmpty() ? "none" : String.join("+", parts.stream().map(Part::toString).toList());
     }
 
-    /** Picocli converter for {@code --codec}. */
-    static final class Converter implements CommandLine.ITypeConverter<CodecChoice> {
-        @Override
-        public CodecChoice convert(String value) {
-            return parse(value);
-        }
-    }
-
-    static CodecChoice parse(String value) {
+    /**
+     * Parses {@code --codec}'s value.
+     *
+     * @throws ConvertOptionException when it is malformed (the message starts with {@code --codec 'VALUE': })
+     */
+    public static CodecChoice parse(String value) {
         String v = value.trim().toLowerCase(Locale.ROOT);
         if (v.equals("none")) {
             return new CodecChoice(List.of());
@@ -330,7 +326,7 @@ record CodecChoice(List<Part> parts) {
         }
     }
 
-    private static CommandLine.TypeConversionException bad(String value, String why) {
-        return new CommandLine.TypeConversionException("--codec '" + value + "': " + why);
+    private static ConvertOptionException bad(String value, String why) {
+        return new ConvertOptionException("--codec '" + value + "': " + why);
     }
 }

@@ -1,4 +1,4 @@
-package dev.ngff.cli;
+package dev.ngff.convert.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ngff.metadata.CodecSpec;
@@ -11,11 +11,11 @@ import java.util.Map;
  * Short text for codec chains: {@code bytes(endian=little), zstd(level=3, checksum=false)}; nested
  * chains (sharding) in brackets and shapes as {@code 32x256x256}.
  */
-final class CodecText {
+public final class CodecText {
     private CodecText() {
     }
 
-    static String chain(List<CodecSpec> specs) {
+    public static String chain(List<CodecSpec> specs) {
         List<String> parts = new ArrayList<>();
         for (CodecSpec s : specs) {
             parts.add(codec(s.name(), s.configuration()));
@@ -60,7 +60,7 @@ final class CodecText {
     }
 
     /** {@code 64x512x512}; {@code ()} for rank 0. */
-    static String shape(long[] s) {
+    public static String shape(long[] s) {
         if (s.length == 0) {
             return "()";
         }

@@ -1,5 +1,9 @@
-package dev.ngff.cli;
+package dev.ngff.convert;
 
+import dev.ngff.convert.internal.Sizes;
+import dev.ngff.convert.internal.CodecText;
+import dev.ngff.convert.internal.ArrayLayout;
+import dev.ngff.convert.internal.MemoryBudget;
 import dev.ngff.array.ZarrArray;
 import dev.ngff.buffer.NdBuffer;
 import dev.ngff.error.InvalidMetadataException;
@@ -26,19 +30,19 @@ import java.util.function.BooleanSupplier;
  * source stores (a sparse array of shape [2^62, 2^62, 2^62]), the blocks come from a listing of the
  * source's stored chunks instead of the grid.
  */
-final class ArrayCopier {
+public final class ArrayCopier {
     /** The block size to aim for. */
-    static final long BLOCK_BYTES = 64L << 20;
+    public static final long BLOCK_BYTES = 64L << 20;
     /** The largest unit aligned to both chunk grids that is used rather than the target chunk alone. */
-    static final long MAX_ALIGNED_UNIT_BYTES = 256L << 20;
+    public static final long MAX_ALIGNED_UNIT_BYTES = 256L << 20;
     /** Block grids up to this many blocks are visited; larger ones are copied from a listing when the source can list. */
-    static final long MAX_VISITED_BLOCKS = 1L << 16;
+    public static final long MAX_VISITED_BLOCKS = 1L << 16;
 
     private ArrayCopier() {
     }
 
     /** What one array's copy did. */
-    record Outcome(long blocks, long skipped, boolean cancelled) {
+    public record Outcome(long blocks, long skipped, boolean cancelled) {
     }
 
     /**
@@ -48,8 +52,74 @@ final class ArrayCopier {
      * @param blockBytes the block size to aim for ({@link #BLOCK_BYTES} by default)
      * @param unit       the journal's name for this array
      */
-    static Outcome copy(ZarrArray src, ZarrArray dst, int workers, long blockBytes, Progress progress, BlockJournal journal, String unit,
+    public static Outcome copy(ZarrArray src, ZarrArray dst, int workers, long blockBytes, java.util.function.LongConsumer progress, BlockJournal journal, String unit,
                         BooleanSupplier cancelled) throws IOException {
+        Blocks blocks = blocks(src, dst, blockBytes);
+        long count = blocks.count();
+        int es = Sizes.elementBytes(src.dataType());
+        AtomicLong skipped = new AtomicLong();
+        long submitted = 0;
+        try (ChunkTasks runner = new ChunkTasks(MemoryBudget.workers(workers, blocks.plan().blockBytes(es)))) {
+            for (long i = 0; i < count; i++) {
+                if (cancelled.getAsBoolean()) {
+                    break;
+                }
+                long index = i;
+                boolean started = runner.submit(() -> {
+                    long bytes = copyBlock(src, dst, blocks, index, journal, unit);
+                    if (bytes < 0) {
+                        skipped.incrementAndGet();
+                        progress.accept(Sizes.product(es, elements(blocks.extent(blocks.offset(index)))));
+                    } else {
+                        progress.accept(bytes);
+                    }
+                });
+                if (!started) {
+                    break;
+                }
+                submitted++;
+            }
+            runner.await();
+        }
+        return new Outcome(count, skipped.get(), submitted < count);
+    }
+
+    /**
+     * The blocks of a copy: whole target chunks (shards) aligned to the target grid, numbered in C order over
+     * the block grid, or (for a grid far larger than what a listable source stores) the blocks that hold a
+     * stored source chunk, in C order. The numbers are the copy's journal blocks: the same source, target
+     * layout and {@code blockBytes} give the same numbering on every machine. Immutable.
+     *
+     * @param plan   the block grid
+     * @param stored the offsets of the blocks to visit when they come from a listing, else null
+     */
+    public record Blocks(BlockPlan plan, List<long[]> stored) {
+        public Blocks {
+            stored = stored == null ? null : List.copyOf(stored);
+        }
+
+        /** How many blocks there are. */
+        public long count() {
+            return stored != null ? stored.size() : plan.count();
+        }
+
+        /** The offset of block {@code index}. */
+        public long[] offset(long index) {
+            return stored != null ? stored.get(Math.toIntExact(index)).clone() : plan.offset(index);
+        }
+
+        /** The extent of the block at {@code offset}, clipped to the array. */
+        public long[] extent(long[] offset) {
+            return plan.extent(offset);
+        }
+    }
+
+    /**
+     * The blocks in which {@code src} is copied into {@code dst}.
+     *
+     * @throws dev.ngff.error.StoreException the grid has at least 2^63 blocks and the source cannot list its chunks
+     */
+    public static Blocks blocks(ZarrArray src, ZarrArray dst, long blockBytes) throws IOException {
         long[] shape = src.shape();
         int es = Sizes.elementBytes(src.dataType());
         long[] sourceChunks = sourceReadUnit(src);
@@ -68,41 +138,33 @@ final class ArrayCopier {
                     + CodecText.shape(shape) + " has at least 2^63 blocks to visit, and its store cannot list the chunks "
                     + "it holds; copy it from a store that can list (a directory, a zip, S3)");
         }
-        long count = sparse.map(l -> (long) l.size()).orElse(plan.count());
-        BlockPlan blocks = plan;
-        AtomicLong skipped = new AtomicLong();
-        long submitted = 0;
-        try (ChunkTasks runner = new ChunkTasks(MemoryBudget.workers(workers, plan.blockBytes(es)))) {
-            for (long i = 0; i < count; i++) {
-                if (cancelled.getAsBoolean()) {
-                    break;
-                }
-                long index = i;
-                long[] offset = sparse.isPresent() ? sparse.get().get((int) i) : blocks.offset(i);
-                long[] extent = blocks.extent(offset);
-                boolean started = runner.submit(() -> {
-                    if (journal.verified(unit, index)) {
-                        skipped.incrementAndGet();
-                        progress.step(Sizes.product(es, elements(extent)));
-                        return;
-                    }
-                    NdBuffer block = src.read(offset, extent);
-                    dst.write(offset, block);
-                    journal.record(unit, index, chunkKeys(dst, offset, extent));
-                    progress.step(block.isVariableLength() ? block.elementCount() * es : block.segment().byteSize());
-                });
-                if (!started) {
-                    break;
-                }
-                submitted++;
-            }
-            runner.await();
+        return new Blocks(plan, sparse.orElse(null));
+    }
+
+    /**
+     * Copies block {@code index} of {@code blocks} unless {@code journal} verifies it under {@code unit}, and
+     * records it there when written. Each of the block's target chunks (shards) is written whole, as one object
+     * (atomically where the store writes atomically), with bytes that depend only on the source's elements: a
+     * retried or duplicated copy of a block writes the same bytes. Thread-safe for distinct blocks.
+     *
+     * @return the uncompressed bytes written, or -1 when the journal verified the block (nothing was written)
+     */
+    public static long copyBlock(ZarrArray src, ZarrArray dst, Blocks blocks, long index, BlockJournal journal,
+                                 String unit) throws IOException {
+        if (journal.verified(unit, index)) {
+            return -1;
         }
-        return new Outcome(count, skipped.get(), submitted < count);
+        long[] offset = blocks.offset(index);
+        long[] extent = blocks.extent(offset);
+        NdBuffer block = src.read(offset, extent);
+        dst.write(offset, block);
+        journal.record(unit, index, chunkKeys(dst, offset, extent));
+        return block.isVariableLength() ? block.elementCount() * Sizes.elementBytes(src.dataType())
+                : block.segment().byteSize();
     }
 
     /** The keys of the target chunks (shards) that make up the block at {@code offset}. */
-    static List<Key> chunkKeys(ZarrArray dst, long[] offset, long[] extent) {
+    public static List<Key> chunkKeys(ZarrArray dst, long[] offset, long[] extent) {
         int rank = offset.length;
         long[] cs = dst.chunkShape();
         long[] lo = new long[rank];

@@ -1,24 +1,24 @@
-package dev.ngff.cli;
+package dev.ngff.convert.internal;
 
 /**
  * Caps how many blocks are in flight so that they fit the heap: each block in flight holds its
  * decoded data and, while it is encoded, about as much again, so {@code workers} blocks need roughly
  * {@code 3 * workers * blockBytes}.
  */
-final class MemoryBudget {
+public final class MemoryBudget {
     /** Copies of a block's bytes that one task may hold at its peak (decoded, encoded, merged). */
-    static final long COPIES_PER_BLOCK = 3;
+    public static final long COPIES_PER_BLOCK = 3;
 
     private MemoryBudget() {
     }
 
     /** The number of workers to use: at most {@code requested}, at least one. */
-    static int workers(int requested, long blockBytes) {
+    public static int workers(int requested, long blockBytes) {
         return workers(requested, blockBytes, Runtime.getRuntime().maxMemory());
     }
 
     /** The smallest {@code --memory} accepted. */
-    static final long MINIMUM = 32L << 20;
+    public static final long MINIMUM = 32L << 20;
 
     /**
      * A {@code --memory} value: bytes, or a number with k, m, g or t (powers of 1024; {@code 512m}, {@code 1.5g},
@@ -26,7 +26,7 @@ final class MemoryBudget {
      *
      * @throws IllegalArgumentException not a size, or below {@link #MINIMUM}
      */
-    static long parse(String text) {
+    public static long parse(String text) {
         String t = text.trim().toLowerCase(java.util.Locale.ROOT).replace("ib", "").replace("b", "");
         long unit = 1;
         if (!t.isEmpty()) {
@@ -64,7 +64,7 @@ final class MemoryBudget {
      * @param blocksInFlight level-0 blocks read, decoded and reduced at once
      * @param writerBytes    the budget of the shard write buffers of all levels together
      */
-    record PassShare(int blocksInFlight, long writerBytes) {
+    public record PassShare(int blocksInFlight, long writerBytes) {
     }
 
     /**
@@ -76,7 +76,7 @@ final class MemoryBudget {
      * @param blockBytes bytes of one level-0 block ({@code PyramidWriter.levelZeroBlockShape})
      * @throws IllegalArgumentException when one block in flight and a writer buffer of as much do not fit
      */
-    static PassShare pass(long budget, int requested, long blockBytes) {
+    public static PassShare pass(long budget, int requested, long blockBytes) {
         long perBlock = Sizes.product(blockBytes, COPIES_PER_BLOCK);
         long minimum = Sizes.product(blockBytes, COPIES_PER_BLOCK + 1);
         if (budget < minimum) {
@@ -88,7 +88,7 @@ final class MemoryBudget {
         return new PassShare(blocks, budget - blocks * perBlock);
     }
 
-    static int workers(int requested, long blockBytes, long heapBytes) {
+    public static int workers(int requested, long blockBytes, long heapBytes) {
         long perWorker = Math.max(1, Sizes.product(blockBytes, COPIES_PER_BLOCK));
         long fit = (heapBytes / 2) / perWorker; // leave half of the heap to the library's own buffers
         return (int) Math.max(1, Math.min(requested, fit));

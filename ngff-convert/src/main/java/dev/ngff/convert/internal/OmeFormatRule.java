@@ -1,10 +1,10 @@
-package dev.ngff.cli;
+package dev.ngff.convert.internal;
 
 import dev.ngff.array.ZarrGroup;
 import dev.ngff.error.InvalidMetadataException;
 import dev.ngff.metadata.ome.NgffVersion;
 import dev.ngff.metadata.ome.OmeMetadata;
-import picocli.CommandLine;
+import dev.ngff.convert.ConvertOptionException;
 
 import java.util.Optional;
 
@@ -13,7 +13,7 @@ import java.util.Optional;
  * Zarr v2, from 0.5 Zarr v3; {@link NgffVersion#zarrFormat()}), so a copy that changes a group's Zarr
  * format under its OME metadata would write a hierarchy that OME-Zarr readers and validators reject.
  */
-final class OmeFormatRule {
+public final class OmeFormatRule {
     private OmeFormatRule() {
     }
 
@@ -23,7 +23,7 @@ final class OmeFormatRule {
      * the copy changes the format. Attributes whose OME metadata does not parse, or carries no version, are
      * copied as they are: a Zarr-level copy does not judge them.
      */
-    static void requireFits(CommandLine cmd, ZarrGroup group, int format) {
+    public static void requireFits(ZarrGroup group, int format) {
         if (format == group.zarrFormat()) {
             return; // a faithful copy writes nothing the source did not hold
         }
@@ -37,7 +37,7 @@ final class OmeFormatRule {
         Optional<NgffVersion> v = meta.flatMap(OmeMetadata::version);
         if (v.isPresent() && v.get().zarrFormat() != format) {
             String to = format == 3 ? "0.5" : "0.4";
-            throw new CommandLine.ParameterException(cmd, where + " holds OME-NGFF " + v.get().text()
+            throw new ConvertOptionException(where + " holds OME-NGFF " + v.get().text()
                     + " metadata, which needs Zarr v" + v.get().zarrFormat() + "; a Zarr v" + format
                     + " copy of it would be invalid OME-Zarr, so nothing was written: use 'ngff convert --ngff-version "
                     + to + "' to rewrite the metadata for Zarr v" + format);

@@ -1,0 +1,2 @@
+/** Helpers of copies and conversions that the ngff command shares: sizes, layouts, memory budgets. Not API. */
+package dev.ngff.convert.internal;
