@@ -216,7 +216,7 @@ abstract class BulkWriteCommand implements Callable<Integer> {
             }
             int code;
             try (Store dst = Locations.openWritable(cmd, written, durability == Durability.ALWAYS)) {
-                code = run(cmd, src, dst, steps, total, durability, ctx);
+                code = run(cmd, src, dst, null, steps, total, durability, ctx);
             }
             if (ozx && code == 0) {
                 boolean marked = OzxPacker.pack(Path.of(written), Path.of(target));
@@ -271,7 +271,7 @@ abstract class BulkWriteCommand implements Callable<Integer> {
                         + r.droppedBytes() + " bytes after file offset " + r.cutAt());
                 cmd.getOut().flush();
             });
-            code = run(cmd, src, out.store(), steps, total, durability, ctx);
+            code = run(cmd, src, out.store(), out.partialShardStore(), steps, total, durability, ctx);
             recommended = out.recommendedVariant();
             if (code == 0) {
                 out.finish();
@@ -343,8 +343,9 @@ abstract class BulkWriteCommand implements Callable<Integer> {
         return new TargetLayout(zarrFormat, chunks == null ? null : chunks.values(), shardShape, none, codec);
     }
 
-    private int run(CommandLine cmd, ReadableStore src, Store dst, List<Step> steps, long total, Durability durability,
-                    ExecutionContext ctx) throws IOException {
+    /** @param partialShards where a pyramid pass stages incomplete shards; null for {@code dst} itself */
+    private int run(CommandLine cmd, ReadableStore src, Store dst, dev.ngff.store.WritableStore partialShards,
+                    List<Step> steps, long total, Durability durability, ExecutionContext ctx) throws IOException {
         String resumeCommand = resumeCommand(cmd);
         LockHolder me = LockHolder.currentProcess(commandLine());
         WriterLock lock = WriterLock.acquire(dst, Key.ROOT, me, breakLock ? WriterLock.Mode.BREAK : WriterLock.Mode.TAKE_OVER_DEAD);
@@ -402,7 +403,8 @@ abstract class BulkWriteCommand implements Callable<Integer> {
                         // each level-0 block is read with its own chunk parallelism: blocks beyond the cores add
                         // memory, not speed (measured: 4 in flight on 2 cores, 1.7 GB and slower than 2)
                         int inFlight = Math.min(write.workers, Math.max(2, Runtime.getRuntime().availableProcessors()));
-                        PyramidWriter.Options passOptions = PyramidWriter.Options.defaults().withBlocksInFlight(inFlight);
+                        PyramidWriter.Options passOptions = PyramidWriter.Options.defaults().withBlocksInFlight(inFlight)
+                                .withPartialShardStore(partialShards);
                         if (memoryBudget > 0) {
                             MemoryBudget.PassShare share = passShare(cmd, p, inFlight); // checked before the run
                             passOptions = passOptions.withBlocksInFlight(share.blocksInFlight()).withBufferBytes(share.writerBytes());

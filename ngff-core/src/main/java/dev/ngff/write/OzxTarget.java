@@ -39,10 +39,16 @@ public final class OzxTarget implements Closeable {
     private final Path archive;
     private final Path stateDir;
     private final FileSystemStore state;
+    private final FileSystemStore partialShards;
     private final OzxWriter writer;
     private final boolean recommended;
 
-    private OzxTarget(Path archive, Path stateDir, FileSystemStore state, OzxWriter writer, boolean recommended) {
+    /** The subdirectory of the state directory where incomplete shards wait ({@link #partialShardStore()}). */
+    public static final String PARTIAL_SHARDS = OzxWriter.STATE_PREFIX + "partial-shards";
+
+    private OzxTarget(Path archive, Path stateDir, FileSystemStore state, FileSystemStore partialShards, OzxWriter writer,
+                      boolean recommended) {
+        this.partialShards = partialShards;
         this.archive = archive;
         this.stateDir = stateDir;
         this.state = state;
@@ -79,12 +85,15 @@ public final class OzxTarget implements Closeable {
         Path stateDir = stateDir(archive);
         Files.createDirectories(stateDir); // before the archive: an archive with no state beside it is finished
         FileSystemStore state = FileSystemStore.open(stateDir);
+        Files.createDirectories(stateDir.resolve(PARTIAL_SHARDS));
+        FileSystemStore partialShards = FileSystemStore.open(stateDir.resolve(PARTIAL_SHARDS));
         OzxWriter.Options options = OzxWriter.Options.of(slots).withCompanion(state).withDurable(durable)
                 .withComment(allSharded ? "{\"ome\":{\"version\":\"" + version + "\"}}\u0000" : OzxWriter.NO_COMMENT);
         try {
             OzxWriter w = resume ? OzxWriter.resume(archive, options) : OzxWriter.create(archive, options);
-            return new OzxTarget(archive, stateDir, state, w, allSharded);
+            return new OzxTarget(archive, stateDir, state, partialShards, w, allSharded);
         } catch (IOException | RuntimeException e) {
+            partialShards.close();
             state.close();
             throw e;
         }
@@ -105,6 +114,16 @@ public final class OzxTarget implements Closeable {
     /** The store to write the hierarchy and the writer state into. */
     public OzxWriter store() {
         return writer;
+    }
+
+    /**
+     * Where writers stage shards written before they are complete
+     * ({@link dev.ngff.write.ArrayWriter.Options#partialShardStore()}), so that the archive, which keeps every
+     * version of an entry, receives each shard once: {@value #PARTIAL_SHARDS} in the state directory, a
+     * directory store (it survives a kill; a resumed writer replaces what it finds there before merging).
+     */
+    public FileSystemStore partialShardStore() {
+        return partialShards;
     }
 
     /** Whether the archive gets RFC-9's comment (every array sharded). */
@@ -132,7 +151,11 @@ public final class OzxTarget implements Closeable {
         try {
             writer.close();
         } finally {
-            state.close();
+            try {
+                partialShards.close();
+            } finally {
+                state.close();
+            }
         }
     }
 
