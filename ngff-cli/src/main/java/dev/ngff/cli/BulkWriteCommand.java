@@ -27,6 +27,7 @@ import dev.ngff.write.Durability;
 import dev.ngff.write.IncompleteMarker;
 import dev.ngff.write.LocalFiles;
 import dev.ngff.write.LockHolder;
+import dev.ngff.write.OzxTarget;
 import dev.ngff.write.WriterLock;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,7 +64,7 @@ abstract class BulkWriteCommand implements Callable<Integer> {
     String source;
 
     @Parameters(index = "1", paramLabel = "<dst>", description = "Target directory, or a .ozx file (single-file "
-            + "OME-Zarr, Zarr v3 only: written as <dst>.parts, then packed).")
+            + "OME-Zarr, Zarr v3 only: written in one pass, its writer state in <dst>.state until it is finished).")
     String target;
 
     @Option(names = "--chunks", paramLabel = "N,N,...", converter = Dims.Converter.class,
@@ -110,6 +111,10 @@ abstract class BulkWriteCommand implements Callable<Integer> {
             + "holds it. Only when that writer is gone (a lock left on another machine, or one whose holder cannot "
             + "be checked); a lock whose holder provably died on this machine is taken over without it."})
     boolean breakLock;
+
+    @Option(names = "--ozx-pack", hidden = true, description = "Write a .ozx target as a directory and pack it "
+            + "afterwards (the route before one-pass writing; for comparisons).")
+    boolean ozxPack;
 
     /** The exit code after Ctrl-C (128 + SIGINT), as shells report it. */
     static final int INTERRUPTED = 130;
@@ -183,7 +188,10 @@ abstract class BulkWriteCommand implements Callable<Integer> {
                     total = bytes > Long.MAX_VALUE - total ? Long.MAX_VALUE : total + bytes; // saturates for huge grids
                 }
             }
-            // a .ozx target is written as a directory beside it, then packed into one file (docs/convert.md)
+            if (OzxPacker.isOzx(target) && !ozxPack && !(resume && Files.isDirectory(Path.of(target + ".parts")))) {
+                return writeOzxInOnePass(cmd, src, steps, total, durability, ctx);
+            }
+            // --ozx-pack, or the resume of a run that used it: written as a directory beside it, then packed
             boolean ozx = OzxPacker.isOzx(target);
             String written = ozx ? target + ".parts" : target;
             Locations.requireDisjoint(cmd, src, written);
@@ -208,7 +216,7 @@ abstract class BulkWriteCommand implements Callable<Integer> {
             }
             int code;
             try (Store dst = Locations.openWritable(cmd, written, durability == Durability.ALWAYS)) {
-                code = run(cmd, src, dst, steps, total, durability, ctx);
+                code = run(cmd, src, dst, null, steps, total, durability, ctx);
             }
             if (ozx && code == 0) {
                 boolean marked = OzxPacker.pack(Path.of(written), Path.of(target));
@@ -219,6 +227,63 @@ abstract class BulkWriteCommand implements Callable<Integer> {
             }
             return code == 0 ? verifyIfAsked(cmd, src, steps, ctx) : code;
         }
+    }
+
+    /**
+     * A .ozx target written in one pass (docs/convert.md): the planned zarr.json entries first, data entries as
+     * they complete, the central directory when the run has finished; the writer state in DST.state beside it.
+     */
+    private int writeOzxInOnePass(CommandLine cmd, ReadableStore src, List<Step> steps, long total,
+                                  Durability durability, ExecutionContext ctx) throws IOException {
+        Path archive = Path.of(target);
+        Path state = OzxTarget.stateDir(archive);
+        Locations.requireDisjoint(cmd, src, target);
+        if (!write.overwrite && !resume && (Files.exists(archive) || Files.exists(state))) {
+            throw new CommandLine.ParameterException(cmd, (Files.exists(archive) ? target : state)
+                    + " exists; give --overwrite to replace it (or --resume to finish it)");
+        }
+        if (resume && Files.exists(archive) && !Files.exists(state)) {
+            cmd.getOut().println(target + " is complete; nothing to resume");
+            cmd.getOut().flush();
+            return verifyIfAsked(cmd, src, steps, ctx);
+        }
+        if (write.overwrite && Files.isDirectory(state)) {
+            deleteTree(state);
+        }
+        Map<Key, dev.ngff.metadata.NodeMetadata> nodes = new LinkedHashMap<>();
+        for (Step s : steps) {
+            switch (s) {
+                case ArrayStep a -> nodes.put(a.path(), a.meta());
+                case GroupStep g -> nodes.put(g.path(), g.meta());
+                case PyramidStep p -> {
+                    for (int k = 0; k < p.levels().size(); k++) {
+                        nodes.put(p.levelPaths().get(k), p.levels().get(k));
+                    }
+                }
+                case ObjectStep o -> { }
+            }
+        }
+        int code;
+        boolean recommended;
+        try (OzxTarget out = OzxTarget.open(archive, nodes, resume, durability != Durability.NONE)) {
+            out.store().resumeReport().filter(r -> r.droppedBytes() > 0 || r.tornSlots() > 0).ifPresent(r -> {
+                cmd.getOut().println("resuming " + target + ": kept " + r.keptEntries() + " intact entries, cut "
+                        + r.droppedBytes() + " bytes after file offset " + r.cutAt());
+                cmd.getOut().flush();
+            });
+            code = run(cmd, src, out.store(), out.partialShardStore(), steps, total, durability, ctx);
+            recommended = out.recommendedVariant();
+            if (code == 0) {
+                out.finish();
+            }
+        }
+        if (code != 0) {
+            return code;
+        }
+        cmd.getOut().println("wrote " + target + " in one pass" + (recommended ? " (RFC-9 recommended variant)"
+                : " (unsharded arrays: no RFC-9 archive comment; give --shards for the recommended variant)"));
+        cmd.getOut().flush();
+        return verifyIfAsked(cmd, src, steps, ctx);
     }
 
     /** Something that opens or plans, and may find that an option does not fit the source. */
@@ -278,8 +343,9 @@ abstract class BulkWriteCommand implements Callable<Integer> {
         return new TargetLayout(zarrFormat, chunks == null ? null : chunks.values(), shardShape, none, codec);
     }
 
-    private int run(CommandLine cmd, ReadableStore src, Store dst, List<Step> steps, long total, Durability durability,
-                    ExecutionContext ctx) throws IOException {
+    /** @param partialShards where a pyramid pass stages incomplete shards; null for {@code dst} itself */
+    private int run(CommandLine cmd, ReadableStore src, Store dst, dev.ngff.store.WritableStore partialShards,
+                    List<Step> steps, long total, Durability durability, ExecutionContext ctx) throws IOException {
         String resumeCommand = resumeCommand(cmd);
         LockHolder me = LockHolder.currentProcess(commandLine());
         WriterLock lock = WriterLock.acquire(dst, Key.ROOT, me, breakLock ? WriterLock.Mode.BREAK : WriterLock.Mode.TAKE_OVER_DEAD);
@@ -337,7 +403,8 @@ abstract class BulkWriteCommand implements Callable<Integer> {
                         // each level-0 block is read with its own chunk parallelism: blocks beyond the cores add
                         // memory, not speed (measured: 4 in flight on 2 cores, 1.7 GB and slower than 2)
                         int inFlight = Math.min(write.workers, Math.max(2, Runtime.getRuntime().availableProcessors()));
-                        PyramidWriter.Options passOptions = PyramidWriter.Options.defaults().withBlocksInFlight(inFlight);
+                        PyramidWriter.Options passOptions = PyramidWriter.Options.defaults().withBlocksInFlight(inFlight)
+                                .withPartialShardStore(partialShards);
                         if (memoryBudget > 0) {
                             MemoryBudget.PassShare share = passShare(cmd, p, inFlight); // checked before the run
                             passOptions = passOptions.withBlocksInFlight(share.blocksInFlight()).withBufferBytes(share.writerBytes());

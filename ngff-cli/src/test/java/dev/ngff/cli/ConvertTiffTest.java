@@ -166,6 +166,26 @@ class ConvertTiffTest {
         Path ozx = dir.resolve("one.ozx");
         ConvertCommandTest.convert(data.resolve("one.ome.tif"), ozx, "--shards", "1,1,3,32,32", "--chunks", "1,1,1,16,16");
         assertThat(dir.resolve("one.ozx.parts")).doesNotExist();
+        assertThat(dir.resolve("one.ozx.state")).doesNotExist();
+        assertThat(dir.resolve("one.ozx.cdir-tmp")).doesNotExist();
+        // one pass: every object of a directory conversion with the same options, byte for byte, and nothing else;
+        // the zarr.json entries first (breadth-first) in the local headers as in the central directory
+        Path asDir = dir.resolve("one-dir.ome.zarr");
+        ConvertCommandTest.convert(data.resolve("one.ome.tif"), asDir, "--shards", "1,1,3,32,32", "--chunks", "1,1,1,16,16");
+        java.util.TreeMap<String, byte[]> expected = CopyTrees.files(asDir);
+        expected.keySet().removeIf(k -> k.startsWith(".ngff-"));
+        java.util.TreeMap<String, byte[]> entries = new java.util.TreeMap<>();
+        List<String> localOrder = new java.util.ArrayList<>();
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(Files.newInputStream(ozx))) {
+            for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                localOrder.add(e.getName());
+                entries.put(e.getName(), in.readAllBytes());
+            }
+        }
+        assertThat(localOrder.subList(0, 3)).containsExactly("zarr.json", "0/zarr.json", "1/zarr.json");
+        assertThat(entries.keySet()).isEqualTo(expected.keySet());
+        assertThat(expected.keySet().stream().filter(k -> !java.util.Arrays.equals(entries.get(k), expected.get(k))))
+                .as("entries whose bytes differ from the directory conversion's").isEmpty();
         byte[] zip = Files.readAllBytes(ozx);
         // the root zarr.json is the first entry (its name right after the 30-byte local header)
         assertThat(new String(zip, 30, 9, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("zarr.json");

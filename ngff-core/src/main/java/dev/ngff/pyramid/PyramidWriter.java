@@ -5,6 +5,7 @@ import dev.ngff.buffer.NdBuffer;
 import dev.ngff.exec.ChunkTasks;
 import dev.ngff.metadata.ArrayMetadata;
 import dev.ngff.metadata.DataType;
+import dev.ngff.store.WritableStore;
 import dev.ngff.write.ArrayWriter;
 
 import java.io.IOException;
@@ -41,8 +42,11 @@ public final class PyramidWriter {
      * @param channelAxis    the axis whose per-index value range to collect (omero windows); -1 for one
      *                       range over all values (an image without a channel axis), when {@code ranges}
      * @param ranges         whether to collect value ranges at all
+     * @param partialShardStore where the level writers put shards written before they are complete
+     *                       ({@link ArrayWriter.Options#partialShardStore()}); null: each level's own store
      */
-    public record Options(long bufferBytes, int blocksInFlight, int channelAxis, boolean ranges) {
+    public record Options(long bufferBytes, int blocksInFlight, int channelAxis, boolean ranges,
+                          WritableStore partialShardStore) {
         public Options {
             if (bufferBytes < 1 || blocksInFlight < 1 || channelAxis < -1) {
                 throw new IllegalArgumentException("buffer bytes and blocks in flight must be positive, got "
@@ -52,24 +56,29 @@ public final class PyramidWriter {
 
         /** 256 MiB of writer buffers, two blocks in flight, no value ranges. */
         public static Options defaults() {
-            return new Options(256L << 20, 2, -1, false);
+            return new Options(256L << 20, 2, -1, false, null);
         }
 
         /** Collects value ranges per index of {@code axis}, or one over all values when it is -1. */
         public Options withRanges(int axis) {
-            return new Options(bufferBytes, blocksInFlight, axis, true);
+            return new Options(bufferBytes, blocksInFlight, axis, true, partialShardStore);
         }
 
         public Options withoutRanges() {
-            return new Options(bufferBytes, blocksInFlight, -1, false);
+            return new Options(bufferBytes, blocksInFlight, -1, false, partialShardStore);
         }
 
         public Options withBlocksInFlight(int n) {
-            return new Options(bufferBytes, n, channelAxis, ranges);
+            return new Options(bufferBytes, n, channelAxis, ranges, partialShardStore);
         }
 
         public Options withBufferBytes(long bytes) {
-            return new Options(bytes, blocksInFlight, channelAxis, ranges);
+            return new Options(bytes, blocksInFlight, channelAxis, ranges, partialShardStore);
+        }
+
+        /** Shards written before they are complete go to {@code store} (null: each level's own store). */
+        public Options withPartialShardStore(WritableStore store) {
+            return new Options(bufferBytes, blocksInFlight, channelAxis, ranges, store);
         }
     }
 
@@ -259,7 +268,8 @@ public final class PyramidWriter {
             for (int k = 0; k < levels; k++) {
                 shapes[k] = plan.levelShape(source.shape(), k);
                 ZarrArray t = targets.get(k);
-                writers[k] = t == null ? null : t.writer(ArrayWriter.Options.defaults().withBufferBytes(perWriter));
+                writers[k] = t == null ? null : t.writer(ArrayWriter.Options.defaults().withBufferBytes(perWriter)
+                        .withPartialShardStore(options.partialShardStore()));
             }
             for (int k = 0; k < levels; k++) {
                 blocks[k] = blockShape(k);

@@ -12,7 +12,8 @@
  * keys, reserved names, writes to read-only kinds) are unchecked. Every store is safe for use by many
  * threads at once. Implementations here: {@link dev.ngff.store.MemoryStore},
  * {@link dev.ngff.store.FileSystemStore}, {@link dev.ngff.store.ZipStore} (read-only, {@code .ozx}
- * included) and {@link dev.ngff.store.HttpStore} (read-only); {@link dev.ngff.store.Stores} opens one
+ * included), {@link dev.ngff.store.OzxWriter} (writes a {@code .ozx} archive in one pass; readers see it once
+ * it is finished) and {@link dev.ngff.store.HttpStore} (read-only); {@link dev.ngff.store.Stores} opens one
  * from a path or URL. New implementations extend the abstract contract test suites in this package's
  * test sources ({@code ReadableStoreContract}, {@code ListableStoreContract}, {@code StoreContract}).
  */

@@ -63,6 +63,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * took, is merged as into any stored shard. A failed upload is aborted (nothing appears) and reported like
  * a failed write. See {@code docs/write-path.md}.
  *
+ * <p><b>Where incomplete shards go.</b> By default an incomplete shard is written into the array's store
+ * and what later arrives for it is merged with the stored object there. A store that keeps every version of
+ * an object (an append-only archive, {@link dev.ngff.store.OzxWriter}) would then keep each such version;
+ * {@link Options#partialShardStore()} names another store for them: an incomplete shard is written there
+ * under the same key (merged with what is staged there, or with what the array's store holds when nothing
+ * is staged), and moved into the array's store as one object when its last unit arrives, or at
+ * {@link #flush()}. A shard complete in the buffer goes straight to the array's store. The array's store
+ * then receives each shard once per completion (once, when every unit is written once).
+ *
  * <p><b>Memory.</b> The bytes held (encoded units, decoded partial units with their maps of written
  * elements, shards being written until their write ends, bytes streamed uploads hold) are counted against
  * {@link Options#bufferBytes()}. Backpressure: a write that needs more bytes waits while the buffer
@@ -88,23 +97,36 @@ public final class ArrayWriter implements AutoCloseable {
     /**
      * Writer configuration.
      *
-     * @param bufferBytes the most bytes the buffer holds (a single unit larger than this is admitted
-     *                    into an empty buffer); at least one
+     * @param bufferBytes       the most bytes the buffer holds (a single unit larger than this is admitted
+     *                          into an empty buffer); at least one
+     * @param partialShardStore where shards written before they are complete are staged, under the array's
+     *                          keys; null (the default) for the array's own store. It must not be the array's
+     *                          store, and nothing else may write the array's keys there while the writer runs.
      */
-    public record Options(long bufferBytes) {
+    public record Options(long bufferBytes, WritableStore partialShardStore) {
         public Options {
             if (bufferBytes < 1) {
                 throw new IllegalArgumentException("bufferBytes must be positive, got " + bufferBytes);
             }
         }
 
-        /** A 256 MiB buffer. */
+        /** A buffer of {@code bufferBytes}; incomplete shards go to the array's own store. */
+        public Options(long bufferBytes) {
+            this(bufferBytes, null);
+        }
+
+        /** A 256 MiB buffer; incomplete shards go to the array's own store. */
         public static Options defaults() {
             return new Options(256L << 20);
         }
 
         public Options withBufferBytes(long bytes) {
-            return new Options(bytes);
+            return new Options(bytes, partialShardStore);
+        }
+
+        /** Stages incomplete shards in {@code store} (null: the array's own store). */
+        public Options withPartialShardStore(WritableStore store) {
+            return new Options(bufferBytes, store);
         }
     }
 
@@ -134,6 +156,13 @@ public final class ArrayWriter implements AutoCloseable {
     /** Inner chunks per shard (all of the grid, in bounds or not). */
     private final int unitsPerShard;
     private final AtomicLong streamedShards = new AtomicLong();
+    /** The array over {@link Options#partialShardStore()}; null when incomplete shards go to the array's store. */
+    private final ZarrArray staging;
+    /**
+     * Per shard staged now: the units complete in it (bit = linear unit index). Changed only by the shard's
+     * commits, which run one after another.
+     */
+    private final ConcurrentHashMap<Coords, java.util.BitSet> staged = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private ArrayWriter(ZarrArray array, Options options) {
@@ -162,8 +191,20 @@ public final class ArrayWriter implements AutoCloseable {
         this.budget = new Budget(options.bufferBytes());
         long unitBytes = unitElements * elementSize;
         this.unitScratch = new ObjectPool<>(ctx.config().cpuConcurrency(), () -> Buffers.allocate(unitBytes));
+        WritableStore stage = options.partialShardStore();
+        if (stage == array.store()) {
+            throw new IllegalArgumentException("the partial shard store of " + array.store().describe()
+                    + " is the array's own store; leave it unset for that");
+        }
+        try {
+            this.staging = stage == null ? null : dev.ngff.array.Zarr.newArray(stage, array.path(), array.metadata(), ctx)
+                    .withWriteEmptyChunks(array.writesEmptyChunks());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a handle over metadata already read: nothing is read or checked
+        }
         this.unitsPerShard = empty ? 1 : Math.toIntExact(NdBuffer.elementCount(unitGrid));
-        this.streamCodec = empty ? null : streamCodec(array, unitElements * elementSize * unitsPerShard);
+        // an archive keeping every version stages incomplete shards instead; streaming needs neither
+        this.streamCodec = empty || stage != null ? null : streamCodec(array, unitElements * elementSize * unitsPerShard);
     }
 
     /**
@@ -399,7 +440,7 @@ public final class ArrayWriter implements AutoCloseable {
                 // after this shard's earlier writes ended, which run first on its chain)
                 s.probed = true;
                 s.deciding = true;
-                chain(s.coords, () -> startStream(s));
+                onShard(s.coords, () -> startStream(s));
             }
             emitReady(s);
         }
@@ -463,25 +504,23 @@ public final class ArrayWriter implements AutoCloseable {
             Map<Long, Unit> rest = new TreeMap<>(s.units); // never changed again: the shard is detached
             long charged = s.charged;
             ShardStream st = s.stream;
-            chain(s.coords, () -> finishStream(s.coords, st, rest, charged));
+            onShard(s.coords, () -> finishStream(s.coords, st, rest, charged));
             return;
         }
         Map<Long, UnitUpdate> updates = new HashMap<>();
+        java.util.BitSet done = new java.util.BitSet();
         for (Map.Entry<Long, Unit> e : s.units.entrySet()) {
             switch (e.getValue()) {
-                case Done d -> updates.put(e.getKey(), new UnitUpdate.Encoded(d.encoded()));
+                case Done d -> {
+                    updates.put(e.getKey(), new UnitUpdate.Encoded(d.encoded()));
+                    done.set(Math.toIntExact(e.getKey()));
+                }
                 case Partial p -> updates.put(e.getKey(), new UnitUpdate.Merge(unit -> copyWritten(p, unit)));
             }
         }
         long charged = s.charged;
-        chain(s.coords, () -> commit(s.coords, updates, charged));
-    }
-
-    /** Runs {@code task} in the background after every task chained before for the same shard. The task catches everything. */
-    private void chain(Coords coords, Runnable task) {
-        CompletableFuture<Void> f = commits.compute(coords, (k, prev) ->
-                (prev == null ? CompletableFuture.<Void>completedFuture(null) : prev).thenRunAsync(task, committer));
-        f.whenComplete((r, t) -> commits.remove(coords, f));
+        long needed = s.unitsNeeded;
+        onShard(s.coords, () -> commit(s.coords, updates, done, needed, charged));
     }
 
     // ---- streamed shards ------------------------------------------------------------------------
@@ -551,7 +590,7 @@ public final class ArrayWriter implements AutoCloseable {
         }
         budget.committing(charge);
         long c = charge;
-        chain(s.coords, () -> append(st, batch, c));
+        onShard(s.coords, () -> append(st, batch, c));
     }
 
     private void append(ShardStream st, List<Bytes> batch, long charge) {
@@ -652,15 +691,71 @@ public final class ArrayWriter implements AutoCloseable {
         return true;
     }
 
-    private void commit(Coords coords, Map<Long, UnitUpdate> updates, long charged) {
+    /** Runs {@code task} in the background after the writes of shard {@code coords} started before it. */
+    private CompletableFuture<Void> onShard(Coords coords, Runnable task) {
+        CompletableFuture<Void> f = commits.compute(coords, (k, prev) ->
+                (prev == null ? CompletableFuture.<Void>completedFuture(null) : prev).thenRunAsync(task, committer));
+        f.whenComplete((r, t) -> commits.remove(coords, f));
+        return f;
+    }
+
+    /**
+     * Writes one shard's updates: into the array's store, or, with a partial shard store, into that one while
+     * the shard is incomplete ({@code done}: its units complete in this update; {@code needed}: in-bounds units).
+     */
+    private void commit(Coords coords, Map<Long, UnitUpdate> updates, java.util.BitSet done, long needed,
+                        long charged) {
         try {
-            array.updateChunk(coords.c(), updates);
+            java.util.BitSet before = staging == null ? null : staged.get(coords);
+            if (staging == null || (before == null && done.cardinality() >= needed)) {
+                array.updateChunk(coords.c(), updates); // complete in the buffer: written once, nothing read
+            } else {
+                java.util.BitSet all = new java.util.BitSet();
+                if (before == null) {
+                    stageStored(coords); // the base to merge with: what the array's store holds now
+                } else {
+                    all.or(before);
+                }
+                staging.updateChunk(coords.c(), updates);
+                all.or(done);
+                staged.put(coords, all);
+                if (all.cardinality() >= needed) {
+                    promote(coords);
+                }
+            }
         } catch (Throwable t) {
             failure.compareAndSet(null, t);
             budget.wake();
         } finally {
             budget.committed(charged);
         }
+    }
+
+    /** Puts the array store's object of shard {@code coords} (or its absence) into the partial shard store. */
+    private void stageStored(Coords coords) throws IOException {
+        dev.ngff.store.Key key = array.chunkKey(coords.c());
+        Optional<Bytes> stored = array.store().read(key);
+        WritableStore stage = (WritableStore) staging.store();
+        if (stored.isPresent()) {
+            stage.write(key, stored.get());
+        } else {
+            stage.delete(key); // left by an earlier writer (a killed run): not what the array holds
+        }
+    }
+
+    /** Moves the staged object of shard {@code coords} into the array's store as one write. */
+    private void promote(Coords coords) throws IOException {
+        dev.ngff.store.Key key = array.chunkKey(coords.c());
+        WritableStore stage = (WritableStore) staging.store();
+        WritableStore target = (WritableStore) array.store();
+        Optional<Bytes> bytes = stage.read(key);
+        if (bytes.isPresent()) {
+            target.write(key, bytes.get());
+        } else {
+            target.delete(key); // only the fill value: not stored
+        }
+        staged.remove(coords);
+        stage.delete(key);
     }
 
     /** Copies the written elements of a partial unit over the stored unit, run by run. */
@@ -700,6 +795,24 @@ public final class ArrayWriter implements AutoCloseable {
         }
         for (CompletableFuture<Void> f : new ArrayList<>(commits.values())) {
             f.join(); // commit() catches everything: the future never fails
+        }
+        rethrow();
+        // what is staged now is all that was written to those shards: the array's store gets it, in each
+        // shard's order of writes
+        List<CompletableFuture<Void>> moves = new ArrayList<>();
+        for (Coords c : new ArrayList<>(staged.keySet())) {
+            moves.add(onShard(c, () -> {
+                try {
+                    if (staged.containsKey(c)) {
+                        promote(c);
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                }
+            }));
+        }
+        for (CompletableFuture<Void> f : moves) {
+            f.join();
         }
         rethrow();
     }
