@@ -71,6 +71,8 @@ public final class ZarrArray implements ZarrNode {
     private final ReentrantLock[] locks;
     /** Whether whole chunks decode straight into an array's memory ({@link CodecPipeline#decodesIntoLayout}). */
     private final boolean decodesIntoLayout;
+    /** Whether chunks are read and written in parts (shards): then the pipeline reads what it needs itself. */
+    private final boolean encodesInParts;
     /** Chunk-sized scratch memory for chunks that do not lie contiguously in the destination. */
     private final ObjectPool<MemorySegment> scratch;
 
@@ -88,6 +90,7 @@ public final class ZarrArray implements ZarrNode {
             locks[i] = new ReentrantLock();
         }
         this.decodesIntoLayout = pipeline.decodesIntoLayout(meta.dataType());
+        this.encodesInParts = pipeline.encodesInParts();
         long chunkBytes = decodesIntoLayout
                 ? Math.multiplyExact(NdBuffer.elementCount(meta.chunkShape()), (long) meta.dataType().byteSize()) : 0;
         this.scratch = new ObjectPool<>(ctx.config().cpuConcurrency(), () -> Buffers.allocate(chunkBytes));
@@ -265,9 +268,9 @@ public final class ZarrArray implements ZarrNode {
         }
         Key key = chunkKey(coord);
         try {
-            if (!pipeline.encodesInParts() && view.cachesChunks()) { // whole chunks kept whole in the cache
+            if (!encodesInParts && view.cachesChunks()) { // whole chunks kept whole in the cache
                 readCachedChunkInto(view, key, spec, inChunk, box, dest, inDest, fill);
-            } else if (!pipeline.encodesInParts() && decodesIntoLayout) {
+            } else if (!encodesInParts && decodesIntoLayout) {
                 readWholeChunkInto(key, spec, inChunk, box, dest, inDest, fill);
             } else {
                 // the codecs read what they need and decode under the CPU limit (a shard's inner chunks in parallel)

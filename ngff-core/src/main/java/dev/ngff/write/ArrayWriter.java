@@ -1,5 +1,6 @@
 package dev.ngff.write;
 
+import dev.ngff.array.Zarr;
 import dev.ngff.array.ZarrArray;
 import dev.ngff.buffer.Buffers;
 import dev.ngff.buffer.Bytes;
@@ -12,6 +13,8 @@ import dev.ngff.exec.ExecutionContext;
 import dev.ngff.codec.ChunkSpec;
 import dev.ngff.codec.CodecPipeline;
 import dev.ngff.codec.std.ShardingCodec;
+import dev.ngff.error.NgffException;
+import dev.ngff.error.StoreException;
 import dev.ngff.store.Key;
 import dev.ngff.store.ObjectUpload;
 import dev.ngff.store.WritableStore;
@@ -25,6 +28,7 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -162,7 +166,7 @@ public final class ArrayWriter implements AutoCloseable {
      * Per shard staged now: the units complete in it (bit = linear unit index). Changed only by the shard's
      * commits, which run one after another.
      */
-    private final ConcurrentHashMap<Coords, java.util.BitSet> staged = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Coords, BitSet> staged = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private ArrayWriter(ZarrArray array, Options options) {
@@ -197,7 +201,7 @@ public final class ArrayWriter implements AutoCloseable {
                     + " is the array's own store; leave it unset for that");
         }
         try {
-            this.staging = stage == null ? null : dev.ngff.array.Zarr.newArray(stage, array.path(), array.metadata(), ctx)
+            this.staging = stage == null ? null : Zarr.newArray(stage, array.path(), array.metadata(), ctx)
                     .withWriteEmptyChunks(array.writesEmptyChunks());
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a handle over metadata already read: nothing is read or checked
@@ -508,7 +512,7 @@ public final class ArrayWriter implements AutoCloseable {
             return;
         }
         Map<Long, UnitUpdate> updates = new HashMap<>();
-        java.util.BitSet done = new java.util.BitSet();
+        BitSet done = new BitSet();
         for (Map.Entry<Long, Unit> e : s.units.entrySet()) {
             switch (e.getValue()) {
                 case Done d -> {
@@ -703,14 +707,14 @@ public final class ArrayWriter implements AutoCloseable {
      * Writes one shard's updates: into the array's store, or, with a partial shard store, into that one while
      * the shard is incomplete ({@code done}: its units complete in this update; {@code needed}: in-bounds units).
      */
-    private void commit(Coords coords, Map<Long, UnitUpdate> updates, java.util.BitSet done, long needed,
+    private void commit(Coords coords, Map<Long, UnitUpdate> updates, BitSet done, long needed,
                         long charged) {
         try {
-            java.util.BitSet before = staging == null ? null : staged.get(coords);
+            BitSet before = staging == null ? null : staged.get(coords);
             if (staging == null || (before == null && done.cardinality() >= needed)) {
                 array.updateChunk(coords.c(), updates); // complete in the buffer: written once, nothing read
             } else {
-                java.util.BitSet all = new java.util.BitSet();
+                BitSet all = new BitSet();
                 if (before == null) {
                     stageStored(coords); // the base to merge with: what the array's store holds now
                 } else {
@@ -733,7 +737,7 @@ public final class ArrayWriter implements AutoCloseable {
 
     /** Puts the array store's object of shard {@code coords} (or its absence) into the partial shard store. */
     private void stageStored(Coords coords) throws IOException {
-        dev.ngff.store.Key key = array.chunkKey(coords.c());
+        Key key = array.chunkKey(coords.c());
         Optional<Bytes> stored = array.store().read(key);
         WritableStore stage = (WritableStore) staging.store();
         if (stored.isPresent()) {
@@ -745,7 +749,7 @@ public final class ArrayWriter implements AutoCloseable {
 
     /** Moves the staged object of shard {@code coords} into the array's store as one write. */
     private void promote(Coords coords) throws IOException {
-        dev.ngff.store.Key key = array.chunkKey(coords.c());
+        Key key = array.chunkKey(coords.c());
         WritableStore stage = (WritableStore) staging.store();
         WritableStore target = (WritableStore) array.store();
         Optional<Bytes> bytes = stage.read(key);
@@ -844,8 +848,8 @@ public final class ArrayWriter implements AutoCloseable {
                 case Error e -> throw e;
                 case UncheckedIOException e -> throw new IOException(e.getCause().getMessage(), e.getCause());
                 case RuntimeException e -> throw new IllegalStateException(e.getMessage(), e);
-                case dev.ngff.error.StoreException e -> throw new dev.ngff.error.StoreException(e.getMessage(), e);
-                case dev.ngff.error.NgffException e -> throw new dev.ngff.error.NgffException(e.getMessage(), e);
+                case StoreException e -> throw new StoreException(e.getMessage(), e);
+                case NgffException e -> throw new NgffException(e.getMessage(), e);
                 default -> throw new IOException(t.getMessage(), t);
             }
         }
