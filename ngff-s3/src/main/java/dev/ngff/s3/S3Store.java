@@ -502,8 +502,13 @@ public final class S3Store implements Store {
         }
         if (size >= options.multipartThreshold()) {
             writeMultipart(key, pieces, size);
-            return;
+        } else {
+            put(key, pieces, size);
         }
+    }
+
+    /** One {@code PUT} of the pieces, {@code size} bytes in all. */
+    private void put(Key key, List<Bytes> pieces, long size) throws IOException {
         String objectKey = location.objectKey(key);
         long length = size;
         try {
@@ -545,53 +550,22 @@ public final class S3Store implements Store {
         return out;
     }
 
+    /**
+     * A whole object as one multipart upload: the streamed upload of {@link #openUpload}, with parts large enough
+     * for {@value #MAX_PARTS} of them to hold the object and every part allowed on its way at once (the store's
+     * request and byte limits still apply), so both paths share the part sending, retries, lost answers and abort.
+     */
     private void writeMultipart(Key key, List<Bytes> pieces, long size) throws IOException {
-        String objectKey = location.objectKey(key);
         long part = Math.max(options.partSize(), (size + MAX_PARTS - 1) / MAX_PARTS);
         if (part > Integer.MAX_VALUE - 8) {
             throw new StoreException(description + ": writing '" + key + "': " + size + " bytes is more than one S3 object can hold");
         }
-        String uploadId;
-        try {
-            uploadId = execute(Op.CREATE_MULTIPART, key, null, 0, () -> client.createMultipartUpload(
-                    b -> b.bucket(location.bucket()).key(objectKey))).uploadId();
-        } catch (RequestFailed f) {
-            throw f.toStoreException(this, "starting a multipart upload of " + size + " bytes to", key, null);
-        }
-        try {
-            int n = (int) ((size + part - 1) / part);
-            List<Callable<CompletedPart>> tasks = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                int number = i + 1;
-                long off = i * part;
-                long len = Math.min(part, size - off);
-                List<Bytes> slices = cut(pieces, off, len);
-                ByteRange where = ByteRange.of(off, len);
-                tasks.add(() -> {
-                    try {
-                        String etag = execute(Op.UPLOAD_PART, key, where, len, () -> client.uploadPart(
-                                b -> b.bucket(location.bucket()).key(objectKey).uploadId(uploadId)
-                                        .partNumber(number).contentLength(len),
-                                body(slices))).eTag();
-                        return CompletedPart.builder().partNumber(number).eTag(etag).build();
-                    } catch (RequestFailed f) {
-                        throw f.toStoreException(this, "uploading part " + number + " of", key, where);
-                    }
-                });
+        int parts = (int) ((size + part - 1) / part);
+        try (StreamedUpload upload = new StreamedUpload(key, part, parts)) {
+            for (Bytes p : pieces) {
+                upload.append(p);
             }
-            List<CompletedPart> parts = runAll(tasks, "writing", key);
-            execute(Op.COMPLETE_MULTIPART, key, null, 0, () -> client.completeMultipartUpload(
-                    b -> b.bucket(location.bucket()).key(objectKey).uploadId(uploadId)
-                            .multipartUpload(m -> m.parts(parts))));
-        } catch (IOException | RuntimeException | RequestFailed e) {
-            abort(key, objectKey, uploadId, e);
-            if (e instanceof RequestFailed f) {
-                throw f.toStoreException(this, "completing the multipart upload of", key, null);
-            }
-            if (e instanceof IOException io) {
-                throw io;
-            }
-            throw (RuntimeException) e;
+            upload.commit();
         }
     }
 
@@ -611,7 +585,7 @@ public final class S3Store implements Store {
     @Override
     public ObjectUpload openUpload(Key key) {
         requireObjectKey(key);
-        return new StreamedUpload(key);
+        return new StreamedUpload(key, options.partSize(), PARTS_IN_FLIGHT_PER_UPLOAD);
     }
 
     /** Streamed uploads send parts of {@link S3Options#partSize()} as they fill. */
@@ -629,15 +603,20 @@ public final class S3Store implements Store {
         private String uploadId;
         private int nextPart = 1;
         private final List<CompletedPart> parts = java.util.Collections.synchronizedList(new ArrayList<>());
-        private final java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(PARTS_IN_FLIGHT_PER_UPLOAD);
+        private final long partSize;
+        private final int partsInFlight;
+        private final java.util.concurrent.Semaphore window;
         private final java.util.concurrent.atomic.AtomicLong sending = new java.util.concurrent.atomic.AtomicLong();
         private final java.util.concurrent.atomic.AtomicReference<IOException> partFailure = new java.util.concurrent.atomic.AtomicReference<>();
         private ExecutorService senders;
         private boolean ended;
 
-        StreamedUpload(Key key) {
+        StreamedUpload(Key key, long partSize, int partsInFlight) {
             this.key = key;
             this.objectKey = location.objectKey(key);
+            this.partSize = partSize;
+            this.partsInFlight = partsInFlight;
+            this.window = new java.util.concurrent.Semaphore(partsInFlight);
         }
 
         @Override
@@ -655,7 +634,7 @@ public final class S3Store implements Store {
             current.add(piece);
             currentSize += piece.size();
             appended += piece.size();
-            long part = options.partSize();
+            long part = partSize;
             try {
                 while (currentSize >= part) {
                     List<Bytes> body = cut(current, 0, part);
@@ -787,8 +766,8 @@ public final class S3Store implements Store {
         /** Waits until every part sent so far has been answered. */
         private void drain() throws IOException {
             try {
-                window.acquire(PARTS_IN_FLIGHT_PER_UPLOAD);
-                window.release(PARTS_IN_FLIGHT_PER_UPLOAD);
+                window.acquire(partsInFlight);
+                window.release(partsInFlight);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw storeFailure("completing the upload of", key, null, "interrupted");
@@ -803,9 +782,9 @@ public final class S3Store implements Store {
         public void commit() throws IOException {
             requireOpen();
             try {
-                if (uploadId == null) {
+                if (uploadId == null && currentSize < options.multipartThreshold()) {
                     ended = true;
-                    write(key, current.isEmpty() ? List.of(Bytes.EMPTY) : List.copyOf(current));
+                    put(key, current.isEmpty() ? List.of(Bytes.EMPTY) : List.copyOf(current), currentSize);
                     current.clear();
                     currentSize = 0;
                     return;
