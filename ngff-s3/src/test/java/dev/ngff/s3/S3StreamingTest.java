@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -185,13 +186,15 @@ class S3StreamingTest {
         long seed = System.nanoTime();
         System.out.println("S3StreamingTest part faults: seed " + seed);
         Random faults = new Random(seed);
+        AtomicBoolean firstFault = new AtomicBoolean(true);
         List<Fault> kinds = List.of(Fault.DROP, Fault.RESET, Fault.SLOW_DOWN, Fault.INTERNAL_ERROR, Fault.LOSE_ANSWER);
         proxy.policy(r -> {
             if (!r.target().contains("partNumber=") && !r.target().contains("uploads") && !r.target().contains("uploadId=")) {
                 return Fault.NONE;
             }
             synchronized (faults) {
-                return faults.nextInt(100) < 40 ? kinds.get(faults.nextInt(kinds.size())) : Fault.NONE;
+                // the first upload request always fails, so every seed exercises a retry
+                return firstFault.getAndSet(false) || faults.nextInt(100) < 40 ? kinds.get(faults.nextInt(kinds.size())) : Fault.NONE;
             }
         });
         ZarrArray a;
