@@ -349,6 +349,10 @@ abstract class BulkWriteCommand implements Callable<Integer> {
         String resumeCommand = resumeCommand(cmd);
         LockHolder me = LockHolder.currentProcess(commandLine());
         WriterLock lock = WriterLock.acquire(dst, Key.ROOT, me, breakLock ? WriterLock.Mode.BREAK : WriterLock.Mode.TAKE_OVER_DEAD);
+        if (lock.abortedUploads() > 0) {
+            cmd.getErr().println(dst.describe() + ": aborted " + lock.abortedUploads()
+                    + " unfinished upload(s) that the interrupted writer left");
+        }
         Interrupt interrupt = new Interrupt(job());
         boolean marked = false;
         boolean finished = false;

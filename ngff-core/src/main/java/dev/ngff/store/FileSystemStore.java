@@ -45,7 +45,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * Parent directories are created as needed. Concurrent writers of the same key end with one complete
  * value (the last rename wins); a writer racing with a delete that prunes its directory retries.
  * Temporary files never appear in listings, and keys whose last segment starts with
- * {@value #TEMP_PREFIX} are reserved: writing one is an {@link IllegalArgumentException}.
+ * {@value #TEMP_PREFIX} are reserved: writing one is an {@link IllegalArgumentException}. A streamed
+ * object ({@link #openUpload}) goes to such a temp file piece by piece and is renamed at commit.
  * {@link #delete} removes the file, then removes parent directories that became empty, up to but not
  * including the root.
  *
