@@ -353,6 +353,8 @@ abstract class BulkWriteCommand implements Callable<Integer> {
             cmd.getErr().println(dst.describe() + ": aborted " + lock.abortedUploads()
                     + " unfinished upload(s) that the interrupted writer left");
         }
+        lock.uploadCleanupFailure().ifPresent(why -> cmd.getErr().println("warning: unfinished uploads of the interrupted writer"
+                + " were not aborted (a bucket lifecycle rule removes them): " + why));
         Interrupt interrupt = new Interrupt(job());
         boolean marked = false;
         boolean finished = false;

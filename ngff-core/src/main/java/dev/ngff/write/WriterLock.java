@@ -61,6 +61,7 @@ public final class WriterLock implements AutoCloseable {
     private final String version;
     private volatile boolean released;
     private int abortedUploads;
+    private String cleanupFailure;
 
     private WriterLock(WritableStore store, Key key, LockHolder holder, String version) {
         this.store = store;
@@ -199,19 +200,15 @@ public final class WriterLock implements AutoCloseable {
      * of the shards it was streaming, which would otherwise stay in the bucket (and be billed) until a
      * lifecycle rule removes them. Holding the lock, this writer is the only one below the node, so those
      * uploads have no live sender; uploads below a node that holds a lock of its own (another writer's
-     * array inside this hierarchy) stay. A failure here is released with the lock and reported: a writer must
-     * not start over uploads it could not check.
+     * array inside this hierarchy) stay. A failure (such as credentials that may not list uploads) does not
+     * stop the writer: a stray upload never becomes an object, it only costs storage, so the failure is
+     * kept for {@link #uploadCleanupFailure()} and the lock stays taken.
      */
-    private void discardUploadsOfGoneWriter(Key node) throws IOException {
+    private void discardUploadsOfGoneWriter(Key node) {
         try {
             abortedUploads = store.abortUnfinishedUploads(node, notUnderAnotherLock(store, node));
-        } catch (IOException | RuntimeException e) {
-            try {
-                release();
-            } catch (IOException | RuntimeException again) {
-                e.addSuppressed(again);
-            }
-            throw e;
+        } catch (IOException e) {
+            cleanupFailure = e.getMessage();
         }
     }
 
@@ -244,6 +241,15 @@ public final class WriterLock implements AutoCloseable {
      */
     public int abortedUploads() {
         return abortedUploads;
+    }
+
+    /**
+     * Why discarding a gone writer's uploads failed when this lock was taken over (one line naming the store),
+     * or empty when it did not fail or was not needed. Uploads not discarded stay until a lifecycle rule of
+     * the bucket removes them; nothing of them is ever visible.
+     */
+    public Optional<String> uploadCleanupFailure() {
+        return Optional.ofNullable(cleanupFailure);
     }
 
     public LockHolder holder() {
