@@ -349,6 +349,12 @@ abstract class BulkWriteCommand implements Callable<Integer> {
         String resumeCommand = resumeCommand(cmd);
         LockHolder me = LockHolder.currentProcess(commandLine());
         WriterLock lock = WriterLock.acquire(dst, Key.ROOT, me, breakLock ? WriterLock.Mode.BREAK : WriterLock.Mode.TAKE_OVER_DEAD);
+        if (lock.abortedUploads() > 0) {
+            cmd.getErr().println(dst.describe() + ": aborted " + lock.abortedUploads()
+                    + " unfinished upload(s) that the interrupted writer left");
+        }
+        lock.uploadCleanupFailure().ifPresent(why -> cmd.getErr().println("warning: unfinished uploads of the interrupted writer"
+                + " were not aborted (a bucket lifecycle rule removes them): " + why));
         Interrupt interrupt = new Interrupt(job());
         boolean marked = false;
         boolean finished = false;

@@ -100,6 +100,12 @@ public final class PyramidCommand implements Callable<Integer> {
             String command = "ngff pyramid --levels " + levels + " --method " + m.name() + " " + target;
             WriterLock lock = WriterLock.acquire(store, Key.ROOT, LockHolder.currentProcess(command),
                     WriterLock.Mode.TAKE_OVER_DEAD);
+            if (lock.abortedUploads() > 0) {
+                cmd.getErr().println(store.describe() + ": aborted " + lock.abortedUploads()
+                        + " unfinished upload(s) that the interrupted writer left");
+            }
+            lock.uploadCleanupFailure().ifPresent(why -> cmd.getErr().println("warning: unfinished uploads of the interrupted writer"
+                    + " were not aborted (a bucket lifecycle rule removes them): " + why));
             try {
                 new IncompleteMarker("pyramid", store.describe(), Map.of("levels", levels, "method", m.name()),
                         Instant.now(), LockHolder.currentProcess(command), command).write(store, Key.ROOT);

@@ -45,7 +45,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * Parent directories are created as needed. Concurrent writers of the same key end with one complete
  * value (the last rename wins); a writer racing with a delete that prunes its directory retries.
  * Temporary files never appear in listings, and keys whose last segment starts with
- * {@value #TEMP_PREFIX} are reserved: writing one is an {@link IllegalArgumentException}.
+ * {@value #TEMP_PREFIX} are reserved: writing one is an {@link IllegalArgumentException}. A streamed
+ * object ({@link #openUpload}) goes to such a temp file piece by piece and is renamed at commit.
  * {@link #delete} removes the file, then removes parent directories that became empty, up to but not
  * including the root.
  *
@@ -548,6 +549,180 @@ public final class FileSystemStore implements Store {
         return tmp;
     }
 
+    // ---------------------------------------------------------------- streamed uploads
+
+    /**
+     * What {@link #uploadPartSize()} reports: appended pieces go to disk at once, so an upload holds
+     * nothing; objects below this size gain too little from streaming to be worth the extra writes.
+     */
+    static final long UPLOAD_PART_SIZE = 1L << 20;
+
+    /**
+     * A streamed object written straight to a temp file beside the target ({@value #TEMP_PREFIX}{@code PID-RANDOM},
+     * like every write's temp file, so listings never show it) and renamed over the target on commit,
+     * forced to disk first under {@link Options#fsync()} (the file, then the directory after the rename).
+     * Appended pieces are written before {@code append} returns, so the upload holds no bytes; abort and
+     * failures delete the temp file. A writer killed mid-upload leaves only the temp file, which
+     * {@link #abortUnfinishedUploads} and {@link #deletePrefix} remove once its process is gone.
+     */
+    @Override
+    public ObjectUpload openUpload(Key key) {
+        requireWritableKey(key);
+        return new FileUpload(key);
+    }
+
+    /** Uploads write each piece as it comes (see {@link #openUpload}). */
+    @Override
+    public OptionalLong uploadPartSize() {
+        return OptionalLong.of(UPLOAD_PART_SIZE);
+    }
+
+    /**
+     * Deletes the temp files (of uploads and of whole-object writes) that writers whose process is gone
+     * left in the directories below {@code node} and that {@code abandoned} accepts (it sees the key a temp
+     * file would have in its directory); returns how many. Temp files of this process and of other live
+     * processes on this host stay.
+     */
+    @Override
+    public int abortUnfinishedUploads(Key node, java.util.function.Predicate<Key> abandoned) throws IOException {
+        Objects.requireNonNull(abandoned, "abandoned");
+        Path start = path(node);
+        if (!node.isRoot() && !followable(start)) {
+            return 0;
+        }
+        try {
+            return deleteLeftoverTemps(start, node, abandoned);
+        } catch (IOException e) {
+            throw StoreErrors.failure(this, "deleting temp files below", node, e);
+        }
+    }
+
+    private final class FileUpload implements ObjectUpload {
+        private final Key key;
+        private FileChannel channel;
+        private Path dir;
+        private Path tmp;
+        private long appended;
+        private boolean ended;
+
+        FileUpload(Key key) {
+            this.key = key;
+        }
+
+        @Override
+        public Key key() {
+            return key;
+        }
+
+        private void requireOpen() {
+            if (ended) {
+                throw new IllegalStateException(describe() + ": the upload to '" + key + "' has ended");
+            }
+        }
+
+        /** Creates the directories and the temp file on first use, so that opening writes nothing. */
+        private FileChannel channel() throws IOException {
+            if (channel == null) {
+                for (int attempt = 1; ; attempt++) {
+                    try {
+                        dir = createParents(key);
+                        Path t = dir.resolve(TEMP_PREFIX + PID + "-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
+                        channel = FileChannel.open(t, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                        tmp = t;
+                        break;
+                    } catch (NoSuchFileException | FileAlreadyExistsException e) {
+                        // a concurrent delete pruned a directory we had created, or a temp name collided
+                        if (attempt >= MAX_WRITE_ATTEMPTS) {
+                            throw e;
+                        }
+                    }
+                }
+            }
+            return channel;
+        }
+
+        @Override
+        public void append(Bytes piece) throws IOException {
+            Objects.requireNonNull(piece, "piece");
+            requireOpen();
+            if (piece.size() == 0) {
+                return;
+            }
+            try {
+                writeFully(channel(), piece);
+                appended += piece.size();
+            } catch (IOException e) {
+                throw abortAfter(e);
+            } catch (RuntimeException e) {
+                abortQuietly();
+                throw e;
+            }
+        }
+
+        @Override
+        public long appendedBytes() {
+            return appended;
+        }
+
+        @Override
+        public long heldBytes() {
+            return 0;
+        }
+
+        @Override
+        public void commit() throws IOException {
+            requireOpen();
+            try {
+                FileChannel ch = channel();
+                if (options.fsync()) {
+                    ch.force(true);
+                }
+                ch.close();
+                Files.move(tmp, path(key), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                ended = true;
+                if (options.fsync()) {
+                    forceDirectory(dir);
+                }
+            } catch (IOException e) {
+                throw abortAfter(e);
+            } catch (RuntimeException e) {
+                abortQuietly();
+                throw e;
+            }
+        }
+
+        /** Ends the upload after a failure; returns what to throw (the store's own failures as they are). */
+        private StoreException abortAfter(IOException e) {
+            abortQuietly();
+            return e instanceof StoreException se ? se : StoreErrors.failure(FileSystemStore.this, "writing", key, e);
+        }
+
+        @Override
+        public void abort() {
+            abortQuietly();
+        }
+
+        private void abortQuietly() {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // the temp file is deleted next, whatever its state
+                }
+                deleteQuietly(tmp);
+            }
+        }
+
+        @Override
+        public void close() {
+            abortQuietly();
+        }
+    }
+
     private static void writeFully(FileChannel ch, Bytes value) throws IOException {
         for (long off = 0; off < value.size(); off += MAX_CHUNK) {
             ByteBuffer bb = value.slice(off, Math.min(MAX_CHUNK, value.size() - off)).asByteBuffer();
@@ -881,7 +1056,7 @@ public final class FileSystemStore implements Store {
         Path start = path(prefix);
         if (prefix.isRoot() || followable(start)) {
             try {
-                deleteLeftoverTemps(start);
+                deleteLeftoverTemps(start, prefix, k -> true);
             } catch (IOException e) {
                 throw StoreErrors.failure(this, "deleting temp files below", prefix, e);
             }
@@ -910,21 +1085,36 @@ public final class FileSystemStore implements Store {
         return pid == PID || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
-    /** Deletes temp files in {@code dir} and the directories below it (links are not followed). */
-    private static void deleteLeftoverTemps(Path dir) throws IOException {
+    /**
+     * Deletes the temp files of writers that no longer run in {@code dir} (the directory of key
+     * {@code dirKey}) and the directories below it, those {@code abandoned} accepts; links are not
+     * followed. Returns how many were deleted.
+     */
+    private static int deleteLeftoverTemps(Path dir, Key dirKey, java.util.function.Predicate<Key> abandoned) throws IOException {
+        int deleted = 0;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
                 String name = p.getFileName().toString();
                 if (name.startsWith(TEMP_PREFIX)) {
-                    if (!writerMayRun(name)) {
-                        Files.deleteIfExists(p);
+                    if (!writerMayRun(name) && abandoned.test(dirKey.resolve(name)) && Files.deleteIfExists(p)) {
+                        deleted++;
                     }
                 } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                    deleteLeftoverTemps(p);
+                    deleted += deleteLeftoverTemps(p, childKey(dirKey, name), abandoned);
                 }
             }
         } catch (NoSuchFileException | NotDirectoryException e) {
             // nothing there, or removed meanwhile
+        }
+        return deleted;
+    }
+
+    /** The key of a directory below {@code dirKey}; {@code dirKey} itself for a name that is no key segment. */
+    private static Key childKey(Key dirKey, String name) {
+        try {
+            return dirKey.resolve(name);
+        } catch (IllegalArgumentException e) {
+            return dirKey;
         }
     }
 

@@ -46,6 +46,27 @@ public interface WritableStore extends ReadableStore {
         return java.util.OptionalLong.empty();
     }
 
+    /**
+     * Discards the uploads ({@link #openUpload}) that writers started below {@code node} and never ended:
+     * a writer killed with {@code kill -9} or by a power cut leaves its upload open (on S3 a multipart
+     * upload whose parts the bucket keeps, and bills, until a lifecycle rule removes them; on a file
+     * system a temp file). Uploads for which {@code abandoned} is false stay. Returns how many were
+     * discarded; none of them ever becomes an object. The default does nothing and returns 0: stores
+     * whose uploads live only in the writer's memory leave nothing behind.
+     *
+     * <p>Only the holder of the writer lock of {@code node} (or of a node above it) may call this, and only
+     * for uploads that no live writer still sends: the lock guarantees that no other writer writes below
+     * the node, so every upload found there belongs to a writer that is gone. {@code abandoned} lets the
+     * caller keep uploads that belong to someone else (below a node that has a lock of its own); it may be
+     * called from the calling thread only and must not throw. Objects are never touched.
+     *
+     * @param node the node below which uploads are discarded; the root means the whole store
+     * @throws IOException when listing or aborting fails (uploads already discarded stay discarded)
+     */
+    default int abortUnfinishedUploads(Key node, java.util.function.Predicate<Key> abandoned) throws IOException {
+        return 0;
+    }
+
     void delete(Key key) throws IOException;
 
     // ---- conditional writes: the ground of writer locks and of every "one writer at a time" rule ----

@@ -33,7 +33,9 @@ import java.util.Optional;
  * started at another time). A lock held from another machine, or whose holder cannot be checked, is
  * broken only on request ({@link Mode#BREAK}, the CLI's {@code --break-lock}), by whoever knows that
  * writer is gone. Breaking is itself conditional on the version that was read, so two writers that
- * break one stale lock at once still end with one holder.
+ * break one stale lock at once still end with one holder. A writer that takes a lock over this way (not a
+ * free one) first discards the uploads the gone writer left open below the node (an S3 multipart upload per
+ * shard it was streaming; see {@link #abortedUploads()}).
  *
  * <p>Readers do not look at the lock; a lock does not keep readers out (see the incomplete marker for
  * that). Zarr readers ignore the object: its name is no metadata document and no chunk key.
@@ -58,6 +60,8 @@ public final class WriterLock implements AutoCloseable {
     private final LockHolder holder;
     private final String version;
     private volatile boolean released;
+    private int abortedUploads;
+    private String cleanupFailure;
 
     private WriterLock(WritableStore store, Key key, LockHolder holder, String version) {
         this.store = store;
@@ -102,7 +106,11 @@ public final class WriterLock implements AutoCloseable {
             if (held.get().released() || mode == Mode.BREAK || dead) {
                 Optional<String> taken = store.writeIfVersion(key, bytes, held.get().version());
                 if (taken.isPresent()) {
-                    return new WriterLock(store, key, holder, taken.get());
+                    WriterLock lock = new WriterLock(store, key, holder, taken.get());
+                    if (!held.get().released()) {
+                        lock.discardUploadsOfGoneWriter(node);
+                    }
+                    return lock;
                 }
                 continue; // someone else changed it meanwhile: look again
             }
@@ -184,6 +192,64 @@ public final class WriterLock implements AutoCloseable {
             return Optional.of(new Held(after.get(), h, false));
         }
         throw new WriterLockedException(where(store, key) + ": the lock keeps changing while it is read; try again");
+    }
+
+    /**
+     * After taking the lock over from a writer that is gone (killed, or its lock broken), discards the uploads
+     * it left open below the node ({@link WritableStore#abortUnfinishedUploads}): on S3 the multipart uploads
+     * of the shards it was streaming, which would otherwise stay in the bucket (and be billed) until a
+     * lifecycle rule removes them. Holding the lock, this writer is the only one below the node, so those
+     * uploads have no live sender; uploads below a node that holds a lock of its own (another writer's
+     * array inside this hierarchy) stay. A failure (such as credentials that may not list uploads) does not
+     * stop the writer: a stray upload never becomes an object, it only costs storage, so the failure is
+     * kept for {@link #uploadCleanupFailure()} and the lock stays taken.
+     */
+    private void discardUploadsOfGoneWriter(Key node) {
+        try {
+            abortedUploads = store.abortUnfinishedUploads(node, notUnderAnotherLock(store, node));
+        } catch (IOException e) {
+            cleanupFailure = e.getMessage();
+        }
+    }
+
+    /**
+     * Accepts keys below {@code node} with no held lock on any node between them and {@code node}. A lock
+     * that cannot be read counts as held, so that an upload is kept when in doubt. Remembers each node looked at.
+     */
+    private static java.util.function.Predicate<Key> notUnderAnotherLock(WritableStore store, Key node) {
+        java.util.Map<Key, Boolean> locked = new java.util.HashMap<>();
+        return k -> {
+            for (Key dir = k.isRoot() ? k : k.parent(); !dir.equals(node) && dir.startsWith(node) && !dir.isRoot();
+                 dir = dir.parent()) {
+                if (locked.computeIfAbsent(dir, d -> {
+                    try {
+                        return read(store, key(d)).map(h -> !h.released()).orElse(false);
+                    } catch (IOException | RuntimeException e) {
+                        return true;
+                    }
+                })) {
+                    return false;
+                }
+            }
+            return true;
+        };
+    }
+
+    /**
+     * How many unfinished uploads a gone writer had left below the node and {@link #acquire} discarded when it
+     * took this lock over (0 when the lock was free or the store keeps no uploads).
+     */
+    public int abortedUploads() {
+        return abortedUploads;
+    }
+
+    /**
+     * Why discarding a gone writer's uploads failed when this lock was taken over (one line naming the store),
+     * or empty when it did not fail or was not needed. Uploads not discarded stay until a lifecycle rule of
+     * the bucket removes them; nothing of them is ever visible.
+     */
+    public Optional<String> uploadCleanupFailure() {
+        return Optional.ofNullable(cleanupFailure);
     }
 
     public LockHolder holder() {

@@ -277,6 +277,68 @@ class FileSystemStoreTest extends StoreContract {
     }
 
     @Test
+    void anUploadWritesATempFileBesideItsTargetAndHoldsNothing() throws Exception {
+        FileSystemStore s = new FileSystemStore(root(), new FileSystemStore.Options(true));
+        assertThat(s.uploadPartSize()).as("shards stream on a file system").isPresent();
+        byte[] big = random(3_000_001, 11);
+        Key k = Key.of("array/c/0/0");
+        try (ObjectUpload u = s.openUpload(k)) {
+            assertThat(Files.exists(root().resolve("array"))).as("opening writes nothing").isFalse();
+            u.append(Bytes.wrap(big).slice(0, 1_000_000));
+            u.append(Bytes.wrap(big).slice(1_000_000, 2_000_001));
+            assertThat(u.heldBytes()).as("appended bytes are on disk").isZero();
+            List<Path> temps = tree(root()).stream()
+                    .filter(p -> p.getFileName().toString().startsWith(FileSystemStore.TEMP_PREFIX)).toList();
+            assertThat(temps).hasSize(1);
+            assertThat(temps.getFirst().getParent()).isEqualTo(root().resolve("array/c/0"));
+            assertThat(Files.size(temps.getFirst())).isEqualTo(big.length);
+            assertThat(s.list(Key.ROOT)).as("invisible before commit").isEmpty();
+            u.commit();
+        }
+        assertThat(content(s.read(k))).isEqualTo(big);
+        assertThat(tree(root())).noneMatch(p -> p.getFileName().toString().startsWith(FileSystemStore.TEMP_PREFIX));
+        try (ObjectUpload u = s.openUpload(k)) {
+            u.append(value("replaced?"));
+            u.abort();
+        }
+        assertThat(content(s.read(k))).as("an aborted upload leaves the object as it was").isEqualTo(big);
+        assertThat(tree(root())).noneMatch(p -> p.getFileName().toString().startsWith(FileSystemStore.TEMP_PREFIX));
+    }
+
+    @Test
+    void aKilledUploadLeavesOnlyATempFileThatAbortUnfinishedUploadsRemoves() throws Exception {
+        FileSystemStore s = (FileSystemStore) createStore(sample());
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
+                "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), FileUploadMain.class.getName(),
+                root().toString(), "killed/c/0/0");
+        Process child = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()))) {
+            assertThat(out.readLine()).isEqualTo("appended");
+        } finally {
+            child.destroyForcibly(); // SIGKILL mid-upload
+            child.waitFor();
+        }
+        List<Path> left = tree(root()).stream()
+                .filter(p -> p.getFileName().toString().startsWith(FileSystemStore.TEMP_PREFIX)).toList();
+        assertThat(left).as("the killed upload's temp file").hasSize(1);
+        assertThat(Files.size(left.getFirst())).isEqualTo(3L << 20);
+        assertThat(s.list(Key.ROOT)).as("only the objects written before").containsExactlyInAnyOrderElementsOf(sample().keySet());
+
+        // a live upload of this process stays; so do temp files that the caller keeps
+        try (ObjectUpload mine = s.openUpload(Key.of("mine/c/0"))) {
+            mine.append(value("in flight"));
+            assertThat(s.abortUnfinishedUploads(Key.of("mine"), k -> true)).as("nothing of a gone writer there").isZero();
+            assertThat(s.abortUnfinishedUploads(Key.ROOT, k -> !k.startsWith(Key.of("killed")))).isZero();
+            assertThat(s.abortUnfinishedUploads(Key.ROOT, k -> true)).isEqualTo(1);
+            assertThat(left.getFirst()).doesNotExist();
+            mine.commit();
+        }
+        assertThat(content(s.read(Key.of("mine/c/0")))).isEqualTo(bytes("in flight"));
+        assertThat(tree(root())).noneMatch(p -> p.getFileName().toString().startsWith(FileSystemStore.TEMP_PREFIX));
+        assertThat(s.list(Key.ROOT)).hasSize(sample().size() + 1);
+    }
+
+    @Test
     void deletePrunesEmptyDirectoriesButKeepsTheRoot() throws Exception {
         Path root = root();
         Store s = FileSystemStore.open(root);

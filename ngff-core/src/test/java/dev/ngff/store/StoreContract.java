@@ -171,6 +171,17 @@ public abstract class StoreContract extends ListableStoreContract {
         assertThat(s.list(Key.of("up"))).isEmpty();
     }
 
+    @Test
+    void discardingUnfinishedUploadsTouchesNoObject() throws Exception {
+        Store s = store(sample());
+        assertThat(s.abortUnfinishedUploads(Key.ROOT, k -> true)).as("no writer left an upload here").isZero();
+        assertThat(s.abortUnfinishedUploads(Key.of("group"), k -> true)).isZero();
+        assertThat(s.list(Key.ROOT)).containsExactlyInAnyOrderElementsOf(sample().keySet());
+        for (Map.Entry<Key, byte[]> e : sample().entrySet()) {
+            assertThat(content(s.read(e.getKey()))).as(e.getKey().path()).isEqualTo(e.getValue());
+        }
+    }
+
     // ---------------------------------------------------------------- deletes
 
     @Test

@@ -166,4 +166,71 @@ class WriterLockTest {
             pool.shutdownNow();
         }
     }
+
+    /** A memory store that records the calls to {@code abortUnfinishedUploads}, with uploads at the given keys. */
+    private static final class UploadsLeft extends ForwardingStore {
+        final List<Key> nodes = new ArrayList<>();
+        final List<Key> open;
+        final List<Key> aborted = new ArrayList<>();
+        boolean fail;
+
+        UploadsLeft(List<Key> open) {
+            super(new MemoryStore("uploads-left"));
+            this.open = open;
+        }
+
+        @Override
+        public int abortUnfinishedUploads(Key node, java.util.function.Predicate<Key> abandoned) throws java.io.IOException {
+            nodes.add(node);
+            if (fail) {
+                throw new dev.ngff.error.StoreException("uploads-left: listing the unfinished uploads below '' failed: HTTP 403 AccessDenied");
+            }
+            for (Key k : open) {
+                if (k.startsWith(node) && abandoned.test(k)) {
+                    aborted.add(k);
+                }
+            }
+            return aborted.size();
+        }
+    }
+
+    private static LockHolder exited() throws Exception {
+        Process p = new ProcessBuilder("true").start();
+        p.waitFor();
+        return new LockHolder("gone", LockHolder.localHost(), p.pid(), Optional.empty(), "killed", Instant.now());
+    }
+
+    @org.junit.jupiter.api.Test
+    void takingADeadWritersLockOverAbortsItsUploadsButNotThoseOfANestedLiveWriter() throws Exception {
+        UploadsLeft s = new UploadsLeft(List.of(Key.of("0/c/0/0/0"), Key.of("pos1/0/c/0/0"), Key.of("pos2/0/c/1")));
+        WriterLock first = WriterLock.acquire(s, Key.ROOT, exited(), WriterLock.Mode.TAKE_OVER_DEAD);
+        WriterLock nested = WriterLock.acquire(s, Key.of("pos1"), "live writer");
+        assertThat(first.abortedUploads()).isZero();
+        assertThat(s.nodes).as("a free lock lists nothing").isEmpty();
+
+        WriterLock resumed = WriterLock.acquire(s, Key.ROOT, "resume");
+        assertThat(s.nodes).containsExactly(Key.ROOT);
+        assertThat(s.aborted).as("pos1 has a live lock of its own").containsExactly(Key.of("0/c/0/0/0"), Key.of("pos2/0/c/1"));
+        assertThat(resumed.abortedUploads()).isEqualTo(2);
+        assertThat(resumed.uploadCleanupFailure()).isEmpty();
+        resumed.release();
+        nested.release();
+        WriterLock again = WriterLock.acquire(s, Key.ROOT, "after a release");
+        assertThat(s.nodes).as("a released lock (tombstone or none) lists nothing").hasSize(1);
+        again.release();
+    }
+
+    @org.junit.jupiter.api.Test
+    void aFailedCleanupLeavesTheLockTakenAndSaysWhy() throws Exception {
+        UploadsLeft s = new UploadsLeft(List.of(Key.of("0/c/0")));
+        s.fail = true;
+        WriterLock.acquire(s, Key.of("img"), exited(), WriterLock.Mode.TAKE_OVER_DEAD);
+        WriterLock resumed = WriterLock.acquire(s, Key.of("img"), "resume");
+        assertThat(s.nodes).containsExactly(Key.of("img"));
+        assertThat(resumed.stillHeld()).isTrue();
+        assertThat(resumed.abortedUploads()).isZero();
+        assertThat(resumed.uploadCleanupFailure()).hasValueSatisfying(m -> assertThat(m).contains("uploads-left", "403")
+                .doesNotContain("\n"));
+        resumed.release();
+    }
 }

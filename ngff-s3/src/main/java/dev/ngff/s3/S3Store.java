@@ -870,6 +870,80 @@ public final class S3Store implements Store {
         }
     }
 
+    /**
+     * Aborts the multipart uploads open below {@code node} (those a killed writer left; see
+     * {@link dev.ngff.store.WritableStore#abortUnfinishedUploads}): pages through
+     * {@code ListMultipartUploads} and sends {@code AbortMultipartUpload} for each upload whose key lies
+     * below the node and that {@code abandoned} accepts, each request through the store's retry policy.
+     * An upload that is gone by the time it is aborted ({@code 404 NoSuchUpload}: completed or aborted
+     * meanwhile) is not counted. Servers such as MinIO list uploads under a prefix only when the prefix is
+     * a whole object key, so when the listing with the node's prefix finds nothing, the bucket's uploads are
+     * listed without a prefix and those below the node picked here.
+     */
+    @Override
+    public int abortUnfinishedUploads(Key node, java.util.function.Predicate<Key> abandoned) throws IOException {
+        Objects.requireNonNull(abandoned, "abandoned");
+        String below = location.listPrefix(node);
+        List<software.amazon.awssdk.services.s3.model.MultipartUpload> found = listUploads(node, below);
+        if (found.isEmpty() && !below.isEmpty()) {
+            found = listUploads(node, "");
+        }
+        int aborted = 0;
+        for (var u : found) {
+            if (!u.key().startsWith(below)) {
+                continue;
+            }
+            Optional<Key> key = toKey(u.key());
+            if (key.isEmpty() || !abandoned.test(key.get())) {
+                continue; // an object key that is no store key is none of our writers'
+            }
+            try {
+                execute(Op.ABORT_MULTIPART, key.get(), null, 0, () -> client.abortMultipartUpload(
+                        b -> b.bucket(location.bucket()).key(u.key()).uploadId(u.uploadId())));
+                aborted++;
+                LOG.info("{}: aborted the unfinished multipart upload of '{}' (started {})", description, key.get(),
+                        u.initiated());
+            } catch (RequestFailed f) {
+                if (f.status != 404 || "NoSuchBucket".equals(f.code)) {
+                    throw f.toStoreException(this, "aborting an unfinished multipart upload of", key.get(), null);
+                }
+            }
+        }
+        return aborted;
+    }
+
+    /** Every multipart upload that {@code ListMultipartUploads} with {@code prefix} lists, all pages. */
+    private List<software.amazon.awssdk.services.s3.model.MultipartUpload> listUploads(Key node, String prefix)
+            throws StoreException {
+        List<software.amazon.awssdk.services.s3.model.MultipartUpload> out = new ArrayList<>();
+        String keyMarker = null;
+        String idMarker = null;
+        do {
+            String k = keyMarker;
+            String i = idMarker;
+            software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse page;
+            try {
+                page = execute(Op.LIST, node, null, 0, () -> client.listMultipartUploads(b -> {
+                    b.bucket(location.bucket());
+                    if (!prefix.isEmpty()) {
+                        b.prefix(prefix);
+                    }
+                    if (k != null) {
+                        b.keyMarker(k).uploadIdMarker(i);
+                    }
+                }));
+            } catch (RequestFailed f) {
+                throw f.toStoreException(this, "listing the unfinished multipart uploads below", node, null);
+            }
+            out.addAll(page.uploads());
+            boolean more = Boolean.TRUE.equals(page.isTruncated()) && page.nextKeyMarker() != null
+                    && !(page.nextKeyMarker().equals(k) && Objects.equals(page.nextUploadIdMarker(), i));
+            keyMarker = more ? page.nextKeyMarker() : null;
+            idMarker = more ? page.nextUploadIdMarker() : null;
+        } while (keyMarker != null);
+        return out;
+    }
+
     @Override
     public void delete(Key key) throws IOException {
         if (key.isRoot()) {

@@ -24,10 +24,6 @@ import dev.ngff.write.ArrayWriter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -134,21 +130,10 @@ class S3StreamingTest {
         return mem;
     }
 
-    /** Multipart uploads MinIO still holds for the shard objects (it lists uploads of an exact object key). */
+    /** Multipart uploads MinIO still holds for the shard objects. */
     private List<String> openUploads(List<Key> keys) {
-        List<String> open = new ArrayList<>();
-        try (S3Client client = S3Client.builder().endpointOverride(MinioTestServer.endpoint()).forcePathStyle(true)
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                        MinioTestServer.ACCESS_KEY, MinioTestServer.SECRET_KEY)))
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
-                .build()) {
-            for (Key k : keys) {
-                client.listMultipartUploads(b -> b.bucket(MinioTestServer.BUCKET).prefix(location.objectKey(k)))
-                        .uploads().forEach(u -> open.add(u.key() + " " + u.uploadId()));
-            }
-        }
-        return open;
+        List<String> objects = keys.stream().map(location::objectKey).toList();
+        return OpenUploads.onMinio(location).stream().filter(objects::contains).toList();
     }
 
     private static List<Key> shardKeys(ZarrArray a) {
