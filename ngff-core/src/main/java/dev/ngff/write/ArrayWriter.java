@@ -72,8 +72,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * an object (an append-only archive, {@link dev.ngff.store.OzxWriter}) would then keep each such version;
  * {@link Options#partialShardStore()} names another store for them: an incomplete shard is written there
  * under the same key (merged with what is staged there, or with what the array's store holds when nothing
- * is staged), and moved into the array's store as one object when its last unit arrives, or at
- * {@link #flush()}. A shard complete in the buffer goes straight to the array's store. The array's store
+ * is staged); the update that brings its last unit is merged with the staged object straight into the
+ * array's store (one object, the staged one is then deleted), and {@link #flush()} moves what is staged as it
+ * is. A shard complete in the buffer goes straight to the array's store. The array's store
  * then receives each shard once per completion (once, when every unit is written once).
  *
  * <p><b>Memory.</b> The bytes held (encoded units, decoded partial units with their maps of written
@@ -720,11 +721,15 @@ public final class ArrayWriter implements AutoCloseable {
                 } else {
                     all.or(before);
                 }
-                staging.updateChunk(coords.c(), updates);
                 all.or(done);
-                staged.put(coords, all);
-                if (all.cardinality() >= needed) {
-                    promote(coords);
+                if (before != null && all.cardinality() >= needed) {
+                    completeStaged(coords, updates); // the last part: merged straight into the array's store
+                } else {
+                    staging.updateChunk(coords.c(), updates);
+                    staged.put(coords, all);
+                    if (all.cardinality() >= needed) {
+                        promote(coords);
+                    }
                 }
             }
         } catch (Throwable t) {
@@ -745,6 +750,35 @@ public final class ArrayWriter implements AutoCloseable {
         } else {
             stage.delete(key); // left by an earlier writer (a killed run): not what the array holds
         }
+    }
+
+    /**
+     * Merges the last updates of a staged shard with its staged object and writes the result into the array's
+     * store as one object (or deletes it there when only the fill value remains), then drops the staged one:
+     * the same bytes as merging in the partial shard store and moving the result, without writing the complete
+     * shard there and reading it back. A kill in between leaves the staged object, which a resumed writer
+     * replaces before it merges anything ({@link #stageStored}).
+     */
+    private void completeStaged(Coords coords, Map<Long, UnitUpdate> updates) throws IOException {
+        Key key = array.chunkKey(coords.c());
+        Optional<List<Bytes>> pieces = staging.partialEncoder(coords.c()).encode(updates);
+        WritableStore target = (WritableStore) array.store();
+        if (pieces.isEmpty() && array.writesEmptyChunks()) {
+            staging.updateChunk(coords.c(), updates); // a fill-value shard that is stored all the same: as before
+            promote(coords);
+            return;
+        }
+        ctx.io(() -> {
+            if (pieces.isPresent()) {
+                target.write(key, pieces.get());
+            } else {
+                target.delete(key); // only the fill value: not stored
+            }
+            return null;
+        });
+        ctx.cache().invalidate(array.store(), key); // a reader may have cached the shard's absence
+        staged.remove(coords);
+        ((WritableStore) staging.store()).delete(key);
     }
 
     /** Moves the staged object of shard {@code coords} into the array's store as one write. */

@@ -15,6 +15,7 @@ import dev.ngff.store.Key;
 import dev.ngff.store.MemoryStore;
 import dev.ngff.store.OzxWriter;
 import dev.ngff.store.WritableStore;
+import dev.ngff.testing.ForwardingStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,9 +23,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -89,8 +94,16 @@ class PyramidWriterArchiveTest {
             pass(src, directory, null, ctx);
 
             Path staging = Files.createDirectories(dir.resolve("staging"));
+            Map<Key, List<byte[]>> stagedVersions = new ConcurrentHashMap<>();
             try (OzxWriter archive = OzxWriter.create(dir.resolve("one.ozx"), OzxWriter.Options.of(slots()));
-                 FileSystemStore partial = FileSystemStore.open(staging)) {
+                 FileSystemStore stagingStore = FileSystemStore.open(staging)) {
+                WritableStore partial = new ForwardingStore(stagingStore) {
+                    @Override
+                    public void write(Key key, Bytes value) throws IOException {
+                        stagedVersions.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(value.toArray());
+                        super.write(key, value);
+                    }
+                };
                 pass(src, archive, partial, ctx);
                 assertThat(archive.supersededBytes()).as("bytes of replaced entries").isZero();
                 List<Key> keys = directory.list(Key.ROOT);
@@ -100,6 +113,13 @@ class PyramidWriterArchiveTest {
                     Optional<Bytes> a = archive.read(k);
                     assertThat(a).as(k.path()).isPresent();
                     assertThat(a.get().toArray()).as(k.path()).isEqualTo(directory.read(k).orElseThrow().toArray());
+                }
+                // the last part of a staged shard is merged straight into the archive: no staged version is
+                // the finished shard (staging it would write it once more and read it back)
+                assertThat(stagedVersions).as("shards staged").isNotEmpty();
+                for (Map.Entry<Key, List<byte[]>> e : stagedVersions.entrySet()) {
+                    byte[] finished = archive.read(e.getKey()).orElseThrow().toArray();
+                    assertThat(e.getValue()).as(e.getKey().path()).noneMatch(v -> Arrays.equals(v, finished));
                 }
             }
             try (Stream<Path> left = Files.walk(staging)) {

@@ -189,6 +189,22 @@ final class SegmentReader {
     }
 
     private static int inflate(byte[] enc, byte[] out, String what) throws CorruptDataException {
+        int fast = Libdeflate.zlibDecompress(enc, out); // a whole, clean stream: same bytes, about twice as fast
+        if (fast >= 0) {
+            return fast;
+        }
+        try {
+            return zlibInflate(enc, out);
+        } catch (DataFormatException e) {
+            throw new CorruptDataException(what + ": deflate data is malformed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The JDK's zlib: decodes the zlib stream {@code enc} into {@code out}, up to its length (bytes beyond are not
+     * decoded, as tifffile reads them); returns the bytes written, fewer when the stream ends or is cut short.
+     */
+    static int zlibInflate(byte[] enc, byte[] out) throws DataFormatException {
         Inflater inf = new Inflater();
         try {
             inf.setInput(enc);
@@ -201,8 +217,6 @@ final class SegmentReader {
                 o += n;
             }
             return o;
-        } catch (DataFormatException e) {
-            throw new CorruptDataException(what + ": deflate data is malformed: " + e.getMessage(), e);
         } finally {
             inf.end();
         }
