@@ -18,6 +18,7 @@ import json
 import os
 import platform
 import re
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -38,9 +39,13 @@ OPS = ["read-all", "read-chunks", "read-inner", "roundtrip"]
 LAYOUTS = ["uncompressed", "zstd", "sharded"]
 
 
+# extra JVM options of every ngff-engine process (--java-opts), for 'ngff' and 'ngff-before' alike
+JAVA_OPTS = []
+
+
 def java():
     home = os.environ.get("JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64")
-    return [str(Path(home) / "bin" / "java"), "--enable-native-access=ALL-UNNAMED"]
+    return [str(Path(home) / "bin" / "java"), "--enable-native-access=ALL-UNNAMED"] + JAVA_OPTS
 
 
 @contextmanager
@@ -142,6 +147,7 @@ def generate(dataset, layout, path, args):
 
 
 def cmd_run(args):
+    JAVA_OPTS[:] = shlex.split(args.java_opts)
     work = Path(args.workdir)
     work.mkdir(parents=True, exist_ok=True)
     out = Path(args.out)
@@ -235,7 +241,7 @@ def environment(args):
                              "m.version('tensorstore'), '| zarrs', m.version('zarrs'))"]),
         "java": version(java()[:1] + ["-version"]) or "?",
         "size": args.size, "chunk": args.chunk, "inner": args.inner, "runs": args.runs, "cache": args.cache,
-        "repeat": args.repeat,
+        "repeat": args.repeat, "java_opts": JAVA_OPTS,
     }
 
 
@@ -345,6 +351,8 @@ def main():
                    help="warm: cat the data before each run; cold: sync and drop the page cache before each run (root)")
     r.add_argument("--workdir", default=os.environ.get("NGFF_HARNESS_DIR", "/tmp/ngff-harness"))
     r.add_argument("--out", default="harness-results.json")
+    r.add_argument("--java-opts", default="",
+                   help="extra JVM options for ngff and ngff-before, e.g. '-XX:+UseTransparentHugePages' (recorded)")
     r.add_argument("--lock", default=None, help="flock this file around each measured group (e.g. /tmp/ngff-build.lock)")
     r.add_argument("--keep-data", action="store_true", help="keep the generated arrays for a later invocation")
     r.add_argument("--quick", action="store_true", help="smoke size: 256^3 (chunk 128, inner 32), 3 runs unless --runs")
