@@ -18,6 +18,7 @@ import json
 import os
 import platform
 import re
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -38,9 +39,13 @@ OPS = ["read-all", "read-chunks", "read-inner", "roundtrip"]
 LAYOUTS = ["uncompressed", "zstd", "sharded"]
 
 
+# extra JVM options of every ngff-engine process (--java-opts), for 'ngff' and 'ngff-before' alike
+JAVA_OPTS = []
+
+
 def java():
     home = os.environ.get("JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64")
-    return [str(Path(home) / "bin" / "java"), "--enable-native-access=ALL-UNNAMED"]
+    return [str(Path(home) / "bin" / "java"), "--enable-native-access=ALL-UNNAMED"] + JAVA_OPTS
 
 
 @contextmanager
@@ -98,6 +103,8 @@ def zarrs_rust(src):
 def tool_cmd(tool, op, src, dst, args):
     if tool == "ngff":
         base = java() + ["-cp", str(JAR), "dev.ngff.bench.harness.HarnessPeer"]
+    elif tool == "ngff-aot":
+        base = java() + [f"-XX:AOTCache={args.aot_cache}", "-cp", str(JAR), "dev.ngff.bench.harness.HarnessPeer"]
     elif tool == "ngff-before":
         base = java() + ["-cp", str(args.before_jar), "dev.ngff.bench.harness.HarnessPeer"]
     else:
@@ -141,7 +148,30 @@ def generate(dataset, layout, path, args):
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
 
 
+def train_aot_cache(work):
+    """
+    The JDK 25 ahead-of-time cache (JEP 483/514/515: classes loaded and linked, method profiles) of HarnessPeer,
+    as ./ngff has one of the CLI: one training process reads a small sharded ramp (64^3, 32^3 shards of 16^3
+    zstd inner chunks, not the measured data) and writes the cache at exit. Tool 'ngff-aot' runs with it.
+    """
+    train = work / "aot-train-sharded-64"
+    cache = work / "harness-peer.aot"
+    if not (train / "zarr.json").exists():
+        shutil.rmtree(train, ignore_errors=True)
+        subprocess.run(java() + ["-cp", str(JAR), "dev.ngff.bench.harness.HarnessPeer", "generate", str(train),
+                                 "sharded", "64", "32", "16"], check=True, stdout=subprocess.DEVNULL)
+    cache.unlink(missing_ok=True)
+    subprocess.run(java() + [f"-XX:AOTCacheOutput={cache}", "-Xlog:aot=warning", "-cp", str(JAR),
+                             "dev.ngff.bench.harness.HarnessPeer", "read-all", str(train)],
+                   check=True, stdout=subprocess.DEVNULL)
+    if not cache.exists():
+        raise RuntimeError(f"the AOT training run wrote no {cache}")
+    print(f"AOT cache of HarnessPeer: {cache} ({cache.stat().st_size >> 20} MiB)", file=sys.stderr, flush=True)
+    return cache
+
+
 def cmd_run(args):
+    JAVA_OPTS[:] = shlex.split(args.java_opts)
     work = Path(args.workdir)
     work.mkdir(parents=True, exist_ok=True)
     out = Path(args.out)
@@ -153,6 +183,10 @@ def cmd_run(args):
               "--no-default-features --features benchmark,ome,info; or set ZARRS_BENCHMARK_READ_SYNC)",
               file=sys.stderr, flush=True)
         tools.remove("zarrs-rust")
+    args.aot_cache = None
+    if args.aot:
+        with held(args.lock):
+            args.aot_cache = train_aot_cache(work)
     for dataset in args.datasets.split(","):
         for layout in args.layouts.split(","):
             src = work / f"{dataset}-{layout}-{args.size}"
@@ -162,7 +196,8 @@ def cmd_run(args):
                     if op == "read-inner" and layout not in args.inner_layouts.split(","):
                         continue
                     op_tools = [t for t in tools if t != "zarrs-rust" or op in ZARRS_RUST_OPS] + (["cat"] if op == "read-all" and layout == "uncompressed" else []) \
-                        + (["ngff-before"] if args.before_jar and layout in args.before_layouts.split(",") else [])
+                        + (["ngff-before"] if args.before_jar and layout in args.before_layouts.split(",") else []) \
+                        + (["ngff-aot"] if args.aot_cache else [])
                     load = os.getloadavg()[0]
                     expected = None
                     if op == "roundtrip":
@@ -235,7 +270,7 @@ def environment(args):
                              "m.version('tensorstore'), '| zarrs', m.version('zarrs'))"]),
         "java": version(java()[:1] + ["-version"]) or "?",
         "size": args.size, "chunk": args.chunk, "inner": args.inner, "runs": args.runs, "cache": args.cache,
-        "repeat": args.repeat,
+        "repeat": args.repeat, "java_opts": JAVA_OPTS,
     }
 
 
@@ -272,7 +307,7 @@ def cmd_report(args):
               "- Checksums: every tool's read is summed and compared with the others (round trips: the copy is "
               "read back by ngff-engine); a mismatch is marked with `!`. zarrs-rust (zarrs_benchmark_read_sync) "
               "times its own read, sums nothing and has no checksum.", ""]
-    peers = [t for t in ["ngff-before", "tensorstore", "zarrs", "zarrs-rust", "zarr", "cat"] if any(t in g for g in groups.values())]
+    peers = [t for t in ["ngff-before", "ngff-aot", "tensorstore", "zarrs", "zarrs-rust", "zarr", "cat"] if any(t in g for g in groups.values())]
     order = sorted(groups, key=lambda k: (k[4], k[3], k[0], LAYOUTS.index(k[1]), OPS.index(k[2])))
     metrics = [("seconds", "First call in a fresh process (what a command-line user sees)")]
     if any(m.get("repeat", 1) > 1 for m in metas):
@@ -345,6 +380,10 @@ def main():
                    help="warm: cat the data before each run; cold: sync and drop the page cache before each run (root)")
     r.add_argument("--workdir", default=os.environ.get("NGFF_HARNESS_DIR", "/tmp/ngff-harness"))
     r.add_argument("--out", default="harness-results.json")
+    r.add_argument("--java-opts", default="",
+                   help="extra JVM options for ngff and ngff-before, e.g. '-XX:+UseTransparentHugePages' (recorded)")
+    r.add_argument("--aot", action="store_true",
+                   help="also run tool 'ngff-aot': HarnessPeer with a JDK AOT cache trained on a small sharded array")
     r.add_argument("--lock", default=None, help="flock this file around each measured group (e.g. /tmp/ngff-build.lock)")
     r.add_argument("--keep-data", action="store_true", help="keep the generated arrays for a later invocation")
     r.add_argument("--quick", action="store_true", help="smoke size: 256^3 (chunk 128, inner 32), 3 runs unless --runs")
