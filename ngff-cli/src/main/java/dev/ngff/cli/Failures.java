@@ -24,14 +24,18 @@ final class Failures {
     static final class ExecutionHandler implements CommandLine.IExecutionExceptionHandler {
         @Override
         public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
-            PrintWriter err = cmd.getErr();
-            err.println("ngff " + cmd.getCommandName() + ": " + message(ex));
-            if (wantsTrace(parseResult)) {
-                ex.printStackTrace(err);
-            }
-            err.flush();
-            return FAILED;
+            return report(cmd.getCommandName(), ex, wantsTrace(parseResult), cmd.getErr());
         }
+    }
+
+    /** Reports a failure of the work of {@code ngff <command>} and returns its exit code ({@link #FAILED}). */
+    static int report(String command, Exception ex, boolean trace, PrintWriter err) {
+        err.println("ngff " + command + ": " + message(ex));
+        if (trace) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return FAILED;
     }
 
     /** Usage errors: the message and a pointer to the help, exit code 2. */

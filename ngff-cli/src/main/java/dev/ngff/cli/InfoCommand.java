@@ -10,6 +10,7 @@ import dev.ngff.metadata.ArrayMetadata;
 import dev.ngff.metadata.NodeMetadata;
 import dev.ngff.store.Key;
 import dev.ngff.store.ReadableStore;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -43,15 +44,30 @@ public final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        CommandLine cmd = spec.commandLine();
+        return describe(location, json, cmd.getOut(), cmd.getErr(), where -> Locations.openReadable(cmd, where));
+    }
+
+    /** Opens the store a location names; a malformed location is the caller's kind of usage error. */
+    @FunctionalInterface
+    interface Opener {
+        ReadableStore open(String location) throws IOException;
+    }
+
+    /**
+     * The work of {@code ngff info}, apart from picocli (so that {@link InfoFastPath} can run it without building
+     * a command model): prints the description of the node at {@code location} and returns the exit code.
+     */
+    static int describe(String location, boolean json, PrintWriter out, PrintWriter err, Opener opener)
+            throws IOException {
         List<NodeInfo> nodes = new ArrayList<>();
         String describe;
-        PrintWriter out = spec.commandLine().getOut();
         com.fasterxml.jackson.databind.node.ObjectNode omeJson = null;
-        try (ReadableStore store = Locations.openReadable(spec.commandLine(), location);
+        try (ReadableStore store = opener.open(location);
              ExecutionContext ctx = ExecutionContext.create()) {
             describe = store.describe();
             Locations.requireComplete(store); // a destination a copy has not finished
-            walk(store, Key.ROOT, ctx, nodes, spec.commandLine().getErr());
+            walk(store, Key.ROOT, ctx, nodes, err);
             java.util.Optional<dev.ngff.ome.OmeNode> ome = OmeInfo.open(store, ctx);
             if (ome.isPresent()) {
                 if (json) {

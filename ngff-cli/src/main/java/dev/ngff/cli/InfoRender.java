@@ -19,7 +19,13 @@ import java.util.Locale;
 
 /** Renders {@code ngff info} results as aligned text or as JSON. */
 final class InfoRender {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Holder: the text rendering does not build a mapper (start-up time). */
+    private static final class Writer {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+
+        private Writer() {
+        }
+    }
 
     private InfoRender() {
     }
@@ -47,7 +53,7 @@ final class InfoRender {
         line(out, "chunks", CodecText.shape(layout.chunkShape()));
         layout.shards().ifPresent(s -> line(out, "shards", CodecText.shape(s)));
         line(out, "codecs", CodecText.chain(a.codecs()));
-        line(out, "fill value", a.fillValue().toV3(a.dataType()).toString());
+        line(out, "fill value", Json.compact(a.fillValue().toV3(a.dataType())));
         a.dimensionNamesOptional().ifPresent(d -> line(out, "dimensions", String.join(", ", nullsAsDash(d))));
         String unit = layout.shards().isPresent() ? "shards" : "chunks";
         if (n.stored() != null) {
@@ -90,7 +96,7 @@ final class InfoRender {
             list.add(node(n));
         }
         try {
-            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+            return Writer.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -23,23 +23,29 @@ public final class Main implements Runnable {
 
     /**
      * The subcommands, in the order the help lists them. Registered in code rather than in the annotation so that a
-     * run of one command builds the picocli model (reflection over every option field) of that command only.
+     * run of one command builds the picocli model (reflection over every option field) of that command only. In a
+     * holder class so that {@link InfoFastPath} does not load picocli classes to build the map.
      */
-    private static final java.util.Map<String, java.util.function.Supplier<Object>> SUBCOMMANDS;
+    private static final class Subcommands {
+        static final java.util.Map<String, java.util.function.Supplier<Object>> ALL;
 
-    static {
-        java.util.Map<String, java.util.function.Supplier<Object>> m = new java.util.LinkedHashMap<>();
-        m.put("info", InfoCommand::new);
-        m.put("validate", ValidateCommand::new);
-        m.put("copy", CopyCommand::new);
-        m.put("convert", ConvertCommand::new);
-        m.put("pyramid", PyramidCommand::new);
-        m.put("sample", SampleCommand::new);
-        m.put("export", ExportCommand::new);
-        m.put("acquire", AcquireCommand::new);
-        m.put("serve", ServeCommand::new);
-        m.put("help", CommandLine.HelpCommand::new);
-        SUBCOMMANDS = java.util.Collections.unmodifiableMap(m);
+        static {
+            java.util.Map<String, java.util.function.Supplier<Object>> m = new java.util.LinkedHashMap<>();
+            m.put("info", InfoCommand::new);
+            m.put("validate", ValidateCommand::new);
+            m.put("copy", CopyCommand::new);
+            m.put("convert", ConvertCommand::new);
+            m.put("pyramid", PyramidCommand::new);
+            m.put("sample", SampleCommand::new);
+            m.put("export", ExportCommand::new);
+            m.put("acquire", AcquireCommand::new);
+            m.put("serve", ServeCommand::new);
+            m.put("help", CommandLine.HelpCommand::new);
+            ALL = java.util.Collections.unmodifiableMap(m);
+        }
+
+        private Subcommands() {
+        }
     }
 
     @Option(names = "--stacktrace", scope = ScopeType.INHERIT,
@@ -61,7 +67,16 @@ public final class Main implements Runnable {
 
     /** Runs the command line with the given output streams and returns the exit code (used by tests). */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        return execute(out, err, true, args);
+    }
+
+    /** Runs the command line, always through picocli when {@code fastPaths} is false (tests compare both). */
+    static int execute(PrintWriter out, PrintWriter err, boolean fastPaths, String... args) {
         try {
+            Integer fast = fastPaths ? InfoFastPath.run(out, err, args) : null;
+            if (fast != null) {
+                return fast;
+            }
             return commandLine(out, err, subcommandNamed(args)).execute(args);
         } catch (OutOfMemoryError e) {
             err.println("ngff: out of memory (" + e.getMessage() + "); give the JVM more heap (NGFF_JAVA_OPTS=-Xmx8g)"
@@ -97,7 +112,7 @@ public final class Main implements Runnable {
     private static String subcommandNamed(String... args) {
         for (String a : args) {
             if (!a.startsWith("-")) {
-                return SUBCOMMANDS.containsKey(a) && !a.equals("help") ? a : null;
+                return Subcommands.ALL.containsKey(a) && !a.equals("help") ? a : null;
             }
         }
         return null;
@@ -106,7 +121,7 @@ public final class Main implements Runnable {
     /** A command line with only the subcommand {@code only}, or with all of them when it is null. */
     private static CommandLine commandLine(PrintWriter out, PrintWriter err, String only) {
         CommandLine cl = new CommandLine(new Main());
-        for (var e : SUBCOMMANDS.entrySet()) {
+        for (var e : Subcommands.ALL.entrySet()) {
             if (only == null || only.equals(e.getKey())) {
                 cl.addSubcommand(e.getKey(), e.getValue().get());
             }

@@ -55,5 +55,6 @@ public final class AotTraining {
                 System.exit(1);
             }
         }
+        System.exit(0); // as ngff's own main does: the classes of the exit path (its logger lookup) go in the cache too
     }
 }

@@ -2,6 +2,7 @@ package dev.ngff.convert.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ngff.metadata.CodecSpec;
+import dev.ngff.metadata.Json;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +49,7 @@ public final class CodecText {
         if (key.equals("chunk_shape") && v.isArray()) {
             return shape(v);
         }
-        return v.toString();
+        return Json.compact(v);
     }
 
     private static String shape(JsonNode v) {
