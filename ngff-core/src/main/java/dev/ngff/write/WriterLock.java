@@ -11,7 +11,10 @@ import dev.ngff.store.Key;
 import dev.ngff.store.WritableStore;
 
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The writer lock of an array or hierarchy: one small JSON object, {@value #NAME}, at the node's root,
@@ -216,8 +219,8 @@ public final class WriterLock implements AutoCloseable {
      * Accepts keys below {@code node} with no held lock on any node between them and {@code node}. A lock
      * that cannot be read counts as held, so that an upload is kept when in doubt. Remembers each node looked at.
      */
-    private static java.util.function.Predicate<Key> notUnderAnotherLock(WritableStore store, Key node) {
-        java.util.Map<Key, Boolean> locked = new java.util.HashMap<>();
+    private static Predicate<Key> notUnderAnotherLock(WritableStore store, Key node) {
+        Map<Key, Boolean> locked = new HashMap<>();
         return k -> {
             for (Key dir = k.isRoot() ? k : k.parent(); !dir.equals(node) && dir.startsWith(node) && !dir.isRoot();
                  dir = dir.parent()) {
