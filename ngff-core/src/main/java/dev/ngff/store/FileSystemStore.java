@@ -439,20 +439,36 @@ public final class FileSystemStore implements Store {
             Objects.requireNonNull(piece, "piece");
         }
         Path target = path(key);
+        try {
+            inParentDirectory(key, dir -> {
+                writeAtomically(dir, target, pieces, false);
+                return null;
+            });
+        } catch (StoreException e) {
+            throw e;
+        } catch (IOException e) {
+            throw StoreErrors.failure(this, "writing", key, e);
+        }
+    }
+
+    /** An action on the directory that holds a key. */
+    private interface InDirectory<T> {
+        T apply(Path dir) throws IOException;
+    }
+
+    /**
+     * Creates the directories above {@code key} and runs {@code action} in its parent, again (up to
+     * {@link #MAX_WRITE_ATTEMPTS} times) when a concurrent delete pruned a directory we had created or a
+     * temp name collided; the last such failure is thrown as it is.
+     */
+    private <T> T inParentDirectory(Key key, InDirectory<T> action) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
-                Path dir = createParents(key);
-                writeAtomically(dir, target, pieces, false);
-                return;
+                return action.apply(createParents(key));
             } catch (NoSuchFileException | FileAlreadyExistsException e) {
-                // a concurrent delete pruned a directory we had created, or a temp name collided
                 if (attempt >= MAX_WRITE_ATTEMPTS) {
-                    throw StoreErrors.failure(this, "writing", key, e);
+                    throw e;
                 }
-            } catch (StoreException e) {
-                throw e;
-            } catch (IOException e) {
-                throw StoreErrors.failure(this, "writing", key, e);
             }
         }
     }
@@ -528,9 +544,14 @@ public final class FileSystemStore implements Store {
         }
     }
 
+    /** A fresh temp file name in {@code dir}: {@code .tmp-PID-RANDOM}, so a cleanup can tell whether its writer lives. */
+    private static Path tempPath(Path dir) {
+        return dir.resolve(TEMP_PREFIX + PID + "-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
+    }
+
     /** A new temp file in {@code dir} holding the pieces in order (forced to disk under the fsync option). */
     private Path newTempFile(Path dir, List<Bytes> pieces) throws IOException {
-        Path tmp = dir.resolve(TEMP_PREFIX + PID + "-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
+        Path tmp = tempPath(dir);
         FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         boolean written = false;
         try (FileChannel ch = channel) {
@@ -623,20 +644,13 @@ public final class FileSystemStore implements Store {
         /** Creates the directories and the temp file on first use, so that opening writes nothing. */
         private FileChannel channel() throws IOException {
             if (channel == null) {
-                for (int attempt = 1; ; attempt++) {
-                    try {
-                        dir = createParents(key);
-                        Path t = dir.resolve(TEMP_PREFIX + PID + "-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
-                        channel = FileChannel.open(t, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                        tmp = t;
-                        break;
-                    } catch (NoSuchFileException | FileAlreadyExistsException e) {
-                        // a concurrent delete pruned a directory we had created, or a temp name collided
-                        if (attempt >= MAX_WRITE_ATTEMPTS) {
-                            throw e;
-                        }
-                    }
-                }
+                channel = inParentDirectory(key, d -> {
+                    Path t = tempPath(d);
+                    FileChannel opened = FileChannel.open(t, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                    dir = d;
+                    tmp = t;
+                    return opened;
+                });
             }
             return channel;
         }
