@@ -21,6 +21,21 @@ import java.util.List;
  * Exit codes: 0 done, 1 failed (the destination is left incomplete; the same command resumes it), 2 usage.
  */
 public final class SparkMain {
+    /**
+     * Options of {@code ngff convert} / {@code ngff copy} that a Spark job refuses before Spark starts, and why (the
+     * shaping options are taken; these are about one process's run).
+     */
+    private static final java.util.Map<String, String> SINGLE_MACHINE_ONLY = java.util.Map.of(
+            "--resume", "a rerun of the same Spark command resumes",
+            "--overwrite", "give an empty target",
+            "--break-lock", "a rerun takes over the lock of a dead writer; a live one is not broken",
+            "--verify", "no pass that reads the target back against the source on Spark yet",
+            "--progress", "the driver prints shards done per stage",
+            "--fsync", "shards are written whole and renamed into place; no fsync on Spark yet",
+            "--memory", "set spark.executor.memory and spark.driver.memory instead",
+            "--workers", "one task per executor core: set spark.executor.cores instead",
+            "--ozx-pack", "a single-file target is written on one machine only");
+
     private SparkMain() {
     }
 
@@ -86,9 +101,10 @@ public final class SparkMain {
         List<String> positional = new ArrayList<>();
         try {
             for (int i = 1; i < args.length; i++) {
-                if (List.of("--resume", "--overwrite", "--verify", "--progress", "--break-lock").contains(args[i])) {
+                String why = SINGLE_MACHINE_ONLY.get(args[i]);
+                if (why != null) {
                     System.err.println("ngff-spark " + job + ": " + args[i] + " is an option of ngff " + job + " on one "
-                            + "machine only (a rerun of the same Spark command resumes; give an empty target otherwise)");
+                            + "machine only (" + why + ")");
                     return 2;
                 } else if (args[i].equals("--blocks-per-task")) {
                     perTask = Integer.parseInt(args[++i]);
@@ -104,6 +120,12 @@ public final class SparkMain {
         }
         if (positional.size() != 2) {
             System.err.println("ngff-spark " + job + ": give a source and a target, got " + positional.size() + " locations");
+            return 2;
+        }
+        String target = positional.get(1).toLowerCase(java.util.Locale.ROOT);
+        if (target.endsWith(".ozx") || target.endsWith(".zip")) {
+            System.err.println("ngff-spark " + job + ": " + positional.get(1) + ": a single-file (.ozx or .zip) target is "
+                    + "written by ngff " + job + " on one machine only; give a directory or s3:// target");
             return 2;
         }
         SparkBulkResult r;

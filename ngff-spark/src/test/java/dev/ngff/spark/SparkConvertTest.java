@@ -155,6 +155,10 @@ class SparkConvertTest {
             assertThat(SparkMain.run(new String[] {"copy", "--chunks", "0,64", a, b})).isEqualTo(2);
             assertThat(SparkMain.run(new String[] {"convert", "--ngff-version", "0.3", a, b})).isEqualTo(2);
             assertThat(SparkMain.run(new String[] {"copy", a})).isEqualTo(2);
+            assertThat(SparkMain.run(new String[] {"convert", "--fsync", "always", a, b})).isEqualTo(2);
+            assertThat(SparkMain.run(new String[] {"copy", "--workers", "4", a, b})).isEqualTo(2);
+            assertThat(SparkMain.run(new String[] {"convert", "--verify", a, b})).isEqualTo(2);
+            assertThat(SparkMain.run(new String[] {"convert", a, b + ".OZX"})).isEqualTo(2);
         } finally {
             System.setErr(err);
         }
@@ -164,8 +168,15 @@ class SparkConvertTest {
                 .contains("unknown option '--bogus'")
                 .contains("--chunks: '0,64': entry 0 must be positive")
                 .contains("--ngff-version must be 0.4, 0.5 or 0.6, got '0.3'")
-                .contains("give a source and a target, got 1");
+                .contains("give a source and a target, got 1")
+                .contains("--fsync is an option of ngff convert on one machine only")
+                .contains("--workers is an option of ngff copy on one machine only (one task per executor core")
+                .contains("--verify is an option of ngff convert on one machine only")
+                .contains("b.OZX: a single-file (.ozx or .zip) target is written by ngff convert on one machine only");
+        // one line per refusal (Spark's own log lines, if any, do not start so)
+        assertThat(text.lines().filter(l -> l.startsWith("ngff-spark "))).hasSize(9);
         assertThat(dir.resolve("b")).doesNotExist();
+        assertThat(dir.resolve("b.OZX")).doesNotExist();
     }
 
     /**

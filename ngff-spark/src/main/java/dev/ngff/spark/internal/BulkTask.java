@@ -69,7 +69,7 @@ public record BulkTask(BulkSpec spec, long failOnce, LongAccumulator shardsDone,
         long bytes = 0;
         try (ReadableStore src = spec.openSource();
              Store dst = Stores.openWritable(spec.target());
-             ExecutionContext ctx = ExecutionContext.create()) {
+             ExecutionContext ctx = TaskExecution.create()) {
             List<Step> steps = spec.planData(src, ctx); // no pixels read for group metadata
             BlockJournal journal = BlockJournal.openUnlisted(dst, Key.ROOT); // one GET per item, no LIST
             Map<Integer, ArrayCopier.Blocks> blocks = new HashMap<>();

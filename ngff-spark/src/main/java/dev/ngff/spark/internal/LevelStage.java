@@ -70,7 +70,7 @@ public record LevelStage(String location, String level0, String source, String t
         long skipped = 0;
         long bytes = 0;
         try (Store store = Stores.openWritable(location);
-             ExecutionContext ctx = ExecutionContext.create()) {
+             ExecutionContext ctx = TaskExecution.create()) {
             ZarrArray l0 = (ZarrArray) Zarr.openToResume(store, Key.of(level0), ctx);
             ZarrArray in = (ZarrArray) Zarr.openToResume(store, Key.of(source), ctx);
             ArrayMetadata meta = LevelLayout.of(l0.metadata(), shape);
