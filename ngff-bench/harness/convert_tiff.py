@@ -115,28 +115,21 @@ def main():
     with harness.held(args.lock):
         if not src.exists():
             subprocess.run([sys.executable, "-c", WRITE_TIFF, str(src), str(args.planes), str(args.size)], check=True)
-        for r in range(args.runs):
-            k = r % len(tools)
-            for tool in tools[k:] + tools[:k]:
-                dst = work / f"out-{tool}.ome.zarr"
-                shutil.rmtree(dst, ignore_errors=True)
-                harness.warm(src)
-                try:
-                    rec = harness.run_child(cmd(tool, src, dst, args), stdout_json=tool == "tifffile")
-                except RuntimeError as e:  # one tool failing does not lose the others' figures
-                    print(f"{tool} FAILED: {e}", file=sys.stderr, flush=True)
-                    records.append({"tool": tool, "run": r, "error": str(e)[-2000:]})
-                    continue
-                stored = sum(p.stat().st_size for p in dst.rglob("*") if p.is_file()) if dst.exists() else 0
-                levels = sorted(str(p.parent.relative_to(dst)) for p in dst.rglob("zarr.json")
-                                if json.loads(p.read_text()).get("node_type") == "array")
-                rec.update(tool=tool, run=r, source_bytes=source_bytes, tiff_bytes=src.stat().st_size,
-                           stored_bytes=stored, arrays=levels, gb_per_min=source_bytes / 1e9 / (rec["wall"] / 60))
-                records.append(rec)
-                print(f"{tool:10} run {r}: wall {rec['wall']:.2f} s, cpu {rec['cpu']:.2f} s, "
-                      f"rss {rec['rss_mib']:.0f} MiB, {rec['gb_per_min']:.2f} GB/min, stored {stored / 2**20:.0f} MiB, "
-                      f"arrays {levels}", file=sys.stderr, flush=True)
-                shutil.rmtree(dst, ignore_errors=True)
+        for r, tool in harness.rotated_rounds(tools, args.runs):
+            dst = work / f"out-{tool}.ome.zarr"
+            rec = harness.convert_once(tool, r, cmd(tool, src, dst, args), src, dst, records,
+                                       stdout_json=tool == "tifffile")
+            if rec is None:
+                continue
+            stored = rec["stored_bytes"]
+            levels = sorted(str(p.parent.relative_to(dst)) for p in dst.rglob("zarr.json")
+                            if json.loads(p.read_text()).get("node_type") == "array")
+            rec.update(source_bytes=source_bytes, tiff_bytes=src.stat().st_size, arrays=levels,
+                       gb_per_min=source_bytes / 1e9 / (rec["wall"] / 60))
+            print(f"{tool:10} run {r}: wall {rec['wall']:.2f} s, cpu {rec['cpu']:.2f} s (sys {rec['sys']:.2f}), "
+                  f"rss {rec['rss_mib']:.0f} MiB, {rec['gb_per_min']:.2f} GB/min, stored {stored / 2**20:.0f} MiB, "
+                  f"arrays {levels}", file=sys.stderr, flush=True)
+            shutil.rmtree(dst, ignore_errors=True)
     meta = {"uname": " ".join(os.uname()), "cpus": os.cpu_count(), "planes": args.planes, "size": args.size,
             "source_bytes": source_bytes, "tiff_bytes": src.stat().st_size, "memory": args.memory,
             "date": subprocess.run(["date", "-u", "+%Y-%m-%d %H:%M"], capture_output=True, text=True).stdout.strip()}

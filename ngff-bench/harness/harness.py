@@ -84,6 +84,8 @@ def run_child(cmd, stdout_json=True, repeat=1, capture=False):
     return {
         "wall": wall,
         "cpu": ru.ru_utime + ru.ru_stime,
+        "user": ru.ru_utime,
+        "sys": ru.ru_stime,
         "rss_mib": ru.ru_maxrss / 1024.0,
         **parsed,
     }
@@ -128,6 +130,35 @@ def drop_caches():
 
 def warm(path):
     subprocess.run(["cat"] + data_files(path), stdout=subprocess.DEVNULL, check=True)
+
+
+def rotated_rounds(tools, runs):
+    """(run, tool) in measuring order: every round runs each tool once, starting one tool later than the last."""
+    for r in range(runs):
+        k = r % len(tools)
+        for tool in tools[k:] + tools[:k]:
+            yield r, tool
+
+
+def convert_once(tool, run, cmd, src, dst, records, stdout_json=False):
+    """One conversion DST <- SRC by one whole process of a tool, from a warm page cache into a fresh DST.
+
+    Returns the record (run_child's, with tool, run and stored_bytes: the files under DST), also appended to
+    records; a failing tool is recorded with its error and gives None, so that one tool does not lose the others'
+    figures. DST is left for the caller to inspect and remove.
+    """
+    shutil.rmtree(dst, ignore_errors=True)
+    warm(src)
+    try:
+        rec = run_child(cmd, stdout_json=stdout_json)
+    except RuntimeError as e:
+        print(f"{tool} FAILED: {e}", file=sys.stderr, flush=True)
+        records.append({"tool": tool, "run": run, "error": str(e)[-2000:]})
+        return None
+    stored = sum(p.stat().st_size for p in Path(dst).rglob("*") if p.is_file()) if Path(dst).exists() else 0
+    rec.update(tool=tool, run=run, stored_bytes=stored)
+    records.append(rec)
+    return rec
 
 
 def generate(dataset, layout, path, args):
