@@ -139,9 +139,6 @@ def main():
                             rec0.update(op="write-all", tool="ngff", run=-1, note="source of the reads")
                             records["runs"].append(rec0)
                         os.environ["NGFF_HARNESS_REPEAT"] = str(args.repeat)
-                        if os.environ.get("S3_BENCH_DUMP"):  # debugging aid: thread dump 3 s into each ngff process
-                            subprocess.Popen(["bash", "-c", "sleep 3; for p in $(pgrep -f HarnessPeer); do "
-                                              "jcmd $p Thread.print; done > /tmp/st/dump-$RANDOM.txt 2>&1"])
                         rec = harness.run_child(cmd, repeat=args.repeat)
                         rec.update(op=op, tool=tool, run=r, load1=os.getloadavg()[0])
                         if op == "read-all":
