@@ -21,6 +21,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+sys.dont_write_bytecode = True  # no __pycache__ beside the harness
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness  # noqa: E402  (run_child, java, JAR, held, environment helpers)
 
