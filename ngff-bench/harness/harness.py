@@ -33,9 +33,17 @@ PEER_PY = Path(__file__).resolve().parent / "peer.py"
 TOOLS = ["ngff", "tensorstore", "zarrs", "zarr", "zarrs-rust"]
 # zarrs_tools' reader (`cargo install zarrs_tools@0.8.1 --no-default-features --features benchmark,ome,info`)
 ZARRS_READ = Path(os.environ.get("ZARRS_BENCHMARK_READ_SYNC", Path.home() / ".cargo" / "bin" / "zarrs_benchmark_read_sync"))
-# the operations each zarrs_benchmark_read_sync mode matches (its chunk modes differ from ours in concurrency)
-ZARRS_RUST_OPS = {"read-all": ["--read-all"]}
-OPS = ["read-all", "read-chunks", "read-inner", "roundtrip"]
+# the operations each zarrs_benchmark_read_sync mode matches: --concurrent-chunks N reads N stored chunks (or, with
+# --inner-chunks, N inner chunks) at a time, as our read-chunks-par / read-inner readers do
+ZARRS_RUST_OPS = {"read-all": lambda a: ["--read-all"],
+                  "read-chunks": lambda a: ["--concurrent-chunks", "1"],
+                  "read-chunks-par": lambda a: ["--concurrent-chunks", str(a.readers)],
+                  "read-inner": lambda a: ["--inner-chunks", "--concurrent-chunks", str(a.readers)],
+                  "read-inner-1": lambda a: ["--inner-chunks", "--concurrent-chunks", "1"]}
+# read-chunks: one stored chunk (shard) at a time; read-chunks-par: --readers threads each taking chunks in turn;
+# read-inner: --readers threads reading --inner^3 blocks; read-inner-1: the same with one reader
+OPS = ["read-all", "read-chunks", "read-chunks-par", "read-inner-1", "read-inner", "roundtrip"]
+INNER_OPS = ("read-inner", "read-inner-1")
 LAYOUTS = ["uncompressed", "zstd", "sharded"]
 
 
@@ -91,9 +99,9 @@ def run_child(cmd, stdout_json=True, repeat=1, capture=False):
     }
 
 
-def zarrs_rust(src):
-    """Runs zarrs_benchmark_read_sync --read-all: it times the read itself ("Decoded DIR in X ms") and sums nothing."""
-    rec = run_child([str(ZARRS_READ)] + ZARRS_RUST_OPS["read-all"] + [str(src)], stdout_json=False, capture=True)
+def zarrs_rust(op, src, args):
+    """Runs zarrs_benchmark_read_sync in the mode of op: it times the read itself ("Decoded DIR in X ms") and sums nothing."""
+    rec = run_child([str(ZARRS_READ)] + ZARRS_RUST_OPS[op](args) + [str(src)], stdout_json=False, capture=True)
     m = re.search(r"Decoded .* in ([0-9.]+)(ms|s|µs|us)\b", rec.pop("stdout"))
     if not m:
         raise RuntimeError(f"zarrs_benchmark_read_sync printed no timing line for {src}")
@@ -111,8 +119,10 @@ def tool_cmd(tool, op, src, dst, args):
         base = java() + ["-cp", str(args.before_jar), "dev.ngff.bench.harness.HarnessPeer"]
     else:
         base = [sys.executable, str(PEER_PY), tool]
-    if op == "read-inner":
-        return base + [op, str(src), str(args.readers), str(args.inner)]
+    if op in INNER_OPS:
+        return base + ["read-inner", str(src), str(args.readers if op == "read-inner" else 1), str(args.inner)]
+    if op == "read-chunks-par":
+        return base + ["read-chunks", str(src), str(args.readers)]
     if op == "roundtrip":
         return base + [op, str(src), str(dst)]
     return base + [op, str(src)]
@@ -161,13 +171,17 @@ def convert_once(tool, run, cmd, src, dst, records, stdout_json=False):
     return rec
 
 
+# datasets that HarnessPeer renders (dev.ngff.bench.Volumes); 'noisy' comes from `ngff sample`
+VOLUMES = {"ramp": "ramp", "zb": "zarr_benchmarks"}
+
+
 def generate(dataset, layout, path, args):
     if path.exists() and (path / "zarr.json").exists():
         return
     shutil.rmtree(path, ignore_errors=True)
-    if dataset == "ramp":
+    if dataset in VOLUMES:
         cmd = java() + ["-cp", str(JAR), "dev.ngff.bench.harness.HarnessPeer", "generate", str(path), layout,
-                        str(args.size), str(args.chunk), str(args.inner)]
+                        str(args.size), str(args.chunk), str(args.inner), VOLUMES[dataset]]
     else:
         n, c, i = args.size, args.chunk, args.inner
         cmd = [str(ROOT / "ngff"), "sample", str(path), "--plain", "--shape", f"{n},{n},{n}", "--seed", "1"]
@@ -224,7 +238,7 @@ def cmd_run(args):
             with held(args.lock):  # one hold per dataset and layout: a few minutes at 512^3
                 generate(dataset, layout, src, args)
                 for op in args.ops.split(","):
-                    if op == "read-inner" and layout not in args.inner_layouts.split(","):
+                    if op in INNER_OPS and layout not in args.inner_layouts.split(","):
                         continue
                     op_tools = [t for t in tools if t != "zarrs-rust" or op in ZARRS_RUST_OPS] + (["cat"] if op == "read-all" and layout == "uncompressed" else []) \
                         + (["ngff-before"] if args.before_jar and layout in args.before_layouts.split(",") else []) \
@@ -246,7 +260,7 @@ def cmd_run(args):
                                 rec = run_child(["cat"] + data_files(src), stdout_json=False)
                                 rec["seconds"] = rec["seconds_repeat"] = rec["wall"]
                             elif tool == "zarrs-rust":
-                                rec = zarrs_rust(src)
+                                rec = zarrs_rust(op, src, args)
                             else:
                                 rec = run_child(tool_cmd(tool, op, src, dst, args), repeat=args.repeat)
                             if op == "roundtrip":
@@ -394,12 +408,13 @@ def main():
     r.add_argument("--size", type=int, default=1024, help="cube edge (default 1024: 2 GiB of uint16)")
     r.add_argument("--chunk", type=int, default=256, help="chunk / shard edge (default 256)")
     r.add_argument("--inner", type=int, default=64, help="inner chunk edge of the sharded layout and read-inner block (default 64)")
-    r.add_argument("--readers", type=int, default=8, help="concurrent readers in read-inner (default 8)")
+    r.add_argument("--readers", type=int, default=8, help="concurrent readers in read-inner and read-chunks-par (default 8)")
     r.add_argument("--runs", type=int, default=None, help="runs per tool (default 5, --quick 3; medians)")
     r.add_argument("--repeat", type=int, default=2,
                    help="calls of the operation per process (default 2): the first call is the fresh-process figure, "
                         "the last the warmed-up one (JIT compiled, libraries loaded)")
-    r.add_argument("--datasets", default="ramp,noisy")
+    r.add_argument("--datasets", default="ramp,noisy",
+                   help="ramp (z+y+x), zb (zarr_benchmarks' data: (x + y*y/32 + z^3) mod 65536), noisy")
     r.add_argument("--layouts", default=",".join(LAYOUTS))
     r.add_argument("--ops", default=",".join(OPS))
     r.add_argument("--inner-layouts", default="sharded", help="layouts read-inner runs on (default sharded)")

@@ -2,7 +2,9 @@
 
 Usage: peer.py TOOL OP DIR [ARGS...]
   TOOL: tensorstore | zarr (zarr-python 3, default pipeline) | zarrs (zarr-python with the zarrs pipeline)
-  OP:   read-all DIR | read-chunks DIR | read-inner DIR READERS EDGE | roundtrip SRC DST
+  OP:   read-all DIR | read-chunks DIR [READERS] | read-inner DIR READERS EDGE | roundtrip SRC DST
+  DIR, SRC and DST may be s3://bucket/prefix?endpoint=URL (tensorstore's s3 driver, path-style against that endpoint,
+  credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)
 Prints one JSON line {"seconds": ..., "seconds_repeat": ..., "checksum": ..., "bytes": ...}, the same as
 HarnessPeer (Java): NGFF_HARNESS_REPEAT=N repeats the operation N times in the process; "seconds" is
 the first call, "seconds_repeat" the last (warm code, warm caches of the tool itself).
@@ -35,8 +37,22 @@ class TensorStorePeer:
         import tensorstore as ts
         self.ts = ts
 
+    @staticmethod
+    def kvstore(path):
+        """A file kvstore, or tensorstore's s3 driver for s3://bucket/prefix?endpoint=URL."""
+        if not path.startswith("s3://"):
+            return {"driver": "file", "path": path}
+        from urllib.parse import urlsplit, parse_qs
+        u = urlsplit(path)
+        spec = {"driver": "s3", "bucket": u.netloc, "path": u.path.lstrip("/").rstrip("/") + "/",
+                "aws_region": "us-east-1"}
+        endpoint = parse_qs(u.query).get("endpoint")
+        if endpoint:
+            spec["endpoint"] = endpoint[0]
+        return spec
+
     def open(self, path):
-        return self.ts.open({"driver": "zarr3", "kvstore": {"driver": "file", "path": path}}, read=True).result()
+        return self.ts.open({"driver": "zarr3", "kvstore": self.kvstore(path)}, read=True).result()
 
     def storage_chunk(self, arr):
         return tuple(arr.chunk_layout.write_chunk.shape)
@@ -48,7 +64,9 @@ class TensorStorePeer:
         spec = src.spec(minimal_spec=False).to_json()
         spec.pop("transform", None)
         # no fsync, like zarr-python and ngff-engine's file store by default (tensorstore's default syncs)
-        spec["kvstore"] = {"driver": "file", "path": path, "file_io_sync": False}
+        spec["kvstore"] = self.kvstore(path)
+        if spec["kvstore"]["driver"] == "file":
+            spec["kvstore"]["file_io_sync"] = False
         return self.ts.open(spec, create=True, delete_existing=True).result()
 
     def write(self, dst, sl, data):
@@ -94,6 +112,22 @@ def run_once(peer, op, path, argv):
         total = checksum(data)
         nbytes = data.nbytes
         excluded = time.perf_counter() - t
+    elif op == "read-chunks" and len(argv) > 4 and int(argv[4]) > 1:
+        readers = int(argv[4])
+        chunks = list(boxes(arr.shape, peer.storage_chunk(arr)))
+
+        def chunk_reader(k):  # checksums inside the readers (they overlap), as in read-inner
+            s, n = 0, 0
+            for sl in chunks[k::readers]:
+                data = peer.read(arr, sl)
+                s += checksum(data)
+                n += data.nbytes
+            return s, n
+
+        with ThreadPoolExecutor(readers) as pool:
+            for s, n in pool.map(chunk_reader, range(readers)):
+                total += s
+                nbytes += n
     elif op == "read-chunks":
         for sl in boxes(arr.shape, peer.storage_chunk(arr)):
             data = peer.read(arr, sl)

@@ -20,6 +20,16 @@ public enum Volumes {
             return (short) (z + y + x);
         }
     },
+    /**
+     * zarr_benchmarks' own data (its generator script): value = (x + y*y/32 + z^3) mod 65536, with x the
+     * fastest axis. Smooth along x, so it compresses about as well as the ramp.
+     */
+    ZARR_BENCHMARKS {
+        @Override
+        short value(long z, long y, long x) {
+            return (short) (x + y * y / 32 + z * z * z);
+        }
+    },
     NOISY {
         @Override
         short value(long z, long y, long x) {

@@ -251,23 +251,20 @@ public final class ZarrArray implements ZarrNode {
         }
     }
 
-    /** The stored bytes of the large chunks one read holds at once, beyond one chunk per decoding core. */
-    static final long READ_BYTES_IN_FLIGHT = 64L << 20;
-
     /**
      * Chunk tasks of one read in flight: the context's {@code chunksInFlight}, but for large chunks (shards)
-     * no more than one per CPU permit plus one being read ahead, or {@link #READ_BYTES_IN_FLIGHT} worth of
-     * decoded chunk size. Every task holds its chunk's stored bytes until its decode ends, and tasks waiting
+     * no more than one per CPU permit plus one being read ahead, or the context's {@code readBytesInFlight}
+     * worth of decoded chunk size. Every task holds its chunk's stored bytes until its decode ends, and tasks waiting
      * for a CPU permit only hold memory: with 32 MiB chunks on 2 cores, 20 tasks held every chunk's
      * compressed bytes at once (most of the peak RSS above the result's size).
      */
     private int readTasksInFlight() {
         return readTasksInFlight(NdBuffer.elementCount(meta.chunkShape()) * (long) meta.dataType().byteSize(),
-                ctx.config().cpuConcurrency(), ctx.config().chunksInFlight());
+                ctx.config().cpuConcurrency(), ctx.config().chunksInFlight(), ctx.config().readBytesInFlight());
     }
 
-    static int readTasksInFlight(long chunkBytes, int cpuConcurrency, int chunksInFlight) {
-        long byBytes = Math.max(cpuConcurrency + 1L, READ_BYTES_IN_FLIGHT / Math.max(1, chunkBytes));
+    static int readTasksInFlight(long chunkBytes, int cpuConcurrency, int chunksInFlight, long readBytesInFlight) {
+        long byBytes = Math.max(cpuConcurrency + 1L, readBytesInFlight / Math.max(1, chunkBytes));
         return (int) Math.min(chunksInFlight, byBytes);
     }
 

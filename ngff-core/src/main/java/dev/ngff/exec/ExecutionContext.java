@@ -30,13 +30,22 @@ public final class ExecutionContext implements AutoCloseable {
      *                         {@code .zattrs}, {@code .zgroup}, {@code .zmetadata}) that is read; a larger
      *                         one is invalid metadata, and no more than this many bytes (plus one) are
      *                         read from the store to find out
+     * @param readBytesInFlight how much decoded chunk size one read call keeps in flight when chunks are large:
+     *                         a read holds at most {@code max(cpuConcurrency + 1, readBytesInFlight / chunk
+     *                         size)} chunk tasks at once (never more than {@code chunksInFlight}), each holding
+     *                         its chunk's stored bytes until its decode ends. Small chunks are bounded by
+     *                         {@code chunksInFlight} alone; large ones (shards) by one per decoding core plus
+     *                         one read ahead when this budget is below two chunks. Default
+     *                         {@link #DEFAULT_READ_BYTES_IN_FLIGHT}; at least 1
      */
     public record Config(int ioConcurrency, int cpuConcurrency, int chunksInFlight, long cacheBytes,
-                         long maxMetadataBytes) {
+                         long maxMetadataBytes, long readBytesInFlight) {
         /** The largest default cache budget. */
         public static final long MAX_DEFAULT_CACHE_BYTES = 256L << 20;
         /** The default {@link #maxMetadataBytes}: 64 MiB, room for consolidated metadata of ~50,000 arrays. */
         public static final long DEFAULT_MAX_METADATA_BYTES = 64L << 20;
+        /** The default {@link #readBytesInFlight}: 64 MiB of decoded chunks per read call. */
+        public static final long DEFAULT_READ_BYTES_IN_FLIGHT = 64L << 20;
 
         public Config {
             if (ioConcurrency < 1 || cpuConcurrency < 1 || chunksInFlight < 1) {
@@ -49,6 +58,16 @@ public final class ExecutionContext implements AutoCloseable {
             if (maxMetadataBytes < 1 || maxMetadataBytes > Integer.MAX_VALUE - 16) {
                 throw new IllegalArgumentException("maxMetadataBytes must lie in 1..2^31-17, got " + maxMetadataBytes);
             }
+            if (readBytesInFlight < 1) {
+                throw new IllegalArgumentException("readBytesInFlight must be positive, got " + readBytesInFlight);
+            }
+        }
+
+        /** The limits, cache budget and metadata bound with the default {@link #readBytesInFlight}. */
+        public Config(int ioConcurrency, int cpuConcurrency, int chunksInFlight, long cacheBytes,
+                      long maxMetadataBytes) {
+            this(ioConcurrency, cpuConcurrency, chunksInFlight, cacheBytes, maxMetadataBytes,
+                    DEFAULT_READ_BYTES_IN_FLIGHT);
         }
 
         /** The three limits with the default cache budget and metadata bound. */
@@ -76,23 +95,27 @@ public final class ExecutionContext implements AutoCloseable {
         }
 
         public Config withIoConcurrency(int n) {
-            return new Config(n, cpuConcurrency, chunksInFlight, cacheBytes, maxMetadataBytes);
+            return new Config(n, cpuConcurrency, chunksInFlight, cacheBytes, maxMetadataBytes, readBytesInFlight);
         }
 
         public Config withCpuConcurrency(int n) {
-            return new Config(ioConcurrency, n, chunksInFlight, cacheBytes, maxMetadataBytes);
+            return new Config(ioConcurrency, n, chunksInFlight, cacheBytes, maxMetadataBytes, readBytesInFlight);
         }
 
         public Config withChunksInFlight(int n) {
-            return new Config(ioConcurrency, cpuConcurrency, n, cacheBytes, maxMetadataBytes);
+            return new Config(ioConcurrency, cpuConcurrency, n, cacheBytes, maxMetadataBytes, readBytesInFlight);
         }
 
         public Config withCacheBytes(long bytes) {
-            return new Config(ioConcurrency, cpuConcurrency, chunksInFlight, bytes, maxMetadataBytes);
+            return new Config(ioConcurrency, cpuConcurrency, chunksInFlight, bytes, maxMetadataBytes, readBytesInFlight);
         }
 
         public Config withMaxMetadataBytes(long n) {
-            return new Config(ioConcurrency, cpuConcurrency, chunksInFlight, cacheBytes, n);
+            return new Config(ioConcurrency, cpuConcurrency, chunksInFlight, cacheBytes, n, readBytesInFlight);
+        }
+
+        public Config withReadBytesInFlight(long bytes) {
+            return new Config(ioConcurrency, cpuConcurrency, chunksInFlight, cacheBytes, maxMetadataBytes, bytes);
         }
     }
 

@@ -9,6 +9,8 @@ import dev.ngff.exec.ExecutionContext;
 import dev.ngff.metadata.DataType;
 import dev.ngff.store.FileSystemStore;
 import dev.ngff.store.Key;
+import dev.ngff.store.Store;
+import dev.ngff.store.Stores;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -16,6 +18,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
@@ -30,12 +33,14 @@ import java.util.concurrent.Future;
  * read, computed after the clock stops) lets the driver check that every tool read the same data.
  *
  * <pre>
- * generate   DIR LAYOUT SIZE CHUNK INNER     ramp volume, uncompressed|zstd|sharded
+ * generate   DIR LAYOUT SIZE CHUNK INNER [VOLUME]  a volume of {@link Volumes} (default ramp), uncompressed|zstd|sharded
  * read-all   DIR                             the whole array in one call
- * read-chunks DIR                            one call per stored chunk (shard), in order
+ * read-chunks DIR [READERS]                  one call per stored chunk (shard), in order; READERS threads (default 1)
  * read-inner DIR READERS EDGE                EDGE^3 blocks, READERS threads sharing one handle
  * roundtrip  SRC DST                         copy chunk (shard) by chunk into a new array of the same layout
  * </pre>
+ * DIR (SRC, DST) may also be a location that {@link Stores} opens, such as
+ * {@code s3://bucket/prefix?endpoint=http://127.0.0.1:9000} (with ngff-s3 on the class path).
  */
 public final class HarnessPeer {
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -51,17 +56,18 @@ public final class HarnessPeer {
         int repeat = Math.max(1, Integer.parseInt(System.getenv().getOrDefault("NGFF_HARNESS_REPEAT", "1")));
         try (ExecutionContext ctx = ExecutionContext.create()) {
             String op = args[0];
-            Path dir = Path.of(args[1]);
+            String dir = args[1];
             Result first = null;
             Result last = null;
             for (int i = 0; i < (op.equals("generate") ? 1 : repeat); i++) {
                 last = switch (op) {
                     case "generate" -> generate(ctx, dir, Layout.valueOf(args[2].toUpperCase(Locale.ROOT)),
-                            Long.parseLong(args[3]), Long.parseLong(args[4]), Long.parseLong(args[5]));
+                            Long.parseLong(args[3]), Long.parseLong(args[4]), Long.parseLong(args[5]),
+                            args.length > 6 ? Volumes.valueOf(args[6].toUpperCase(Locale.ROOT)) : Volumes.RAMP);
                     case "read-all" -> readAll(ctx, dir);
-                    case "read-chunks" -> readChunks(ctx, dir);
+                    case "read-chunks" -> readChunks(ctx, dir, args.length > 2 ? Integer.parseInt(args[2]) : 1);
                     case "read-inner" -> readInner(ctx, dir, Integer.parseInt(args[2]), Long.parseLong(args[3]));
-                    case "roundtrip" -> roundtrip(ctx, dir, Path.of(args[2]));
+                    case "roundtrip" -> roundtrip(ctx, dir, args[2]);
                     default -> throw new IllegalArgumentException("unknown operation " + op);
                 };
                 first = first == null ? last : first;
@@ -69,6 +75,9 @@ public final class HarnessPeer {
             // seconds: the first call in a fresh process; seconds_repeat: the last of NGFF_HARNESS_REPEAT calls
             System.out.printf(Locale.ROOT, "{\"seconds\": %.6f, \"seconds_repeat\": %.6f, \"checksum\": %d, \"bytes\": %d}%n",
                     first.seconds(), last.seconds(), first.checksum(), first.bytes());
+        }
+        if (Arrays.stream(args).anyMatch(HarnessPeer::isUri)) {
+            System.exit(0); // an S3 client's event-loop threads would keep the process alive
         }
     }
 
@@ -91,25 +100,35 @@ public final class HarnessPeer {
         return total;
     }
 
-    private static ZarrArray open(ExecutionContext ctx, Path dir) throws IOException {
-        return Zarr.openArray(FileSystemStore.open(dir), Key.ROOT, ctx);
+    private static ZarrArray open(ExecutionContext ctx, String location) throws IOException {
+        return Zarr.openArray(isUri(location) ? Stores.open(location) : FileSystemStore.open(Path.of(location)),
+                Key.ROOT, ctx);
     }
 
-    /** Writes the ramp volume slab by slab (one chunk thick), so memory stays at one slab. */
-    private static Result generate(ExecutionContext ctx, Path dir, Layout layout, long size, long chunk, long inner)
-            throws IOException {
+    /** A store location with a scheme (s3://...); anything else is a directory. */
+    private static boolean isUri(String location) {
+        return location.contains("://");
+    }
+
+    private static Store openWritable(String location) throws IOException {
+        return isUri(location) ? Stores.openWritable(location) : FileSystemStore.open(Path.of(location));
+    }
+
+    /** Writes the volume slab by slab (one chunk thick), so memory stays at one slab. */
+    private static Result generate(ExecutionContext ctx, String dir, Layout layout, long size, long chunk, long inner,
+            Volumes volume) throws IOException {
         long start = System.nanoTime();
-        ZarrArray a = Zarr.createArray(FileSystemStore.open(dir), Key.ROOT, layout.metadata(size, chunk, inner), ctx);
+        ZarrArray a = Zarr.createArray(openWritable(dir), Key.ROOT, layout.metadata(size, chunk, inner), ctx);
         for (long z = 0; z < size; z += chunk) {
             long depth = Math.min(chunk, size - z);
             NdBuffer slab = NdBuffer.allocate(DataType.UINT16, depth, size, size);
-            Volumes.RAMP.render(new long[] {z, 0, 0}, slab);
+            volume.render(new long[] {z, 0, 0}, slab);
             a.write(new long[] {z, 0, 0}, slab);
         }
         return report(start, 0, 0, size * size * size * 2);
     }
 
-    private static Result readAll(ExecutionContext ctx, Path dir) throws IOException {
+    private static Result readAll(ExecutionContext ctx, String dir) throws IOException {
         long start = System.nanoTime();
         ZarrArray a = open(ctx, dir);
         NdBuffer all = a.read();
@@ -143,23 +162,64 @@ public final class HarnessPeer {
         }
     }
 
-    private static Result readChunks(ExecutionContext ctx, Path dir) throws IOException {
+    /**
+     * One read call per stored chunk (shard). With more than one reader, READERS threads share the handle and
+     * take chunks in turn (as zarrs_benchmark_read_sync --concurrent-chunks does); their checksums then count
+     * in the time, as in read-inner, since the threads overlap.
+     */
+    private static Result readChunks(ExecutionContext ctx, String dir, int readers) throws Exception {
         long start = System.nanoTime();
         ZarrArray a = open(ctx, dir);
-        long checksumNanos = 0;
+        List<long[][]> boxes = chunkBoxes(a);
+        if (readers <= 1) {
+            long checksumNanos = 0;
+            long checksum = 0;
+            long bytes = 0;
+            for (long[][] box : boxes) {
+                NdBuffer b = a.read(box[0], box[1]);
+                long t = System.nanoTime();
+                checksum += sum(b);
+                bytes += b.segment().byteSize();
+                checksumNanos += System.nanoTime() - t;
+            }
+            return report(start, checksumNanos, checksum, bytes);
+        }
+        long[][] sums = new long[readers][2];
+        try (ExecutorService pool = Executors.newFixedThreadPool(readers)) {
+            List<Future<?>> running = new ArrayList<>();
+            for (int r = 0; r < readers; r++) {
+                int reader = r;
+                running.add(pool.submit(() -> {
+                    for (int i = reader; i < boxes.size(); i += readers) {
+                        NdBuffer b = a.read(boxes.get(i)[0], boxes.get(i)[1]);
+                        sums[reader][0] += sum(b);
+                        sums[reader][1] += b.segment().byteSize();
+                    }
+                    return null;
+                }));
+            }
+            awaitAll(running);
+        }
         long checksum = 0;
         long bytes = 0;
-        for (long[][] box : chunkBoxes(a)) {
-            NdBuffer b = a.read(box[0], box[1]);
-            long t = System.nanoTime();
-            checksum += sum(b);
-            bytes += b.segment().byteSize();
-            checksumNanos += System.nanoTime() - t;
+        for (long[] s : sums) {
+            checksum += s[0];
+            bytes += s[1];
         }
-        return report(start, checksumNanos, checksum, bytes);
+        return report(start, 0, checksum, bytes);
     }
 
-    private static Result readInner(ExecutionContext ctx, Path dir, int readers, long edge) throws Exception {
+    private static void awaitAll(List<Future<?>> running) throws Exception {
+        for (Future<?> f : running) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                throw new IOException("reader failed", e.getCause());
+            }
+        }
+    }
+
+    private static Result readInner(ExecutionContext ctx, String dir, int readers, long edge) throws Exception {
         long start = System.nanoTime();
         ZarrArray a = open(ctx, dir);
         long[] shape = a.shape();
@@ -183,13 +243,7 @@ public final class HarnessPeer {
                     return null;
                 }));
             }
-            for (Future<?> f : running) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    throw new IOException("reader failed", e.getCause());
-                }
-            }
+            awaitAll(running);
         }
         long checksum = 0;
         for (long[] s : sums) {
@@ -198,10 +252,10 @@ public final class HarnessPeer {
         return report(start, 0, checksum, total * edge * edge * edge * 2);
     }
 
-    private static Result roundtrip(ExecutionContext ctx, Path src, Path dst) throws IOException {
+    private static Result roundtrip(ExecutionContext ctx, String src, String dst) throws IOException {
         long start = System.nanoTime();
         ZarrArray a = open(ctx, src);
-        ZarrArray b = Zarr.createArray(FileSystemStore.open(dst), Key.ROOT, a.metadata(), ctx);
+        ZarrArray b = Zarr.createArray(openWritable(dst), Key.ROOT, a.metadata(), ctx);
         long bytes = 0;
         for (long[][] box : chunkBoxes(a)) {
             NdBuffer chunk = a.read(box[0], box[1]);
