@@ -12,7 +12,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -125,11 +124,7 @@ public final class HttpServer implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         ChannelPipeline p = ch.pipeline();
                         ssl.ifPresent(s -> p.addLast("tls", s.newHandler(ch.alloc())));
-                        p.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
-                                .setMaxInitialLineLength(8192)
-                                .setMaxHeaderSize(config.maxHeaderBytes())
-                                .setMaxChunkSize(8192)
-                                .setHeadersFactory(KeptRequestHeaders.FACTORY)));
+                        p.addLast("http", new HttpServerCodec(8192, config.maxHeaderBytes(), 8192));
                         if (ssl.isPresent()) {
                             p.addLast("chunked", new ChunkedWriteHandler());
                         }
