@@ -135,7 +135,7 @@ run() {  # server port connections -> "req/s p50 p99 errors"
     done
 } | tee "$work/table.md"
 
-transport=$(grep -o '(epoll[^)]*)\|(nio[^)]*)' "$work/ngff.out" | head -n 1)
+transport=$(grep -o '(io_uring[^)]*)\|(epoll[^)]*)\|(nio[^)]*)' "$work/ngff.out" | head -n 1)
 {
     echo
     echo "array: $shape uint16, chunks $chunks, zstd:1; $nkeys chunk files, $bytes bytes; wrk -t$threads -d$duration, random chunk per request"

@@ -13,6 +13,7 @@ module dev.ngff.server {
     requires java.management;
     requires jdk.management;
     requires static io.netty.transport.classes.epoll;
+    requires static io.netty.transport.classes.io_uring;
 
     exports dev.ngff.server;
 }

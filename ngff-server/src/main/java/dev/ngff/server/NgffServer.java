@@ -68,7 +68,7 @@ public final class NgffServer implements AutoCloseable {
         return server.peakConnections();
     }
 
-    /** The event-loop transport in use: "epoll" or "nio". */
+    /** The event-loop transport in use: "io_uring", "epoll" or "nio". */
     public String transport() {
         return server.transport();
     }

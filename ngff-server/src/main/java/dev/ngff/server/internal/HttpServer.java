@@ -79,7 +79,7 @@ public final class HttpServer implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Channel serverChannel;
-    private final boolean epoll;
+    private final Transports transport;
 
     private HttpServer(ServerConfig config, List<Dataset> datasets) throws IOException {
         this.config = config;
@@ -94,17 +94,17 @@ public final class HttpServer implements AutoCloseable {
                 + config.chunkMaxAgeSeconds());
         Optional<SslContext> ssl = sslContext(config);
         this.tls = ssl.isPresent();
-        this.epoll = Transports.epoll();
-        this.boss = new MultiThreadIoEventLoopGroup(1, Transports.ioHandlerFactory(epoll));
+        this.transport = Transports.pick();
+        this.boss = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         this.workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
-                Transports.ioHandlerFactory(epoll));
+                transport.ioHandlerFactory());
         this.blockingReads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ngff-serve-read-", 0).factory());
         HttpServer self = this;
         ServerBootstrap b = new ServerBootstrap();
-        Transports.tune(b, epoll);
+        transport.tune(b);
         b
                 .group(boss, workers)
-                .channel(Transports.serverChannel(epoll))
+                .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096) // a reader that connects thousands of times at once (capped by somaxconn)
                 .handler(new ChannelInboundHandlerAdapter() {
                     @Override
@@ -174,9 +174,9 @@ public final class HttpServer implements AutoCloseable {
         return peakConnections.get();
     }
 
-    /** "epoll" or "nio". */
+    /** "io_uring", "epoll" or "nio". */
     public String transport() {
-        return epoll ? "epoll" : "nio";
+        return transport.label();
     }
 
     /** Blocks until the server channel closes. */
