@@ -7,6 +7,7 @@ and by acquire-zarr (frames_peer.py), each in its own process, tools alternating
 Compressor.ZSTD), the same for both. Both outputs are read back by ngff-engine and checked against the frames.
 
   frames.py [--frames 256] [--runs 1] [--lock /tmp/ngff-build.lock] [--out results.json]
+            [--edge 2048] [--codecs none,zstd-1,...]   (uncompressed: the bytes codec alone, for the disk ceiling)
 """
 import argparse
 import datetime
@@ -17,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -39,15 +41,23 @@ def main():
     ap.add_argument("--mode", default="writer", choices=["writer", "acquire", "acquire3"],
                     help="ngff-engine's path: ArrayWriter, or the acquisition writer (acquire3: 3 live levels, "
                          "against acquire-zarr with its mean multiscale on)")
+    ap.add_argument("--edge", type=int, default=1024, help="frame edge in pixels (a multiple of 256)")
+    ap.add_argument("--codecs", default="blosc-zstd-1-shuffle,zstd-1", help="cases, comma-separated: blosc-zstd-1-shuffle, zstd-1, none")
+    ap.add_argument("--sync", action="store_true",
+                    help="also time a sync(1) after each tool's run (writeback of what the page cache still holds)")
     a = ap.parse_args()
+    if a.edge % 256:
+        ap.error("--edge must be a multiple of 256")
     work = Path(tempfile.mkdtemp(prefix="ngff-frames-", dir=a.tmp))
     pool = work / "pool.u16"
     # the driver never holds bulk data itself: its RSS would become every child's floor
-    subprocess.run([sys.executable, str(PEER), "pool", str(pool), str(POOL_FRAMES)], check=True)
-    cases = [
-        ("blosc-zstd-1-shuffle", ["blosc-zstd"], ["blosc-zstd", "1"]),
-        ("zstd-1", ["zstd"], ["zstd", "0"]),
-    ]
+    subprocess.run([sys.executable, str(PEER), "pool", str(pool), str(POOL_FRAMES), str(a.edge)], check=True)
+    known = {
+        "blosc-zstd-1-shuffle": (["blosc-zstd"], ["blosc-zstd", "1"]),
+        "zstd-1": (["zstd"], ["zstd", "0"]),
+        "none": (["none"], ["none", "0"]),
+    }
+    cases = [(c, *known[c]) for c in a.codecs.split(",")]
     records = []
     try:
         for run in range(a.runs):
@@ -57,18 +67,22 @@ def main():
                     shutil.rmtree(out, ignore_errors=True)
                     if tool == "ngff":
                         cmd = java() + a.jvm_args.split() + ["-cp", a.jar, "dev.ngff.bench.harness.FrameWriteBench", str(out), *ours,
-                                        str(a.frames), str(pool), a.mode, str(a.buffer_mib)]
+                                        str(a.frames), str(pool), a.mode, str(a.buffer_mib), str(a.edge)]
                     else:
-                        cmd = [sys.executable, str(PEER), "write", str(out), *theirs, str(a.frames), str(pool)]
-                        if a.mode == "acquire3":
-                            cmd.append("3")
+                        cmd = [sys.executable, str(PEER), "write", str(out), *theirs, str(a.frames), str(pool),
+                               "3" if a.mode == "acquire3" else "1", str(a.edge)]
                     with held(a.lock):
+                        os.sync()  # untimed: the previous run's dirty pages are not this run's writeback
                         r = run_child(cmd)
+                        if a.sync:
+                            t0 = time.perf_counter()
+                            os.sync()
+                            r["sync_seconds"] = time.perf_counter() - t0
                     r.update(tool=tool, case=label, run=run, mb_s=r["bytes"] / r["seconds"] / 1e6,
                              stored_mib=sum(f.stat().st_size for f in out.rglob("*") if f.is_file()) / 2**20)
                     level0 = out / "0" if (out / "0" / "zarr.json").exists() else out  # an OME image's level 0
                     check = subprocess.run([sys.executable, str(PEER), "check", str(level0), str(pool), str(a.frames),
-                                            " ".join(java()), a.jar], capture_output=True, text=True)
+                                            " ".join(java()), a.jar, str(a.edge)], capture_output=True, text=True)
                     r["verified"] = check.returncode == 0
                     if check.returncode != 0:
                         r["verify_error"] = (check.stdout + check.stderr)[-500:]
@@ -80,7 +94,7 @@ def main():
     meta = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
             "machine": f"{platform.node()} {platform.machine()} {os.cpu_count()} cpus",
             "command": " ".join(sys.argv), "jar": a.jar, "frames": a.frames, "buffer_mib": a.buffer_mib, "jvm_args": a.jvm_args,
-            "mode": a.mode}
+            "mode": a.mode, "edge": a.edge}
     if a.out:
         Path(a.out).write_text(json.dumps({"meta": meta, "records": records}, indent=1))
     return 0 if all(r["verified"] for r in records) else 1

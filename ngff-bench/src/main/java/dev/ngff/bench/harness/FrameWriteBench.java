@@ -29,12 +29,12 @@ import java.util.Locale;
 
 /**
  * ngff-engine's side of the frame-streaming benchmark ({@code ngff-bench/harness/frames.py}): writes
- * FRAMES uint16 frames of 1024x1024, one call per frame, into a new array of shards 32x1024x1024 with
+ * FRAMES uint16 frames of EDGExEDGE (default 1024), one call per frame, into a new array of shards 32xEDGExEDGE with
  * inner chunks 1x256x256, and prints {@code {"seconds": ..., "bytes": ...}}. The frames cycle through
  * a pool read from a raw little-endian file before the clock starts, so every tool writes the same data.
  *
  * <pre>
- * FrameWriteBench DIR zstd|blosc-zstd FRAMES POOL_FILE writer|direct|acquire|acquire3 [BUFFER_MIB]
+ * FrameWriteBench DIR zstd|blosc-zstd|none FRAMES POOL_FILE writer|direct|acquire|acquire3 [BUFFER_MIB [EDGE]]
  * </pre>
  * {@code writer} goes through {@link ArrayWriter} (budget BUFFER_MIB, default 128: two shards of
  * decoded data); {@code direct} calls {@link ZarrArray#write} per frame; {@code acquire} streams the frames
@@ -42,14 +42,13 @@ import java.util.Locale;
  * the same layout), {@code acquire3} with two lower levels (mean, y and x halved) made live.
  */
 public final class FrameWriteBench {
-    private static final long EDGE = 1024;
-
     private FrameWriteBench() {
     }
 
     public static void main(String[] args) throws Exception {
         if (args.length < 5) {
-            System.err.println("usage: FrameWriteBench DIR zstd|blosc-zstd FRAMES POOL_FILE writer|direct [BUFFER_MIB]");
+            System.err.println("usage: FrameWriteBench DIR zstd|blosc-zstd|none FRAMES POOL_FILE writer|direct|acquire|acquire3"
+                    + " [BUFFER_MIB [EDGE]]");
             System.exit(2);
         }
         Path dir = Path.of(args[0]);
@@ -59,17 +58,19 @@ public final class FrameWriteBench {
         String mode = args[4];
         boolean buffered = mode.equals("writer");
         long bufferMib = args.length > 5 ? Long.parseLong(args[5]) : 128;
-        long frameBytes = EDGE * EDGE * 2;
+        long edge = args.length > 6 ? Long.parseLong(args[6]) : 1024;
+        long frameBytes = edge * edge * 2;
         int poolFrames = (int) (pool.length / frameBytes);
         if (poolFrames < 1) {
-            throw new IllegalArgumentException(args[3] + " holds less than one 1024x1024 uint16 frame");
+            throw new IllegalArgumentException(args[3] + " holds less than one " + edge + "x" + edge + " uint16 frame");
         }
         NdBuffer[] frames0 = new NdBuffer[poolFrames];
         for (int i = 0; i < poolFrames; i++) {
-            frames0[i] = NdBuffer.wrap(DataType.UINT16, new long[] {1, EDGE, EDGE},
+            frames0[i] = NdBuffer.wrap(DataType.UINT16, new long[] {1, edge, edge},
                     MemorySegment.ofArray(pool).asSlice(i * frameBytes, frameBytes));
         }
         CodecSpec compressor = switch (codec) {
+            case "none" -> null;
             case "zstd" -> Codecs.zstd(1, false);
             case "blosc-zstd" -> {
                 ObjectNode c = Json.object();
@@ -80,13 +81,14 @@ public final class FrameWriteBench {
                 c.put("blocksize", 0);
                 yield new CodecSpec("blosc", c);
             }
-            default -> throw new IllegalArgumentException("codec must be zstd or blosc-zstd, got " + codec);
+            default -> throw new IllegalArgumentException("codec must be zstd, blosc-zstd or none, got " + codec);
         };
-        ArrayMetadata meta = ArrayMetadata.builder(DataType.UINT16, frames, EDGE, EDGE).chunks(32, EDGE, EDGE)
-                .codecs(Codecs.sharding(new long[] {1, 256, 256}, List.of(Codecs.bytes("little"), compressor),
+        List<CodecSpec> inner = compressor == null ? List.of(Codecs.bytes("little")) : List.of(Codecs.bytes("little"), compressor);
+        ArrayMetadata meta = ArrayMetadata.builder(DataType.UINT16, frames, edge, edge).chunks(32, edge, edge)
+                .codecs(Codecs.sharding(new long[] {1, 256, 256}, inner,
                         Codecs.defaultShardIndexCodecs(), true)).build();
         if (mode.startsWith("acquire")) {
-            acquire(dir, meta, frames, frames0, mode.equals("acquire3") ? 3 : 1, bufferMib, frameBytes);
+            acquire(dir, meta, frames, frames0, mode.equals("acquire3") ? 3 : 1, bufferMib, frameBytes, edge);
             return;
         }
         try (ExecutionContext ctx = ExecutionContext.create(); FileSystemStore store = FileSystemStore.open(dir)) {
@@ -109,9 +111,9 @@ public final class FrameWriteBench {
     }
 
     private static void acquire(Path dir, ArrayMetadata meta, int frames, NdBuffer[] pool, int levels, long bufferMib,
-                                long frameBytes) throws Exception {
+                                long frameBytes, long edge) throws Exception {
         ImageSpec image = new ImageSpec(NgffVersion.V0_5, "frames", List.of(Axis.time("t", null),
-                Axis.space("y", "micrometer"), Axis.space("x", "micrometer")), DataType.UINT16, new long[] {0, EDGE, EDGE},
+                Axis.space("y", "micrometer"), Axis.space("x", "micrometer")), DataType.UINT16, new long[] {0, edge, edge},
                 meta.chunkShape(), new double[] {1, 1, 1}, null, PyramidPlan.uniform(new int[] {1, 2, 2}, levels),
                 meta.codecs(), null, null, null);
         AcquisitionWriter.Options options = AcquisitionWriter.Options.defaults().withBufferBytes(bufferMib << 20)
