@@ -185,21 +185,13 @@ public final class HarnessPeer {
             return report(start, checksumNanos, checksum, bytes);
         }
         long[][] sums = new long[readers][2];
-        try (ExecutorService pool = Executors.newFixedThreadPool(readers)) {
-            List<Future<?>> running = new ArrayList<>();
-            for (int r = 0; r < readers; r++) {
-                int reader = r;
-                running.add(pool.submit(() -> {
-                    for (int i = reader; i < boxes.size(); i += readers) {
-                        NdBuffer b = a.read(boxes.get(i)[0], boxes.get(i)[1]);
-                        sums[reader][0] += sum(b);
-                        sums[reader][1] += b.segment().byteSize();
-                    }
-                    return null;
-                }));
+        inReaders(readers, reader -> {
+            for (int i = reader; i < boxes.size(); i += readers) {
+                NdBuffer b = a.read(boxes.get(i)[0], boxes.get(i)[1]);
+                sums[reader][0] += sum(b);
+                sums[reader][1] += b.segment().byteSize();
             }
-            awaitAll(running);
-        }
+        });
         long checksum = 0;
         long bytes = 0;
         for (long[] s : sums) {
@@ -209,12 +201,28 @@ public final class HarnessPeer {
         return report(start, 0, checksum, bytes);
     }
 
-    private static void awaitAll(List<Future<?>> running) throws Exception {
-        for (Future<?> f : running) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                throw new IOException("reader failed", e.getCause());
+    /** The work of one reader thread, told its index among the readers. */
+    private interface ReaderBody {
+        void run(int reader) throws Exception;
+    }
+
+    /** Runs {@code body} on READERS threads at once (reader 0 .. readers-1) and waits for all of them. */
+    private static void inReaders(int readers, ReaderBody body) throws Exception {
+        try (ExecutorService pool = Executors.newFixedThreadPool(readers)) {
+            List<Future<?>> running = new ArrayList<>();
+            for (int r = 0; r < readers; r++) {
+                int reader = r;
+                running.add(pool.submit(() -> {
+                    body.run(reader);
+                    return null;
+                }));
+            }
+            for (Future<?> f : running) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    throw new IOException("reader failed", e.getCause());
+                }
             }
         }
     }
@@ -226,25 +234,17 @@ public final class HarnessPeer {
         long[] per = {shape[0] / edge, shape[1] / edge, shape[2] / edge};
         long total = per[0] * per[1] * per[2];
         long[][] sums = new long[readers][1];
-        try (ExecutorService pool = Executors.newFixedThreadPool(readers)) {
-            List<Future<?>> running = new ArrayList<>();
-            for (int r = 0; r < readers; r++) {
-                int reader = r;
-                running.add(pool.submit(() -> {
-                    NdBuffer dest = NdBuffer.allocate(DataType.UINT16, edge, edge, edge);
-                    long[] at = new long[3];
-                    for (long i = reader; i < total; i += readers) {
-                        at[0] = i / (per[1] * per[2]) * edge;
-                        at[1] = i / per[2] % per[1] * edge;
-                        at[2] = i % per[2] * edge;
-                        a.read(at, dest);
-                        sums[reader][0] += sum(dest); // included in the time: every peer sums its blocks too
-                    }
-                    return null;
-                }));
+        inReaders(readers, reader -> {
+            NdBuffer dest = NdBuffer.allocate(DataType.UINT16, edge, edge, edge);
+            long[] at = new long[3];
+            for (long i = reader; i < total; i += readers) {
+                at[0] = i / (per[1] * per[2]) * edge;
+                at[1] = i / per[2] % per[1] * edge;
+                at[2] = i % per[2] * edge;
+                a.read(at, dest);
+                sums[reader][0] += sum(dest); // included in the time: every peer sums its blocks too
             }
-            awaitAll(running);
-        }
+        });
         long checksum = 0;
         for (long[] s : sums) {
             checksum += s[0];
