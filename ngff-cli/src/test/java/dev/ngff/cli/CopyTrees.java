@@ -46,6 +46,35 @@ final class CopyTrees {
         return true;
     }
 
+    /**
+     * What makes two trees differ, for failure messages: files only in {@code actual}, files only in
+     * {@code expected}, and files in both whose bytes differ (with both sizes); empty when identical.
+     */
+    static String differences(TreeMap<String, byte[]> actual, TreeMap<String, byte[]> expected) {
+        List<String> extra = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
+        for (var e : actual.entrySet()) {
+            byte[] want = expected.get(e.getKey());
+            if (want == null) {
+                extra.add(e.getKey());
+            } else if (!Arrays.equals(e.getValue(), want)) {
+                changed.add(e.getKey() + " (" + e.getValue().length + " bytes, expected " + want.length + ")");
+            }
+        }
+        List<String> missing = expected.keySet().stream().filter(k -> !actual.containsKey(k)).toList();
+        StringBuilder out = new StringBuilder();
+        if (!extra.isEmpty()) {
+            out.append(" unexpected files ").append(extra);
+        }
+        if (!missing.isEmpty()) {
+            out.append(" missing files ").append(missing);
+        }
+        if (!changed.isEmpty()) {
+            out.append(" differing files ").append(changed);
+        }
+        return out.toString().strip();
+    }
+
     /** Asserts that {@code actual} holds exactly the files of {@code expected}, byte for byte. */
     static void assertIdentical(Path actual, TreeMap<String, byte[]> expected, String what) {
         TreeMap<String, byte[]> got = files(actual);

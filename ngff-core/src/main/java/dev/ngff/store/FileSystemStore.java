@@ -1081,6 +1081,31 @@ public final class FileSystemStore implements Store {
     }
 
     /**
+     * Deletes the temp files that writers whose process is gone left in the directory of {@code node}
+     * itself (its subdirectories are not walked, so this costs one listing of one directory).
+     */
+    @Override
+    public int discardInterruptedConditionalWrites(Key node) throws IOException {
+        Path dir = path(node);
+        if (!node.isRoot() && !followable(dir)) {
+            return 0;
+        }
+        int deleted = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(TEMP_PREFIX))) {
+            for (Path p : entries) {
+                if (!writerMayRun(p.getFileName().toString()) && Files.deleteIfExists(p)) {
+                    deleted++;
+                }
+            }
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            return deleted; // nothing there
+        } catch (IOException e) {
+            throw StoreErrors.failure(this, "deleting temp files of interrupted writes in", node, e);
+        }
+        return deleted;
+    }
+
+    /**
      * Whether the process that named a temp file may still be writing it: temp names carry the writer's
      * process id ({@code .tmp-PID-RANDOM}); names without one come from no writer of this version.
      */

@@ -123,6 +123,23 @@ public interface WritableStore extends ReadableStore {
         throw noConditionalWrites("delete-if-version");
     }
 
+    /**
+     * Removes what conditional writes of objects directly in {@code node} (not below its children) left
+     * behind when their process was killed in the middle of one: on a file system the temp file of a
+     * create-if-absent killed before its link, or of a write-if-version killed before its rename. Returns
+     * how many were removed; objects are never touched. The default does nothing and returns 0: stores
+     * whose conditional writes are single requests (S3) leave nothing behind.
+     *
+     * <p>Only the holder of {@code node}'s writer lock may call this, right after taking it: a process
+     * killed while taking or taking over a free lock held no lock, so the sweep of a dead holder's uploads
+     * ({@link #abortUnfinishedUploads}) never runs for it. Leftovers of live processes stay.
+     *
+     * @throws IOException when listing or deleting fails (what was removed stays removed)
+     */
+    default int discardInterruptedConditionalWrites(Key node) throws IOException {
+        return 0;
+    }
+
     private dev.ngff.error.StoreException noConditionalWrites(String what) {
         return new dev.ngff.error.StoreException(describe() + " does not support conditional writes (" + what
                 + "), so it cannot hold a writer lock");

@@ -38,7 +38,8 @@ import java.util.function.Predicate;
  * writer is gone. Breaking is itself conditional on the version that was read, so two writers that
  * break one stale lock at once still end with one holder. A writer that takes a lock over this way (not a
  * free one) first discards the uploads the gone writer left open below the node (an S3 multipart upload per
- * shard it was streaming; see {@link #abortedUploads()}).
+ * shard it was streaming; see {@link #abortedUploads()}). A writer that takes a free lock removes only what
+ * a process killed while taking the lock left beside it (a file system's temp file of the lock object).
  *
  * <p>Readers do not look at the lock; a lock does not keep readers out (see the incomplete marker for
  * that). Zarr readers ignore the object: its name is no metadata document and no chunk key.
@@ -98,7 +99,9 @@ public final class WriterLock implements AutoCloseable {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             Optional<String> created = store.writeIfAbsent(key, bytes);
             if (created.isPresent()) {
-                return new WriterLock(store, key, holder, created.get());
+                WriterLock lock = new WriterLock(store, key, holder, created.get());
+                lock.discardInterruptedLockWrites(node);
+                return lock;
             }
             Optional<Held> held = read(store, key);
             if (held.isEmpty()) {
@@ -112,6 +115,8 @@ public final class WriterLock implements AutoCloseable {
                     WriterLock lock = new WriterLock(store, key, holder, taken.get());
                     if (!held.get().released()) {
                         lock.discardUploadsOfGoneWriter(node);
+                    } else {
+                        lock.discardInterruptedLockWrites(node);
                     }
                     return lock;
                 }
@@ -210,6 +215,20 @@ public final class WriterLock implements AutoCloseable {
     private void discardUploadsOfGoneWriter(Key node) {
         try {
             abortedUploads = store.abortUnfinishedUploads(node, notUnderAnotherLock(store, node));
+        } catch (IOException e) {
+            cleanupFailure = e.getMessage();
+        }
+    }
+
+    /**
+     * After taking a free lock (none there, or a tombstone), removes what a writer killed while taking or
+     * taking over that lock left beside it ({@link WritableStore#discardInterruptedConditionalWrites}): it
+     * held no lock, so the sweep of a gone holder's uploads would never see it. Failures are kept like
+     * those of that sweep.
+     */
+    private void discardInterruptedLockWrites(Key node) {
+        try {
+            abortedUploads = store.discardInterruptedConditionalWrites(node);
         } catch (IOException e) {
             cleanupFailure = e.getMessage();
         }

@@ -233,4 +233,39 @@ class WriterLockTest {
                 .doesNotContain("\n"));
         resumed.release();
     }
+
+    /**
+     * A writer killed while creating a free lock (its temp file written, the link not made) held no lock, so
+     * nobody would sweep below it; the next writer to take the free lock removes that temp file from the
+     * node's directory, and only there: temps of live processes and those in subdirectories stay.
+     */
+    @org.junit.jupiter.api.Test
+    void takingAFreeLockRemovesTheTempFileOfAWriterKilledWhileTakingIt() throws Exception {
+        FileSystemStore s = FileSystemStore.open(dir.resolve("img.zarr"));
+        s.write(Key.of("zarr.json"), Bytes.wrap("{}".getBytes(StandardCharsets.UTF_8)));
+        s.write(Key.of("0/zarr.json"), Bytes.wrap("{}".getBytes(StandardCharsets.UTF_8)));
+        long gone = exited().pid();
+        Path root = dir.resolve("img.zarr");
+        Path killed = java.nio.file.Files.writeString(root.resolve(FileSystemStore.TEMP_PREFIX + gone + "-lock"), "{}");
+        Path live = java.nio.file.Files.writeString(root.resolve(FileSystemStore.TEMP_PREFIX + ProcessHandle.current().pid()
+                + "-inflight"), "{}");
+        Path below = java.nio.file.Files.writeString(root.resolve("0").resolve(FileSystemStore.TEMP_PREFIX + gone + "-x"), "{}");
+
+        WriterLock lock = WriterLock.acquire(s, Key.ROOT, "next");
+        assertThat(killed).as("the killed lock writer's temp file").doesNotExist();
+        assertThat(live).as("a live process's temp file").exists();
+        assertThat(below).as("a subdirectory is not walked for a free lock").exists();
+        assertThat(lock.abortedUploads()).isEqualTo(1);
+        assertThat(lock.uploadCleanupFailure()).isEmpty();
+        lock.release();
+
+        // the same over a tombstone (a free lock on a store that cannot delete conditionally)
+        java.nio.file.Files.writeString(killed, "{}");
+        WriterLock tomb = WriterLock.acquire(s, Key.ROOT, "tombstone");
+        s.write(WriterLock.key(Key.ROOT), Bytes.wrap("{\"ngff_writer_lock\":1,\"released\":true}".getBytes(StandardCharsets.UTF_8)));
+        WriterLock overTombstone = WriterLock.acquire(s, Key.ROOT, "over a tombstone");
+        assertThat(killed).as("after taking a tombstone over").doesNotExist();
+        overTombstone.release();
+        assertThat(tomb.stillHeld()).isFalse();
+    }
 }
