@@ -903,7 +903,7 @@ public final class S3Store implements Store {
      * {@code ListMultipartUploads} by its key and upload-id markers and sends {@code AbortMultipartUpload}
      * for each upload whose key lies below the node and that {@code abandoned} accepts, each request through
      * the store's retry policy. A listing that took more than one page and aborted something is walked again
-     * (see {@link UploadSweep}), at most {@value #MAX_ABORT_PASSES} times, because servers differ in how they
+     * (at most {@code MAX_ABORT_PASSES}, 10, walks in all), because servers differ in how they
      * resume a page that ended inside one key's uploads (S3Mock skips the rest of that key). An upload that
      * is gone by the time it is aborted ({@code 404 NoSuchUpload}: completed or aborted meanwhile) is not
      * counted. Servers such as MinIO list uploads under a prefix only when the prefix is a whole object key,
