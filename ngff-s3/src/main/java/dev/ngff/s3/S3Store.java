@@ -9,6 +9,7 @@ import dev.ngff.s3.internal.BodyCollector;
 import dev.ngff.s3.internal.CrtClients;
 import dev.ngff.s3.internal.InFlightLimit;
 import dev.ngff.s3.internal.RangeCoalescer;
+import dev.ngff.s3.internal.UploadSweep;
 import dev.ngff.store.ByteRange;
 import dev.ngff.store.Key;
 import dev.ngff.store.ObjectUpload;
@@ -158,8 +159,20 @@ public final class S3Store implements Store {
     private final Map<Op, LongAdder> counts = new EnumMap<>(Op.class);
     private final LongAdder retries = new LongAdder();
     private final String description;
+    /** Uploads asked for per {@code ListMultipartUploads} page ({@code max-uploads}); 0: the server's default (1,000 on S3). */
+    private final int uploadListPageSize;
 
     private S3Store(S3Location location, S3Options options, S3AsyncClient client, boolean ownsClient) {
+        this(location, options, client, ownsClient, 0);
+    }
+
+    private S3Store(S3Location location, S3Options options, S3AsyncClient client, boolean ownsClient,
+            int uploadListPageSize) {
+        if (uploadListPageSize < 0 || uploadListPageSize > 1000) {
+            throw new IllegalArgumentException("an upload listing page holds 1 to 1000 uploads (0: the server's default), got "
+                    + uploadListPageSize);
+        }
+        this.uploadListPageSize = uploadListPageSize;
         this.location = Objects.requireNonNull(location, "location");
         this.options = Objects.requireNonNull(options, "options");
         this.client = Objects.requireNonNull(client, "client");
@@ -175,6 +188,20 @@ public final class S3Store implements Store {
     /** A store at {@code location} on a client of its own built from {@code options}. */
     public static S3Store open(S3Location location, S3Options options) {
         return new S3Store(location, options, buildClient(options), true);
+    }
+
+    /**
+     * {@link #open(S3Location, S3Options)} whose upload listings ask for pages of {@code uploadListPageSize}
+     * uploads (1 to 1,000; 0 for the server's default). Not API: tests page through a handful of uploads.
+     */
+    static S3Store open(S3Location location, S3Options options, int uploadListPageSize) {
+        S3AsyncClient client = buildClient(options);
+        try {
+            return new S3Store(location, options, client, true, uploadListPageSize);
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
     }
 
     /**
@@ -873,75 +900,82 @@ public final class S3Store implements Store {
     /**
      * Aborts the multipart uploads open below {@code node} (those a killed writer left; see
      * {@link dev.ngff.store.WritableStore#abortUnfinishedUploads}): pages through
-     * {@code ListMultipartUploads} and sends {@code AbortMultipartUpload} for each upload whose key lies
-     * below the node and that {@code abandoned} accepts, each request through the store's retry policy.
-     * An upload that is gone by the time it is aborted ({@code 404 NoSuchUpload}: completed or aborted
-     * meanwhile) is not counted. Servers such as MinIO list uploads under a prefix only when the prefix is
-     * a whole object key, so when the listing with the node's prefix finds nothing, the bucket's uploads are
-     * listed without a prefix and those below the node picked here.
+     * {@code ListMultipartUploads} by its key and upload-id markers and sends {@code AbortMultipartUpload}
+     * for each upload whose key lies below the node and that {@code abandoned} accepts, each request through
+     * the store's retry policy. A listing that took more than one page and aborted something is walked again
+     * (at most {@code MAX_ABORT_PASSES}, 10, walks in all), because servers differ in how they
+     * resume a page that ended inside one key's uploads (S3Mock skips the rest of that key). An upload that
+     * is gone by the time it is aborted ({@code 404 NoSuchUpload}: completed or aborted meanwhile) is not
+     * counted. Servers such as MinIO list uploads under a prefix only when the prefix is a whole object key,
+     * so when the listing with the node's prefix finds nothing, the bucket's uploads are listed without a
+     * prefix and those below the node picked here.
+     *
+     * @throws StoreException when listing or aborting fails, or when uploads were still being aborted in
+     *     the last pass (another writer starting uploads below the node)
      */
     @Override
     public int abortUnfinishedUploads(Key node, java.util.function.Predicate<Key> abandoned) throws IOException {
         Objects.requireNonNull(abandoned, "abandoned");
         String below = location.listPrefix(node);
-        List<software.amazon.awssdk.services.s3.model.MultipartUpload> found = listUploads(node, below);
-        if (found.isEmpty() && !below.isEmpty()) {
-            found = listUploads(node, "");
-        }
-        int aborted = 0;
-        for (var u : found) {
-            if (!u.key().startsWith(below)) {
-                continue;
-            }
-            Optional<Key> key = toKey(u.key());
-            if (key.isEmpty() || !abandoned.test(key.get())) {
-                continue; // an object key that is no store key is none of our writers'
-            }
-            try {
-                execute(Op.ABORT_MULTIPART, key.get(), null, 0, () -> client.abortMultipartUpload(
-                        b -> b.bucket(location.bucket()).key(u.key()).uploadId(u.uploadId())));
-                aborted++;
-                LOG.info("{}: aborted the unfinished multipart upload of '{}' (started {})", description, key.get(),
-                        u.initiated());
-            } catch (RequestFailed f) {
-                if (f.status != 404 || "NoSuchBucket".equals(f.code)) {
-                    throw f.toStoreException(this, "aborting an unfinished multipart upload of", key.get(), null);
-                }
-            }
-        }
-        return aborted;
+        return UploadSweep.sweep(below, (prefix, keyMarker, idMarker) -> listUploads(node, prefix, keyMarker, idMarker),
+                u -> abortIfAbandoned(u, below, abandoned), MAX_ABORT_PASSES,
+                description + ": aborting the unfinished multipart uploads below '" + node + "'");
     }
 
-    /** Every multipart upload that {@code ListMultipartUploads} with {@code prefix} lists, all pages. */
-    private List<software.amazon.awssdk.services.s3.model.MultipartUpload> listUploads(Key node, String prefix)
-            throws StoreException {
-        List<software.amazon.awssdk.services.s3.model.MultipartUpload> out = new ArrayList<>();
-        String keyMarker = null;
-        String idMarker = null;
-        do {
-            String k = keyMarker;
-            String i = idMarker;
-            software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse page;
-            try {
-                page = execute(Op.LIST, node, null, 0, () -> client.listMultipartUploads(b -> {
-                    b.bucket(location.bucket());
-                    if (!prefix.isEmpty()) {
-                        b.prefix(prefix);
-                    }
-                    if (k != null) {
-                        b.keyMarker(k).uploadIdMarker(i);
-                    }
-                }));
-            } catch (RequestFailed f) {
-                throw f.toStoreException(this, "listing the unfinished multipart uploads below", node, null);
+    /** Passes of {@link #abortUnfinishedUploads} before it gives up. */
+    static final int MAX_ABORT_PASSES = 10;
+
+    private UploadSweep.Outcome abortIfAbandoned(UploadSweep.Upload u, String below,
+            java.util.function.Predicate<Key> abandoned) throws StoreException {
+        if (!u.objectKey().startsWith(below)) {
+            return UploadSweep.Outcome.KEPT;
+        }
+        Optional<Key> key = toKey(u.objectKey());
+        if (key.isEmpty() || !abandoned.test(key.get())) {
+            return UploadSweep.Outcome.KEPT; // an object key that is no store key is none of our writers'
+        }
+        try {
+            execute(Op.ABORT_MULTIPART, key.get(), null, 0, () -> client.abortMultipartUpload(
+                    b -> b.bucket(location.bucket()).key(u.objectKey()).uploadId(u.uploadId())));
+            LOG.info("{}: aborted the unfinished multipart upload of '{}' (started {})", description, key.get(),
+                    u.initiated());
+            return UploadSweep.Outcome.ABORTED;
+        } catch (RequestFailed f) {
+            if (f.status != 404 || "NoSuchBucket".equals(f.code)) {
+                throw f.toStoreException(this, "aborting an unfinished multipart upload of", key.get(), null);
             }
-            out.addAll(page.uploads());
-            boolean more = Boolean.TRUE.equals(page.isTruncated()) && page.nextKeyMarker() != null
-                    && !(page.nextKeyMarker().equals(k) && Objects.equals(page.nextUploadIdMarker(), i));
-            keyMarker = more ? page.nextKeyMarker() : null;
-            idMarker = more ? page.nextUploadIdMarker() : null;
-        } while (keyMarker != null);
-        return out;
+            return UploadSweep.Outcome.GONE;
+        }
+    }
+
+    /** One page of {@code ListMultipartUploads} with {@code prefix} ("" for the whole bucket), after the markers. */
+    private UploadSweep.Page listUploads(Key node, String prefix, String keyMarker, String idMarker) throws StoreException {
+        software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse page;
+        try {
+            page = execute(Op.LIST, node, null, 0, () -> client.listMultipartUploads(b -> {
+                b.bucket(location.bucket());
+                if (!prefix.isEmpty()) {
+                    b.prefix(prefix);
+                }
+                if (uploadListPageSize > 0) {
+                    b.maxUploads(uploadListPageSize);
+                }
+                if (keyMarker != null) {
+                    b.keyMarker(keyMarker);
+                    if (idMarker != null) {
+                        b.uploadIdMarker(idMarker);
+                    }
+                }
+            }));
+        } catch (RequestFailed f) {
+            throw f.toStoreException(this, "listing the unfinished multipart uploads below", node, null);
+        }
+        List<UploadSweep.Upload> uploads = new ArrayList<>(page.uploads().size());
+        for (var u : page.uploads()) {
+            uploads.add(new UploadSweep.Upload(u.key(), u.uploadId(), u.initiated()));
+        }
+        return new UploadSweep.Page(uploads, Boolean.TRUE.equals(page.isTruncated()), page.nextKeyMarker(),
+                page.nextUploadIdMarker());
     }
 
     @Override

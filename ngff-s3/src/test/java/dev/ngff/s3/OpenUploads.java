@@ -22,11 +22,7 @@ final class OpenUploads {
     static List<String> below(URI endpoint, String accessKey, String secretKey, S3Location location) {
         String prefix = location.listPrefix(Key.ROOT);
         List<String> open = new ArrayList<>();
-        try (S3Client client = S3Client.builder().endpointOverride(endpoint).forcePathStyle(true)
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
-                .build()) {
+        try (S3Client client = client(endpoint, accessKey, secretKey)) {
             client.listMultipartUploadsPaginator(b -> b.bucket(location.bucket())).uploads().forEach(u -> {
                 if (u.key().startsWith(prefix)) {
                     open.add(u.key());
@@ -34,6 +30,29 @@ final class OpenUploads {
             });
         }
         return open;
+    }
+
+    /**
+     * How many pages the server answers a listing of the bucket's uploads with when each page may hold
+     * {@code maxUploads}: more than one only where it honours {@code max-uploads} (S3Mock does, MinIO lists
+     * everything in one page).
+     */
+    static int pages(URI endpoint, String accessKey, String secretKey, String bucket, int maxUploads) {
+        try (S3Client client = client(endpoint, accessKey, secretKey)) {
+            int pages = 0;
+            for (var page : client.listMultipartUploadsPaginator(b -> b.bucket(bucket).maxUploads(maxUploads))) {
+                pages++;
+            }
+            return pages;
+        }
+    }
+
+    private static S3Client client(URI endpoint, String accessKey, String secretKey) {
+        return S3Client.builder().endpointOverride(endpoint).forcePathStyle(true)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+                .build();
     }
 
     /** {@link #below} on the test MinIO server. */

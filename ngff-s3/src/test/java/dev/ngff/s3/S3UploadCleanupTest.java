@@ -5,6 +5,7 @@ import dev.ngff.store.Key;
 import dev.ngff.store.ObjectUpload;
 import dev.ngff.write.LockHolder;
 import dev.ngff.write.WriterLock;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -15,6 +16,7 @@ import java.util.Optional;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Multipart uploads that a killed writer left open are aborted when the next writer takes its lock over
@@ -22,7 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the uploads below the locked node, none below a node another live writer has locked, none under a
  * neighbouring prefix; a free lock aborts nothing. The crash is an upload abandoned without abort (what the
  * server sees after {@code kill -9}) and a lock object naming a process that has exited; {@link S3AbortOnResumeTest}
- * kills a real writer.
+ * kills a real writer. With more open uploads than one {@code ListMultipartUploads} page holds, several of them
+ * on one key, every one is aborted: on S3Mock, which honours a small page size but resumes a page after the
+ * whole key (it ignores the upload-id marker), and on MinIO, which ignores the page size.
  */
 class S3UploadCleanupTest {
     private static final long PART = 5L << 20;
@@ -37,6 +41,11 @@ class S3UploadCleanupTest {
                         S3TestServer.freshLocation(), S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY);
                 default -> throw new IllegalArgumentException(name);
             };
+        }
+
+        /** How many pages of {@code maxUploads} the server lists the bucket's open uploads in. */
+        int pages(int maxUploads) {
+            return OpenUploads.pages(endpoint, access, secret, location.bucket(), maxUploads);
         }
 
         /** Object keys of the multipart uploads open below {@code where}. */
@@ -98,5 +107,50 @@ class S3UploadCleanupTest {
             assertThat(server.openUploads(here)).isEmpty();
             assertThat(server.openUploads(neighbour)).isEmpty();
         }
+    }
+
+    /**
+     * Nine uploads left open on five keys (three on one, two on two others), listed two to a page where the
+     * server honours the page size: pages end inside one key's uploads, and S3Mock then resumes after the
+     * whole key, so one walk through its pages aborts only some (6 of the 9 here); the abort walks again
+     * until a walk aborts nothing and gets all nine. MinIO lists everything in one page whatever the page size.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"minio", "s3mock"})
+    void abortingFindsEveryUploadWhenListingsComeInPagesThatEndInsideAKey(String name) throws Exception {
+        Server server = Server.of(name);
+        S3Location here = server.location();
+        S3Options options = server.options().multipart(PART, PART).build();
+        List<String> keys = List.of("0/c/0/0/0", "0/c/0/0/0", "0/c/0/0/0", "0/c/1/0/0", "1/c/0/0/0", "1/c/0/0/0",
+                "2/c/0/0/0", "3/c/0/0/0", "3/c/0/0/0");
+        try (S3Store store = S3Store.open(here, options, 2)) {
+            WriterLock.acquire(store, Key.ROOT, deadHolder(), WriterLock.Mode.TAKE_OVER_DEAD); // never released
+            for (int i = 0; i < keys.size(); i++) {
+                abandon(store, Key.of(keys.get(i)), 10 + i);
+            }
+            assertThat(server.openUploads(here)).hasSize(keys.size());
+            if (name.equals("s3mock")) {
+                assertThat(server.pages(2)).as("S3Mock honours max-uploads: the listing pages").isGreaterThanOrEqualTo(2);
+            }
+            var before = store.requestCounts();
+            try (WriterLock resumed = WriterLock.acquire(store, Key.ROOT, "resume")) {
+                assertThat(resumed.abortedUploads()).as("every upload of every page").isEqualTo(keys.size());
+            }
+            var sent = store.requestCounts().minus(before);
+            assertThat(server.openUploads(here)).isEmpty();
+            assertThat(sent.of(S3Store.Op.ABORT_MULTIPART)).as("one abort per upload").isEqualTo(keys.size());
+            if (name.equals("s3mock")) {
+                assertThat(sent.of(S3Store.Op.LIST)).as("upload listings: pages of two, walked more than once").isGreaterThanOrEqualTo(5);
+            }
+        }
+    }
+
+    @Test
+    void anUploadListingPageHoldsOneToAThousandUploads() {
+        S3Options options = S3Options.builder().endpoint(URI.create("http://127.0.0.1:9")).region("us-east-1").build();
+        S3Location somewhere = new S3Location("bucket", Key.ROOT);
+        assertThatThrownBy(() -> S3Store.open(somewhere, options, 1001)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1 to 1000");
+        assertThatThrownBy(() -> S3Store.open(somewhere, options, -1)).isInstanceOf(IllegalArgumentException.class);
     }
 }
