@@ -6,6 +6,7 @@ import dev.ngff.codec.ChunkSource;
 import dev.ngff.exec.ExecutionContext;
 import dev.ngff.store.ByteRange;
 import dev.ngff.store.Key;
+import dev.ngff.store.ReadScratch;
 import dev.ngff.store.ReadableStore;
 import dev.ngff.store.Versioned;
 
@@ -22,6 +23,12 @@ import java.util.Optional;
  * stale index never selects bytes of a newer shard. Decoded inner chunks are kept under the version of
  * the index that located them. Used by one task at a time, except {@link #cachedInnerChunk} and
  * {@link #cacheInnerChunk}, which the codec's parallel decode tasks call after the index is known.
+ *
+ * <p>A read source may be lent a {@link ReadScratch} for the bytes of its first {@link #readRanges} (a
+ * shard's inner chunks, which the codec decodes before the read returns): the lender takes it back when
+ * the chunk's decode ends, so the bytes of that one call must not outlive it. It is never lent when the
+ * handle keeps decoded inner chunks (one decoded without a copy could be a view of the scratch), never
+ * for {@link #read} (a shard's index) and never to a second call (a retry after a changed shard).
  */
 final class StoreChunkSource implements ChunkSource {
     private final ReadableStore store;
@@ -30,6 +37,8 @@ final class StoreChunkSource implements ChunkSource {
     private final ArrayCache cache;
     /** Taken before this source's first store read: what it puts in the cache was read after it. */
     private volatile long readStamp;
+    /** Memory lent for the next {@link #readRanges} only, or null. */
+    private volatile ReadScratch lent;
     /** The version of the chunk that the last read or cached index came from. */
     private volatile Optional<String> version = Optional.empty();
 
@@ -38,6 +47,12 @@ final class StoreChunkSource implements ChunkSource {
     }
 
     StoreChunkSource(ReadableStore store, Key key, ExecutionContext ctx, ArrayCache cache) {
+        this(store, key, ctx, cache, null);
+    }
+
+    /** A source whose first {@link #readRanges} may read into {@code scratch} (null: none), see the class comment. */
+    StoreChunkSource(ReadableStore store, Key key, ExecutionContext ctx, ArrayCache cache, ReadScratch scratch) {
+        this.lent = cache.cachesChunks() ? null : scratch;
         this.store = store;
         this.key = key;
         this.ctx = ctx;
@@ -59,6 +74,11 @@ final class StoreChunkSource implements ChunkSource {
     @Override
     public Optional<List<Bytes>> readRanges(List<ByteRange> ranges) throws IOException {
         Optional<String> ifVersion = version;
+        ReadScratch scratch = lent;
+        lent = null;
+        if (scratch != null) {
+            return io(() -> store.readRanges(key, ranges, ifVersion, scratch));
+        }
         return io(() -> store.readRanges(key, ranges, ifVersion));
     }
 

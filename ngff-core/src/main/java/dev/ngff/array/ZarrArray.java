@@ -41,6 +41,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Reads of chains without array-to-array codecs and with little-endian {@code bytes} decode whole
  * chunks straight into the destination where they lie there contiguously; the others go through
  * chunk-sized scratch buffers that the handle keeps for reuse (at most {@code cpuConcurrency} of them).
+ * The stored bytes of those whole-chunk reads, and of a shard's inner chunks when decoded chunks are not
+ * kept, are read into off-heap buffers that the handle also keeps for reuse (together at most the
+ * context's {@code readBytesInFlight}; a larger chunk is read into fresh memory); they are decoded before the
+ * buffer goes back, and never reach the caller or the cache.
  * Everything else goes through the codec pipeline with the context's
  * {@link ExecutionContext#codecOptions() codec options}: the codecs read what they need and run their
  * work as tasks under the CPU limit, a shard's inner chunks in parallel wherever the shard sits in the
@@ -75,6 +79,8 @@ public final class ZarrArray implements ZarrNode {
     private final boolean encodesInParts;
     /** Chunk-sized scratch memory for chunks that do not lie contiguously in the destination. */
     private final ObjectPool<MemorySegment> scratch;
+    /** Memory for the stored bytes of chunk reads, lent to the store and reused (see {@link #readBuffers}). */
+    private final ObjectPool<ReadBuffer> readBuffers;
 
     private ZarrArray(ReadableStore store, Key path, ArrayMetadata meta, CodecPipeline pipeline, ExecutionContext ctx,
                       boolean writeEmptyChunks, ArrayCache cache) {
@@ -94,7 +100,22 @@ public final class ZarrArray implements ZarrNode {
         long chunkBytes = decodesIntoLayout
                 ? Math.multiplyExact(NdBuffer.elementCount(meta.chunkShape()), (long) meta.dataType().byteSize()) : 0;
         this.scratch = new ObjectPool<>(ctx.config().cpuConcurrency(), () -> Buffers.allocate(chunkBytes));
+        this.readBuffers = readBuffers(ctx.config());
     }
+
+    /**
+     * The pool of read buffers of a handle: as many as a few concurrent readers' chunk tasks use (the
+     * context's CPU permits plus one read ahead, at least {@value #MIN_READ_BUFFERS}), each bounded so that
+     * all of them together hold at most the context's {@code readBytesInFlight}; reads larger than that
+     * bound are read into fresh memory as before.
+     */
+    static ObjectPool<ReadBuffer> readBuffers(ExecutionContext.Config config) {
+        int count = Math.max(MIN_READ_BUFFERS, config.cpuConcurrency() + 1);
+        long each = Math.max(1, config.readBytesInFlight() / count);
+        return new ObjectPool<>(count, () -> new ReadBuffer(each));
+    }
+
+    private static final int MIN_READ_BUFFERS = 8;
 
     /** A handle on an array whose metadata is already known (see {@link Zarr#openArray}). */
     static ZarrArray of(ReadableStore store, Key path, ArrayMetadata meta, ExecutionContext ctx) throws NgffException {
@@ -290,10 +311,18 @@ public final class ZarrArray implements ZarrNode {
             } else if (!encodesInParts && decodesIntoLayout) {
                 readWholeChunkInto(key, spec, inChunk, box, dest, inDest, fill);
             } else {
-                // the codecs read what they need and decode under the CPU limit (a shard's inner chunks in parallel)
-                StoreChunkSource source = new StoreChunkSource(store, key, ctx, view);
-                if (!pipeline.decodeInto(source, spec, inChunk, box, dest, inDest, ctx.codecOptions())) {
-                    fillBox(dest, inDest, box, fill);
+                // the codecs read what they need and decode under the CPU limit (a shard's inner chunks in parallel);
+                // the inner chunks' stored bytes go into a reused buffer, decoded before decodeInto returns
+                ReadBuffer buffer = view.cachesChunks() ? null : readBuffers.acquire();
+                try {
+                    StoreChunkSource source = new StoreChunkSource(store, key, ctx, view, buffer);
+                    if (!pipeline.decodeInto(source, spec, inChunk, box, dest, inDest, ctx.codecOptions())) {
+                        fillBox(dest, inDest, box, fill);
+                    }
+                } finally {
+                    if (buffer != null) {
+                        readBuffers.release(buffer);
+                    }
                 }
             }
         } catch (CorruptDataException e) {
@@ -331,27 +360,33 @@ public final class ZarrArray implements ZarrNode {
             }
             return;
         }
-        Optional<Bytes> encoded = ctx.io(() -> store.read(key, ByteRange.WHOLE));
-        if (encoded.isEmpty()) {
-            fillBox(dest, inDest, box, fill);
-            return;
-        }
-        // scratch is taken only under the CPU permit: chunks waiting with their bytes read hold none of it,
-        // so at most one chunk of scratch per CPU permit exists, however many chunks are in flight
-        ctx.cpu(() -> {
-            MemorySegment target = direct != null ? direct : scratch.acquire();
-            try {
-                pipeline.decodeInto(encoded.get(), spec, target);
-                if (direct == null) {
-                    NdBuffer.copy(NdBuffer.wrap(spec.dataType(), spec.shape(), target), inChunk, dest, inDest, box);
-                }
-            } finally {
-                if (direct == null) {
-                    scratch.release(target);
-                }
+        // the stored bytes go into a reused buffer: decodeInto consumes them before the buffer goes back
+        ReadBuffer buffer = readBuffers.acquire();
+        try {
+            Optional<Bytes> encoded = ctx.io(() -> store.read(key, ByteRange.WHOLE, buffer));
+            if (encoded.isEmpty()) {
+                fillBox(dest, inDest, box, fill);
+                return;
             }
-            return null;
-        });
+            // scratch is taken only under the CPU permit: chunks waiting with their bytes read hold none of it,
+            // so at most one chunk of scratch per CPU permit exists, however many chunks are in flight
+            ctx.cpu(() -> {
+                MemorySegment target = direct != null ? direct : scratch.acquire();
+                try {
+                    pipeline.decodeInto(encoded.get(), spec, target);
+                    if (direct == null) {
+                        NdBuffer.copy(NdBuffer.wrap(spec.dataType(), spec.shape(), target), inChunk, dest, inDest, box);
+                    }
+                } finally {
+                    if (direct == null) {
+                        scratch.release(target);
+                    }
+                }
+                return null;
+            });
+        } finally {
+            readBuffers.release(buffer);
+        }
     }
 
     /**

@@ -37,7 +37,21 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p><b>Reads</b> use positional {@link FileChannel} reads into an array of exactly the clipped range
  * (never more than the file holds); a range above 2 GiB is memory-mapped instead. A missing file, a
- * directory at the key, or a path through a regular file all read as {@link Optional#empty()}.
+ * directory at the key, or a path through a regular file all read as {@link Optional#empty()}. A reader
+ * that lends {@link ReadScratch} memory gets its bytes read straight into it when they fit (the bytes are
+ * then views of that memory, see {@link ReadableStore#read(Key, ByteRange, ReadScratch)}).
+ * {@link #readRanges} opens the file once for all its ranges.
+ *
+ * <p><b>Open files.</b> Whole-object reads open and close their file. Ranged reads (a shard's index and
+ * inner chunks, read again and again) keep up to {@value #OPEN_FILES} read-only channels open per store,
+ * least recently used first out, closed by {@link #close} (the store stays usable after it). A cached
+ * channel is used only while one stat of the key's path (links not followed) finds the very file it has
+ * open, by device, inode, modification time and size, compared before and after opening and on every
+ * use; so a reader never sees the old value of a key that a writer (of this or another process) replaced
+ * by a rename, exactly as without the cache: a read sees the file that was at the path when it looked.
+ * A write or delete through this store also drops the key's channel at once, so that a deleted file's
+ * space is not held; a file deleted by another process stays allocated until its channel is pushed out
+ * or the store is closed. Links at the key and file systems without inodes are not cached.
  *
  * <p><b>Writes</b> are atomic to readers: the value goes to a unique temporary file named
  * {@value #TEMP_PREFIX}{@code <random>} in the target's directory (optionally forced to disk), which is
@@ -127,6 +141,10 @@ public final class FileSystemStore implements Store {
     private static final int MAX_CONFINED_DIRS = 1 << 16;
     /** Whether the file system has the "unix" attribute view (inode, change time in ns) for versions. */
     private final boolean unixAttributes;
+    /** Read-only channels of recently read files, for ranged reads (see {@link #openForRead(Key, Path, ByteRange)}). */
+    private final OpenFileCache openFiles = new OpenFileCache(OPEN_FILES);
+    /** How many files a store keeps open for ranged reads. */
+    static final int OPEN_FILES = 64;
 
     /**
      * A store rooted at {@code root}, which is created on the first write if missing.
@@ -175,13 +193,37 @@ public final class FileSystemStore implements Store {
 
     @Override
     public Optional<Bytes> read(Key key, ByteRange range) throws IOException {
+        return read(key, range, null);
+    }
+
+    /** Reads into the scratch when the clipped range fits it (positional reads straight into its memory). */
+    @Override
+    public Optional<Bytes> read(Key key, ByteRange range, ReadScratch scratch) throws IOException {
         Objects.requireNonNull(range, "range");
         if (key.isRoot()) {
             return Optional.empty();
         }
         Path file = path(key);
-        try (FileChannel ch = openForRead(key, file)) {
-            return readOpen(ch, file, range);
+        try (OpenFileCache.Lease lease = openForRead(key, file, range)) {
+            FileChannel ch = lease.channel();
+            long size = ch.size();
+            long start = range.start(size);
+            long length = Math.max(0, range.end(size) - start);
+            try {
+                if (length == 0) {
+                    return Files.isDirectory(file) ? Optional.empty() : Optional.of(Bytes.EMPTY);
+                }
+                MemorySegment lent = scratch == null ? null : scratch.memory(length);
+                if (lent != null) {
+                    return Optional.of(readLent(ch, start, lent.asSlice(0, length)));
+                }
+                return Optional.of(length > Buffers.MAX_HEAP_ARRAY ? map(ch, start, length) : readArray(ch, start, (int) length));
+            } catch (IOException e) {
+                if (Files.isDirectory(file)) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (StoreException e) {
@@ -196,21 +238,94 @@ public final class FileSystemStore implements Store {
         }
     }
 
-    private static Optional<Bytes> readOpen(FileChannel ch, Path file, ByteRange range) throws IOException {
-        long size = ch.size();
-        long start = range.start(size);
-        long length = Math.max(0, range.end(size) - start);
-        try {
-            if (length == 0) {
-                return Files.isDirectory(file) ? Optional.empty() : Optional.of(Bytes.EMPTY);
+    @Override
+    public Optional<List<Bytes>> readRanges(Key key, List<ByteRange> ranges) throws IOException {
+        return readRanges(key, ranges, Optional.empty(), null);
+    }
+
+    /**
+     * Opens the file once for all ranges (through the open-file cache); with scratch, the ranges go into one
+     * piece of its memory when their clipped sizes together fit.
+     */
+    @Override
+    public Optional<List<Bytes>> readRanges(Key key, List<ByteRange> ranges, Optional<String> ifVersion,
+                                            ReadScratch scratch) throws IOException {
+        Objects.requireNonNull(ranges, "ranges");
+        if (ranges.size() <= 1 || key.isRoot()) {
+            if (ranges.isEmpty()) {
+                return Optional.of(List.of());
             }
-            return Optional.of(length > Buffers.MAX_HEAP_ARRAY ? map(ch, start, length) : readArray(ch, start, (int) length));
-        } catch (IOException e) {
-            if (Files.isDirectory(file)) {
+            Optional<Bytes> one = read(key, ranges.getFirst(), scratch);
+            return one.map(List::of);
+        }
+        Path file = path(key);
+        ByteRange current = ranges.getFirst();
+        try (OpenFileCache.Lease lease = openForRead(key, file, ByteRange.of(0, 0))) {
+            FileChannel ch = lease.channel();
+            long size = ch.size();
+            long total = 0;
+            for (ByteRange r : ranges) {
+                total += Math.max(0, r.end(size) - r.start(size));
+            }
+            MemorySegment lent = scratch == null || total == 0 ? null : scratch.memory(total);
+            List<Bytes> out = new ArrayList<>(ranges.size());
+            long at = 0;
+            try {
+                for (ByteRange r : ranges) {
+                    current = r;
+                    long start = r.start(size);
+                    long length = Math.max(0, r.end(size) - start);
+                    if (length == 0) {
+                        out.add(Bytes.EMPTY);
+                    } else if (lent != null) {
+                        out.add(readLent(ch, start, lent.asSlice(at, length)));
+                        at += length;
+                    } else {
+                        out.add(length > Buffers.MAX_HEAP_ARRAY ? map(ch, start, length) : readArray(ch, start, (int) length));
+                    }
+                }
+            } catch (IOException e) {
+                if (Files.isDirectory(file)) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+            if (total == 0 && Files.isDirectory(file)) {
                 return Optional.empty();
             }
+            return Optional.of(out);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (StoreException e) {
             throw e;
+        } catch (FileSystemException e) {
+            if (!Files.exists(file)) {
+                return Optional.empty();
+            }
+            throw StoreErrors.failure(this, "reading", key, current, e);
+        } catch (IOException e) {
+            throw StoreErrors.failure(this, "reading", key, current, e);
         }
+    }
+
+    /** Positional reads of {@code dest.byteSize()} bytes from {@code start} into lent memory; short if the file shrank. */
+    private static Bytes readLent(FileChannel ch, long start, MemorySegment dest) throws IOException {
+        long n = dest.byteSize();
+        if (!dest.isNative()) {
+            // heap memory would pass through a temporary direct buffer: read into a new array as without scratch
+            return n > Buffers.MAX_HEAP_ARRAY ? map(ch, start, n) : readArray(ch, start, (int) n);
+        }
+        long done = 0;
+        while (done < n) {
+            ByteBuffer bb = dest.asSlice(done, Math.min(n - done, Integer.MAX_VALUE - 16)).asByteBuffer();
+            while (bb.hasRemaining()) {
+                if (ch.read(bb, start + done + bb.position()) < 0) {
+                    return Bytes.wrap(dest.asSlice(0, done + bb.position())); // the file shrank under us
+                }
+            }
+            done += bb.capacity();
+        }
+        return Bytes.wrap(dest);
     }
 
     /**
@@ -330,6 +445,60 @@ public final class FileSystemStore implements Store {
      * followed only if its target lies inside the root.
      */
     private FileChannel openForRead(Key key, Path file) throws IOException {
+        return openUncached(key, file);
+    }
+
+    /**
+     * Opens {@code file} for a read of {@code range}: a whole-object read opens and closes the file as
+     * before (each chunk file is read once); a ranged read (a shard's index and inner chunks) goes through
+     * the open-file cache. A cached channel is used only while a fresh look at the path (one stat, links
+     * not followed) finds the very file it has open: the same device, inode, modification time and size,
+     * compared before and after it was opened and on every use. A key replaced by a rename, or changed in
+     * place, is therefore opened again, never read through the old file's channel. Links at the key and
+     * file systems without file keys are not cached.
+     */
+    private OpenFileCache.Lease openForRead(Key key, Path file, ByteRange range) throws IOException {
+        if (range instanceof ByteRange.Whole || !unixAttributes) {
+            return openFiles.uncached(openUncached(key, file));
+        }
+        if (!options.followLinksOutOfRoot()) {
+            requireConfinedDirectory(key, file.getParent());
+        }
+        FileIdentity before = FileIdentity.of(file);
+        if (before == null) {
+            return openFiles.uncached(openUncached(key, file)); // a link, a directory: the usual rules and errors
+        }
+        OpenFileCache.Lease hit = openFiles.lease(file, before);
+        if (hit != null) {
+            return hit;
+        }
+        FileChannel ch = openUncached(key, file);
+        FileIdentity after;
+        try {
+            after = FileIdentity.of(file);
+        } catch (IOException e) {
+            after = null; // replaced or removed meanwhile: read what was opened, as without the cache
+        }
+        return before.equals(after) ? openFiles.offer(file, ch, before) : openFiles.uncached(ch);
+    }
+
+    /**
+     * What tells one file at a path from another: device and inode (pinned while a channel holds the file
+     * open), plus modification time and size, which also tell an in-place change and a file created later
+     * under a reused inode number.
+     */
+    private record FileIdentity(Object fileKey, FileTime modified, long size) {
+        /** The identity of the regular file at {@code file} (links not followed), or null if it is something else. */
+        static FileIdentity of(Path file) throws IOException {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!a.isRegularFile() || a.fileKey() == null) {
+                return null;
+            }
+            return new FileIdentity(a.fileKey(), a.lastModifiedTime(), a.size());
+        }
+    }
+
+    private FileChannel openUncached(Key key, Path file) throws IOException {
         if (options.followLinksOutOfRoot()) {
             return FileChannel.open(file, StandardOpenOption.READ);
         }
@@ -534,6 +703,7 @@ public final class FileSystemStore implements Store {
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             moved = true;
+            openFiles.invalidate(target); // not needed for correctness (reads compare file identities): frees the old file now
             if (options.fsync()) {
                 forceDirectory(dir);
             }
@@ -694,6 +864,7 @@ public final class FileSystemStore implements Store {
                 ch.close();
                 Files.move(tmp, path(key), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 ended = true;
+                openFiles.invalidate(path(key));
                 if (options.fsync()) {
                     forceDirectory(dir);
                 }
@@ -777,6 +948,7 @@ public final class FileSystemStore implements Store {
                 return; // missing, or a prefix rather than an object
             }
             if (Files.deleteIfExists(target)) {
+                openFiles.invalidate(target); // a deleted file's space is freed when its last channel closes
                 prune(target.getParent());
             }
         } catch (StoreException e) {
@@ -986,6 +1158,7 @@ public final class FileSystemStore implements Store {
             }
             try {
                 Files.delete(target);
+                openFiles.invalidate(target);
             } catch (NoSuchFileException e) {
                 return false; // a plain delete got there first
             }
@@ -1338,6 +1511,20 @@ public final class FileSystemStore implements Store {
         } catch (IOException e) {
             throw new StoreException("file:" + abs + ": cannot resolve the store root: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Closes the files kept open for ranged reads (those in use close when their read ends). The store stays
+     * usable; reads after this open and close their file each time.
+     */
+    @Override
+    public void close() {
+        openFiles.close();
+    }
+
+    /** How many files this store keeps open for ranged reads now (for tests). */
+    int openFileCount() {
+        return openFiles.size();
     }
 
     @Override

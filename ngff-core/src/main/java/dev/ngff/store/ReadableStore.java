@@ -83,6 +83,26 @@ public interface ReadableStore extends Closeable {
     }
 
     /**
+     * {@link #read(Key, ByteRange)} into memory the caller lends: the result may be a view of memory from
+     * {@code scratch}, which stays the caller's (see {@link ReadScratch}), so it is valid only until the
+     * caller lends that scratch again. Stores that cannot read into caller memory ignore the scratch (the
+     * default); a result too large for the scratch is read as without it.
+     */
+    default Optional<Bytes> read(Key key, ByteRange range, ReadScratch scratch) throws IOException {
+        return read(key, range);
+    }
+
+    /**
+     * {@link #readRanges(Key, List, Optional)} into memory the caller lends: the results may be views of
+     * one piece of memory from {@code scratch}, valid only until the caller lends that scratch again (see
+     * {@link ReadScratch}). The default ignores the scratch.
+     */
+    default Optional<List<Bytes>> readRanges(Key key, List<ByteRange> ranges, Optional<String> ifVersion,
+                                             ReadScratch scratch) throws IOException {
+        return readRanges(key, ranges, ifVersion);
+    }
+
+    /**
      * The size in bytes of an object, or empty when it is missing. The default reads the whole
      * object; stores override it with a metadata request (a file's attributes, an S3 HEAD).
      */

@@ -140,6 +140,38 @@ public abstract class ReadableStoreContract {
         assertThat(s.exists(missing)).isFalse();
     }
 
+    /**
+     * Reads with lent memory return the same bytes as without, whether the store uses the memory or not,
+     * for scratch that fits and scratch that has none; a missing key is still empty.
+     */
+    @Test
+    void readsWithLentMemoryMatchReadsWithout() throws Exception {
+        ReadableStore s = store(sample());
+        java.lang.foreign.MemorySegment big = java.lang.foreign.Arena.ofAuto().allocate(LARGE_BYTES.length + 64);
+        List<ReadScratch> scratches = List.of(n -> n <= big.byteSize() ? big : null, n -> null);
+        List<ByteRange> ranges = List.of(ByteRange.WHOLE, ByteRange.of(1, 5), ByteRange.from(3), ByteRange.suffix(2),
+                ByteRange.of(0, 0));
+        for (ReadScratch scratch : scratches) {
+            for (Key k : List.of(SMALL, LARGE)) {
+                for (ByteRange r : ranges) {
+                    assertThat(s.read(k, r, scratch).orElseThrow().toArray()).as(k + " " + r)
+                            .isEqualTo(s.read(k, r).orElseThrow().toArray());
+                }
+                List<Bytes> many = s.readRanges(k, List.of(ByteRange.of(1, 3), ByteRange.suffix(4), ByteRange.of(0, 2)),
+                        Optional.empty(), scratch).orElseThrow();
+                List<Bytes> plain = s.readRanges(k, List.of(ByteRange.of(1, 3), ByteRange.suffix(4), ByteRange.of(0, 2)))
+                        .orElseThrow();
+                for (int i = 0; i < plain.size(); i++) {
+                    assertThat(many.get(i).toArray()).isEqualTo(plain.get(i).toArray());
+                }
+            }
+            Key missing = Key.of("group/array/c/9/9");
+            assertThat(s.read(missing, ByteRange.of(0, 4), scratch)).isEmpty();
+            assertThat(s.readRanges(missing, List.of(ByteRange.of(0, 1), ByteRange.suffix(1)), Optional.empty(), scratch))
+                    .isEmpty();
+        }
+    }
+
     @Test
     void emptyStoreHasNothing() throws Exception {
         ReadableStore s = store(Map.of());
