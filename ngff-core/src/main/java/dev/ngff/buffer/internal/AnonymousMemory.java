@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * kernel instead hands out zero pages lazily, at first touch, in the thread that touches them, so the decode
  * workers that fill a result fault its pages in parallel, each while writing its own chunk. Mappings of at least
  * {@link #HUGE_PAGE} bytes get an {@code madvise(MADV_HUGEPAGE)} hint (fewer, larger faults where transparent
- * huge pages are in "madvise" mode; a no-op where they are off).
+ * huge pages are in "madvise" mode; a no-op where they are off). The system property
+ * {@code dev.ngff.buffer.hugePages=false} turns the hint off (where the kernel's direct compaction on huge-page
+ * faults costs more than the smaller faults save, e.g. on a host with fragmented memory).
  *
  * <p>Contract: {@link #allocate} gives a segment of exactly the size asked, page-aligned, every byte zero,
  * readable and writable by any thread, or empty when mappings are unavailable here ({@link #unavailabilityCause()})
@@ -48,6 +50,8 @@ public final class AnonymousMemory {
     private static final MethodHandle MUNMAP;
     private static final MethodHandle MADVISE;
     private static final String CAUSE;
+    /** Whether {@link #allocate(long)} gives the huge-page hint (read once: a deployment setting, not state). */
+    private static final boolean HUGE_PAGES = !"false".equals(System.getProperty("dev.ngff.buffer.hugePages"));
 
     /** Bytes and count of mappings made here and not yet unmapped. */
     private static final AtomicLong MAPPED_BYTES = new AtomicLong();
@@ -101,12 +105,12 @@ public final class AnonymousMemory {
 
     /**
      * Zero-reading writable memory of {@code byteSize} bytes from a private anonymous mapping, with the huge-page
-     * hint from {@link #HUGE_PAGE} bytes; empty when unavailable or refused by the kernel.
+     * hint from {@link #HUGE_PAGE} bytes unless turned off; empty when unavailable or refused by the kernel.
      *
      * @throws IllegalArgumentException if {@code byteSize} is not positive
      */
     public static Optional<MemorySegment> allocate(long byteSize) {
-        return allocate(byteSize, byteSize >= HUGE_PAGE);
+        return allocate(byteSize, HUGE_PAGES && byteSize >= HUGE_PAGE);
     }
 
     /** As {@link #allocate(long)}, with the huge-page hint chosen by the caller (benchmarks compare both). */
