@@ -116,7 +116,7 @@ def tool_cmd(tool, op, src, dst, args):
     elif tool == "ngff-aot":
         base = java() + [f"-XX:AOTCache={args.aot_cache}", "-cp", str(JAR), "dev.ngff.bench.harness.HarnessPeer"]
     elif tool == "ngff-before":
-        base = java() + ["-cp", str(args.before_jar), "dev.ngff.bench.harness.HarnessPeer"]
+        base = java() + shlex.split(args.before_java_opts) + ["-cp", str(args.before_jar), "dev.ngff.bench.harness.HarnessPeer"]
     else:
         base = [sys.executable, str(PEER_PY), tool]
     if op in INNER_OPS:
@@ -421,6 +421,8 @@ def main():
     r.add_argument("--tools", default=",".join(TOOLS))
     r.add_argument("--before-jar", help="also run HarnessPeer from this benchmarks.jar as tool 'ngff-before' "
                                         "(before/after comparisons of an engine change in one alternating run)")
+    r.add_argument("--before-java-opts", default="",
+                   help="JVM options 'ngff-before' gets after --java-opts (a later -XX option wins: e.g. an AOT cache trained for the before jar)")
     r.add_argument("--before-layouts", default="sharded", help="layouts 'ngff-before' runs on (default sharded)")
     r.add_argument("--cache", choices=["warm", "cold"], default="warm",
                    help="warm: cat the data before each run; cold: sync and drop the page cache before each run (root)")

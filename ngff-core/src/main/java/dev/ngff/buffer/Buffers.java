@@ -1,9 +1,20 @@
 package dev.ngff.buffer;
 
+import dev.ngff.buffer.internal.AnonymousMemory;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Optional;
+import java.util.function.LongFunction;
 
-/** Allocation of writable memory: Java heap arrays below 2 GiB, automatically freed native memory above. */
+/**
+ * Allocation of writable memory: Java heap arrays below 2 GiB, automatically freed native memory above.
+ *
+ * <p>Native memory comes, where the platform allows (Linux), from an anonymous mapping whose pages the kernel
+ * zero-fills lazily at first touch, so a large read result costs nothing before the decode workers fill it (the
+ * JDK's own native allocation zeroes all of it first, on the calling thread); elsewhere, or when the kernel refuses
+ * the mapping, from {@code Arena.ofAuto()}. Either way the memory reads as zero and is freed once unreachable.
+ */
 public final class Buffers {
     private Buffers() {
     }
@@ -19,6 +30,11 @@ public final class Buffers {
         if (byteSize <= MAX_HEAP_ARRAY) {
             return MemorySegment.ofArray(new byte[(int) byteSize]);
         }
-        return Arena.ofAuto().allocate(byteSize, 8);
+        return allocateNative(byteSize, AnonymousMemory::allocate);
+    }
+
+    /** Native memory from {@code mapper}, or from the JDK's zeroing allocation when it gives none. */
+    static MemorySegment allocateNative(long byteSize, LongFunction<Optional<MemorySegment>> mapper) {
+        return mapper.apply(byteSize).orElseGet(() -> Arena.ofAuto().allocate(byteSize, 8));
     }
 }
