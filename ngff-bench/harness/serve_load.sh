@@ -11,7 +11,7 @@
 # build's ngff serve, for before/after figures in the same run. NGFF_JAR=path runs that jar as "ngff" instead of
 # ./ngff; NGFF_OPTS and BEFORE_OPTS add JVM options (system properties) to either, so one jar can be measured
 # against itself with a setting changed. ROUNDS=N (default 1) repeats the ngff/before pair N times per connection
-# count, alternating, and NGINX=0 leaves nginx out of the timed runs (it still serves the byte check).
+# count, alternating, and NGINX_RUNS=0 leaves nginx out of the timed runs (it still serves the byte check).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="${1:-}"
@@ -27,7 +27,7 @@ done
 work="$(mktemp -d /tmp/ngff-serve-load.XXXXXX)"
 ngff_pid=""
 before_pid=""
-[ "${NGINX:-1}" = 0 ] && timed_nginx=0 || timed_nginx=1
+[ "${NGINX_RUNS:-1}" = 0 ] && timed_nginx=0 || timed_nginx=1
 cleanup() {
     [ -n "$ngff_pid" ] && kill "$ngff_pid" 2>/dev/null || true
     [ -n "$before_pid" ] && kill "$before_pid" 2>/dev/null || true
