@@ -30,9 +30,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * links out of it (the same rule as the store's own reads): each directory is resolved once and
  * remembered, and the file is opened without following a link (a link is followed only when its target
  * lies inside the root). Regular files stay open between requests ({@link OpenFiles}) and are reused
- * while their path still names the same version, so a request costs one {@code lstat}; a file replaced by
- * a writer's rename is opened afresh, and one replaced mid-response is sent whole from the old version.
- * Opening is a few system calls, cheap enough for the event loop.
+ * while their path still names the same version; a file replaced by a writer's rename is opened afresh,
+ * and one replaced mid-response is sent whole from the old version. On Linux the files are descriptors of
+ * our own ({@link NativeFiles}) and a request for a cached file costs one {@code fstat} of its descriptor
+ * (no path walk; {@link OpenFiles} says why that still sees every replacement); elsewhere, or with the
+ * system property {@code ngff.serve.fileCheck=path}, one {@code lstat} of its path. Opening is a few
+ * system calls, cheap enough for the event loop.
  */
 final class FileObjects implements ObjectSource {
     private static final int MAX_CONFINED_DIRS = 1 << 16;
@@ -41,12 +44,32 @@ final class FileObjects implements ObjectSource {
     private volatile Path realRoot;
     /** Directories below the root found to lie inside it once links are resolved; cleared when large. */
     private final Set<Path> confinedDirs = ConcurrentHashMap.newKeySet();
-    private final OpenFiles openFiles = new OpenFiles(OpenFiles.defaultCapacity());
+    private final OpenFiles openFiles;
     /** Keys already mapped to a path whose directory is confined; cleared when large. */
     private final ConcurrentHashMap<Key, Path> confinedFiles = new ConcurrentHashMap<>();
+    /** Descriptors of our own, or null: the JDK's channels, checked by path. */
+    private final NativeFiles nativeFiles;
 
+    /** Descriptors where they work, unless the system property {@code ngff.serve.fileCheck} is {@code path}. */
     FileObjects(FileSystemStore store) {
+        this(store, !"path".equals(System.getProperty("ngff.serve.fileCheck")));
+    }
+
+    /** With {@code descriptors} false, or where {@link NativeFiles} cannot work, the JDK's channels checked by path. */
+    FileObjects(FileSystemStore store, boolean descriptors) {
+        this(store, descriptors, OpenFiles.PATH_CHECK_NANOS);
+    }
+
+    /** ... and descriptors used at most {@code pathCheckNanos} without a look at their path (see {@link OpenFiles}). */
+    FileObjects(FileSystemStore store, boolean descriptors, long pathCheckNanos) {
         this.store = store;
+        this.nativeFiles = !descriptors || store.options().followLinksOutOfRoot() ? null : NativeFiles.get();
+        this.openFiles = new OpenFiles(OpenFiles.defaultCapacity(), pathCheckNanos);
+    }
+
+    /** "descriptor" when cached files are checked by {@code fstat}, "path" when by {@code lstat} (for tests and logs). */
+    String fileCheck() {
+        return nativeFiles != null ? "descriptor" : "path";
     }
 
     @Override
@@ -121,11 +144,28 @@ final class FileObjects implements ObjectSource {
 
     /**
      * The open file for a confined path, retained for the caller; null when it is not a regular file (or a
-     * link out of the root). A regular file comes from the cache of open files when the path still names
-     * the version cached (one {@code lstat}); otherwise it is opened without following a link and cached if
-     * the path named the same version before and after the open (a writer's rename in between is retried).
+     * link out of the root). A regular file comes from the cache of open files when it is still the version
+     * the path names (one {@code fstat} of our descriptor, or one {@code lstat} of the path, see
+     * {@link OpenFiles}); otherwise it is opened without following a link and cached if the path named the
+     * same version before and after the open (a writer's rename in between is retried).
      */
     private OpenFiles.Handle openHandle(Path file, Path root) throws IOException {
+        if (nativeFiles != null) {
+            long now = System.nanoTime();
+            OpenFiles.Handle cached = openFiles.getByDescriptor(file, now);
+            if (cached != null) {
+                return cached;
+            }
+            java.lang.foreign.MemorySegment cPath = NativeFiles.cPath(file);
+            if (cPath != null) {
+                return openDescriptor(file, cPath, root, now);
+            }
+        }
+        return openByPath(file, root);
+    }
+
+    /** {@link #openHandle} with the JDK's channels, checked by an {@code lstat} of the path per request. */
+    private OpenFiles.Handle openByPath(Path file, Path root) throws IOException {
         for (int attempt = 0; ; attempt++) {
             BasicFileAttributes before = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (before.isSymbolicLink() || store.options().followLinksOutOfRoot()) {
@@ -158,6 +198,68 @@ final class FileObjects implements ObjectSource {
                 return OpenFiles.uncached(ch, after); // changing under a busy writer: serve what was opened, once
             }
             ch.close();
+        }
+    }
+
+    /**
+     * {@link #openHandle} with descriptors of our own, once the cached descriptor (if any) showed a change or
+     * is due for a path check: an {@code lstat} of the path, then the cached descriptor if the path still
+     * names its file, else an open (cached if the path named the opened file before and after). A link is
+     * left to {@link #openUncached} (followed only to a target inside the root). Null for what is not a
+     * regular file.
+     */
+    private OpenFiles.Handle openDescriptor(Path file, java.lang.foreign.MemorySegment cPath, Path root, long now)
+            throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            NativeFiles.Version before = nativeFiles.lstat(cPath, file);
+            if (before == null) {
+                openFiles.forget(file);
+                return null;
+            }
+            if (!before.regular()) {
+                openFiles.forget(file);
+                return Files.isSymbolicLink(file) ? openUncached(file, root) : null;
+            }
+            OpenFiles.Handle h = openFiles.revalidate(file, before, now);
+            if (h != null) {
+                return h;
+            }
+            int fd = openDescriptor(cPath, file);
+            if (fd == -NativeFiles.ELOOP) {
+                return openUncached(file, root); // replaced by a link meanwhile
+            }
+            if (fd >= 0) {
+                NativeFiles.Version opened;
+                try {
+                    opened = nativeFiles.stat(fd);
+                } catch (IOException | RuntimeException e) {
+                    nativeFiles.close(fd);
+                    throw e;
+                }
+                if (opened.regular() && opened.sameContent(before)) {
+                    return openFiles.put(file, nativeFiles, fd, cPath, opened, now);
+                }
+                if (opened.regular() && attempt >= 2) {
+                    return OpenFiles.uncached(nativeFiles, fd, cPath, opened); // changing under a busy writer: serve what was opened, once
+                }
+                nativeFiles.close(fd);
+            }
+            if (attempt >= 2) {
+                return null; // gone or not a file each time we looked
+            }
+        }
+    }
+
+    /** Opens a descriptor, giving back cached files once when the process is out of descriptors. */
+    private int openDescriptor(java.lang.foreign.MemorySegment cPath, Path file) throws IOException {
+        try {
+            return nativeFiles.open(cPath, file);
+        } catch (IOException e) {
+            if (!OpenFiles.outOfDescriptors(e)) {
+                throw e;
+            }
+            openFiles.shed();
+            return nativeFiles.open(cPath, file);
         }
     }
 
@@ -260,15 +362,20 @@ final class FileObjects implements ObjectSource {
                     return Optional.empty();
                 }
             }
-            return Optional.of(new SharedFileRegion(handle, start, end - start));
+            try {
+                return Optional.of(new SharedFileRegion(handle, start, end - start));
+            } catch (IOException e) {
+                handedOff = false;
+                return Optional.empty();
+            }
         }
 
         @Override
         public void readInto(io.netty.buffer.ByteBuf dst, long start, long end) throws IOException {
             int n = Math.toIntExact(end - start);
-            ByteBuffer buf = dst.nioBuffer(dst.writerIndex(), n); // direct: the JDK reads into it with one pread
+            ByteBuffer buf = dst.nioBuffer(dst.writerIndex(), n); // direct: read into with one pread
             while (buf.hasRemaining()) {
-                if (handle.channel.read(buf, start + buf.position()) < 0) {
+                if (handle.read(buf, start + buf.position()) < 0) {
                     throw new StoreException(store.describe() + ": '" + key + "' shrank to " + (start + buf.position())
                             + " bytes while it was being sent (expected " + length() + ")");
                 }
@@ -280,7 +387,7 @@ final class FileObjects implements ObjectSource {
         public Bytes read(long start, long end) throws IOException {
             ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(end - start));
             while (buf.hasRemaining()) {
-                if (handle.channel.read(buf, start + buf.position()) < 0) {
+                if (handle.read(buf, start + buf.position()) < 0) {
                     throw new StoreException(store.describe() + ": '" + key + "' shrank to " + (start + buf.position())
                             + " bytes while it was being sent (expected " + length() + ")");
                 }
@@ -300,8 +407,8 @@ final class FileObjects implements ObjectSource {
     private static final class SharedFileRegion extends DefaultFileRegion {
         private final OpenFiles.Handle handle;
 
-        SharedFileRegion(OpenFiles.Handle handle, long position, long count) {
-            super(handle.channel, position, count);
+        SharedFileRegion(OpenFiles.Handle handle, long position, long count) throws IOException {
+            super(handle.channel(), position, count);
             this.handle = handle;
         }
 
@@ -317,7 +424,7 @@ final class FileObjects implements ObjectSource {
         private boolean released;
 
         SharedChunkedFile(OpenFiles.Handle handle, long offset, long length) throws IOException {
-            super(handle.channel, offset, length, 64 * 1024);
+            super(handle.channel(), offset, length, 64 * 1024);
             this.handle = handle;
         }
 
