@@ -51,6 +51,16 @@ public interface PartialEncoder {
      */
     Optional<Bytes> encodeUnit(NdBuffer unit) throws IOException;
 
+    /**
+     * {@link #encodeUnit} for a unit whose memory the caller hands over and never writes again: the
+     * result may then be a view of {@code unit} (a codec that passes bytes through, such as {@code bytes}
+     * alone, copies nothing), and the caller may reuse the unit's memory only when the result does not
+     * overlap it. Thread-safe. The default encodes as {@link #encodeUnit} does (always a copy).
+     */
+    default Optional<Bytes> encodeHandedOverUnit(NdBuffer unit) throws IOException {
+        return encodeUnit(unit);
+    }
+
     /** Decodes one unit's encoded bytes (from {@link #encodeUnit}) into a new writable buffer of {@link #unitShape()}. */
     NdBuffer decodeUnit(Bytes encoded) throws IOException;
 

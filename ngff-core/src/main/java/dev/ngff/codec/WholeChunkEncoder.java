@@ -44,12 +44,16 @@ final class WholeChunkEncoder implements PartialEncoder {
 
     @Override
     public Optional<Bytes> encodeUnit(NdBuffer unit) throws IOException {
+        // the unit's owner may reuse its memory
+        return encodeHandedOverUnit(unit).map(enc -> unit.isVariableLength() ? enc : enc.detachedFrom(unit.segment()));
+    }
+
+    @Override
+    public Optional<Bytes> encodeHandedOverUnit(NdBuffer unit) throws IOException {
         if (codec.skipsFillChunks() && unit.allEqual(spec.fillValue().bytesUnsafe())) {
             return Optional.empty();
         }
-        Bytes enc = codec.encode(unit, spec);
-        // the unit's owner may reuse its memory
-        return Optional.of(unit.isVariableLength() ? enc : enc.detachedFrom(unit.segment()));
+        return Optional.of(codec.encode(unit, spec));
     }
 
     @Override

@@ -316,18 +316,22 @@ public final class ArrayWriter implements AutoCloseable {
         Coords coords = new Coords(chunk);
         long linear = linear(unitInChunk, unitGrid);
         if (covers) {
-            // a pooled buffer: encodeUnit never returns a view of it, so it is free again at once
+            // a pooled buffer, handed over to the encoder: where the result is a view of it (bytes passed
+            // through, no compression) it now belongs to that result and leaves the pool, which saves
+            // copying every byte once more; otherwise it is free again at once
             MemorySegment scratch = unitScratch.acquire();
-            Optional<Bytes> enc;
+            Optional<Bytes> enc = Optional.empty();
             try {
                 NdBuffer data = NdBuffer.wrap(array.dataType(), unitShape, scratch);
                 if (!inside) {
                     data.fill(fill);
                 }
                 NdBuffer.copy(src, inSrc, data, inUnit, box);
-                enc = ctx.cpu(() -> unitCodec.encodeUnit(data));
+                enc = ctx.cpu(() -> unitCodec.encodeHandedOverUnit(data));
             } finally {
-                unitScratch.release(scratch);
+                if (enc.isEmpty() || enc.get().segment().asOverlappingSlice(scratch).isEmpty()) {
+                    unitScratch.release(scratch);
+                }
             }
             long charge = enc.map(Bytes::size).orElse(0L);
             budget.reserve(charge, this::evictOne, this::rethrow);

@@ -717,6 +717,12 @@ public final class ShardingCodec implements ArrayToBytesCodec {
 
         @Override
         public Optional<Bytes> encodeUnit(NdBuffer unit) throws IOException {
+            // the unit's owner may reuse its memory
+            return encodeHandedOverUnit(unit).map(enc -> unit.isVariableLength() ? enc : enc.detachedFrom(unit.segment()));
+        }
+
+        @Override
+        public Optional<Bytes> encodeHandedOverUnit(NdBuffer unit) throws IOException {
             if (!Arrays.equals(unit.shape(), innerShape)) {
                 throw new IllegalArgumentException("unit of shape " + Arrays.toString(unit.shape())
                         + " for inner chunks of " + Arrays.toString(innerShape));
@@ -724,9 +730,7 @@ public final class ShardingCodec implements ArrayToBytesCodec {
             if (unit.allEqual(fill)) {
                 return Optional.empty();
             }
-            Bytes enc = inner.encode(unit, innerSpec);
-            // the unit's owner may reuse its memory
-            return Optional.of(unit.isVariableLength() ? enc : enc.detachedFrom(unit.segment()));
+            return Optional.of(inner.encode(unit, innerSpec));
         }
 
         @Override
