@@ -28,7 +28,7 @@ import java.util.Set;
  *   <tr><td>{@code max_requests}</td><td>{@code NGFF_S3_MAX_REQUESTS}</td><td>requests in flight (default 64)</td></tr>
  *   <tr><td>{@code max_bytes}</td><td>{@code NGFF_S3_MAX_BYTES}</td><td>body bytes in flight (default 256 MiB)</td></tr>
  *   <tr><td>{@code read_part}</td><td>{@code NGFF_S3_READ_PART}</td>
- *       <td>ranged reads longer than this many bytes go out as parallel GETs of this size (default 2 MiB)</td></tr>
+ *       <td>ranged reads longer than this many bytes go out as parallel GETs of this size (default 16 MiB)</td></tr>
  * </table>
  *
  * <p>Credentials never go in the URI (it ends up in logs and error messages): they come from the SDK's
