@@ -193,21 +193,23 @@ def generate(dataset, layout, path, args):
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
 
 
-def train_aot_cache(work):
+def train_aot_cache(work, s3=None, name="harness-peer.aot"):
     """
     The JDK 25 ahead-of-time cache (JEP 483/514/515: classes loaded and linked, method profiles) of HarnessPeer,
     as ./ngff has one of the CLI: one training process reads a small sharded ramp (64^3, 32^3 shards of 16^3
     zstd inner chunks, not the measured data) and writes the cache at exit. Tool 'ngff-aot' runs with it.
+    With s3 (an s3:// location on a running server, e.g. s3_bench.py's MinIO), the same process also writes the
+    ramp there and reads it back (HarnessPeer train), so the S3 client's start-up is in the cache as well.
     """
     train = work / "aot-train-sharded-64"
-    cache = work / "harness-peer.aot"
+    cache = work / name
     if not (train / "zarr.json").exists():
         shutil.rmtree(train, ignore_errors=True)
         subprocess.run(java() + ["-cp", str(JAR), "dev.ngff.bench.harness.HarnessPeer", "generate", str(train),
                                  "sharded", "64", "32", "16"], check=True, stdout=subprocess.DEVNULL)
     cache.unlink(missing_ok=True)
     subprocess.run(java() + [f"-XX:AOTCacheOutput={cache}", "-Xlog:aot=warning", "-cp", str(JAR),
-                             "dev.ngff.bench.harness.HarnessPeer", "read-all", str(train)],
+                             "dev.ngff.bench.harness.HarnessPeer", "train", str(train)] + ([s3] if s3 else []),
                    check=True, stdout=subprocess.DEVNULL)
     if not cache.exists():
         raise RuntimeError(f"the AOT training run wrote no {cache}")

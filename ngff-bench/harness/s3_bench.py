@@ -2,7 +2,7 @@
 """S3 rows of issue 18: read-all and write-all of one array against MinIO on loopback, ngff against tensorstore's
 s3 driver, and MinIO's own limit for a parallel client (many concurrent ranged GETs with curl).
 
-  s3_bench.py --src DIR [--runs 3] [--repeat 1] [--out s3.json] [--lock /tmp/ngff-build.lock]
+  s3_bench.py --src DIR [--runs 3] [--repeat 1] [--aot] [--out s3.json] [--lock /tmp/ngff-build.lock]
 
 MinIO is the binary that scripts/minio.sh builds (.cache/minio/minio, or $NGFF_MINIO); it is started on 127.0.0.1
 with a data directory under --workdir and stopped at the end. write-all = HarnessPeer/peer.py `roundtrip SRC
@@ -88,6 +88,9 @@ def main():
     ap.add_argument("--out", default="s3-results.json")
     ap.add_argument("--java-opts", default="")
     ap.add_argument("--lock", default=None)
+    ap.add_argument("--aot", action="store_true",
+                    help="train HarnessPeer's AOT cache on a local read plus an S3 write and read against this MinIO "
+                         "(harness.train_aot_cache) and run ngff with it; replaces any -XX:AOTCache in --java-opts")
     args = ap.parse_args()
     harness.JAVA_OPTS[:] = args.java_opts.split()
     minio = Path(os.environ.get("NGFF_MINIO", ROOT / ".cache" / "minio" / "minio"))
@@ -130,6 +133,12 @@ def main():
         tools = args.tools.split(",")
         expected = None
         with harness.held(args.lock):
+            if args.aot:
+                harness.JAVA_OPTS[:] = [o for o in harness.JAVA_OPTS if not o.startswith(("-XX:AOTCache", "-Xlog:aot",
+                                                                                         "-Xlog:cds"))]
+                cache = harness.train_aot_cache(work, loc("aot-train"), "s3-harness-peer.aot")
+                harness.JAVA_OPTS += [f"-XX:AOTCache={cache}", "-Xlog:aot=off", "-Xlog:cds=off"]
+                records["meta"][0]["java_opts"] = list(harness.JAVA_OPTS)
             # the copy every read-all reads: written by ngff first (its write-all run 0 also stands as a record)
             for r in range(args.runs):
                 for k, tool in enumerate(tools[r % len(tools):] + tools[:r % len(tools)]):

@@ -313,6 +313,20 @@ public final class S3Store implements Store {
      * {@code ifMatch}, sends {@code If-Match} and turns {@code 412} into a {@link VersionChangedException}.
      */
     private Optional<BodyCollector.Body> get(Key key, ByteRange range, Optional<String> ifMatch) throws StoreException {
+        long most = switch (range) {
+            case ByteRange.Bounded b -> Math.min(b.length(), MAX_BODY);
+            case ByteRange.Suffix s -> Math.min(s.length(), MAX_BODY);
+            default -> MAX_BODY;
+        };
+        return get(key, range, ifMatch, most, () -> new BodyCollector(most));
+    }
+
+    /**
+     * {@link #get(Key, ByteRange, Optional)} with the body collected by a fresh {@code collector} per attempt, and
+     * {@code most} the largest body the range can return.
+     */
+    private Optional<BodyCollector.Body> get(Key key, ByteRange range, Optional<String> ifMatch, long most,
+                                             Supplier<BodyCollector> collector) throws StoreException {
         GetObjectRequest.Builder rb = GetObjectRequest.builder().bucket(location.bucket()).key(location.objectKey(key));
         rangeHeader(range).ifPresent(rb::range);
         ifMatch.ifPresent(rb::ifMatch);
@@ -321,15 +335,10 @@ public final class S3Store implements Store {
             rb.checksumMode(ChecksumMode.ENABLED);
         }
         GetObjectRequest request = rb.build();
-        long most = switch (range) {
-            case ByteRange.Bounded b -> Math.min(b.length(), MAX_BODY);
-            case ByteRange.Suffix s -> Math.min(s.length(), MAX_BODY);
-            default -> MAX_BODY;
-        };
         long budget = most == MAX_BODY ? options.partSize() : most;
         try {
             BodyCollector.Body body = execute(Op.GET, key, range, budget,
-                    () -> client.getObject(request, new BodyCollector(most)));
+                    () -> client.getObject(request, collector.get()));
             checkPlacement(key, range, body);
             return Optional.of(body);
         } catch (RequestFailed f) {
@@ -373,9 +382,9 @@ public final class S3Store implements Store {
             case ByteRange.Whole _ -> 0;
         };
         if (parsed == null || expectedStart >= 0 && parsed[0] != expectedStart
-                || parsed[1] - parsed[0] + 1 != body.data().length) {
+                || parsed[1] - parsed[0] + 1 != body.size()) {
             throw storeFailure("reading", key, range, "server answered with Content-Range '" + contentRange
-                    + "' and " + body.data().length + " bytes, which does not match the request");
+                    + "' and " + body.size() + " bytes, which does not match the request");
         }
     }
 
@@ -469,7 +478,12 @@ public final class S3Store implements Store {
         }
         List<RangeCoalescer.Group> groups = RangeCoalescer.coalesce(bounded, options.coalesceGap(), options.maxCoalescedSize());
         List<Callable<Boolean>> tasks = new ArrayList<>();
+        List<SplitRead> splits = new ArrayList<>();
         for (RangeCoalescer.Group g : groups) {
+            if (g.length() > options.readPartSize() && g.length() <= MAX_BODY) {
+                splits.add(splitRead(key, g, ifVersion, tasks));
+                continue;
+            }
             tasks.add(() -> {
                 Optional<BodyCollector.Body> data = get(key, ByteRange.of(g.offset(), g.length()), ifVersion);
                 if (data.isEmpty()) {
@@ -504,7 +518,62 @@ public final class S3Store implements Store {
                 return Optional.empty();
             }
         }
+        for (SplitRead split : splits) {
+            split.slice(description, key, out);
+        }
         return Optional.of(List.of(out));
+    }
+
+    /**
+     * A coalesced group read as parallel ranged GETs of {@link S3Options#readPartSize()} into one array: adds one
+     * task per part to {@code tasks} and returns what assembles the members' slices once they have run.
+     */
+    private SplitRead splitRead(Key key, RangeCoalescer.Group g, Optional<String> ifVersion, List<Callable<Boolean>> tasks) {
+        byte[] block = new byte[(int) g.length()];
+        long part = options.readPartSize();
+        int parts = (int) ((g.length() + part - 1) / part);
+        int[] received = new int[parts];
+        for (int k = 0; k < parts; k++) {
+            int at = (int) (k * part);
+            int length = (int) Math.min(part, g.length() - at);
+            int index = k;
+            tasks.add(() -> {
+                Optional<BodyCollector.Body> got = get(key, ByteRange.of(g.offset() + at, length), ifVersion, length,
+                        () -> BodyCollector.into(block, at, length));
+                got.ifPresent(b -> received[index] = b.size());
+                return got.isPresent();
+            });
+        }
+        return new SplitRead(g, block, part, received);
+    }
+
+    /** The array that the parts of one group fill, and how many bytes each part received. */
+    private record SplitRead(RangeCoalescer.Group group, byte[] block, long part, int[] received) {
+        /**
+         * Puts the members' slices in {@code out}. A part that came back short means the object ends there (S3 cuts
+         * a range at the end of the object, and answers 416 for one wholly past it); bytes in a later part then mean
+         * the object changed between the parts' requests.
+         */
+        void slice(String store, Key key, Bytes[] out) throws StoreException {
+            long valid = 0;
+            boolean ended = false;
+            for (int k = 0; k < received.length; k++) {
+                long asked = Math.min(part, group.length() - k * part);
+                if (ended && received[k] > 0) {
+                    throw new StoreException(store + ": reading '" + key + "' bytes " + group.offset() + ".."
+                            + (group.offset() + group.length()) + " in parts: part " + (k + 1) + " of " + received.length
+                            + " returned data after a short part; the object changed during the read");
+                }
+                valid += received[k];
+                ended |= received[k] < asked;
+            }
+            for (RangeCoalescer.Wanted w : group.members()) {
+                long start = w.offset() - group.offset();
+                long available = valid - start;
+                out[w.index()] = available <= 0 ? Bytes.EMPTY
+                        : Bytes.wrap(block, (int) start, (int) Math.min(w.length(), available));
+            }
+        }
     }
 
     // ---------------------------------------------------------------- writes

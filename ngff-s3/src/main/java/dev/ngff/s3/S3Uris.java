@@ -27,6 +27,8 @@ import java.util.Set;
  *   <tr><td>{@code client}</td><td>{@code NGFF_S3_CLIENT}</td><td>{@code netty} (default) or {@code crt}</td></tr>
  *   <tr><td>{@code max_requests}</td><td>{@code NGFF_S3_MAX_REQUESTS}</td><td>requests in flight (default 64)</td></tr>
  *   <tr><td>{@code max_bytes}</td><td>{@code NGFF_S3_MAX_BYTES}</td><td>body bytes in flight (default 256 MiB)</td></tr>
+ *   <tr><td>{@code read_part}</td><td>{@code NGFF_S3_READ_PART}</td>
+ *       <td>ranged reads longer than this many bytes go out as parallel GETs of this size (default 16 MiB)</td></tr>
  * </table>
  *
  * <p>Credentials never go in the URI (it ends up in logs and error messages): they come from the SDK's
@@ -36,7 +38,7 @@ import java.util.Set;
  */
 public final class S3Uris {
     private static final Set<String> PARAMS = Set.of("endpoint", "region", "path_style", "anonymous", "client",
-            "max_requests", "max_bytes");
+            "max_requests", "max_bytes", "read_part");
 
     private S3Uris() {
     }
@@ -102,6 +104,10 @@ public final class S3Uris {
         String maxBytes = first(params.get("max_bytes"), env.get("NGFF_S3_MAX_BYTES"));
         if (maxBytes != null) {
             b.maxBytesInFlight(number("max_bytes", maxBytes));
+        }
+        String readPart = first(params.get("read_part"), env.get("NGFF_S3_READ_PART"));
+        if (readPart != null) {
+            b.readPartSize(number("read_part", readPart));
         }
         return new Parsed(location, b.build());
     }

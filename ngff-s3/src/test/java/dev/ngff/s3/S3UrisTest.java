@@ -13,7 +13,7 @@ class S3UrisTest {
     @Test
     void bucketPrefixAndQueryOptions() {
         var p = S3Uris.parse("s3://my-bucket/data/img.zarr/?endpoint=http://127.0.0.1:9000&region=eu-west-1"
-                + "&anonymous=true&client=crt&max_requests=16&max_bytes=1048576", Map.of());
+                + "&anonymous=true&client=crt&max_requests=16&max_bytes=1048576&read_part=4194304", Map.of());
         assertThat(p.location()).isEqualTo(new S3Location("my-bucket", Key.of("data/img.zarr")));
         assertThat(p.options().endpoint()).contains(URI.create("http://127.0.0.1:9000"));
         assertThat(p.options().region()).contains("eu-west-1");
@@ -22,6 +22,16 @@ class S3UrisTest {
         assertThat(p.options().httpClient()).isEqualTo(S3Options.HttpClientKind.CRT);
         assertThat(p.options().maxRequestsInFlight()).isEqualTo(16);
         assertThat(p.options().maxBytesInFlight()).isEqualTo(1 << 20);
+        assertThat(p.options().readPartSize()).isEqualTo(4 << 20);
+    }
+
+    @Test
+    void readPartSizeFromTheEnvironmentAndItsBounds() {
+        assertThat(S3Uris.parse("s3://b-1", Map.of()).options().readPartSize()).isEqualTo(S3Options.DEFAULT_READ_PART_SIZE);
+        assertThat(S3Uris.parse("s3://b-1", Map.of("NGFF_S3_READ_PART", "1048576")).options().readPartSize())
+                .isEqualTo(1 << 20);
+        assertThatThrownBy(() -> S3Uris.parse("s3://b-1?read_part=0", Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("readPartSize must be positive");
     }
 
     @Test

@@ -38,6 +38,9 @@ import java.util.concurrent.Future;
  * read-chunks DIR [READERS]                  one call per stored chunk (shard), in order; READERS threads (default 1)
  * read-inner DIR READERS EDGE                EDGE^3 blocks, READERS threads sharing one handle
  * roundtrip  SRC DST                         copy chunk (shard) by chunk into a new array of the same layout
+ * train      DIR [DST]                       the AOT cache's training workload: read-all of DIR; with DST (an
+ *                                            s3:// location), also roundtrip DIR to DST and read-all of DST, so
+ *                                            the S3 client's classes and request path are in the cache too
  * </pre>
  * DIR (SRC, DST) may also be a location that {@link Stores} opens, such as
  * {@code s3://bucket/prefix?endpoint=http://127.0.0.1:9000} (with ngff-s3 on the class path).
@@ -68,6 +71,7 @@ public final class HarnessPeer {
                     case "read-chunks" -> readChunks(ctx, dir, args.length > 2 ? Integer.parseInt(args[2]) : 1);
                     case "read-inner" -> readInner(ctx, dir, Integer.parseInt(args[2]), Long.parseLong(args[3]));
                     case "roundtrip" -> roundtrip(ctx, dir, args[2]);
+                    case "train" -> train(ctx, dir, args.length > 2 ? args[2] : null);
                     default -> throw new IllegalArgumentException("unknown operation " + op);
                 };
                 first = first == null ? last : first;
@@ -263,5 +267,24 @@ public final class HarnessPeer {
             bytes += chunk.segment().byteSize();
         }
         return report(start, 0, 0, bytes);
+    }
+
+    /**
+     * What the AOT training run executes (one process, see harness.py's train_aot_cache): the local read-all
+     * the cache always had, then, given an S3 destination, a write and a read-all through S3. Without the S3
+     * part a process's first GetObject spends about a second loading and linking the SDK's request pipeline.
+     */
+    private static Result train(ExecutionContext ctx, String local, String s3) throws IOException {
+        long start = System.nanoTime();
+        Result r = readAll(ctx, local);
+        if (s3 != null) {
+            roundtrip(ctx, local, s3);
+            Result back = readAll(ctx, s3);
+            if (back.checksum() != r.checksum()) {
+                throw new IOException("AOT training: read back checksum " + back.checksum() + " from " + s3
+                        + ", expected " + r.checksum());
+            }
+        }
+        return report(start, 0, r.checksum(), r.bytes());
     }
 }

@@ -16,11 +16,22 @@ import java.util.concurrent.CompletableFuture;
  * make us allocate more than we asked for. A body that ends short of its {@code Content-Length}, or
  * runs past it, fails with {@link IncompleteBodyException} (retryable): truncated data is never
  * returned. One instance per attempt.
+ *
+ * <p>With a target ({@link #into}), the body goes straight into the caller's array at an offset instead
+ * (one part of a read split into parallel ranged requests): the limit is then the room there, and the
+ * result's {@link Body#data()} is the target itself with {@link Body#size()} bytes written. A retried
+ * attempt simply writes the same place again.
  */
 public final class BodyCollector implements AsyncResponseTransformer<GetObjectResponse, BodyCollector.Body> {
 
-    /** A received response and its complete body. */
-    public record Body(GetObjectResponse response, byte[] data) {
+    /**
+     * A received response and its complete body: {@code data} holds exactly the body, or, for a collector
+     * made with {@link #into}, is the caller's target with the body's {@code size} bytes at its offset.
+     */
+    public record Body(GetObjectResponse response, byte[] data, int size) {
+        public Body(GetObjectResponse response, byte[] data) {
+            this(response, data, data.length);
+        }
     }
 
     /** A body that ended early or ran long: the connection broke or the server lied about the length. */
@@ -40,12 +51,31 @@ public final class BodyCollector implements AsyncResponseTransformer<GetObjectRe
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     private final long limit;
+    private final byte[] target;
+    private final int targetOffset;
     private volatile CompletableFuture<Body> future;
     private volatile GetObjectResponse response;
 
     /** @param limit the most bytes the request can return (range length, or 2 GiB for open-ended reads) */
     public BodyCollector(long limit) {
         this.limit = Math.min(limit, MAX_ARRAY);
+        this.target = null;
+        this.targetOffset = 0;
+    }
+
+    private BodyCollector(byte[] target, int offset, int length) {
+        if (offset < 0 || length < 0 || offset > target.length - length) {
+            throw new IllegalArgumentException("target slice offset=" + offset + " length=" + length
+                    + " outside an array of " + target.length);
+        }
+        this.limit = length;
+        this.target = target;
+        this.targetOffset = offset;
+    }
+
+    /** A collector that writes the body into {@code target[offset, offset + length)}; longer bodies fail. */
+    public static BodyCollector into(byte[] target, int offset, int length) {
+        return new BodyCollector(target, offset, length);
     }
 
     @Override
@@ -86,11 +116,15 @@ public final class BodyCollector implements AsyncResponseTransformer<GetObjectRe
 
         Collect(long expected) {
             this.expected = expected;
-            this.data = new byte[(int) Math.max(0, expected < 0 ? Math.min(limit, 64 << 10) : expected)];
+            this.data = target != null ? null
+                    : new byte[(int) Math.max(0, expected < 0 ? Math.min(limit, 64 << 10) : expected)];
         }
+
+        private Subscription subscription;
 
         @Override
         public void onSubscribe(Subscription s) {
+            subscription = s;
             s.request(Long.MAX_VALUE);
         }
 
@@ -100,6 +134,16 @@ public final class BodyCollector implements AsyncResponseTransformer<GetObjectRe
             if ((long) size + n > (expected >= 0 ? expected : limit)) {
                 future.completeExceptionally(new IncompleteBodyException("body ran past "
                         + (expected >= 0 ? "its Content-Length of " + expected : "the " + limit + " bytes asked for")));
+                return;
+            }
+            if (target != null) {
+                if (future.isDone()) {
+                    // this attempt already failed (timed out, aborted): a retry may be writing the same place now
+                    subscription.cancel();
+                    return;
+                }
+                buffer.get(target, targetOffset + size, n);
+                size += n;
                 return;
             }
             if (size + n > data.length) {
@@ -121,7 +165,8 @@ public final class BodyCollector implements AsyncResponseTransformer<GetObjectRe
                         + " of its " + expected + " bytes"));
                 return;
             }
-            future.complete(new Body(response, size == data.length ? data : Arrays.copyOf(data, size)));
+            future.complete(target != null ? new Body(response, target, size)
+                    : new Body(response, size == data.length ? data : Arrays.copyOf(data, size)));
         }
     }
 
