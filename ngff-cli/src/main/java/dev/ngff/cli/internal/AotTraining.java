@@ -7,32 +7,23 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The training workload of the ahead-of-time cache that {@code ./ngff} uses (JEP 483/514/515): run at build
  * time under {@code -XX:AOTCacheOutput=...}, it executes the commands a user starts most (sample, info, export,
- * validate, copy; and, given an S3 server, copy to S3 and info and export from it) on tiny arrays in one JVM, so that the classes they load and link, and the profiles of their
+ * validate, copy) on tiny arrays in one JVM, so that the classes they load and link, and the profiles of their
  * methods, are in the cache. Output is discarded; a failing command fails the training (exit status 1, its
  * message on stderr), and the build then ships no cache rather than one trained on an error path.
  */
 public final class AotTraining {
-    /** The bucket the S3 part of the training writes to. */
-    static final String S3_BUCKET = "ngff-aot";
-
     private AotTraining() {
     }
 
-    /**
-     * {@code args[0]}: an empty working directory for the tiny arrays; {@code args[1]}, optional: the endpoint of
-     * an S3 server with an empty bucket {@value #S3_BUCKET} (aot-cache.sh starts a MinIO), credentials in the
-     * environment. The arrays are then also copied there and read back, so that the AWS SDK's client set-up and
-     * request path (about a second of class loading and linking in a fresh process) are in the cache.
-     */
+    /** {@code args[0]}: an empty working directory for the tiny arrays. */
     public static void main(String[] args) {
-        if (args.length != 1 && args.length != 2) {
-            System.err.println("usage: AotTraining WORKDIR [S3_ENDPOINT]");
+        if (args.length != 1) {
+            System.err.println("usage: AotTraining WORKDIR");
             System.exit(2);
         }
         Path dir = Path.of(args[0]);
@@ -40,7 +31,7 @@ public final class AotTraining {
         String sharded = dir.resolve("sharded.zarr").toString();
         String ome = dir.resolve("ome.zarr").toString();
         String npy = dir.resolve("out.npy").toString();
-        List<String[]> commands = new ArrayList<>(List.of(
+        List<String[]> commands = List.of(
                 new String[] {"sample", "--plain", "--shape=64,64,64", "--chunks=32,32,32", "--overwrite", zstd},
                 new String[] {"sample", "--plain", "--shape=64,64,64", "--chunks=16,16,16", "--shards=32,32,32",
                         "--overwrite", sharded},
@@ -53,18 +44,7 @@ public final class AotTraining {
                 new String[] {"export", "--region=0:8,0:32,0:32", sharded, npy},
                 new String[] {"validate", ome},
                 new String[] {"copy", "--overwrite", zstd, dir.resolve("copy.zarr").toString()},
-                new String[] {"info", "--help"}));
-        if (args.length == 2) {
-            String s3Zstd = "s3://" + S3_BUCKET + "/zstd.zarr?endpoint=" + args[1];
-            String s3Sharded = "s3://" + S3_BUCKET + "/sharded.zarr?endpoint=" + args[1];
-            commands.addAll(List.of(
-                    new String[] {"copy", "--overwrite", zstd, s3Zstd},
-                    new String[] {"copy", "--overwrite", sharded, s3Sharded},
-                    new String[] {"info", s3Sharded},
-                    new String[] {"export", s3Zstd, npy},
-                    new String[] {"export", s3Sharded, npy},
-                    new String[] {"export", "--region=0:8,0:32,0:32", s3Sharded, npy}));
-        }
+                new String[] {"info", "--help"});
         PrintWriter discard = new PrintWriter(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
         for (String[] command : commands) {
             StringWriter err = new StringWriter();
