@@ -38,23 +38,11 @@ trap cleanup EXIT
 
 mkdir -p "$work/data" "$work/tmp"
 chmod 755 "$work"   # nginx's workers run as another user and must read the data
-"$root/ngff" sample "$work/data/bench.zarr" --plain --shape "$shape" --chunks "$chunks" --codec zstd:1 >/dev/null
-(cd "$work/data" && find bench.zarr -type f -path '*/c/*' | sort) > "$work/keys.txt"
+. "$root/ngff-bench/harness/serve_common.sh"
+serve_make_data "$work" "$shape" "$chunks" "$root/ngff"
 chmod -R a+rX "$work/data"
 nkeys=$(wc -l < "$work/keys.txt")
 bytes=$(cd "$work/data" && du -sb bench.zarr | cut -f1)
-
-cat > "$work/random.lua" <<LUA
--- one GET of a random chunk per request; each wrk thread has its own generator, seeded apart
-local keys = {}
-for line in io.lines("$work/keys.txt") do keys[#keys + 1] = "/" .. line end
-local n = 0
-function setup(thread) n = n + 1; thread:set("seed", n) end
-function init(args) math.randomseed(seed or 1) end
-function request() return wrk.format("GET", keys[math.random(#keys)]) end
-LUA
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 ngff_port=$(free_port)
 nginx_port=$(free_port)
 before_port=$(free_port)

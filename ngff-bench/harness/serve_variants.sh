@@ -32,19 +32,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-mkdir -p "$work/data"
-"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx768m -jar "$jar" sample "$work/data/bench.zarr" --plain \
-    --shape "$shape" --chunks "$chunks" --codec zstd:1 >/dev/null
-(cd "$work/data" && find bench.zarr -type f -path '*/c/*' | sort) > "$work/keys.txt"
-cat > "$work/random.lua" <<LUA
-local keys = {}
-for line in io.lines("$work/keys.txt") do keys[#keys + 1] = "/" .. line end
-local n = 0
-function setup(thread) n = n + 1; thread:set("seed", n) end
-function init(args) math.randomseed(seed or 1) end
-function request() return wrk.format("GET", keys[math.random(#keys)]) end
-LUA
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+. "$root/ngff-bench/harness/serve_common.sh"
+serve_make_data "$work" "$shape" "$chunks" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx768m -jar "$jar"
 first=$(head -n 1 "$work/keys.txt")
 
 names=()
