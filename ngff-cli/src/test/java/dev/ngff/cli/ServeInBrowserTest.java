@@ -48,6 +48,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * bright where its cells are, dark between), and the access log must show the coarsest level fetched first.
  */
 class ServeInBrowserTest {
+    /** Connections chromium opens to one host over HTTP/1.1: at most this many requests are in flight at once. */
+    private static final int CONNECTIONS_PER_HOST = 6;
+
     private static final int SIZE = 512;
     private static final Pattern DATASET_URL = Pattern.compile("(http://127\\.0\\.0\\.1:\\d+/cells\\.ome\\.zarr/)");
 
@@ -138,9 +141,12 @@ class ServeInBrowserTest {
         assertThat(match.otherChannels()).as("nothing but green: the channel's colour").isLessThan(1.0);
         match.assertShowsTheSample(0.98);
 
+        // the log is in the order responses completed; vizarr requests tiles of several levels at once over up to
+        // six HTTP/1.1 connections (chromium's limit per host), so a request sent first completes among the first six
         List<Integer> levels = fetchedLevels(log, 0);
         assertThat(levels).as("chunks fetched").isNotEmpty();
-        assertThat(levels.getFirst()).as("the coarsest level is fetched first: " + levels).isEqualTo(3);
+        assertThat(levels.indexOf(3)).as("the coarsest level is requested first (among the first 6 responses): " + levels)
+                .isBetween(0, CONNECTIONS_PER_HOST - 1);
         assertThat(levels).as("the finest level is fetched").contains(0);
     }
 
