@@ -300,6 +300,26 @@ public final class OzxWriter implements Store {
         end = pos;
     }
 
+    /**
+     * Whether the file's {@code length} bytes are a proper start of what {@link #writeSlots()} writes: a run
+     * killed before its planned documents were all written. A file with anything else stays untouched.
+     */
+    private boolean isPrefixOfPlannedSlots(long length) throws IOException {
+        java.io.ByteArrayOutputStream planned = new java.io.ByteArrayOutputStream();
+        for (Slot s : options.slots()) {
+            Bytes padded = padded(s, s.planned());
+            ByteBuffer head = localHeader(name(s.key()), crc(padded), padded.size(), PLACEHOLDER_TIME);
+            planned.write(head.array(), head.arrayOffset() + head.position(), head.remaining());
+            planned.writeBytes(padded.toArray());
+        }
+        byte[] want = planned.toByteArray();
+        if (length >= want.length) {
+            return false;
+        }
+        ByteBuffer got = readFully(0, (int) length);
+        return got.remaining() == length && got.equals(ByteBuffer.wrap(want, 0, (int) length));
+    }
+
     private static Bytes padded(Slot s, Bytes content) {
         if (content.size() == s.capacity()) {
             return content;
@@ -374,6 +394,12 @@ public final class OzxWriter implements Store {
         }
         if (slotOffsets.length > 0) {
             Header first = header(0, length);
+            if (first == null && isPrefixOfPlannedSlots(length)) {
+                // killed while writing the planned documents at the start: nothing but those bytes is there
+                ch.truncate(0);
+                writeSlots();
+                return new ResumeReport(slotOffsets.length, 0, 0, 0);
+            }
             if (first == null || !first.name().equals(options.slots().getFirst().key().path())) {
                 throw new StoreException(describe() + ": not an archive this writer started with these planned "
                         + "documents (no entry '" + options.slots().getFirst().key().path() + "' at file offset 0); "

@@ -273,6 +273,32 @@ class OzxWriterTest {
         }
     }
 
+    /** A run killed while writing the planned documents at the start left a proper start of them: resume starts anew. */
+    @Test
+    void resumeStartsAnewAfterAKillInsideThePlannedDocuments(@TempDir Path dir) throws IOException {
+        Path whole = dir.resolve("whole.ozx");
+        try (OzxWriter w = OzxWriter.create(whole, OzxWriter.Options.of(plan()))) {
+            assertThat(w).isNotNull(); // the planned documents only, as a run killed right after them leaves
+        }
+        byte[] bytes = Files.readAllBytes(whole);
+        assertThat(bytes.length).isGreaterThan(40);
+        for (int cut : new int[] {1, 17, 40}) {
+            Path torn = dir.resolve("torn-" + cut + ".ozx");
+            Files.write(torn, java.util.Arrays.copyOf(bytes, cut));
+            try (OzxWriter w = OzxWriter.resume(torn, OzxWriter.Options.of(plan()))) {
+                assertThat(w.resumeReport()).as("cut at " + cut).isPresent();
+            }
+            assertThat(Files.readAllBytes(torn)).as("cut at " + cut).isEqualTo(bytes);
+        }
+        // the same length of other bytes is not ours: refused, untouched
+        Path other = dir.resolve("other.ozx");
+        byte[] foreign = java.util.Arrays.copyOf(bytes, 17);
+        foreign[5] ^= 1;
+        Files.write(other, foreign);
+        assertThatThrownBy(() -> OzxWriter.resume(other, OzxWriter.Options.of(plan()))).isInstanceOf(StoreException.class);
+        assertThat(Files.readAllBytes(other)).isEqualTo(foreign);
+    }
+
     @Test
     void resumeRefusesAFileItDidNotStart(@TempDir Path dir) throws IOException {
         Path other = ZipStoreTest.writeZip(dir.resolve("o.ozx"), Map.of("x", new byte[10]), ZipStoreTest.Method.STORED,
